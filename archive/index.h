@@ -1,0 +1,188 @@
+// The archive index (SQLite, WAL): files, interchanges, functional groups, transaction
+// sets, business keys, events and exceptions, with the indexes the queries need.
+// The caller groups many changes into one transaction (group commit). Times are ISO 8601
+// UTC strings given by the caller, so tests can use their own clock.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace edihub::archive {
+
+// File status: received -> processed | duplicate | exception.
+struct FileRecord {
+  std::int64_t id = 0;
+  std::string sha256;
+  std::uint64_t size = 0;
+  std::string partner;       // partner of the channel it came in on; may be re-routed later
+  std::string channel;       // e.g. "folder:inbox/acme"
+  std::string source_name;   // file name at the source (informational, never a path we trust)
+  std::string received_at;
+  std::string status = "received";
+  bool source_removed = false;  // the inbox/remote copy has been removed
+};
+
+struct InterchangeRecord {
+  std::int64_t id = 0;
+  std::int64_t file_id = 0;
+  std::string partner;
+  std::string sender_qualifier, sender_id, receiver_qualifier, receiver_id;
+  std::string control_number;  // ISA13
+  std::string version;         // ISA12
+  std::string date, time;      // ISA09, ISA10
+  std::string content_sha256;  // of the file it came in (duplicate detection)
+};
+
+struct GroupRecord {
+  std::int64_t id = 0;
+  std::int64_t interchange_id = 0;
+  std::string functional_id, sender, receiver, control_number, version;
+};
+
+// Transaction set status: received -> mapped -> delivered, or failed (mapping error),
+// or rejected (envelope/validation error).
+struct TransactionSetRecord {
+  std::int64_t id = 0;
+  std::int64_t file_id = 0;
+  std::int64_t interchange_id = 0;
+  std::int64_t group_id = 0;
+  std::string partner;
+  std::string type;              // ST01, e.g. "856"
+  std::string control_number;    // ST02
+  std::string interchange_control;  // ISA13 (denormalised for queries and keys)
+  std::string group_control;        // GS06
+  std::string version;              // GS08
+  std::uint32_t first_segment = 0;  // segment number of ST in the file
+  std::string status = "received";
+  std::string idempotency_key;   // partner/ISA13/GS06/ST02, unique
+  std::string target;            // e.g. "inbound_delivery"
+  std::string mapped_sha256;     // mapped output in the raw store, once mapped
+  std::string delivered_to;      // sink reference (e.g. file name), once delivered
+  std::string received_at;
+  std::string updated_at;
+};
+
+struct EventRecord {
+  std::int64_t id = 0;
+  std::int64_t file_id = 0;     // 0 when not about a file
+  std::int64_t set_id = 0;      // 0 when not about a transaction set
+  std::string at;
+  std::string step;    // received, archived, parsed, routed, mapped, delivered, duplicate, exception, ...
+  std::string detail;
+};
+
+// Exception kinds: unusable_file, unknown_partner, envelope_error, validation_error,
+// mapping_error, delivery_error, overdue_ack, duplicate. State: open, resolved, ignored.
+struct ExceptionRecord {
+  std::int64_t id = 0;
+  std::string partner;       // "" when unknown
+  std::int64_t file_id = 0;
+  std::int64_t set_id = 0;
+  std::string kind;
+  std::string reason;        // human-readable, with the position
+  std::string state = "open";
+  std::string created_at;
+  std::string closed_at;
+  std::string closed_by;
+  std::string note;
+};
+
+struct Query {
+  std::optional<std::string> partner;
+  std::optional<std::string> type;        // ST01
+  // received_at >= since and < until, as strings. Either may be a date (2026-11-27) or a
+  // UTC time (2026-11-27T10:00:00Z, seconds and Z optional); anything else is rejected
+  // with std::invalid_argument naming the bad value.
+  std::optional<std::string> since;
+  std::optional<std::string> until;
+  std::optional<std::string> control;     // matches ISA13, GS06 or ST02 (numeric compare ignores zero padding)
+  std::optional<std::pair<std::string, std::string>> key;  // business key name=value
+  std::optional<std::string> status;
+  int limit = 1000;                       // negative: no limit
+};
+
+struct DocumentRow {
+  TransactionSetRecord set;
+  std::string file_sha256;
+  std::vector<std::pair<std::string, std::string>> keys;
+};
+
+// One connection with its prepared statements: use an Index from one thread at a time.
+// Errors are std::runtime_error naming the database file (unknown ids in updates too).
+class Index {
+ public:
+  // Opens or creates the database (schema, WAL, synchronous=FULL, foreign keys). A file
+  // that is not an edihub index (or is corrupt) throws a message naming it.
+  static std::unique_ptr<Index> open(const std::filesystem::path& db_file);
+  ~Index();
+
+  // Explicit transactions; a destroyed Transaction that was not committed rolls back.
+  class Transaction {
+   public:
+    explicit Transaction(Index& index);
+    ~Transaction();
+    void commit();
+   private:
+    Index& index_;
+    bool done_ = false;
+  };
+
+  // Files
+  std::int64_t add_file(const FileRecord& file);
+  std::optional<FileRecord> file(std::int64_t id) const;
+  std::vector<FileRecord> files_by_sha(const std::string& sha256) const;
+  std::vector<FileRecord> files_with_status(const std::string& status) const;
+  std::vector<FileRecord> files_with_source_pending() const;  // archived, source not yet removed
+  void set_file_status(std::int64_t id, const std::string& status);
+  void set_file_partner(std::int64_t id, const std::string& partner);
+  void mark_source_removed(std::int64_t id);
+
+  // Envelopes
+  std::int64_t add_interchange(const InterchangeRecord& interchange);
+  // Earlier interchanges from the same sender with the same ISA13.
+  std::vector<InterchangeRecord> find_interchanges(const std::string& sender_qualifier,
+                                                   const std::string& sender_id,
+                                                   const std::string& control_number) const;
+  std::vector<InterchangeRecord> interchanges_of_file(std::int64_t file_id) const;
+  std::int64_t add_group(const GroupRecord& group);
+
+  // Transaction sets
+  std::int64_t add_transaction_set(const TransactionSetRecord& set);
+  std::optional<TransactionSetRecord> transaction_set(std::int64_t id) const;
+  std::optional<TransactionSetRecord> transaction_set_by_key(const std::string& idempotency_key) const;
+  std::vector<TransactionSetRecord> transaction_sets_of_file(std::int64_t file_id) const;
+  std::vector<TransactionSetRecord> transaction_sets_with_status(const std::string& status) const;
+  void update_transaction_set(const TransactionSetRecord& set);  // status, mapped_sha256, delivered_to, target, updated_at
+  void add_business_key(std::int64_t set_id, const std::string& name, const std::string& value);  // repeats ignored
+  std::vector<std::pair<std::string, std::string>> business_keys(std::int64_t set_id) const;
+
+  // Events and exceptions
+  std::int64_t add_event(const EventRecord& event);
+  std::vector<EventRecord> events_of_file(std::int64_t file_id) const;
+  std::vector<EventRecord> events_of_set(std::int64_t set_id) const;
+  std::int64_t add_exception(const ExceptionRecord& exception);
+  std::optional<ExceptionRecord> exception(std::int64_t id) const;
+  std::vector<ExceptionRecord> exceptions(const std::optional<std::string>& partner,
+                                          const std::optional<std::string>& state) const;
+  // state is "resolved" or "ignored"; throws unless the exception is open.
+  void close_exception(std::int64_t id, const std::string& state, const std::string& by,
+                       const std::string& note, const std::string& at);
+
+  // Queries over transaction sets, newest first.
+  std::vector<DocumentRow> query(const Query& query) const;
+
+  struct Impl;
+ private:
+  explicit Index(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  void begin();
+  void commit();
+  void rollback();
+};
+
+}  // namespace edihub::archive

@@ -1,0 +1,89 @@
+#include "hub/cli.h"
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "hub/commands.h"
+
+namespace edihub::hub {
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"edihub: B2B partner integration hub (X12 in, ERP transactions out)"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "edihub 0.1.0");
+
+  std::string file, config_dir;
+  bool segments = false, json = false, once = false;
+
+  auto* parse = app.add_subcommand("parse", "Print the segments of an X12 file, one per line");
+  parse->add_option("FILE", file, "X12 file")->required();
+  parse->add_flag("--segments", segments, "One segment per line: elements '*', components ':', repetitions '^'");
+
+  auto* validate = app.add_subcommand("validate", "Check an X12 file's envelopes (exit 0 valid, 1 invalid, 2 unusable)");
+  validate->add_option("FILE", file, "X12 file")->required();
+  validate->add_flag("--json", json, "Print the result as JSON");
+
+  auto* check = app.add_subcommand("check", "Validate edihub.yaml, partner profiles and mapping files");
+  check->add_option("--config", config_dir, "Config folder")->required();
+
+  auto* run = app.add_subcommand("run", "Poll every partner, process, deliver");
+  run->add_option("--config", config_dir, "Config folder")->required();
+  run->add_flag("--once", once, "One pass, then exit")->required();
+  run->add_flag("--json", json, "Print the summary as JSON");
+
+  auto* archive = app.add_subcommand("archive", "Query the archive");
+  archive->require_subcommand(1);
+  QueryOptions query;
+  auto* q = archive->add_subcommand("query", "List archived transaction sets, newest first");
+  q->add_option("--config", config_dir, "Config folder")->required();
+  q->add_option("--partner", query.partner, "Partner id");
+  q->add_option("--type", query.type, "Transaction set, e.g. 856");
+  q->add_option("--since", query.since, "Received at or after (ISO 8601, e.g. 2026-11-27 or 2026-11-27T10:00)");
+  q->add_option("--until", query.until, "Received before (ISO 8601)");
+  q->add_option("--control", query.control, "ISA13, GS06 or ST02 control number");
+  q->add_option("--key", query.key, "Business key NAME=VALUE, e.g. po_number=4500012345");
+  q->add_option("--status", query.status, "received, mapped, delivered, failed, rejected");
+  q->add_option("--limit", query.limit, "At most this many rows")->check(CLI::Range(1, 1000000));
+  q->add_flag("--json", json, "Print JSON");
+
+  ShowOptions show;
+  auto* s = archive->add_subcommand("show", "Show one transaction set (ID) or file (F<ID>)");
+  s->add_option("--config", config_dir, "Config folder")->required();
+  s->add_option("ID", show.id, "Transaction set id, or F<id> for a file")->required();
+  auto* parts = s->add_option_group("part", "Show only one part");
+  parts->add_flag("--raw", show.raw, "The raw document");
+  parts->add_flag("--mapped", show.mapped, "The mapped ERP transaction");
+  parts->add_flag("--events", show.events, "The events");
+  parts->require_option(0, 1);
+  s->add_flag("--json", json, "Print JSON");
+
+  ExceptionsOptions exc;
+  auto* e = app.add_subcommand("exceptions", "List the exception queue");
+  e->add_option("--config", config_dir, "Config folder")->required();
+  e->add_option("--partner", exc.partner, "Partner id");
+  e->add_option("--state", exc.state, "open (default), resolved, ignored, all");
+  e->add_flag("--json", json, "Print JSON");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& err) {
+    return app.exit(err) == 0 ? 0 : 2;
+  }
+
+  try {
+    if (*parse) return command_parse(file, std::cout, std::cerr);
+    if (*validate) return command_validate(file, json, std::cout, std::cerr);
+    if (*check) return command_check(config_dir, std::cout, std::cerr);
+    if (*run) return command_run_once(config_dir, json, std::cout, std::cerr);
+    if (*q) return command_archive_query(config_dir, query, json, std::cout, std::cerr);
+    if (*s) return command_archive_show(config_dir, show, json, std::cout, std::cerr);
+    if (*e) return command_exceptions(config_dir, exc, json, std::cout, std::cerr);
+  } catch (const std::exception& err) {
+    std::cerr << "edihub: " << err.what() << "\n";
+    return 1;
+  }
+  return 1;
+}
+
+}  // namespace edihub::hub

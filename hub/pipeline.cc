@@ -1,0 +1,375 @@
+#include "hub/pipeline.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <fstream>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "hub/x12_file.h"
+#include "transports/folder.h"
+
+namespace edihub::hub {
+
+namespace fs = std::filesystem;
+using archive::EventRecord;
+using archive::ExceptionRecord;
+using archive::FileRecord;
+
+std::string idempotency_key(const std::string& partner, const std::string& isa13, const std::string& gs06,
+                            const std::string& st02) {
+  return partner + "/" + isa13 + "/" + gs06 + "/" + st02;
+}
+
+namespace {
+
+// ERP file names come from the idempotency key, never from anything a partner chose
+// freely; characters outside [A-Za-z0-9_-] become '-'.
+std::string delivery_name(const std::string& key) {
+  std::string name;
+  for (char c : key) name += (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') ? c : (c == '/' ? '_' : '-');
+  return name + ".json";
+}
+
+std::string channel_of(const fs::path& folder, const fs::path& config_dir) {
+  return "folder:" + folder.lexically_relative(config_dir).string();
+}
+
+std::string envelope_issue_text(const x12::EnvelopeIssue& issue) {
+  std::string where = fmt::format("segment {}", issue.segment);
+  if (!issue.element.empty()) where += " " + issue.element;
+  return fmt::format("{}: {} (code {})", where, issue.message, issue.code);
+}
+
+}  // namespace
+
+// What one batch stages before its commit: raw-store items made durable together.
+struct Pipeline::Batch {
+  std::vector<archive::Staged> staged;
+};
+
+Pipeline::Pipeline(const Config& config, const Clock& clock, Sleep sleep)
+    : config_(config), clock_(clock), sleep_(std::move(sleep)) {
+  fs::create_directories(config_.archive_dir);
+  fs::path lock = config_.archive_dir / ".lock";
+  lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0) throw std::system_error(errno, std::generic_category(), "cannot open " + lock.string());
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    ::close(lock_fd_);
+    throw std::runtime_error("another edihub process is working on the archive " + config_.archive_dir.string());
+  }
+  store_ = std::make_unique<archive::RawStore>(config_.archive_dir);
+  index_ = archive::Index::open(config_.index_file());
+}
+
+Pipeline::~Pipeline() {
+  index_.reset();
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+RunSummary Pipeline::run_once() {
+  RunSummary summary;
+  finish_source_removals();
+  intake(summary);
+  process_received(summary);
+  deliver_mapped(summary);
+  return summary;
+}
+
+// A crash between an index commit and the removal of the source leaves the source in the
+// inbox: remove it now if it is still the very file we archived.
+void Pipeline::finish_source_removals() {
+  auto pending = index_->files_with_source_pending();
+  if (pending.empty()) return;
+  for (const auto& file : pending) {
+    if (file.channel.rfind("folder:", 0) != 0) continue;
+    fs::path source = config_.dir / file.channel.substr(7) / file.source_name;
+    if (fs::exists(source) && archive::sha256_file(source) == file.sha256) transports::FolderInbox::remove(source);
+  }
+  archive::Index::Transaction tx(*index_);
+  for (const auto& file : pending) index_->mark_source_removed(file.id);
+  tx.commit();
+}
+
+void Pipeline::intake(RunSummary& summary) {
+  for (const auto& partner : config_.partners.profiles()) {
+    if (!partner.inbound) continue;
+    transports::FolderInbox inbox(partner.inbound->path, partner.inbound->pattern, partner.inbound->settle);
+    auto ready = inbox.ready(sleep_);
+    std::string channel = channel_of(partner.inbound->path, config_.dir);
+    for (size_t start = 0; start < ready.size(); start += config_.batch_files) {
+      size_t end = std::min(ready.size(), start + config_.batch_files);
+      Batch batch;
+      std::vector<std::pair<const transports::InboundFile*, archive::Staged>> received;
+      for (size_t i = start; i < end; ++i) {
+        auto staged = store_->stage_file(ready[i].path);
+        batch.staged.push_back(staged);
+        received.emplace_back(&ready[i], staged);
+      }
+      store_->publish(batch.staged);
+      std::vector<std::int64_t> ids;
+      {
+        archive::Index::Transaction tx(*index_);
+        std::string now = clock_.iso_now();
+        for (const auto& [inbound, staged] : received) {
+          FileRecord file;
+          file.sha256 = staged.sha256;
+          file.size = staged.size;
+          file.partner = partner.id;
+          file.channel = channel;
+          file.source_name = inbound->name;
+          file.received_at = now;
+          auto id = index_->add_file(file);
+          index_->add_event({0, id, 0, now, "received",
+                             fmt::format("{} ({} bytes) from {} archived as {}", inbound->name, staged.size, channel,
+                                         staged.sha256)});
+          ids.push_back(id);
+        }
+        tx.commit();
+      }
+      // Only now, with the raw copy and its row durable, does the inbox copy go.
+      for (const auto& [inbound, staged] : received) transports::FolderInbox::remove(inbound->path);
+      {
+        archive::Index::Transaction tx(*index_);
+        for (auto id : ids) index_->mark_source_removed(id);
+        tx.commit();
+      }
+      summary.files_received += received.size();
+      summary.partners[partner.id].files += received.size();
+    }
+  }
+}
+
+void Pipeline::raise(RunSummary& summary, ExceptionRecord exception) {
+  exception.created_at = clock_.iso_now();
+  exception.id = index_->add_exception(exception);
+  index_->add_event({0, exception.file_id, exception.set_id, exception.created_at, "exception",
+                     exception.kind + ": " + exception.reason});
+  summary.partners[exception.partner].exceptions++;
+  summary.exceptions.push_back(std::move(exception));
+}
+
+void Pipeline::process_received(RunSummary& summary) {
+  auto received = index_->files_with_status("received");
+  for (size_t start = 0; start < received.size(); start += config_.batch_files) {
+    size_t end = std::min(received.size(), start + config_.batch_files);
+    Batch batch;
+    archive::Index::Transaction tx(*index_);
+    for (size_t i = start; i < end; ++i) process_file(received[i], batch, summary);
+    // Mapped outputs are durable before the rows that point at them.
+    store_->publish(batch.staged);
+    tx.commit();
+  }
+}
+
+void Pipeline::process_file(const FileRecord& file, Batch& batch, RunSummary& summary) {
+  const std::string now = clock_.iso_now();
+  summary.files_processed++;
+  ExceptionRecord base;
+  base.partner = file.partner;
+  base.file_id = file.id;
+
+  ParsedFile parsed;
+  try {
+    parsed = parse_x12_file(store_->path_of(file.sha256));
+  } catch (const x12::UnusableInput& e) {
+    base.kind = "unusable_file";
+    base.reason = fmt::format("{}: not a usable X12 interchange: {} (segment {}, byte {})", file.source_name, e.what(),
+                              e.segment, e.byte_offset);
+    raise(summary, base);
+    index_->set_file_status(file.id, "exception");
+    return;
+  }
+  index_->add_event({0, file.id, 0, now, "parsed",
+                     fmt::format("{} interchange(s), {} group(s), {} transaction set(s), {} segments",
+                                 parsed.counts.interchanges, parsed.counts.groups, parsed.counts.transaction_sets,
+                                 parsed.counts.segments)});
+  if (!parsed.issues.empty()) {
+    base.kind = "envelope_error";
+    base.reason = file.source_name + ": envelope errors, nothing in this file was delivered:";
+    for (const auto& issue : parsed.issues) base.reason += "\n  " + envelope_issue_text(issue);
+    raise(summary, base);
+    summary.sets_rejected += parsed.counts.transaction_sets;
+    index_->set_file_status(file.id, "exception");
+    return;
+  }
+
+  bool any_exception = false, all_duplicates = true;
+  for (const auto& interchange : parsed.interchanges) {
+    const auto& h = interchange.header;
+    std::string gs02 = interchange.groups.empty() ? "" : interchange.groups.front().header.sender;
+    std::string sender = h.sender_qualifier + ":" + h.sender_id;
+    const partners::Profile* partner = config_.partners.resolve(h.sender_qualifier, h.sender_id, gs02);
+    if (!partner) {
+      base.kind = "unknown_partner";
+      base.reason = fmt::format("{}: interchange {} (segment {}): ISA sender {} (GS02 {}) matches no partner profile; the file is kept in the archive",
+                                file.source_name, h.control_number, h.segment_number, sender, gs02);
+      raise(summary, base);
+      any_exception = true;
+      all_duplicates = false;
+      continue;
+    }
+    if (!file.partner.empty() && partner->id != file.partner) {
+      base.kind = "unknown_partner";
+      base.reason = fmt::format("{}: interchange {} (segment {}): ISA sender {} belongs to partner '{}', but the file came in on partner '{}''s channel",
+                                file.source_name, h.control_number, h.segment_number, sender, partner->id, file.partner);
+      raise(summary, base);
+      any_exception = true;
+      all_duplicates = false;
+      continue;
+    }
+    index_->add_event({0, file.id, 0, now, "routed", fmt::format("interchange {} from {} -> partner {}", h.control_number, sender, partner->id)});
+
+    auto earlier = index_->find_interchanges(h.sender_qualifier, h.sender_id, h.control_number);
+    bool same_content = false;
+    for (const auto& e : earlier) same_content |= (e.content_sha256 == file.sha256);
+    if (same_content) {
+      ExceptionRecord dup = base;
+      dup.partner = partner->id;
+      dup.kind = "duplicate";
+      dup.reason = fmt::format("{}: interchange {} from {} was already received with the same content (file F{}); not delivered again",
+                               file.source_name, h.control_number, sender, earlier.front().file_id);
+      raise(summary, dup);
+      summary.duplicates++;
+      continue;
+    }
+    all_duplicates = false;
+    if (!earlier.empty()) {
+      ExceptionRecord reused = base;
+      reused.partner = partner->id;
+      reused.kind = "envelope_error";
+      reused.reason = fmt::format("{}: segment {} ISA13: control number {} from {} was already used by a different file (F{}); nothing in this interchange was delivered",
+                                  file.source_name, h.segment_number, h.control_number, sender, earlier.front().file_id);
+      raise(summary, reused);
+      any_exception = true;
+      continue;
+    }
+
+    archive::InterchangeRecord ir{0, file.id, partner->id, h.sender_qualifier, h.sender_id, h.receiver_qualifier,
+                                  h.receiver_id, h.control_number, h.version, h.date, h.time, file.sha256};
+    ir.id = index_->add_interchange(ir);
+    for (const auto& group : interchange.groups) {
+      const auto& g = group.header;
+      archive::GroupRecord gr{0, ir.id, g.functional_id, g.sender, g.receiver, g.control_number, g.version};
+      gr.id = index_->add_group(gr);
+      for (size_t s = 0; s < group.sets.size(); ++s) {
+        const auto& set = group.sets[s];
+        archive::TransactionSetRecord rec;
+        rec.file_id = file.id;
+        rec.interchange_id = ir.id;
+        rec.group_id = gr.id;
+        rec.partner = partner->id;
+        rec.type = set.id;
+        rec.control_number = set.control_number;
+        rec.interchange_control = h.control_number;
+        rec.group_control = g.control_number;
+        rec.version = g.version;
+        rec.first_segment = static_cast<std::uint32_t>(group.set_first_segments[s]);
+        rec.idempotency_key = idempotency_key(partner->id, h.control_number, g.control_number, set.control_number);
+        rec.received_at = file.received_at;
+        rec.updated_at = now;
+        rec.id = index_->add_transaction_set(rec);
+
+        const auto* rule = partner->mapping_for(set.id, g.version);
+        ExceptionRecord failure = base;
+        failure.partner = partner->id;
+        failure.set_id = rec.id;
+        failure.kind = "mapping_error";
+        if (!rule) {
+          failure.reason = fmt::format("{}: transaction set {} control {} (segment {}), version {}: no mapping for it in {}",
+                                       file.source_name, set.id, set.control_number, rec.first_segment, g.version,
+                                       partner->file.filename().string());
+        } else {
+          try {
+            mapping::Context context{&h, &g, partner->id};
+            auto result = rule->mapping->evaluate(set, context, partner->code_tables);
+            nlohmann::ordered_json doc;
+            doc["idempotency_key"] = rec.idempotency_key;
+            doc["target"] = rule->mapping->target();
+            doc["partner"] = partner->id;
+            doc["source"] = {{"file_sha256", file.sha256},
+                             {"sender", sender},
+                             {"receiver", h.receiver_qualifier + ":" + h.receiver_id},
+                             {"interchange_control", h.control_number},
+                             {"group_control", g.control_number},
+                             {"transaction_set", set.id},
+                             {"transaction_set_control", set.control_number},
+                             {"version", g.version}};
+            doc["transaction"] = result.transaction;
+            auto staged = store_->stage_bytes(doc.dump(2) + "\n");
+            batch.staged.push_back(staged);
+            rec.status = "mapped";
+            rec.target = rule->mapping->target();
+            rec.mapped_sha256 = staged.sha256;
+            index_->update_transaction_set(rec);
+            for (const auto& [name, value] : result.keys) index_->add_business_key(rec.id, name, value);
+            index_->add_event({0, file.id, rec.id, now, "mapped",
+                               fmt::format("{} {} -> {} with {}", set.id, set.control_number, rec.target,
+                                           rule->file.filename().string())});
+            summary.sets_mapped++;
+            continue;
+          } catch (const mapping::MappingError& e) {
+            failure.reason = fmt::format("{}: {}", file.source_name, e.what());
+          }
+        }
+        rec.status = "failed";
+        index_->update_transaction_set(rec);
+        raise(summary, failure);
+        summary.sets_failed++;
+        summary.partners[partner->id].failed++;
+      }
+    }
+  }
+  index_->set_file_status(file.id, any_exception ? "exception" : (all_duplicates ? "duplicate" : "processed"));
+}
+
+void Pipeline::deliver_mapped(RunSummary& summary) {
+  auto mapped = index_->transaction_sets_with_status("mapped");
+  for (size_t start = 0; start < mapped.size(); start += config_.batch_files) {
+    size_t end = std::min(mapped.size(), start + config_.batch_files);
+    std::map<fs::path, transports::FolderSink> sinks;
+    std::vector<std::pair<archive::TransactionSetRecord*, std::string>> delivered;
+    for (size_t i = start; i < end; ++i) {
+      auto& rec = mapped[i];
+      const auto* partner = config_.partners.find(rec.partner);
+      if (!partner || !partner->erp) {
+        // Left mapped: it is delivered once the profile names a sink again.
+        ExceptionRecord missing;
+        missing.partner = rec.partner;
+        missing.file_id = rec.file_id;
+        missing.set_id = rec.id;
+        missing.kind = "delivery_error";
+        missing.reason = fmt::format("transaction set {} {}: partner '{}' has no ERP sink in its profile; kept mapped for later delivery",
+                                     rec.type, rec.control_number, rec.partner);
+        archive::Index::Transaction tx(*index_);
+        raise(summary, missing);
+        tx.commit();
+        continue;
+      }
+      auto& sink = sinks.try_emplace(partner->erp->path, partner->erp->path).first->second;
+      std::string name = delivery_name(rec.idempotency_key);
+      sink.stage(name, store_->read(rec.mapped_sha256));
+      delivered.emplace_back(&rec, "folder:" + partner->erp->path.lexically_relative(config_.dir).string() + "/" + name);
+    }
+    for (auto& [path, sink] : sinks) sink.commit();
+    archive::Index::Transaction tx(*index_);
+    std::string now = clock_.iso_now();
+    for (auto& [rec, where] : delivered) {
+      rec->status = "delivered";
+      rec->delivered_to = where;
+      rec->updated_at = now;
+      index_->update_transaction_set(*rec);
+      index_->add_event({0, rec->file_id, rec->id, now, "delivered", where});
+      summary.sets_delivered++;
+      summary.partners[rec->partner].delivered++;
+    }
+    tx.commit();
+  }
+}
+
+}  // namespace edihub::hub

@@ -1,0 +1,73 @@
+// The inbound pipeline: take settled files from every partner's inbound channel, archive
+// them durably, parse and envelope-check them, route each interchange to its partner,
+// recognise duplicates, map every transaction set and deliver it to the partner's ERP
+// sink exactly once. Each stage works on batches and ends in one durable sync plus one
+// index commit (group commit); a crash at any point is resumed from the index on the
+// next run without losing or repeating anything.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "archive/index.h"
+#include "archive/raw_store.h"
+#include "hub/clock.h"
+#include "hub/config.h"
+
+namespace edihub::hub {
+
+struct PartnerCounts {
+  std::size_t files = 0;
+  std::size_t delivered = 0;
+  std::size_t failed = 0;
+  std::size_t exceptions = 0;
+};
+
+struct RunSummary {
+  std::size_t files_received = 0;
+  std::size_t files_processed = 0;
+  std::size_t duplicates = 0;
+  std::size_t sets_mapped = 0;
+  std::size_t sets_delivered = 0;
+  std::size_t sets_failed = 0;
+  std::size_t sets_rejected = 0;
+  std::vector<archive::ExceptionRecord> exceptions;  // raised in this run
+  std::map<std::string, PartnerCounts> partners;
+};
+
+class Pipeline {
+ public:
+  using Sleep = std::function<void(std::chrono::milliseconds)>;
+  // Takes an exclusive lock on the archive: a second hub on the same archive is refused.
+  Pipeline(const Config& config, const Clock& clock, Sleep sleep);
+  ~Pipeline();
+
+  // One pass: resume unfinished work, poll every inbound channel, process, deliver.
+  RunSummary run_once();
+
+ private:
+  struct Batch;
+  void finish_source_removals();
+  void intake(RunSummary& summary);
+  void process_received(RunSummary& summary);
+  void process_file(const archive::FileRecord& file, Batch& batch, RunSummary& summary);
+  void deliver_mapped(RunSummary& summary);
+  void raise(RunSummary& summary, archive::ExceptionRecord exception);
+
+  const Config& config_;
+  const Clock& clock_;
+  Sleep sleep_;
+  int lock_fd_ = -1;
+  std::unique_ptr<archive::RawStore> store_;
+  std::unique_ptr<archive::Index> index_;
+};
+
+// The ERP transaction as delivered: the mapped document wrapped with where it came from.
+std::string idempotency_key(const std::string& partner, const std::string& isa13, const std::string& gs06,
+                            const std::string& st02);
+
+}  // namespace edihub::hub

@@ -1,0 +1,90 @@
+// Mapping files: YAML documents that turn one X12 transaction set into one ERP
+// transaction (JSON) plus the business keys the archive indexes. Loading checks the whole
+// file (unknown keys, bad paths, bad conversions) and reports file:line; evaluation errors
+// name the mapping file and line, the transaction set and the segment position.
+// The language is documented in docs/mapping-language.md.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "formats/x12.h"
+
+namespace edihub::mapping {
+
+// Partner code tables: table name -> (partner code -> our code).
+using CodeTables = std::map<std::string, std::map<std::string, std::string>>;
+
+// A mistake in a mapping file, found when loading or checking it.
+// what(): "mappings/x.yaml:12: unknown key 'frm' in field shipment_id (expected ...)".
+class MappingFileError : public std::runtime_error {
+ public:
+  MappingFileError(std::string file, int line, const std::string& message);
+  std::string file;
+  int line;  // 1-based; 0 when unknown
+};
+
+// A failure while evaluating a mapping on a document (required field missing, value that
+// does not convert, code not in a table).
+// what(): "mappings/x.yaml:12: field shipment_id is required but BSN02 is empty
+// (856 control 0001, segment 2 BSN)".
+class MappingError : public std::runtime_error {
+ public:
+  MappingError(std::string file, int line, std::string transaction_set, std::uint32_t segment_position,
+               const std::string& message, std::string segment_tag = "");
+  std::string file;
+  int line;                          // of the field definition; 0 when not tied to one
+  std::string transaction_set;       // "856 control 0001"
+  std::uint32_t segment_position;    // position in the set (ST = 1); 0 when not tied to a segment
+  std::string segment_tag;           // "BSN"; empty when not tied to a segment
+};
+
+struct Source {
+  std::string format;                  // "x12"
+  std::string transaction_set;         // "856"
+  std::vector<std::string> versions;   // "004010", "005010" (GS08 prefixes)
+};
+
+struct Result {
+  nlohmann::json transaction;                               // the ERP transaction
+  std::vector<std::pair<std::string, std::string>> keys;    // business keys, e.g. {"po_number","4500012345"}
+};
+
+// Envelope context a mapping may read (e.g. the sender id, the GS version).
+struct Context {
+  const x12::InterchangeHeader* interchange = nullptr;
+  const x12::GroupHeader* group = nullptr;
+  std::string partner_id;
+};
+
+class Mapping {
+ public:
+  // Parses and checks `yaml_text`; `file_name` is used in every error message.
+  static std::shared_ptr<const Mapping> load(const std::string& yaml_text, const std::string& file_name);
+  static std::shared_ptr<const Mapping> load_file(const std::string& path);
+
+  const Source& source() const;
+  const std::string& target() const;     // e.g. "inbound_delivery"
+  const std::string& file_name() const;
+
+  // Names of code tables the mapping uses and does not define itself (`tables:`); `check`
+  // reports those a partner lacks. A partner table overrides a mapping table of the same name.
+  std::vector<std::string> code_tables_used() const;
+
+  Result evaluate(const x12::TransactionSet& set, const Context& context, const CodeTables& tables) const;
+
+  ~Mapping();
+  struct Impl;
+  explicit Mapping(std::unique_ptr<Impl> impl);
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace edihub::mapping

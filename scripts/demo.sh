@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what is needed, builds, and runs the hub once on a fresh copy of the shipped
+# demo configuration (examples/demo), then shows the archive and the exception queue.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+bash scripts/build.sh build -DEDIHUB_BENCH=OFF
+work=build/demo
+rm -rf "$work" && mkdir -p build && cp -r examples/demo "$work"
+edihub=build/edihub
+echo "== edihub check --config $work"
+$edihub check --config "$work"
+echo
+echo "== edihub run --config $work --once"
+$edihub run --config "$work" --once
+echo
+echo "== ERP outbox ($work/erp/outbox)"
+ls -1 "$work/erp/outbox"
+echo
+echo "== edihub exceptions --config $work"
+$edihub exceptions --config "$work"

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs what is needed, builds edihub twice (normal with -Werror, and ASan+UBSan) and
+# runs every test in both builds. Exit status is ctest's.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+jobs=$(nproc)
+bash scripts/build.sh build -DEDIHUB_WERROR=ON
+(cd build && ctest --output-on-failure -j "$jobs" --timeout 600)
+bash scripts/build.sh build-asan -DEDIHUB_WERROR=ON -DEDIHUB_SANITIZE=ON -DEDIHUB_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j "$jobs" --timeout 900)

@@ -1,0 +1,36 @@
+// A one-partner configuration folder for end-to-end tests: partner "supplier" (ZZ:SUPPLIER1)
+// drops 856s into inbox/, the demo's 856 mapping delivers into erp/.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "tests/sample_856.h"
+#include "tests/test_support.h"
+
+namespace edihub::testing {
+
+inline void write_supplier_config(const std::filesystem::path& dir, int batch_files = 500, double settle_seconds = 0) {
+  write_file(dir / "edihub.yaml", fmt::format("archive: {{path: archive}}\npipeline: {{batch_files: {}}}\n", batch_files));
+  write_file(dir / "partners" / "supplier.yaml", fmt::format(R"(id: supplier
+name: Supplier One
+identities:
+  - {{isa_qualifier: ZZ, isa_id: SUPPLIER1}}
+inbound:
+  folder: {{path: inbox, settle_seconds: {}}}
+erp:
+  folder: {{path: erp}}
+mappings:
+  - {{transaction_set: "856", versions: ["004010"], file: mappings/x12-856-inbound-delivery.yaml}}
+code_tables:
+  uom: {{EA: EA}}
+  transport_mode: {{M: truck}}
+)", settle_seconds));
+  std::filesystem::create_directories(dir / "inbox");
+  std::filesystem::create_directories(dir / "mappings");
+  std::filesystem::copy_file(source_dir() / "examples/demo/mappings/x12-856-inbound-delivery.yaml",
+                             dir / "mappings/x12-856-inbound-delivery.yaml",
+                             std::filesystem::copy_options::overwrite_existing);
+}
+
+}  // namespace edihub::testing

@@ -1,0 +1,49 @@
+// Helpers shared by the tests: a temporary folder removed at scope end, file I/O, the
+// repo's test data, and running the edihub binary as a user would (exit code + output).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace edihub::testing {
+
+// The repo's tests/data folder.
+std::filesystem::path data_dir();
+std::filesystem::path source_dir();
+std::filesystem::path edihub_binary();
+
+std::string read_file(const std::filesystem::path& path);
+void write_file(const std::filesystem::path& path, const std::string& bytes);
+
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct RunResult {
+  int exit_code = -1;       // -1 when killed by a signal or timed out
+  std::string out;          // stdout
+  std::string err;          // stderr
+};
+
+// Runs edihub with `args`, bounded by `timeout_seconds` (killed and exit_code -1 after).
+RunResult run_edihub(const std::vector<std::string>& args, int timeout_seconds = 120);
+// Runs any program (argv[0] looked up in PATH).
+RunResult run_program(const std::vector<std::string>& argv, int timeout_seconds = 120);
+
+// Starts edihub in the background with its output discarded; returns its pid.
+int spawn_edihub(const std::vector<std::string>& args);
+
+// Copies a folder tree (a config folder, say) into `to`.
+void copy_tree(const std::filesystem::path& from, const std::filesystem::path& to);
+
+}  // namespace edihub::testing

@@ -1,0 +1,138 @@
+#include "transports/folder.h"
+
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <system_error>
+
+namespace edihub::transports {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::system_error os_error(const std::string& what, const fs::path& path) {
+  return std::system_error(errno, std::generic_category(), what + " " + path.string());
+}
+
+class FileDescriptor {
+ public:
+  FileDescriptor(const fs::path& path, int flags) : fd_(::open(path.c_str(), flags | O_CLOEXEC, 0644)) {
+    if (fd_ < 0) throw os_error("cannot open", path);
+  }
+  ~FileDescriptor() { ::close(fd_); }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+bool is_in_progress_name(const std::string& name) {
+  if (name.empty() || name[0] == '.') return true;
+  for (const char* suffix : {".tmp", ".part", ".filepart", ".partial", ".crdownload"})
+    if (ends_with(name, suffix)) return true;
+  return false;
+}
+
+FolderInbox::FolderInbox(fs::path folder, std::string pattern, std::chrono::milliseconds settle)
+    : folder_(std::move(folder)), pattern_(std::move(pattern)), settle_(settle) {}
+
+std::vector<InboundFile> FolderInbox::list() const {
+  std::vector<InboundFile> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(folder_, ec)) {
+    std::error_code entry_ec;
+    if (!entry.is_regular_file(entry_ec) || entry.is_symlink(entry_ec)) continue;
+    std::string name = entry.path().filename().string();
+    if (is_in_progress_name(name) || fnmatch(pattern_.c_str(), name.c_str(), 0) != 0) continue;
+    InboundFile file{entry.path(), name, entry.file_size(entry_ec), entry.last_write_time(entry_ec)};
+    if (!entry_ec) files.push_back(std::move(file));
+  }
+  if (ec && ec != std::errc::no_such_file_or_directory)
+    throw std::system_error(ec, "cannot list inbound folder " + folder_.string());
+  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return files;
+}
+
+std::vector<InboundFile> FolderInbox::ready(const std::function<void(std::chrono::milliseconds)>& sleep) {
+  auto first = list();
+  auto now = fs::file_time_type::clock::now();
+  std::vector<InboundFile> settled;
+  std::map<std::string, InboundFile> young;
+  std::chrono::milliseconds wait{0};
+  for (auto& f : first) {
+    auto age = std::chrono::duration_cast<std::chrono::milliseconds>(now - f.mtime);
+    if (age >= settle_) {
+      settled.push_back(std::move(f));
+    } else {
+      wait = std::max(wait, settle_ - age);
+      young.emplace(f.name, std::move(f));
+    }
+  }
+  if (young.empty()) return settled;
+  sleep(std::min(wait, settle_));
+  for (auto& f : list()) {
+    auto it = young.find(f.name);
+    if (it != young.end() && it->second.size == f.size && it->second.mtime == f.mtime) settled.push_back(std::move(f));
+  }
+  std::sort(settled.begin(), settled.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return settled;
+}
+
+void FolderInbox::remove(const fs::path& path) {
+  std::error_code ec;
+  fs::remove(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory)
+    throw std::system_error(ec, "cannot remove received file " + path.string());
+}
+
+FolderSink::FolderSink(fs::path folder) : folder_(std::move(folder)) {}
+
+void FolderSink::stage(const std::string& name, const std::string& bytes) {
+  fs::create_directories(folder_);
+  fs::path final_path = folder_ / name;
+  fs::path temp = folder_ / ("." + name + ".tmp");
+  {
+    FileDescriptor fd(temp, O_WRONLY | O_CREAT | O_TRUNC);
+    const char* p = bytes.data();
+    size_t left = bytes.size();
+    while (left > 0) {
+      ssize_t n = ::write(fd.get(), p, left);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw os_error("cannot write", temp);
+      }
+      p += n;
+      left -= static_cast<size_t>(n);
+    }
+  }
+  staged_.emplace_back(temp, final_path);
+}
+
+void FolderSink::commit() {
+  if (staged_.empty()) return;
+  {
+    // One sync of the whole filesystem flushes every staged output (group commit).
+    FileDescriptor dir(folder_, O_RDONLY | O_DIRECTORY);
+    if (::syncfs(dir.get()) != 0) throw os_error("cannot sync filesystem of", folder_);
+  }
+  for (const auto& [temp, final_path] : staged_)
+    if (::rename(temp.c_str(), final_path.c_str()) != 0) throw os_error("cannot rename into place", final_path);
+  staged_.clear();
+  FileDescriptor dir(folder_, O_RDONLY | O_DIRECTORY);
+  if (::fsync(dir.get()) != 0) throw os_error("cannot fsync folder", folder_);
+}
+
+}  // namespace edihub::transports

@@ -1,0 +1,68 @@
+// Local folder transports. FolderInbox lists the files of an inbound folder that are safe
+// to take: regular files matching the channel's pattern, not hidden or temporary names,
+// and settled (same size and modification time for the settle period), so a file still
+// being written is never taken. FolderSink writes outputs durably under deterministic
+// names: temp file, one filesystem sync per batch, rename, folder fsync.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace edihub::transports {
+
+struct InboundFile {
+  std::filesystem::path path;
+  std::string name;
+  std::uintmax_t size = 0;
+  std::filesystem::file_time_type mtime;
+};
+
+class FolderInbox {
+ public:
+  FolderInbox(std::filesystem::path folder, std::string pattern, std::chrono::milliseconds settle);
+
+  // Files ready to take now. A file younger than the settle period is looked at again
+  // once it would be settled (a bounded wait of at most one settle period) and taken only
+  // if its size and modification time did not change.
+  std::vector<InboundFile> ready(const std::function<void(std::chrono::milliseconds)>& sleep);
+
+  // Removes a file after its durable receipt; a file already gone is not an error
+  // (a crash may have happened between the removal and its record).
+  static void remove(const std::filesystem::path& path);
+
+  const std::filesystem::path& folder() const { return folder_; }
+
+ private:
+  std::vector<InboundFile> list() const;
+  std::filesystem::path folder_;
+  std::string pattern_;
+  std::chrono::milliseconds settle_;
+};
+
+// True for names an inbound channel must never take: hidden files and the usual
+// in-progress names of uploaders (.tmp, .part, .filepart, .partial).
+bool is_in_progress_name(const std::string& name);
+
+class FolderSink {
+ public:
+  explicit FolderSink(std::filesystem::path folder);
+
+  // Stages `bytes` for `name` (a name we derive, never a partner's). Nothing is visible
+  // in the folder until commit().
+  void stage(const std::string& name, const std::string& bytes);
+  // Makes every staged output durable and visible; an existing file of the same name is
+  // replaced (delivery is idempotent: the name is the idempotency key).
+  void commit();
+
+  const std::filesystem::path& folder() const { return folder_; }
+
+ private:
+  std::filesystem::path folder_;
+  std::vector<std::pair<std::filesystem::path, std::filesystem::path>> staged_;  // temp, final
+};
+
+}  // namespace edihub::transports
