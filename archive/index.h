@@ -61,7 +61,6 @@ struct TransactionSetRecord {
   std::string status = "received";
   std::string idempotency_key;   // partner/ISA13/GS06/ST02, unique
   std::string target;            // e.g. "inbound_delivery"
-  std::string mapped_sha256;     // mapped output in the raw store, once mapped
   std::string delivered_to;      // sink reference (e.g. file name), once delivered
   std::string received_at;
   std::string updated_at;
@@ -157,7 +156,11 @@ class Index {
   std::optional<TransactionSetRecord> transaction_set_by_key(const std::string& idempotency_key) const;
   std::vector<TransactionSetRecord> transaction_sets_of_file(std::int64_t file_id) const;
   std::vector<TransactionSetRecord> transaction_sets_with_status(const std::string& status) const;
-  void update_transaction_set(const TransactionSetRecord& set);  // status, mapped_sha256, delivered_to, target, updated_at
+  void update_transaction_set(const TransactionSetRecord& set);  // status, delivered_to, target, updated_at
+  // The mapped ERP transaction of a set, kept in the index rather than as a file of its
+  // own: one file creation less per transaction set, durable with the same commit.
+  void put_mapped_output(std::int64_t set_id, const std::string& content);
+  std::optional<std::string> mapped_output(std::int64_t set_id) const;
   void add_business_key(std::int64_t set_id, const std::string& name, const std::string& value);  // repeats ignored
   std::vector<std::pair<std::string, std::string>> business_keys(std::int64_t set_id) const;
 

@@ -1,5 +1,5 @@
 // Content-addressed raw store: every received file, mapped output and acknowledgment is
-// kept as raw/ab/cd/<sha256>. Bytes are staged (hashed while copied), then a whole batch
+// kept as raw/ab/<sha256>. Bytes are staged (hashed while copied), then a whole batch
 // is made durable at once (group commit: one filesystem sync for the batch's data, then
 // the renames, then one more sync for the new names), so durability costs two syncs per
 // batch, not an fsync per file and per folder.

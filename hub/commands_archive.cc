@@ -176,7 +176,7 @@ int command_archive_show(const std::string& config_dir, const ShowOptions& o, bo
     if (o.events) return print_events(events, out), 0;
     if (o.mapped) {
       for (const auto& s : sets)
-        if (!s.mapped_sha256.empty()) out << store.read(s.mapped_sha256);
+        if (auto mapped = index->mapped_output(s.id)) out << *mapped;
       return 0;
     }
     out << fmt::format("file F{}: {} from {} ({}), {} bytes, sha256 {}\n  received {}, status {}\n", file->id,
@@ -198,7 +198,7 @@ int command_archive_show(const std::string& config_dir, const ShowOptions& o, bo
   auto keys = index->business_keys(id);
   auto events = index->events_of_set(id);
   std::string raw = file ? raw_transaction_set(store.path_of(file->sha256), set->first_segment) : "";
-  std::string mapped = set->mapped_sha256.empty() ? "" : store.read(set->mapped_sha256);
+  std::string mapped = index->mapped_output(id).value_or("");
   if (json) {
     auto j = set_json(*set);
     j["keys"] = keys_json(keys);

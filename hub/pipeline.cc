@@ -48,11 +48,6 @@ std::string envelope_issue_text(const x12::EnvelopeIssue& issue) {
 
 }  // namespace
 
-// What one batch stages before its commit: raw-store items made durable together.
-struct Pipeline::Batch {
-  std::vector<archive::Staged> staged;
-};
-
 Pipeline::Pipeline(const Config& config, const Clock& clock, Sleep sleep)
     : config_(config), clock_(clock), sleep_(std::move(sleep)) {
   fs::create_directories(config_.archive_dir);
@@ -104,14 +99,14 @@ void Pipeline::intake(RunSummary& summary) {
     std::string channel = channel_of(partner.inbound->path, config_.dir);
     for (size_t start = 0; start < ready.size(); start += config_.batch_files) {
       size_t end = std::min(ready.size(), start + config_.batch_files);
-      Batch batch;
+      std::vector<archive::Staged> staged_batch;
       std::vector<std::pair<const transports::InboundFile*, archive::Staged>> received;
       for (size_t i = start; i < end; ++i) {
         auto staged = store_->stage_file(ready[i].path);
-        batch.staged.push_back(staged);
+        staged_batch.push_back(staged);
         received.emplace_back(&ready[i], staged);
       }
-      store_->publish(batch.staged);
+      store_->publish(staged_batch);
       std::vector<std::int64_t> ids;
       {
         archive::Index::Transaction tx(*index_);
@@ -158,16 +153,13 @@ void Pipeline::process_received(RunSummary& summary) {
   auto received = index_->files_with_status("received");
   for (size_t start = 0; start < received.size(); start += config_.batch_files) {
     size_t end = std::min(received.size(), start + config_.batch_files);
-    Batch batch;
     archive::Index::Transaction tx(*index_);
-    for (size_t i = start; i < end; ++i) process_file(received[i], batch, summary);
-    // Mapped outputs are durable before the rows that point at them.
-    store_->publish(batch.staged);
+    for (size_t i = start; i < end; ++i) process_file(received[i], summary);
     tx.commit();
   }
 }
 
-void Pipeline::process_file(const FileRecord& file, Batch& batch, RunSummary& summary) {
+void Pipeline::process_file(const FileRecord& file, RunSummary& summary) {
   const std::string now = clock_.iso_now();
   summary.files_processed++;
   ExceptionRecord base;
@@ -301,12 +293,10 @@ void Pipeline::process_file(const FileRecord& file, Batch& batch, RunSummary& su
                              {"transaction_set_control", set.control_number},
                              {"version", g.version}};
             doc["transaction"] = result.transaction;
-            auto staged = store_->stage_bytes(doc.dump(2) + "\n");
-            batch.staged.push_back(staged);
             rec.status = "mapped";
             rec.target = rule->mapping->target();
-            rec.mapped_sha256 = staged.sha256;
             index_->update_transaction_set(rec);
+            index_->put_mapped_output(rec.id, doc.dump(2) + "\n");
             for (const auto& [name, value] : result.keys) index_->add_business_key(rec.id, name, value);
             index_->add_event({0, file.id, rec.id, now, "mapped",
                                fmt::format("{} {} -> {} with {}", set.id, set.control_number, rec.target,
@@ -353,7 +343,7 @@ void Pipeline::deliver_mapped(RunSummary& summary) {
       }
       auto& sink = sinks.try_emplace(partner->erp->path, partner->erp->path).first->second;
       std::string name = delivery_name(rec.idempotency_key);
-      sink.stage(name, store_->read(rec.mapped_sha256));
+      sink.stage(name, index_->mapped_output(rec.id).value_or(""));
       delivered.emplace_back(&rec, "folder:" + partner->erp->path.lexically_relative(config_.dir).string() + "/" + name);
     }
     for (auto& [path, sink] : sinks) sink.commit();

@@ -50,11 +50,10 @@ class Pipeline {
   RunSummary run_once();
 
  private:
-  struct Batch;
   void finish_source_removals();
   void intake(RunSummary& summary);
   void process_received(RunSummary& summary);
-  void process_file(const archive::FileRecord& file, Batch& batch, RunSummary& summary);
+  void process_file(const archive::FileRecord& file, RunSummary& summary);
   void deliver_mapped(RunSummary& summary);
   void raise(RunSummary& summary, archive::ExceptionRecord exception);
 

@@ -1,0 +1,377 @@
+#include "archive/index.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <initializer_list>
+#include <stdexcept>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "archive/schema.h"
+#include "archive/sqlite.h"
+#include "archive/tables.h"
+
+namespace edihub::archive {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Accepts 2026-11-27, 2026-11-27T10:00, 2026-11-27 10:00:00, ...:00.123 and a trailing Z,
+// and returns it in the stored form's prefix (T separator, no Z), so that a plain string
+// compare against received_at (e.g. 2026-11-27T10:00:00Z) orders correctly.
+std::string time_bound(const std::string& text, const char* which) {
+  std::string t = text;
+  if (!t.empty() && t.back() == 'Z') t.pop_back();
+  if (t.size() > 10 && t[10] == ' ') t[10] = 'T';
+  static constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:dd";
+  bool ok = t.size() == 10 || t.size() == 16 || t.size() >= 19;
+  for (std::size_t i = 0; ok && i < t.size(); ++i) {
+    char want = i < kShape.size() ? kShape[i] : (i == kShape.size() ? '.' : 'd');
+    ok = want == 'd' ? (t[i] >= '0' && t[i] <= '9') : t[i] == want;
+  }
+  if (!ok || t.size() == kShape.size() + 1)
+    throw std::invalid_argument(std::string(which) + ": expected an ISO 8601 UTC time such as 2026-11-27 or " +
+                                "2026-11-27T10:00:00Z, got '" + text + "'");
+  return t;
+}
+
+std::string without_leading_zeros(const std::string& control) {
+  return control.substr(std::min(control.find_first_not_of('0'), control.size()));
+}
+
+// " AND ..." conditions from optional filters, with their parameters in order.
+struct Filter {
+  std::string sql;
+  std::vector<std::string> params;
+
+  void add(const std::string& condition, std::initializer_list<std::string> values) {
+    sql += " AND " + condition;
+    params.insert(params.end(), values);
+  }
+
+  // Binds the parameters; returns the index of the last one bound.
+  int bind(sqlite::Cursor& cursor) const {
+    int index = 0;
+    for (const auto& param : params) cursor.bind(++index, param);
+    return index;
+  }
+};
+
+}  // namespace
+
+struct Index::Impl {
+  explicit Impl(const fs::path& file) : db(file) {
+    sqlite3_busy_timeout(db.handle(), 5000);
+    std::string journal;
+    if (auto mode = run("PRAGMA journal_mode = WAL"); mode.next()) mode.get(0, journal);
+    if (journal != "wal")
+      throw std::runtime_error("archive index " + db.file() + ": cannot use WAL (journal mode stays '" + journal + "')");
+    run("PRAGMA synchronous = FULL").done();
+    run("PRAGMA foreign_keys = ON").done();
+    migrate();
+  }
+
+  // Statements are prepared once per connection: the pipeline inserts thousands of rows
+  // per transaction, and preparing costs more than the insert itself.
+  sqlite::Statement& statement(const std::string& sql) {
+    auto it = cache.find(sql);
+    if (it == cache.end()) it = cache.emplace(sql, sqlite::Statement(db, sql)).first;
+    return it->second;
+  }
+
+  template <class... A>
+  sqlite::Cursor run(const std::string& sql, const A&... args) {
+    return statement(sql).run(args...);
+  }
+
+  template <class Record>
+  std::int64_t insert(const Record& record) {
+    sqlite::Cursor cursor(statement(insert_sql<Record>()));
+    bind_fields(cursor, record);
+    cursor.done();
+    return db.last_insert_rowid();
+  }
+
+  // Whole records; `tail` is the WHERE / ORDER BY part.
+  template <class Record, class... A>
+  std::vector<Record> select(const std::string& tail, const A&... args) {
+    static const std::string head = "SELECT " + columns<Record>() + " FROM " + Table<Record>::name + " ";
+    auto cursor = run(head + tail, args...);
+    std::vector<Record> records;
+    while (cursor.next()) records.push_back(read_record<Record>(cursor));
+    return records;
+  }
+
+  template <class Record, class... A>
+  std::optional<Record> select_one(const std::string& tail, const A&... args) {
+    auto records = select<Record>(tail, args...);
+    if (records.empty()) return std::nullopt;
+    return records.front();
+  }
+
+  // An UPDATE of one row by id (the last parameter); a missing row is a caller bug.
+  template <class... A>
+  void update(const char* what, std::int64_t id, const std::string& sql, const A&... args) {
+    run(sql, args..., id).done();
+    if (db.changes() == 0) throw std::runtime_error("archive index " + db.file() + ": no " + what + " " + std::to_string(id));
+  }
+
+  int user_version() {
+    auto cursor = run("PRAGMA user_version");
+    cursor.next();
+    return static_cast<int>(cursor.int64(0));
+  }
+
+  void check_not_newer(int version, int latest) {
+    if (version > latest)
+      throw std::runtime_error("archive index " + db.file() + ": schema version " + std::to_string(version) +
+                               " is newer than this edihub supports (" + std::to_string(latest) + ")");
+  }
+
+  // All pending migrations in one transaction. An up-to-date database takes no write lock
+  // (a CLI query must not wait for the service); re-reading the version inside the
+  // transaction makes two processes creating the database at once safe.
+  void migrate() {
+    auto migrations = schema_migrations();
+    const int latest = static_cast<int>(migrations.size());
+    const int found = user_version();
+    check_not_newer(found, latest);
+    if (found == latest) return;
+    run("BEGIN IMMEDIATE").done();
+    try {
+      const int version = user_version();
+      check_not_newer(version, latest);
+      for (int v = version; v < latest; ++v)
+        db.exec_script(migrations[v], "schema migration to version " + std::to_string(v + 1));
+      run("PRAGMA user_version = " + std::to_string(latest)).done();
+      run("COMMIT").done();
+    } catch (...) {
+      sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  sqlite::Db db;  // declared first: outlives the cached statements
+  std::unordered_map<std::string, sqlite::Statement> cache;
+};
+
+std::unique_ptr<Index> Index::open(const fs::path& db_file) {
+  if (db_file.has_parent_path()) fs::create_directories(db_file.parent_path());
+  return std::unique_ptr<Index>(new Index(std::make_unique<Impl>(db_file)));
+}
+
+Index::Index(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Index::~Index() = default;
+
+void Index::begin() { impl_->run("BEGIN IMMEDIATE").done(); }
+void Index::commit() { impl_->run("COMMIT").done(); }
+void Index::rollback() { impl_->run("ROLLBACK").done(); }
+
+Index::Transaction::Transaction(Index& index) : index_(index) { index_.begin(); }
+
+Index::Transaction::~Transaction() {
+  if (done_) return;
+  try {
+    index_.rollback();
+  } catch (...) {
+    // SQLite already rolled back (e.g. after a failed COMMIT); nothing is left to undo.
+  }
+}
+
+void Index::Transaction::commit() {
+  index_.commit();
+  done_ = true;
+}
+
+// Files
+
+std::int64_t Index::add_file(const FileRecord& file) { return impl_->insert(file); }
+
+std::optional<FileRecord> Index::file(std::int64_t id) const { return impl_->select_one<FileRecord>("WHERE id = ?", id); }
+
+std::vector<FileRecord> Index::files_by_sha(const std::string& sha256) const {
+  return impl_->select<FileRecord>("WHERE sha256 = ? ORDER BY id", sha256);
+}
+
+std::vector<FileRecord> Index::files_with_status(const std::string& status) const {
+  return impl_->select<FileRecord>("WHERE status = ? ORDER BY id", status);
+}
+
+std::vector<FileRecord> Index::files_with_source_pending() const {
+  return impl_->select<FileRecord>("WHERE source_removed = 0 ORDER BY id");
+}
+
+void Index::set_file_status(std::int64_t id, const std::string& status) {
+  impl_->update("file", id, "UPDATE files SET status = ? WHERE id = ?", status);
+}
+
+void Index::set_file_partner(std::int64_t id, const std::string& partner) {
+  impl_->update("file", id, "UPDATE files SET partner = ? WHERE id = ?", partner);
+}
+
+void Index::mark_source_removed(std::int64_t id) {
+  impl_->update("file", id, "UPDATE files SET source_removed = 1 WHERE id = ?");
+}
+
+// Envelopes
+
+std::int64_t Index::add_interchange(const InterchangeRecord& interchange) { return impl_->insert(interchange); }
+
+std::vector<InterchangeRecord> Index::find_interchanges(const std::string& sender_qualifier,
+                                                        const std::string& sender_id,
+                                                        const std::string& control_number) const {
+  return impl_->select<InterchangeRecord>(
+      "WHERE sender_qualifier = ? AND sender_id = ? AND control_number = ? ORDER BY id", sender_qualifier, sender_id,
+      control_number);
+}
+
+std::vector<InterchangeRecord> Index::interchanges_of_file(std::int64_t file_id) const {
+  return impl_->select<InterchangeRecord>("WHERE file_id = ? ORDER BY id", file_id);
+}
+
+std::int64_t Index::add_group(const GroupRecord& group) { return impl_->insert(group); }
+
+// Transaction sets
+
+std::int64_t Index::add_transaction_set(const TransactionSetRecord& set) { return impl_->insert(set); }
+
+std::optional<TransactionSetRecord> Index::transaction_set(std::int64_t id) const {
+  return impl_->select_one<TransactionSetRecord>("WHERE id = ?", id);
+}
+
+std::optional<TransactionSetRecord> Index::transaction_set_by_key(const std::string& idempotency_key) const {
+  return impl_->select_one<TransactionSetRecord>("WHERE idempotency_key = ?", idempotency_key);
+}
+
+std::vector<TransactionSetRecord> Index::transaction_sets_of_file(std::int64_t file_id) const {
+  return impl_->select<TransactionSetRecord>("WHERE file_id = ? ORDER BY id", file_id);
+}
+
+std::vector<TransactionSetRecord> Index::transaction_sets_with_status(const std::string& status) const {
+  return impl_->select<TransactionSetRecord>("WHERE status = ? ORDER BY id", status);
+}
+
+void Index::update_transaction_set(const TransactionSetRecord& set) {
+  impl_->update("transaction set", set.id,
+                "UPDATE transaction_sets SET status = ?, delivered_to = ?, target = ?, updated_at = ? WHERE id = ?",
+                set.status, set.delivered_to, set.target, set.updated_at);
+}
+
+void Index::put_mapped_output(std::int64_t set_id, const std::string& content) {
+  impl_->run("INSERT INTO mapped_outputs (set_id, content) VALUES (?, ?) "
+             "ON CONFLICT (set_id) DO UPDATE SET content = excluded.content",
+             set_id, content)
+      .done();
+}
+
+std::optional<std::string> Index::mapped_output(std::int64_t set_id) const {
+  auto cursor = impl_->run("SELECT content FROM mapped_outputs WHERE set_id = ?", set_id);
+  if (!cursor.next()) return std::nullopt;
+  std::string content;
+  cursor.get(0, content);
+  return content;
+}
+
+void Index::add_business_key(std::int64_t set_id, const std::string& name, const std::string& value) {
+  impl_->run("INSERT INTO business_keys (set_id, name, value) VALUES (?, ?, ?) "
+             "ON CONFLICT (set_id, name, value) DO NOTHING",
+             set_id, name, value)
+      .done();
+}
+
+std::vector<std::pair<std::string, std::string>> Index::business_keys(std::int64_t set_id) const {
+  auto cursor = impl_->run("SELECT name, value FROM business_keys WHERE set_id = ? ORDER BY id", set_id);
+  std::vector<std::pair<std::string, std::string>> keys;
+  while (cursor.next()) {
+    auto& [name, value] = keys.emplace_back();
+    cursor.get(0, name);
+    cursor.get(1, value);
+  }
+  return keys;
+}
+
+// Events and exceptions
+
+std::int64_t Index::add_event(const EventRecord& event) { return impl_->insert(event); }
+
+std::vector<EventRecord> Index::events_of_file(std::int64_t file_id) const {
+  return impl_->select<EventRecord>("WHERE file_id = ? ORDER BY id", file_id);
+}
+
+std::vector<EventRecord> Index::events_of_set(std::int64_t set_id) const {
+  return impl_->select<EventRecord>("WHERE set_id = ? ORDER BY id", set_id);
+}
+
+std::int64_t Index::add_exception(const ExceptionRecord& exception) { return impl_->insert(exception); }
+
+std::optional<ExceptionRecord> Index::exception(std::int64_t id) const {
+  return impl_->select_one<ExceptionRecord>("WHERE id = ?", id);
+}
+
+std::vector<ExceptionRecord> Index::exceptions(const std::optional<std::string>& partner,
+                                               const std::optional<std::string>& state) const {
+  Filter filter;
+  if (partner) filter.add("partner = ?", {*partner});
+  if (state) filter.add("state = ?", {*state});
+  auto& statement = impl_->statement("SELECT " + columns<ExceptionRecord>() + " FROM exceptions WHERE 1" +
+                                     filter.sql + " ORDER BY created_at DESC, id DESC");
+  sqlite::Cursor cursor(statement);
+  filter.bind(cursor);
+  std::vector<ExceptionRecord> list;
+  while (cursor.next()) list.push_back(read_record<ExceptionRecord>(cursor));
+  return list;
+}
+
+void Index::close_exception(std::int64_t id, const std::string& state, const std::string& by, const std::string& note,
+                            const std::string& at) {
+  if (state != "resolved" && state != "ignored")
+    throw std::invalid_argument("an exception is closed as 'resolved' or 'ignored', not '" + state + "'");
+  impl_->run("UPDATE exceptions SET state = ?, closed_by = ?, note = ?, closed_at = ? WHERE id = ? AND state = 'open'",
+             state, by, note, at, id)
+      .done();
+  if (impl_->db.changes() == 1) return;
+  auto current = exception(id);
+  if (!current) throw std::runtime_error("no exception " + std::to_string(id));
+  throw std::runtime_error("exception " + std::to_string(id) + " is already " + current->state + " (by " +
+                           current->closed_by + " at " + current->closed_at + "); only open exceptions can be closed");
+}
+
+// Queries
+
+std::vector<DocumentRow> Index::query(const Query& q) const {
+  Filter filter;
+  if (q.partner) filter.add("t.partner = ?", {*q.partner});
+  if (q.type) filter.add("t.type = ?", {*q.type});
+  if (q.since) filter.add("t.received_at >= ?", {time_bound(*q.since, "since")});
+  if (q.until) filter.add("t.received_at < ?", {time_bound(*q.until, "until")});
+  if (q.control) {
+    // Same expressions as the ltrim indexes, so each arm of the OR is an index search.
+    std::string c = without_leading_zeros(*q.control);
+    filter.add("(ltrim(t.interchange_control, '0') = ? OR ltrim(t.group_control, '0') = ? OR "
+               "ltrim(t.control_number, '0') = ?)",
+               {c, c, c});
+  }
+  if (q.key) filter.add("t.id IN (SELECT set_id FROM business_keys WHERE name = ? AND value = ?)", {q.key->first, q.key->second});
+  if (q.status) filter.add("t.status = ?", {*q.status});
+
+  auto& statement = impl_->statement("SELECT " + columns<TransactionSetRecord>("t.") +
+                                     ", f.sha256 FROM transaction_sets t LEFT JOIN files f ON f.id = t.file_id WHERE 1" +
+                                     filter.sql + " ORDER BY t.received_at DESC, t.id DESC LIMIT ?");
+  sqlite::Cursor cursor(statement);
+  cursor.bind(filter.bind(cursor) + 1, q.limit);
+
+  std::vector<DocumentRow> rows;
+  while (cursor.next()) {
+    DocumentRow row;
+    row.set = read_record<TransactionSetRecord>(cursor);
+    cursor.get(column_count<TransactionSetRecord>(), row.file_sha256);
+    rows.push_back(std::move(row));
+  }
+  for (auto& row : rows) row.keys = business_keys(row.set.id);
+  return rows;
+}
+
+}  // namespace edihub::archive

@@ -1,0 +1,380 @@
+#include <catch2/catch.hpp>
+
+#include <sqlite3.h>
+
+#include <stdexcept>
+
+#include "archive/index.h"
+#include "tests/test_support.h"
+
+using namespace edihub::archive;
+using edihub::testing::TempDir;
+using edihub::testing::write_file;
+using Catch::Matchers::Contains;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Archive {
+  TempDir dir;
+  fs::path db_file = dir / "index.db";
+  std::unique_ptr<Index> index = Index::open(db_file);
+
+  std::int64_t add_file(const std::string& sha256, const std::string& partner = "acme") {
+    FileRecord file;
+    file.sha256 = sha256;
+    file.size = 42;
+    file.partner = partner;
+    file.channel = "folder:inbox/" + partner;
+    file.source_name = "in.edi";
+    file.received_at = "2026-11-27T10:00:00Z";
+    return index->add_file(file);
+  }
+};
+
+struct SetSpec {
+  std::string partner, type, isa13, gs06, st02, received_at, status;
+};
+
+TransactionSetRecord make_set(std::int64_t file_id, const SetSpec& s) {
+  TransactionSetRecord set;
+  set.file_id = file_id;
+  set.partner = s.partner;
+  set.type = s.type;
+  set.interchange_control = s.isa13;
+  set.group_control = s.gs06;
+  set.control_number = s.st02;
+  set.version = "004010";
+  set.status = s.status;
+  set.idempotency_key = s.partner + "/" + s.isa13 + "/" + s.gs06 + "/" + s.st02;
+  set.received_at = s.received_at;
+  set.updated_at = s.received_at;
+  return set;
+}
+
+std::vector<std::int64_t> ids(const std::vector<DocumentRow>& rows) {
+  std::vector<std::int64_t> out;
+  for (const auto& r : rows) out.push_back(r.set.id);
+  return out;
+}
+
+using Ids = std::vector<std::int64_t>;
+
+Ids ids_of(const std::vector<ExceptionRecord>& list) {
+  Ids out;
+  for (const auto& e : list) out.push_back(e.id);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("files: round trip, status, partner and source removal", "[index]") {
+  Archive a;
+  auto id = a.add_file(std::string(64, 'a'));
+  auto file = a.index->file(id);
+  REQUIRE(file);
+  CHECK(file->id == id);
+  CHECK(file->sha256 == std::string(64, 'a'));
+  CHECK(file->size == 42);
+  CHECK(file->partner == "acme");
+  CHECK(file->channel == "folder:inbox/acme");
+  CHECK(file->source_name == "in.edi");
+  CHECK(file->received_at == "2026-11-27T10:00:00Z");
+  CHECK(file->status == "received");
+  CHECK_FALSE(file->source_removed);
+  CHECK_FALSE(a.index->file(id + 1));
+
+  CHECK(a.index->files_by_sha(std::string(64, 'a')).size() == 1);
+  CHECK(a.index->files_with_status("received").size() == 1);
+  CHECK(a.index->files_with_source_pending().size() == 1);
+
+  a.index->set_file_status(id, "processed");
+  a.index->set_file_partner(id, "globex");
+  a.index->mark_source_removed(id);
+  file = a.index->file(id);
+  CHECK(file->status == "processed");
+  CHECK(file->partner == "globex");
+  CHECK(file->source_removed);
+  CHECK(a.index->files_with_status("received").empty());
+  CHECK(a.index->files_with_source_pending().empty());
+
+  REQUIRE_THROWS_WITH(a.index->set_file_status(999, "processed"), Contains("no file 999"));
+}
+
+TEST_CASE("interchanges and groups, with foreign keys enforced", "[index]") {
+  Archive a;
+  auto file_id = a.add_file(std::string(64, 'b'));
+  InterchangeRecord ic{0, file_id, "acme", "ZZ", "ACME", "ZZ", "US", "000003438", "00401", "261127", "1000",
+                       std::string(64, 'b')};
+  ic.id = a.index->add_interchange(ic);
+  auto found = a.index->find_interchanges("ZZ", "ACME", "000003438");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].id == ic.id);
+  CHECK(found[0].file_id == file_id);
+  CHECK(found[0].receiver_id == "US");
+  CHECK(found[0].content_sha256 == std::string(64, 'b'));
+  CHECK(a.index->find_interchanges("ZZ", "OTHER", "000003438").empty());
+  CHECK(a.index->interchanges_of_file(file_id).size() == 1);
+
+  CHECK(a.index->add_group({0, ic.id, "SH", "ACME", "US", "1", "004010"}) > 0);
+  REQUIRE_THROWS_WITH(a.index->add_group({0, 12345, "SH", "ACME", "US", "2", "004010"}), Contains("FOREIGN KEY"));
+}
+
+TEST_CASE("transaction sets: round trip, update, business keys, events", "[index]") {
+  Archive a;
+  auto file_id = a.add_file(std::string(64, 'c'));
+  auto set = make_set(file_id, {"acme", "856", "000003438", "1", "0001", "2026-11-27T10:00:00Z", "received"});
+  set.first_segment = 3;
+  set.id = a.index->add_transaction_set(set);
+
+  auto back = a.index->transaction_set(set.id);
+  REQUIRE(back);
+  CHECK(back->file_id == file_id);
+  CHECK(back->interchange_id == 0);  // none: stored as NULL, read back as 0
+  CHECK(back->group_id == 0);
+  CHECK(back->type == "856");
+  CHECK(back->control_number == "0001");
+  CHECK(back->interchange_control == "000003438");
+  CHECK(back->group_control == "1");
+  CHECK(back->version == "004010");
+  CHECK(back->first_segment == 3);
+  CHECK(back->idempotency_key == "acme/000003438/1/0001");
+  CHECK(a.index->transaction_set_by_key("acme/000003438/1/0001")->id == set.id);
+  CHECK_FALSE(a.index->transaction_set_by_key("acme/x"));
+  CHECK(a.index->transaction_sets_of_file(file_id).size() == 1);
+
+  set.status = "mapped";
+  set.target = "inbound_delivery";
+  set.delivered_to = "folder:erp/acme_1.json";
+  set.updated_at = "2026-11-27T10:00:05Z";
+  a.index->update_transaction_set(set);
+  back = a.index->transaction_set(set.id);
+  CHECK(back->status == "mapped");
+  CHECK(back->target == "inbound_delivery");
+  CHECK(back->delivered_to == "folder:erp/acme_1.json");
+  CHECK(back->updated_at == "2026-11-27T10:00:05Z");
+  CHECK(back->received_at == "2026-11-27T10:00:00Z");
+  CHECK(a.index->transaction_sets_with_status("mapped").size() == 1);
+  CHECK(a.index->transaction_sets_with_status("received").empty());
+
+  CHECK_FALSE(a.index->mapped_output(set.id));
+  a.index->put_mapped_output(set.id, R"({"shipment_id":"SH1"})");
+  a.index->put_mapped_output(set.id, R"({"shipment_id":"SH2"})");  // a replay replaces it
+  CHECK(a.index->mapped_output(set.id) == R"({"shipment_id":"SH2"})");
+
+  a.index->add_business_key(set.id, "shipment_id", "SH1");
+  a.index->add_business_key(set.id, "po_number", "PO2");
+  a.index->add_business_key(set.id, "po_number", "PO1");
+  a.index->add_business_key(set.id, "po_number", "PO2");  // repeat: ignored
+  using Keys = std::vector<std::pair<std::string, std::string>>;
+  CHECK(a.index->business_keys(set.id) == Keys{{"shipment_id", "SH1"}, {"po_number", "PO2"}, {"po_number", "PO1"}});
+
+  a.index->add_event({0, file_id, 0, "2026-11-27T10:00:00Z", "received", "in.edi"});
+  a.index->add_event({0, file_id, set.id, "2026-11-27T10:00:01Z", "mapped", "856 0001"});
+  auto file_events = a.index->events_of_file(file_id);
+  REQUIRE(file_events.size() == 2);
+  CHECK(file_events[0].step == "received");
+  CHECK(file_events[0].set_id == 0);
+  auto set_events = a.index->events_of_set(set.id);
+  REQUIRE(set_events.size() == 1);
+  CHECK(set_events[0].detail == "856 0001");
+  CHECK(set_events[0].at == "2026-11-27T10:00:01Z");
+
+  auto missing = set;
+  missing.id = 999;
+  REQUIRE_THROWS_WITH(a.index->update_transaction_set(missing), Contains("no transaction set 999"));
+}
+
+TEST_CASE("the idempotency key is unique", "[index]") {
+  Archive a;
+  auto file_id = a.add_file(std::string(64, 'e'));
+  auto set = make_set(file_id, {"acme", "856", "1", "1", "1", "2026-11-27T10:00:00Z", "received"});
+  a.index->add_transaction_set(set);
+  REQUIRE_THROWS_WITH(a.index->add_transaction_set(set),
+                      Contains("UNIQUE") && Contains("idempotency_key") && Contains(a.db_file.string()));
+  set.idempotency_key = "";
+  REQUIRE_THROWS_WITH(a.index->add_transaction_set(set), Contains("CHECK"));
+}
+
+TEST_CASE("query: every filter, newest first, limit", "[index][query]") {
+  Archive a;
+  auto f1 = a.add_file(std::string(64, '1'));
+  auto f2 = a.add_file(std::string(64, '2'), "globex");
+  auto add = [&](std::int64_t file, const SetSpec& spec) { return a.index->add_transaction_set(make_set(file, spec)); };
+  auto s1 = add(f1, {"acme", "856", "000003438", "1", "0001", "2026-11-26T23:59:59Z", "delivered"});
+  auto s2 = add(f1, {"acme", "810", "000000077", "3438", "0001", "2026-11-27T00:00:00Z", "mapped"});
+  auto s3 = add(f2, {"globex", "856", "000000078", "5", "3438", "2026-11-27T12:00:00Z", "failed"});
+  auto s4 = add(f2, {"globex", "856", "000000079", "6", "0002", "2026-11-28T00:00:00Z", "delivered"});
+  a.index->add_business_key(s1, "po_number", "PO1");
+  a.index->add_business_key(s1, "shipment_id", "SH1");
+  a.index->add_business_key(s2, "po_number", "PO1");
+  a.index->add_business_key(s3, "po_number", "PO2");
+
+  auto run = [&](auto&& set_filter) {
+    Query q;
+    set_filter(q);
+    return ids(a.index->query(q));
+  };
+
+  CHECK(run([](Query&) {}) == Ids{s4, s3, s2, s1});
+  CHECK(run([](Query& q) { q.partner = "acme"; }) == Ids{s2, s1});
+  CHECK(run([](Query& q) { q.partner = "nobody"; }).empty());
+  CHECK(run([](Query& q) { q.type = "856"; }) == Ids{s4, s3, s1});
+  CHECK(run([](Query& q) { q.partner = "globex"; q.type = "856"; }) == Ids{s4, s3});
+
+  SECTION("since / until: half-open, dates or times") {
+    CHECK(run([](Query& q) { q.since = "2026-11-27"; }) == Ids{s4, s3, s2});
+    CHECK(run([](Query& q) { q.until = "2026-11-28"; }) == Ids{s3, s2, s1});
+    CHECK(run([](Query& q) { q.since = "2026-11-27"; q.until = "2026-11-28"; }) == Ids{s3, s2});
+    CHECK(run([](Query& q) { q.since = "2026-11-27T12:00:00Z"; }) == Ids{s4, s3});
+    CHECK(run([](Query& q) { q.since = "2026-11-27 12:00"; }) == Ids{s4, s3});
+    CHECK(run([](Query& q) { q.until = "2026-11-27T12:00:00Z"; }) == Ids{s2, s1});
+    CHECK(run([](Query& q) { q.since = "2026-11-27T00:00:00.000"; }) == Ids{s4, s3, s2});
+    CHECK_THROWS_AS(run([](Query& q) { q.since = "yesterday"; }), std::invalid_argument);
+    REQUIRE_THROWS_WITH(run([](Query& q) { q.until = "27/11/2026"; }), Contains("until") && Contains("27/11/2026"));
+  }
+
+  SECTION("control matches ISA13, GS06 or ST02, ignoring zero padding") {
+    for (std::string control : {"3438", "000003438", "03438"}) {
+      INFO(control);
+      CHECK(run([&](Query& q) { q.control = control; }) == Ids{s3, s2, s1});
+    }
+    CHECK(run([](Query& q) { q.control = "77"; }) == Ids{s2});
+    CHECK(run([](Query& q) { q.control = "0001"; }) == Ids{s2, s1});  // s1 by GS06 and ST02, once
+    CHECK(run([](Query& q) { q.control = "343"; }).empty());
+    CHECK(run([](Query& q) { q.control = "3438"; q.partner = "globex"; }) == Ids{s3});
+  }
+
+  SECTION("business key, status, combined") {
+    CHECK(run([](Query& q) { q.key = {"po_number", "PO1"}; }) == Ids{s2, s1});
+    CHECK(run([](Query& q) { q.key = {"shipment_id", "SH1"}; }) == Ids{s1});
+    CHECK(run([](Query& q) { q.key = {"shipment_id", "PO1"}; }).empty());
+    CHECK(run([](Query& q) { q.status = "delivered"; }) == Ids{s4, s1});
+    CHECK(run([](Query& q) { q.partner = "acme"; q.key = {"po_number", "PO1"}; q.status = "mapped"; }) == Ids{s2});
+  }
+
+  SECTION("limit") {
+    CHECK(run([](Query& q) { q.limit = 2; }) == Ids{s4, s3});
+    CHECK(run([](Query& q) { q.limit = -1; }) == Ids{s4, s3, s2, s1});
+  }
+
+  SECTION("rows carry their file's sha256 and all business keys") {
+    Query q;
+    q.control = "3438";
+    auto rows = a.index->query(q);
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[0].file_sha256 == std::string(64, '2'));
+    CHECK(rows[2].file_sha256 == std::string(64, '1'));
+    CHECK(rows[2].set.interchange_control == "000003438");
+    CHECK(rows[2].keys == std::vector<std::pair<std::string, std::string>>{{"po_number", "PO1"}, {"shipment_id", "SH1"}});
+    CHECK(rows[1].keys.size() == 1);
+  }
+
+  SECTION("equal times: the later row first") {
+    auto s5 = add(f2, {"globex", "856", "000000080", "7", "0003", "2026-11-28T00:00:00Z", "delivered"});
+    CHECK(run([](Query& q) { q.limit = 2; }) == Ids{s5, s4});
+  }
+}
+
+TEST_CASE("transactions: rollback leaves nothing, commit survives reopening", "[index]") {
+  Archive a;
+  {
+    Index::Transaction tx(*a.index);
+    auto file_id = a.add_file(std::string(64, 'f'));
+    a.index->add_transaction_set(make_set(file_id, {"acme", "856", "1", "1", "1", "2026-11-27T10:00:00Z", "received"}));
+  }  // not committed
+  CHECK(a.index->files_by_sha(std::string(64, 'f')).empty());
+  CHECK(a.index->query({}).empty());
+
+  // A failure inside the transaction undoes the rows before it too.
+  auto failing_batch = [&] {
+    Index::Transaction tx(*a.index);
+    a.add_file(std::string(64, 'f'));
+    a.index->set_file_status(12345, "processed");  // throws
+    tx.commit();
+  };
+  CHECK_THROWS(failing_batch());
+  CHECK(a.index->files_by_sha(std::string(64, 'f')).empty());
+
+  {
+    Index::Transaction tx(*a.index);
+    auto file_id = a.add_file(std::string(64, 'f'));
+    a.index->add_transaction_set(make_set(file_id, {"acme", "856", "1", "1", "1", "2026-11-27T10:00:00Z", "received"}));
+    tx.commit();
+  }
+  CHECK(fs::exists(a.db_file.string() + "-wal"));  // WAL mode
+  a.index.reset();
+  a.index = Index::open(a.db_file);
+  CHECK(a.index->files_by_sha(std::string(64, 'f')).size() == 1);
+  CHECK(a.index->query({}).size() == 1);
+}
+
+TEST_CASE("exceptions: open, list newest first, close once", "[index][exceptions]") {
+  Archive a;
+  auto file_id = a.add_file(std::string(64, 'g'));
+  ExceptionRecord e;
+  e.partner = "acme";
+  e.file_id = file_id;
+  e.kind = "mapping_error";
+  e.reason = "segment 7 BSN02: required";
+  e.created_at = "2026-11-27T10:00:00Z";
+  auto first = a.index->add_exception(e);
+  e.created_at = "2026-11-27T11:00:00Z";
+  auto second = a.index->add_exception(e);
+  ExceptionRecord unknown;
+  unknown.kind = "unknown_partner";
+  unknown.reason = "ISA sender ZZ:NOBODY";
+  unknown.created_at = "2026-11-27T09:00:00Z";
+  auto third = a.index->add_exception(unknown);  // no partner, no file
+
+  CHECK(ids_of(a.index->exceptions("acme", "open")) == Ids{second, first});
+  CHECK(ids_of(a.index->exceptions(std::nullopt, std::nullopt)) == Ids{second, first, third});
+  CHECK(ids_of(a.index->exceptions("", std::nullopt)) == Ids{third});
+  CHECK(a.index->exception(third)->file_id == 0);
+
+  a.index->close_exception(first, "resolved", "maria", "partner resent with BSN02", "2026-11-27T12:00:00Z");
+  auto closed = a.index->exception(first);
+  CHECK(closed->state == "resolved");
+  CHECK(closed->closed_by == "maria");
+  CHECK(closed->note == "partner resent with BSN02");
+  CHECK(closed->closed_at == "2026-11-27T12:00:00Z");
+  CHECK(closed->reason == "segment 7 BSN02: required");
+  CHECK(ids_of(a.index->exceptions("acme", "open")) == Ids{second});
+  CHECK(ids_of(a.index->exceptions("acme", "resolved")) == Ids{first});
+
+  REQUIRE_THROWS_WITH(a.index->close_exception(first, "ignored", "bob", "", "2026-11-27T13:00:00Z"),
+                      Contains("already resolved") && Contains("maria"));
+  CHECK(a.index->exception(first)->closed_by == "maria");
+  REQUIRE_THROWS_WITH(a.index->close_exception(999, "resolved", "bob", "", "2026-11-27T13:00:00Z"),
+                      Contains("no exception 999"));
+  CHECK_THROWS_AS(a.index->close_exception(second, "open", "bob", "", "2026-11-27T13:00:00Z"), std::invalid_argument);
+  a.index->close_exception(second, "ignored", "bob", "test file", "2026-11-27T13:00:00Z");
+  CHECK(a.index->exceptions("acme", "open").empty());
+}
+
+TEST_CASE("a corrupt or foreign database file is refused by name", "[index]") {
+  TempDir dir;
+  fs::path db = dir / "index.db";
+  {
+    auto index = Index::open(db);
+    FileRecord file;
+    file.sha256 = std::string(64, 'h');
+    index->add_file(file);
+  }
+  REQUIRE_FALSE(fs::exists(db.string() + "-wal"));  // checkpointed on close
+
+  SECTION("garbage over the file") {
+    std::string garbage;
+    for (int i = 0; i < 8192; ++i) garbage += static_cast<char>((i * 7919) % 251);
+    write_file(db, garbage);
+    REQUIRE_THROWS_WITH(Index::open(db), Contains(db.string()) && Contains("not a database"));
+  }
+
+  SECTION("written by a newer edihub") {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(raw, "PRAGMA user_version = 99", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+    REQUIRE_THROWS_WITH(Index::open(db), Contains(db.string()) && Contains("newer"));
+  }
+}

@@ -1,0 +1,89 @@
+#include "archive/posix.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+
+#include "archive/raw_store.h"
+
+namespace edihub::archive {
+
+namespace fs = std::filesystem;
+
+UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = other.release();
+  }
+  return *this;
+}
+
+UniqueFd::~UniqueFd() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+int UniqueFd::release() {
+  int fd = fd_;
+  fd_ = -1;
+  return fd;
+}
+
+void throw_errno(const std::string& what, const fs::path& path) {
+  throw std::system_error(errno, std::generic_category(), what + " " + path.string());
+}
+
+UniqueFd open_or_throw(const fs::path& path, int flags, int mode) {
+  int fd;
+  do fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
+  while (fd < 0 && errno == EINTR);
+  if (fd < 0) throw_errno("cannot open", path);
+  return UniqueFd(fd);
+}
+
+void write_all(int fd, const char* data, std::size_t size, const fs::path& path) {
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw_errno("cannot write", path);
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
+std::size_t read_some(int fd, char* data, std::size_t size, const fs::path& path) {
+  for (;;) {
+    ssize_t n = ::read(fd, data, size);
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno != EINTR) throw_errno("cannot read", path);
+  }
+}
+
+void make_dir(const fs::path& path) {
+  if (::mkdir(path.c_str(), 0755) == 0) return;
+  if (errno != EEXIST) throw_errno("cannot create folder", path);
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) throw_errno("cannot create folder", path);
+  if (!S_ISDIR(st.st_mode)) {
+    errno = ENOTDIR;
+    throw_errno("cannot create folder (a non-folder is in the way)", path);
+  }
+}
+
+void syncfs_or_throw(int fd, const fs::path& path) {
+  if (::syncfs(fd) != 0) throw_errno("cannot sync the filesystem of", path);
+}
+
+void fsync_path(const fs::path& path) {
+  UniqueFd fd = open_or_throw(path, O_RDONLY);
+  if (::fsync(fd.get()) != 0) throw_errno("cannot fsync", path);
+}
+
+void sync_filesystem_of(const fs::path& path) {
+  UniqueFd fd = open_or_throw(path, O_RDONLY);
+  syncfs_or_throw(fd.get(), path);
+}
+
+}  // namespace edihub::archive

@@ -1,0 +1,182 @@
+#include "archive/raw_store.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <memory>
+#include <random>
+#include <set>
+#include <stdexcept>
+#include <system_error>
+
+#include "archive/sha256.h"
+
+namespace edihub::archive {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t kChunk = 64 * 1024;
+
+// pid and counter make the name unique within this host; the random part keeps it unique
+// across pid reuse and across hosts sharing the store.
+std::string unique_name() {
+  static std::atomic<unsigned long long> counter{0};
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  char name[64];
+  std::snprintf(name, sizeof name, "%d-%llu-%016llx.tmp", static_cast<int>(::getpid()), counter++,
+                static_cast<unsigned long long>(random()));
+  return name;
+}
+
+// A new staging file, hashed as it is written; removed again unless finished.
+class StagingWriter {
+ public:
+  explicit StagingWriter(const fs::path& staging_dir)
+      : path_(staging_dir / unique_name()), fd_(open_or_throw(path_, O_WRONLY | O_CREAT | O_EXCL, 0444)) {}
+
+  ~StagingWriter() {
+    if (!finished_) ::unlink(path_.c_str());
+  }
+
+  void append(const char* data, std::size_t size) {
+    hash_.update(data, size);
+    write_all(fd_.get(), data, size, path_);
+    size_ += size;
+  }
+
+  Staged finish() {
+    // close() can report a delayed write error (e.g. NFS); it must not pass silently.
+    if (::close(fd_.release()) != 0) throw_errno("cannot write", path_);
+    finished_ = true;
+    return Staged{path_, hash_.hex_digest(), size_};
+  }
+
+ private:
+  fs::path path_;
+  UniqueFd fd_;
+  Sha256 hash_;
+  std::uint64_t size_ = 0;
+  bool finished_ = false;
+};
+
+// Calls `consume` for each chunk of the file, never holding more than one chunk.
+template <class Consume>
+void for_each_chunk(const fs::path& path, Consume&& consume) {
+  UniqueFd in = open_or_throw(path, O_RDONLY);
+  auto buffer = std::make_unique<char[]>(kChunk);
+  while (std::size_t n = read_some(in.get(), buffer.get(), kChunk, path)) consume(buffer.get(), n);
+}
+
+// One level of 256 folders, made once: creating folders on demand cost two mkdirs per
+// new content (measured: a third of the pipeline's system time on 10,000 files).
+void make_fan_out(const fs::path& raw) {
+  if (fs::is_directory(raw / "ff")) return;
+  fs::create_directories(raw);
+  char name[3];
+  for (int i = 0; i < 256; ++i) {
+    std::snprintf(name, sizeof name, "%02x", i);
+    fs::create_directories(raw / name);
+  }
+  fsync_path(raw);
+}
+
+void remove_staged(const std::vector<Staged>& batch) {
+  for (const auto& item : batch) ::unlink(item.staging_path.c_str());
+}
+
+}  // namespace
+
+RawStore::RawStore(fs::path root) : root_(std::move(root)) {
+  fs::create_directories(staging_dir());
+  make_fan_out(root_ / "raw");
+  staging_ = open_or_throw(staging_dir(), O_RDONLY | O_DIRECTORY);
+  // Exclusive means no other store is alive: whatever is staged belongs to a dead process.
+  if (::flock(staging_.get(), LOCK_EX | LOCK_NB) == 0) {
+    for (const auto& entry : fs::directory_iterator(staging_dir())) fs::remove_all(entry.path());
+  } else if (errno != EWOULDBLOCK) {
+    throw_errno("cannot lock", staging_dir());
+  }
+  if (::flock(staging_.get(), LOCK_SH) != 0) throw_errno("cannot lock", staging_dir());
+}
+
+Staged RawStore::stage_file(const fs::path& source) {
+  StagingWriter writer(staging_dir());
+  for_each_chunk(source, [&](const char* data, std::size_t size) { writer.append(data, size); });
+  return writer.finish();
+}
+
+Staged RawStore::stage_bytes(std::string_view bytes) {
+  StagingWriter writer(staging_dir());
+  writer.append(bytes.data(), bytes.size());
+  return writer.finish();
+}
+
+void RawStore::publish(std::vector<Staged>& batch) {
+  if (batch.empty()) return;
+  try {
+    // One sync makes the data of the whole batch durable before any of it gets its name.
+    syncfs_or_throw(staging_.get(), staging_dir());
+
+    // Folders first: a failure here leaves nothing of the batch in raw/. They normally
+    // exist already (made with the store), so this is a stat per folder, no creation.
+    std::set<fs::path> checked;
+    for (const auto& item : batch) {
+      fs::path folder = path_of(item.sha256).parent_path();
+      struct stat st;
+      if (checked.insert(folder).second && !(::stat(folder.c_str(), &st) == 0 && S_ISDIR(st.st_mode)))
+        make_dir(folder);
+    }
+
+    for (const auto& item : batch) {
+      fs::path target = path_of(item.sha256);
+      struct stat st;
+      if (::stat(target.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+        ::unlink(item.staging_path.c_str());  // same content, already stored
+      } else if (::rename(item.staging_path.c_str(), target.c_str()) != 0) {
+        throw_errno("cannot publish " + item.staging_path.string() + " as", target);
+      }
+    }
+
+    // A second sync makes the new folder entries durable. It replaces an fsync of every
+    // touched fan-out folder and its parent (~200 for a batch of 100: measured ~40 ms,
+    // each one a device flush) with one filesystem sync (~1 ms); it also covers content
+    // found already present, whose entry an earlier failed publish may have left unsynced.
+    syncfs_or_throw(staging_.get(), root_ / "raw");
+  } catch (...) {
+    remove_staged(batch);
+    batch.clear();
+    throw;
+  }
+  batch.clear();
+}
+
+bool RawStore::contains(const std::string& sha256) const {
+  struct stat st;
+  return is_sha256_hex(sha256) && ::stat(path_of(sha256).c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+fs::path RawStore::path_of(const std::string& sha256) const {
+  if (!is_sha256_hex(sha256)) throw std::invalid_argument("not a SHA-256 (64 lowercase hex digits): '" + sha256 + "'");
+  return root_ / "raw" / sha256.substr(0, 2) / sha256;
+}
+
+std::string RawStore::read(const std::string& sha256) const {
+  std::string bytes;
+  for_each_chunk(path_of(sha256), [&](const char* data, std::size_t size) { bytes.append(data, size); });
+  return bytes;
+}
+
+std::string sha256_file(const fs::path& path) {
+  Sha256 hash;
+  for_each_chunk(path, [&](const char* data, std::size_t size) { hash.update(data, size); });
+  return hash.hex_digest();
+}
+
+}  // namespace edihub::archive

@@ -1,0 +1,127 @@
+#include "archive/schema.h"
+
+namespace edihub::archive {
+
+namespace {
+
+// Version 1. Reference columns are NULL when absent (records use 0). Control numbers are
+// indexed without leading zeros so `--control 3438` finds ISA13 000003438 by index.
+constexpr const char* kVersion1 = R"sql(
+CREATE TABLE files (
+  id INTEGER PRIMARY KEY,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  partner TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  source_name TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  status TEXT NOT NULL,
+  source_removed INTEGER NOT NULL
+);
+CREATE INDEX files_by_sha256 ON files(sha256);
+CREATE INDEX files_by_status ON files(status);
+CREATE INDEX files_source_pending ON files(id) WHERE source_removed = 0;
+
+CREATE TABLE interchanges (
+  id INTEGER PRIMARY KEY,
+  file_id INTEGER REFERENCES files(id),
+  partner TEXT NOT NULL,
+  sender_qualifier TEXT NOT NULL,
+  sender_id TEXT NOT NULL,
+  receiver_qualifier TEXT NOT NULL,
+  receiver_id TEXT NOT NULL,
+  control_number TEXT NOT NULL,
+  version TEXT NOT NULL,
+  date TEXT NOT NULL,
+  time TEXT NOT NULL,
+  content_sha256 TEXT NOT NULL
+);
+CREATE INDEX interchanges_by_sender_control ON interchanges(sender_qualifier, sender_id, control_number);
+CREATE INDEX interchanges_by_file ON interchanges(file_id);
+
+CREATE TABLE groups (
+  id INTEGER PRIMARY KEY,
+  interchange_id INTEGER REFERENCES interchanges(id),
+  functional_id TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  receiver TEXT NOT NULL,
+  control_number TEXT NOT NULL,
+  version TEXT NOT NULL
+);
+CREATE INDEX groups_by_interchange ON groups(interchange_id);
+
+CREATE TABLE transaction_sets (
+  id INTEGER PRIMARY KEY,
+  file_id INTEGER REFERENCES files(id),
+  interchange_id INTEGER REFERENCES interchanges(id),
+  group_id INTEGER REFERENCES groups(id),
+  partner TEXT NOT NULL,
+  type TEXT NOT NULL,
+  control_number TEXT NOT NULL,
+  interchange_control TEXT NOT NULL,
+  group_control TEXT NOT NULL,
+  version TEXT NOT NULL,
+  first_segment INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL UNIQUE CHECK (idempotency_key <> ''),
+  target TEXT NOT NULL,
+  delivered_to TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX sets_by_partner_type_received ON transaction_sets(partner, type, received_at);
+CREATE INDEX sets_by_received ON transaction_sets(received_at);
+CREATE INDEX sets_by_status ON transaction_sets(status);
+CREATE INDEX sets_by_file ON transaction_sets(file_id);
+CREATE INDEX sets_by_interchange_control ON transaction_sets(ltrim(interchange_control, '0'));
+CREATE INDEX sets_by_group_control ON transaction_sets(ltrim(group_control, '0'));
+CREATE INDEX sets_by_control ON transaction_sets(ltrim(control_number, '0'));
+
+CREATE TABLE mapped_outputs (
+  set_id INTEGER PRIMARY KEY REFERENCES transaction_sets(id),
+  content TEXT NOT NULL
+);
+
+CREATE TABLE business_keys (
+  id INTEGER PRIMARY KEY,
+  set_id INTEGER NOT NULL REFERENCES transaction_sets(id),
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  UNIQUE (set_id, name, value)
+);
+CREATE INDEX business_keys_by_name_value ON business_keys(name, value);
+
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  file_id INTEGER REFERENCES files(id),
+  set_id INTEGER REFERENCES transaction_sets(id),
+  at TEXT NOT NULL,
+  step TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX events_by_file ON events(file_id);
+CREATE INDEX events_by_set ON events(set_id);
+
+CREATE TABLE exceptions (
+  id INTEGER PRIMARY KEY,
+  partner TEXT NOT NULL,
+  file_id INTEGER REFERENCES files(id),
+  set_id INTEGER REFERENCES transaction_sets(id),
+  kind TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('open', 'resolved', 'ignored')),
+  created_at TEXT NOT NULL,
+  closed_at TEXT NOT NULL,
+  closed_by TEXT NOT NULL,
+  note TEXT NOT NULL
+);
+CREATE INDEX exceptions_by_partner_state ON exceptions(partner, state);
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1};
+
+}  // namespace
+
+std::span<const char* const> schema_migrations() { return kMigrations; }
+
+}  // namespace edihub::archive

@@ -1,0 +1,113 @@
+// A thin RAII layer over the SQLite C API: a connection, prepared statements, and a
+// cursor that binds parameters and resets its statement when it goes away (so a cached
+// statement is always reusable and never keeps a read snapshot open after an error).
+// Every error names the database file.
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace edihub::archive::sqlite {
+
+// A reference column: 0 in a record means "none", stored as NULL so foreign keys hold.
+template <class T>
+struct ZeroIsNull {
+  T& value;
+};
+template <class T>
+ZeroIsNull(T&) -> ZeroIsNull<T>;
+
+class Db {
+ public:
+  explicit Db(const std::filesystem::path& file);  // read-write, created when missing
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  sqlite3* handle() const { return db_; }
+  const std::string& file() const { return file_; }
+  void exec_script(const char* sql, std::string_view context);  // several statements, no results
+  std::int64_t last_insert_rowid() const;
+  int changes() const;
+  // Throws std::runtime_error "archive index FILE: <sqlite message> (<context>)".
+  [[noreturn]] void fail(std::string_view context) const;
+
+ private:
+  std::string file_;
+  sqlite3* db_ = nullptr;
+};
+
+class Cursor;
+
+class Statement {
+ public:
+  Statement(Db& db, const std::string& sql);
+  ~Statement();
+  Statement(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement& operator=(Statement&&) = delete;
+
+  // Binds `args` to the parameters in order and returns a cursor over the result.
+  template <class... A>
+  Cursor run(const A&... args);
+
+ private:
+  friend class Cursor;
+  Db& db_;
+  sqlite3_stmt* stmt_;
+};
+
+class Cursor {
+ public:
+  explicit Cursor(Statement& statement) : st_(&statement) {}
+  Cursor(Cursor&& other) noexcept : st_(other.st_) { other.st_ = nullptr; }
+  Cursor(const Cursor&) = delete;
+  Cursor& operator=(const Cursor&) = delete;
+  Cursor& operator=(Cursor&&) = delete;
+  ~Cursor();
+
+  void bind(int index, std::nullptr_t);
+  void bind(int index, std::string_view text);
+  void bind(int index, std::integral auto value) { bind_int64(index, static_cast<std::int64_t>(value)); }
+  template <class T>
+  void bind(int index, ZeroIsNull<T> id) {
+    id.value ? bind(index, id.value) : bind(index, nullptr);
+  }
+
+  bool next();  // steps; false when done, throws on error
+  void done();  // steps a statement that returns no rows
+
+  bool is_null(int column) const;
+  std::int64_t int64(int column) const;
+  void get(int column, std::string& out) const;
+  template <std::integral T>
+  void get(int column, T& out) const {
+    out = static_cast<T>(int64(column));
+  }
+  template <class T>
+  void get(int column, ZeroIsNull<T> id) const {
+    id.value = is_null(column) ? 0 : static_cast<T>(int64(column));
+  }
+
+ private:
+  void bind_int64(int index, std::int64_t value);
+  void check_bind(int rc, int index);
+  Statement* st_;
+};
+
+template <class... A>
+Cursor Statement::run(const A&... args) {
+  Cursor cursor(*this);
+  int index = 0;
+  (cursor.bind(++index, args), ...);
+  return cursor;
+}
+
+}  // namespace edihub::archive::sqlite

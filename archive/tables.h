@@ -1,0 +1,166 @@
+// How each index record maps to its table: one field list per record type drives the
+// INSERT, the SELECT column list and reading a row back, so the three cannot drift apart.
+// The id column is implicit (INTEGER PRIMARY KEY, always first when selected).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "archive/index.h"
+#include "archive/sqlite.h"
+
+namespace edihub::archive {
+
+template <class Record>
+struct Table;
+
+template <>
+struct Table<FileRecord> {
+  static constexpr const char* name = "files";
+  static void fields(auto& r, auto&& f) {
+    f("sha256", r.sha256);
+    f("size", r.size);
+    f("partner", r.partner);
+    f("channel", r.channel);
+    f("source_name", r.source_name);
+    f("received_at", r.received_at);
+    f("status", r.status);
+    f("source_removed", r.source_removed);
+  }
+};
+
+template <>
+struct Table<InterchangeRecord> {
+  static constexpr const char* name = "interchanges";
+  static void fields(auto& r, auto&& f) {
+    f("file_id", sqlite::ZeroIsNull{r.file_id});
+    f("partner", r.partner);
+    f("sender_qualifier", r.sender_qualifier);
+    f("sender_id", r.sender_id);
+    f("receiver_qualifier", r.receiver_qualifier);
+    f("receiver_id", r.receiver_id);
+    f("control_number", r.control_number);
+    f("version", r.version);
+    f("date", r.date);
+    f("time", r.time);
+    f("content_sha256", r.content_sha256);
+  }
+};
+
+template <>
+struct Table<GroupRecord> {
+  static constexpr const char* name = "groups";
+  static void fields(auto& r, auto&& f) {
+    f("interchange_id", sqlite::ZeroIsNull{r.interchange_id});
+    f("functional_id", r.functional_id);
+    f("sender", r.sender);
+    f("receiver", r.receiver);
+    f("control_number", r.control_number);
+    f("version", r.version);
+  }
+};
+
+template <>
+struct Table<TransactionSetRecord> {
+  static constexpr const char* name = "transaction_sets";
+  static void fields(auto& r, auto&& f) {
+    f("file_id", sqlite::ZeroIsNull{r.file_id});
+    f("interchange_id", sqlite::ZeroIsNull{r.interchange_id});
+    f("group_id", sqlite::ZeroIsNull{r.group_id});
+    f("partner", r.partner);
+    f("type", r.type);
+    f("control_number", r.control_number);
+    f("interchange_control", r.interchange_control);
+    f("group_control", r.group_control);
+    f("version", r.version);
+    f("first_segment", r.first_segment);
+    f("status", r.status);
+    f("idempotency_key", r.idempotency_key);
+    f("target", r.target);
+    f("delivered_to", r.delivered_to);
+    f("received_at", r.received_at);
+    f("updated_at", r.updated_at);
+  }
+};
+
+template <>
+struct Table<EventRecord> {
+  static constexpr const char* name = "events";
+  static void fields(auto& r, auto&& f) {
+    f("file_id", sqlite::ZeroIsNull{r.file_id});
+    f("set_id", sqlite::ZeroIsNull{r.set_id});
+    f("at", r.at);
+    f("step", r.step);
+    f("detail", r.detail);
+  }
+};
+
+template <>
+struct Table<ExceptionRecord> {
+  static constexpr const char* name = "exceptions";
+  static void fields(auto& r, auto&& f) {
+    f("partner", r.partner);
+    f("file_id", sqlite::ZeroIsNull{r.file_id});
+    f("set_id", sqlite::ZeroIsNull{r.set_id});
+    f("kind", r.kind);
+    f("reason", r.reason);
+    f("state", r.state);
+    f("created_at", r.created_at);
+    f("closed_at", r.closed_at);
+    f("closed_by", r.closed_by);
+    f("note", r.note);
+  }
+};
+
+// "id, a, b, ..." with every name prefixed (e.g. "t.").
+template <class Record>
+std::string columns(std::string_view prefix = "") {
+  std::string list = std::string(prefix) + "id";
+  Record r{};
+  Table<Record>::fields(r, [&](const char* column, auto&&) { list += ", " + std::string(prefix) + column; });
+  return list;
+}
+
+// The number of columns columns<Record>() selects.
+template <class Record>
+int column_count() {
+  static const int count = [] {
+    int n = 1;
+    Record r{};
+    Table<Record>::fields(r, [&](const char*, auto&&) { ++n; });
+    return n;
+  }();
+  return count;
+}
+
+template <class Record>
+const std::string& insert_sql() {
+  static const std::string sql = [] {
+    std::string names, params;
+    Record r{};
+    Table<Record>::fields(r, [&](const char* column, auto&&) {
+      names += (names.empty() ? "" : ", ") + std::string(column);
+      params += params.empty() ? "?" : ", ?";
+    });
+    return "INSERT INTO " + std::string(Table<Record>::name) + " (" + names + ") VALUES (" + params + ")";
+  }();
+  return sql;
+}
+
+template <class Record>
+void bind_fields(sqlite::Cursor& cursor, const Record& r) {
+  int index = 0;
+  Table<Record>::fields(r, [&](const char*, const auto& value) { cursor.bind(++index, value); });
+}
+
+// Reads the id and the fields from consecutive columns starting at `first`.
+template <class Record>
+Record read_record(const sqlite::Cursor& cursor, int first = 0) {
+  Record r;
+  r.id = cursor.int64(first);
+  int column = first;
+  Table<Record>::fields(r, [&](const char*, auto&& value) { cursor.get(++column, value); });
+  return r;
+}
+
+}  // namespace edihub::archive
