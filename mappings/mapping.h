@@ -5,6 +5,7 @@
 // The language is documented in docs/mapping-language.md.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <stdexcept>

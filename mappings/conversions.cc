@@ -1,0 +1,124 @@
+#include "mappings/conversions.h"
+
+#include <charconv>
+#include <cstdint>
+
+namespace edihub::mapping {
+namespace {
+
+bool all_digits(std::string_view s) {
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return !s.empty();
+}
+
+int number(std::string_view digits) {
+  int n = 0;
+  for (char c : digits) n = n * 10 + (c - '0');
+  return n;
+}
+
+std::string two(int n) { return std::string{static_cast<char>('0' + n / 10), static_cast<char>('0' + n % 10)}; }
+
+std::string date(std::string_view s) {
+  if (!all_digits(s) || (s.size() != 8 && s.size() != 6))
+    throw ConversionError("'" + std::string(s) + "' is not a date (CCYYMMDD or YYMMDD)");
+  int year = s.size() == 8 ? number(s.substr(0, 4)) : number(s.substr(0, 2));
+  if (s.size() == 6) year += year < 50 ? 2000 : 1900;
+  std::string_view md = s.substr(s.size() - 4);
+  int month = number(md.substr(0, 2)), day = number(md.substr(2));
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1] + (month == 2 && leap))
+    throw ConversionError("'" + std::string(s) + "' is not a valid calendar date");
+  return std::to_string(year) + "-" + two(month) + "-" + two(day);
+}
+
+std::string time(std::string_view s) {
+  if (!all_digits(s) || s.size() < 4 || s.size() > 8 || s.size() == 5)
+    throw ConversionError("'" + std::string(s) + "' is not a time (HHMM, HHMMSS or HHMMSSDD)");
+  int h = number(s.substr(0, 2)), m = number(s.substr(2, 2)), sec = s.size() >= 6 ? number(s.substr(4, 2)) : 0;
+  if (h > 23 || m > 59 || sec > 59) throw ConversionError("'" + std::string(s) + "' is not a valid time of day");
+  return two(h) + ":" + two(m) + ":" + two(sec);
+}
+
+// X12 R: optional minus, digits with an optional decimal point.
+nlohmann::json decimal(std::string_view s) {
+  auto bad = [&](const std::string& why) { return ConversionError("'" + std::string(s) + "' " + why); };
+  bool negative = !s.empty() && s[0] == '-';
+  std::string_view body = s.substr(negative ? 1 : 0);
+  std::size_t dot = body.find('.');
+  std::string_view whole = body.substr(0, dot);
+  std::string_view fraction = dot == std::string_view::npos ? std::string_view{} : body.substr(dot + 1);
+  if ((whole.empty() && fraction.empty()) || (!whole.empty() && !all_digits(whole)) ||
+      (!fraction.empty() && !all_digits(fraction)))
+    throw bad("is not a decimal number");
+  whole = whole.substr(std::min(whole.find_first_not_of('0'), whole.size()));
+  fraction = fraction.substr(0, fraction.find_last_not_of('0') + 1);
+  if (fraction.empty() && whole.size() <= 18) {
+    std::int64_t n = 0;
+    for (char c : whole) n = n * 10 + (c - '0');
+    return negative ? -n : n;
+  }
+  std::size_t significant =
+      whole.empty() ? fraction.size() - fraction.find_first_not_of('0') : whole.size() + fraction.size();
+  if (significant > 15) throw bad("has more digits than a JSON number keeps exactly (15 significant)");
+  double value = 0;
+  std::from_chars(s.data(), s.data() + s.size(), value);
+  return value;
+}
+
+nlohmann::json implied(std::string_view s, int decimals) {
+  bool negative = !s.empty() && s[0] == '-';
+  std::string digits(s.substr(negative ? 1 : 0));
+  if (!all_digits(digits)) throw ConversionError("'" + std::string(s) + "' is not a number with implied decimals");
+  if (digits.size() <= static_cast<std::size_t>(decimals)) digits.insert(0, decimals + 1 - digits.size(), '0');
+  digits.insert(digits.size() - decimals, ".");
+  return decimal((negative ? "-" : "") + digits);
+}
+
+}  // namespace
+
+Conversion parse_conversion(std::string_view name) {
+  using K = Conversion::Kind;
+  if (name == "text") return {K::Text, 0};
+  if (name == "date") return {K::Date, 0};
+  if (name == "time") return {K::Time, 0};
+  if (name == "datetime") return {K::DateTime, 0};
+  if (name == "decimal") return {K::Decimal, 0};
+  if (name == "integer" || name == "N0") return {K::Integer, 0};
+  if (name.size() == 2 && name[0] == 'N' && name[1] >= '1' && name[1] <= '9') return {K::Implied, name[1] - '0'};
+  throw ConversionError("unknown conversion '" + std::string(name) +
+                        "' (use text, date, time, datetime, decimal, integer or N0..N9)");
+}
+
+nlohmann::json convert(const Conversion& as, std::string_view text) {
+  using K = Conversion::Kind;
+  switch (as.kind) {
+    case K::Text:
+      return std::string(text);
+    case K::Date:
+      return date(text);
+    case K::Time:
+      return time(text);
+    case K::DateTime:
+      if (!all_digits(text) || (text.size() != 12 && text.size() != 14))
+        throw ConversionError("'" + std::string(text) + "' is not a datetime (CCYYMMDDHHMM or CCYYMMDDHHMMSS)");
+      return date(text.substr(0, 8)) + "T" + time(text.substr(8));
+    case K::Decimal:
+      return decimal(text);
+    case K::Integer: {
+      bool negative = !text.empty() && text[0] == '-';
+      if (!all_digits(text.substr(negative ? 1 : 0)))
+        throw ConversionError("'" + std::string(text) + "' is not an integer");
+      nlohmann::json n = decimal(text);
+      if (!n.is_number_integer()) throw ConversionError("'" + std::string(text) + "' is too large for an integer");
+      return n;
+    }
+    case K::Implied:
+      return implied(text, as.decimals);
+  }
+  return nullptr;
+}
+
+}  // namespace edihub::mapping

@@ -1,0 +1,187 @@
+#include "mappings/document.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+namespace edihub::mapping {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  std::size_t b = s.find_first_not_of(' ');
+  if (b == std::string_view::npos) return {};
+  return s.substr(b, s.find_last_not_of(' ') - b + 1);
+}
+
+// Segments that may follow a loop's head segment inside the loop (X12 856/850 N1 and CLD loops).
+struct LoopMembers {
+  std::string_view head;
+  std::array<std::string_view, 6> members;
+};
+constexpr std::array<LoopMembers, 2> kLoops{{
+    {"N1", {"N2", "N3", "N4", "REF", "PER", "FOB"}},
+    {"CLD", {"REF", "DTM"}},
+}};
+
+bool in_loop(std::string_view head, std::string_view tag) {
+  for (const auto& loop : kLoops)
+    if (loop.head == head) return std::find(loop.members.begin(), loop.members.end(), tag) != loop.members.end();
+  return false;
+}
+
+bool is_envelope(std::string_view tag) { return tag == "ISA" || tag == "GS"; }
+
+}  // namespace
+
+Document::Document(const x12::TransactionSet& set, const Context& context) : set_(set), context_(context), tree_(set) {}
+
+Scope Document::whole() const {
+  return Scope{0, static_cast<std::uint32_t>(set_.segments.size()), -1, kNoSegment, nullptr};
+}
+
+Scope Document::of_node(int node) const {
+  const HlNode& n = tree_.nodes()[node];
+  return Scope{n.begin, n.end, node, n.begin, nullptr};
+}
+
+std::string_view Document::element(const x12::Segment& segment, const ElementRef& ref) const {
+  std::string_view value = segment.element(ref.element);
+  auto pick = [](std::string_view text, char separator, int n) -> std::string_view {
+    if (separator == 0) return n == 1 ? text : std::string_view{};
+    auto parts = x12::split(text, separator);
+    return static_cast<std::size_t>(n) <= parts.size() ? parts[n - 1] : std::string_view{};
+  };
+  if (ref.repetition) value = pick(value, set_.delimiters.repetition, ref.repetition);
+  if (ref.component) value = pick(value, set_.delimiters.component, ref.component);
+  return trim(value);
+}
+
+std::string_view Document::envelope(const ElementRef& ref) const {
+  if (ref.tag == "ISA") {
+    const auto* isa = context_.interchange;
+    return isa && static_cast<std::size_t>(ref.element) <= isa->isa.size() ? trim(isa->isa[ref.element - 1])
+                                                                           : std::string_view{};
+  }
+  const x12::GroupHeader* gs = context_.group;
+  if (!gs) return {};
+  const std::array<const std::string*, 8> elements{&gs->functional_id, &gs->sender, &gs->receiver,
+                                                   &gs->date,          &gs->time,   &gs->control_number,
+                                                   &gs->agency,        &gs->version};
+  return ref.element <= 8 ? trim(*elements[ref.element - 1]) : std::string_view{};
+}
+
+bool Document::matches(const x12::Segment& segment, const Selector& selector) const {
+  if (segment.tag != selector.tag) return false;
+  for (const Condition& c : selector.where) {
+    std::string_view v = element(segment, c.element);
+    if (std::find(c.values.begin(), c.values.end(), v) == c.values.end()) return false;
+  }
+  return true;
+}
+
+// Calls visit(Scope) for each scope `place` names until visit returns false; returns false then.
+template <typename Visit>
+bool Document::visit_places(const Place& place, const Scope& scope, Visit&& visit) const {
+  switch (place.kind) {
+    case Place::Kind::Here:
+      return visit(scope);
+    case Place::Kind::Set:
+      return visit(whole());
+    case Place::Kind::Above: {
+      int n = scope.node;
+      if (n >= 0) {
+        n = tree_.nearest(n, place.level);
+      } else {
+        auto first = tree_.at_level(-1, place.level, false);
+        n = first.empty() ? -1 : first.front();
+      }
+      return n < 0 || visit(of_node(n));
+    }
+    case Place::Kind::Below: {
+      const std::vector<int> self{scope.node};
+      for (int root : scope.members ? *scope.members : self)
+        for (int n : tree_.at_level(root, place.level, false))
+          if (!visit(of_node(n))) return false;
+      return true;
+    }
+  }
+  return true;
+}
+
+// Calls visit(segment index, value) for the path's value in each matching segment (empty
+// values included) until visit returns false.
+template <typename Visit>
+void Document::visit_values(const Path& path, const Scope& scope, Visit&& visit) const {
+  if (is_envelope(path.segment.tag)) {
+    visit(kNoSegment, envelope(path.element));
+    return;
+  }
+  visit_places(path.segment.place, scope, [&](const Scope& region) {
+    for (std::uint32_t i = region.begin; i < region.end; ++i) {
+      const x12::Segment& seg = set_.segments[i];
+      if (!matches(seg, path.segment)) continue;
+      if (path.after.empty()) {
+        if (!visit(i, element(seg, path.element))) return false;
+        continue;
+      }
+      for (std::size_t k = path.pairs_from; k + 1 <= seg.elements.size(); k += 2) {
+        std::string_view qualifier = trim(seg.element(k));
+        if (std::find(path.after.begin(), path.after.end(), qualifier) != path.after.end() &&
+            !visit(i, trim(seg.element(k + 1))))
+          return false;
+      }
+    }
+    return true;
+  });
+}
+
+std::optional<Value> Document::first(const Path& path, const Scope& scope, std::uint32_t* seen) const {
+  std::optional<Value> found;
+  visit_values(path, scope, [&](std::uint32_t index, std::string_view text) {
+    if (seen && *seen == kNoSegment) *seen = index;
+    if (!text.empty()) found = Value{text, index};
+    return !found;
+  });
+  return found;
+}
+
+void Document::all(const Path& path, const Scope& scope, std::vector<Value>& out) const {
+  visit_values(path, scope, [&](std::uint32_t index, std::string_view text) {
+    if (!text.empty()) out.push_back(Value{text, index});
+    return true;
+  });
+}
+
+std::vector<Scope> Document::loops(const Selector& selector, const Scope& scope, bool all) const {
+  std::vector<Scope> out;
+  visit_places(selector.place, scope, [&](const Scope& region) {
+    for (std::uint32_t i = region.begin; i < region.end; ++i) {
+      if (!matches(set_.segments[i], selector)) continue;
+      std::uint32_t end = i + 1;
+      while (end < region.end && in_loop(selector.tag, set_.segments[end].tag)) ++end;
+      out.push_back(Scope{i, end, tree_.owner(i), i, nullptr});
+      if (!all) return false;
+    }
+    return true;
+  });
+  return out;
+}
+
+std::optional<Scope> Document::place(const Place& place, const Scope& scope) const {
+  std::optional<Scope> out;
+  visit_places(place, scope, [&](const Scope& s) {
+    out = s;
+    return false;
+  });
+  return out;
+}
+
+std::vector<Scope> Document::levels(std::string_view level, const Scope& scope) const {
+  std::vector<Scope> out;
+  const std::vector<int> self{scope.node};
+  for (int root : scope.members ? *scope.members : self)
+    for (int n : tree_.at_level(root, level, true)) out.push_back(of_node(n));
+  return out;
+}
+
+}  // namespace edihub::mapping

@@ -1,0 +1,57 @@
+// Test helpers for the mappings tests: transaction sets read from X12 text by the formats
+// module (so the tests see exactly what the pipeline hands a mapping), and small code tables.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "formats/envelope.h"
+#include "mappings/mapping.h"
+
+namespace edihub::mapping::testing {
+
+struct ReadSet {
+  x12::InterchangeHeader interchange;
+  x12::GroupHeader group;
+  x12::TransactionSet set;
+
+  Context context() const { return Context{&interchange, &group, "test"}; }
+};
+
+// Every transaction set in `bytes`, with its envelope; envelope issues are ignored here
+// (the formats tests own them).
+inline std::vector<ReadSet> read_sets(std::string_view bytes) {
+  struct Collect : x12::EnvelopeListener {
+    std::vector<ReadSet> sets;
+    void on_transaction_set(const x12::InterchangeHeader& i, const x12::GroupHeader& g,
+                            const x12::TransactionSet& s) override {
+      sets.push_back(ReadSet{i, g, s});
+    }
+  } collect;
+  x12::check_envelope(bytes, &collect);
+  return std::move(collect.sets);
+}
+
+// One set made of `body` ("BSN*00*1~HL*1**S~..."), wrapped in ST/SE and an interchange with
+// '*' elements, ':' components, '^' repetitions and '~' terminators; GS08 is `version`.
+inline ReadSet make_set(std::string_view body, const std::string& version = "004010", const std::string& id = "856") {
+  std::size_t segments = 2;
+  for (char c : body) segments += c == '~';
+  std::string text =
+      "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *240318*1430*^*00501*"
+      "000000001*0*P*:~GS*SH*SENDER*RECEIVER*20240318*1430*1*X*" +
+      version + "~ST*" + id + "*0001~" + std::string(body) + "SE*" + std::to_string(segments) +
+      "*0001~GE*1*1~IEA*1*000000001~";
+  auto sets = read_sets(text);
+  if (sets.size() != 1) throw std::runtime_error("make_set: expected one set in " + text);
+  return std::move(sets.front());
+}
+
+// The code tables the tests use (the demo partners carry the same).
+inline CodeTables test_tables() {
+  return {{"uom", {{"EA", "EA"}, {"CA", "CS"}, {"PC", "PCE"}, {"LB", "LB"}}},
+          {"transport_mode", {{"M", "truck"}, {"A", "air"}, {"U", "parcel"}, {"T", "best_way"}, {"R", "rail"}}}};
+}
+
+}  // namespace edihub::mapping::testing
