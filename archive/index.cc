@@ -196,6 +196,10 @@ std::vector<FileRecord> Index::files_by_sha(const std::string& sha256) const {
   return impl_->select<FileRecord>("WHERE sha256 = ? ORDER BY id", sha256);
 }
 
+std::optional<FileRecord> Index::file_by_claim(const std::string& claim) const {
+  return impl_->select_one<FileRecord>("WHERE claim = ? AND claim <> ''", claim);
+}
+
 std::vector<FileRecord> Index::files_with_status(const std::string& status) const {
   return impl_->select<FileRecord>("WHERE status = ? ORDER BY id", status);
 }

@@ -25,6 +25,7 @@ struct FileRecord {
   std::string received_at;
   std::string status = "received";
   bool source_removed = false;  // the inbox/remote copy has been removed
+  std::string claim;            // its name under the raw store's incoming/ while being received
 };
 
 struct InterchangeRecord {
@@ -135,6 +136,7 @@ class Index {
   std::int64_t add_file(const FileRecord& file);
   std::optional<FileRecord> file(std::int64_t id) const;
   std::vector<FileRecord> files_by_sha(const std::string& sha256) const;
+  std::optional<FileRecord> file_by_claim(const std::string& claim) const;
   std::vector<FileRecord> files_with_status(const std::string& status) const;
   std::vector<FileRecord> files_with_source_pending() const;  // archived, source not yet removed
   void set_file_status(std::int64_t id, const std::string& status);

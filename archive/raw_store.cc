@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -88,7 +89,18 @@ void make_fan_out(const fs::path& raw) {
 }
 
 void remove_staged(const std::vector<Staged>& batch) {
-  for (const auto& item : batch) ::unlink(item.staging_path.c_str());
+  for (const auto& item : batch)
+    if (!item.claimed) ::unlink(item.staging_path.c_str());
+}
+
+Staged hash_in_place(const fs::path& path) {
+  Sha256 hash;
+  std::uint64_t size = 0;
+  for_each_chunk(path, [&](const char* data, std::size_t n) {
+    hash.update(data, n);
+    size += n;
+  });
+  return Staged{path, hash.hex_digest(), size, true, true};
 }
 
 }  // namespace
@@ -96,6 +108,7 @@ void remove_staged(const std::vector<Staged>& batch) {
 RawStore::RawStore(fs::path root) : root_(std::move(root)) {
   fs::create_directories(staging_dir());
   make_fan_out(root_ / "raw");
+  fs::create_directories(incoming_dir());
   staging_ = open_or_throw(staging_dir(), O_RDONLY | O_DIRECTORY);
   // Exclusive means no other store is alive: whatever is staged belongs to a dead process.
   if (::flock(staging_.get(), LOCK_EX | LOCK_NB) == 0) {
@@ -111,6 +124,32 @@ Staged RawStore::stage_file(const fs::path& source) {
   for_each_chunk(source, [&](const char* data, std::size_t size) { writer.append(data, size); });
   return writer.finish();
 }
+
+Staged RawStore::claim_file(const fs::path& source, const std::string& claim) {
+  fs::path target = incoming_dir() / claim;
+  fs::create_directories(target.parent_path());
+  if (::rename(source.c_str(), target.c_str()) == 0) return hash_in_place(target);
+  if (errno != EXDEV) throw_errno("cannot claim " + source.string() + " as", target);
+  // Another filesystem: copy under a temporary name, so a crash never leaves a partial claim.
+  Staged copy = stage_file(source);
+  if (::rename(copy.staging_path.c_str(), target.c_str()) != 0) {
+    ::unlink(copy.staging_path.c_str());
+    throw_errno("cannot claim " + source.string() + " as", target);
+  }
+  return Staged{target, copy.sha256, copy.size, true, false};
+}
+
+std::vector<std::string> RawStore::pending_claims() const {
+  std::vector<std::string> claims;
+  for (const auto& entry : fs::recursive_directory_iterator(incoming_dir()))
+    if (entry.is_regular_file()) claims.push_back(entry.path().lexically_relative(incoming_dir()).string());
+  std::sort(claims.begin(), claims.end());
+  return claims;
+}
+
+Staged RawStore::reclaim(const std::string& claim) { return hash_in_place(incoming_dir() / claim); }
+
+void RawStore::sync() { syncfs_or_throw(staging_.get(), incoming_dir()); }
 
 Staged RawStore::stage_bytes(std::string_view bytes) {
   StagingWriter writer(staging_dir());

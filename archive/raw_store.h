@@ -19,6 +19,10 @@ struct Staged {
   std::filesystem::path staging_path;
   std::string sha256;  // lowercase hex
   std::uint64_t size = 0;
+  // Claimed from a source (see claim_file): never deleted on failure, only published.
+  bool claimed = false;
+  // The source was moved, not copied: there is nothing left at the source to remove.
+  bool source_moved = false;
 };
 
 // Move-only: it holds the staging folder open (shared lock, see the constructor). Staging
@@ -34,6 +38,17 @@ class RawStore {
 
   // Copies a file into staging while hashing it. Not durable until publish().
   Staged stage_file(const std::filesystem::path& source);
+
+  // Takes a received file over by moving it to root/incoming/<claim> (a rename on the
+  // same filesystem: no copy, no delete; a copy otherwise) and hashes it. A claimed file
+  // is never removed by the store: after sync() the caller records the claim, then
+  // publishes it; a claim left behind by a crash is found again by pending_claims().
+  // `claim` is a relative name the caller makes unique, e.g. "acme/17a3-1__asn.edi".
+  Staged claim_file(const std::filesystem::path& source, const std::string& claim);
+  std::vector<std::string> pending_claims() const;
+  Staged reclaim(const std::string& claim);  // hashes a pending claim again
+  // Makes claims (their names and data) durable.
+  void sync();
   Staged stage_bytes(std::string_view bytes);
 
   // Makes every staged item durable: data synced, renamed into raw/, folders synced.
@@ -51,6 +66,7 @@ class RawStore {
 
  private:
   std::filesystem::path staging_dir() const { return root_ / "staging"; }
+  std::filesystem::path incoming_dir() const { return root_ / "incoming"; }
   std::filesystem::path root_;
   UniqueFd staging_;  // holds the shared lock; its syncfs also reports writeback errors seen since open
 };

@@ -220,3 +220,52 @@ TEST_CASE("fsync helpers work on files and folders and name what failed", "[raw_
   REQUIRE_THROWS_WITH(fsync_path(dir / "missing"), Contains((dir / "missing").string()) && Contains("No such file"));
   REQUIRE_THROWS_WITH(sync_filesystem_of(dir / "missing"), Contains((dir / "missing").string()));
 }
+
+TEST_CASE("claiming moves a received file in without copying, and publishes it", "[raw_store][claim]") {
+  TempDir dir;
+  RawStore store(dir / "archive");
+  write_file(dir / "inbox/asn.edi", "abc");
+  auto claimed = store.claim_file(dir / "inbox/asn.edi", "acme/1-1-0__asn.edi");
+  CHECK_FALSE(fs::exists(dir / "inbox/asn.edi"));  // moved, not copied
+  CHECK(claimed.sha256 == kSha256Abc);
+  CHECK(claimed.size == 3);
+  CHECK(claimed.claimed);
+  CHECK(claimed.source_moved);
+  CHECK(store.pending_claims() == std::vector<std::string>{"acme/1-1-0__asn.edi"});
+  store.sync();
+  std::vector<Staged> batch{claimed};
+  store.publish(batch);
+  CHECK(store.read(kSha256Abc) == "abc");
+  CHECK(store.pending_claims().empty());
+}
+
+TEST_CASE("claims survive a crash: a new store neither deletes nor forgets them", "[raw_store][claim][recovery]") {
+  TempDir dir;
+  {
+    RawStore crashed(dir / "archive");
+    write_file(dir / "inbox/asn.edi", "abc");
+    crashed.claim_file(dir / "inbox/asn.edi", "acme/1-1-0__asn.edi");
+    // the process dies here: no publish
+  }
+  RawStore store(dir / "archive");  // cleans staging, must keep incoming
+  REQUIRE(store.pending_claims() == std::vector<std::string>{"acme/1-1-0__asn.edi"});
+  auto again = store.reclaim("acme/1-1-0__asn.edi");
+  CHECK(again.sha256 == kSha256Abc);
+  std::vector<Staged> batch{again};
+  store.publish(batch);
+  CHECK(store.contains(kSha256Abc));
+}
+
+TEST_CASE("a failed publish never deletes a claimed file", "[raw_store][claim][fault]") {
+  TempDir dir;
+  RawStore store(dir / "archive");
+  write_file(dir / "inbox/asn.edi", "abc");
+  auto claimed = store.claim_file(dir / "inbox/asn.edi", "acme/1__asn.edi");
+  fs::path folder = dir / "archive/raw" / std::string(kSha256Abc).substr(0, 2);
+  fs::remove(folder);
+  write_file(folder, "a file where the fan-out folder should be");
+  std::vector<Staged> batch{claimed};
+  CHECK_THROWS(store.publish(batch));
+  CHECK(fs::exists(claimed.staging_path));  // still there for the next run
+  CHECK(read_file(claimed.staging_path) == "abc");
+}

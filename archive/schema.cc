@@ -16,8 +16,10 @@ CREATE TABLE files (
   source_name TEXT NOT NULL,
   received_at TEXT NOT NULL,
   status TEXT NOT NULL,
-  source_removed INTEGER NOT NULL
+  source_removed INTEGER NOT NULL,
+  claim TEXT NOT NULL
 );
+CREATE INDEX files_by_claim ON files(claim) WHERE claim <> '';
 CREATE INDEX files_by_sha256 ON files(sha256);
 CREATE INDEX files_by_status ON files(status);
 CREATE INDEX files_source_pending ON files(id) WHERE source_removed = 0;

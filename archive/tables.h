@@ -26,6 +26,7 @@ struct Table<FileRecord> {
     f("received_at", r.received_at);
     f("status", r.status);
     f("source_removed", r.source_removed);
+    f("claim", r.claim);
   }
 };
 

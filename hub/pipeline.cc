@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cctype>
 #include <fstream>
 #include <system_error>
@@ -69,6 +70,7 @@ Pipeline::~Pipeline() {
 
 RunSummary Pipeline::run_once() {
   RunSummary summary;
+  recover_claims(summary);
   finish_source_removals();
   intake(summary);
   process_received(summary);
@@ -76,16 +78,103 @@ RunSummary Pipeline::run_once() {
   return summary;
 }
 
-// A crash between an index commit and the removal of the source leaves the source in the
-// inbox: remove it now if it is still the very file we archived.
+namespace {
+
+// Removes a received file from its inbound folder only if it still holds exactly the
+// content we archived (a partner may have dropped a new file under the same name).
+void remove_source_if_archived(const fs::path& source, const std::string& sha256) {
+  if (!source.empty() && fs::exists(source) && archive::sha256_file(source) == sha256)
+    transports::FolderInbox::remove(source);
+}
+
+// Claims are named <partner>/<unique>__<file name> under the raw store's incoming/.
+std::string claim_name(const std::string& partner, const std::string& file_name) {
+  static std::atomic<unsigned long> counter{0};
+  auto ns = std::chrono::system_clock::now().time_since_epoch().count();
+  return fmt::format("{}/{:x}-{}-{}__{}", partner, ns, ::getpid(), counter++, file_name);
+}
+
+}  // namespace
+
+// A file moves from the inbox into the store's incoming/ (a rename: it is never deleted),
+// the claims are synced, the rows committed, and only then is each file published into
+// raw/. A crash anywhere leaves either the inbox file, or a claim, or a row: each is
+// picked up again by the next run.
+void Pipeline::record_receipts(std::vector<Receipt>& receipts, RunSummary& summary) {
+  if (receipts.empty()) return;
+  store_->sync();
+  {
+    archive::Index::Transaction tx(*index_);
+    std::string now = clock_.iso_now();
+    for (auto& r : receipts) {
+      FileRecord file;
+      file.sha256 = r.staged.sha256;
+      file.size = r.staged.size;
+      file.partner = r.partner;
+      file.channel = r.channel;
+      file.source_name = r.source_name;
+      file.received_at = now;
+      file.source_removed = r.staged.source_moved;
+      file.claim = r.claim;
+      r.file_id = index_->add_file(file);
+      index_->add_event({0, r.file_id, 0, now, "received",
+                         fmt::format("{} ({} bytes) from {} archived as {}", r.source_name, r.staged.size, r.channel,
+                                     r.staged.sha256)});
+      summary.partners[r.partner].files++;
+    }
+    tx.commit();
+  }
+  summary.files_received += receipts.size();
+  std::vector<archive::Staged> batch;
+  std::vector<std::int64_t> copied;
+  for (const auto& r : receipts) {
+    batch.push_back(r.staged);
+    if (!r.staged.source_moved) {
+      remove_source_if_archived(r.source, r.staged.sha256);
+      copied.push_back(r.file_id);
+    }
+  }
+  if (!copied.empty()) {
+    archive::Index::Transaction tx(*index_);
+    for (auto id : copied) index_->mark_source_removed(id);
+    tx.commit();
+  }
+  store_->publish(batch);
+}
+
+// Claims left by a crashed run: publish those already recorded, record the others.
+void Pipeline::recover_claims(RunSummary& summary) {
+  std::vector<archive::Staged> recorded;
+  std::vector<Receipt> unrecorded;
+  for (const auto& claim : store_->pending_claims()) {
+    auto staged = store_->reclaim(claim);
+    if (index_->file_by_claim(claim)) {
+      recorded.push_back(staged);
+      continue;
+    }
+    Receipt r;
+    r.partner = claim.substr(0, claim.find('/'));
+    r.source_name = claim.substr(claim.find("__", claim.find('/')) + 2);
+    r.claim = claim;
+    const auto* partner = config_.partners.find(r.partner);
+    r.channel = partner && partner->inbound ? channel_of(partner->inbound->path, config_.dir) : "recovered";
+    if (partner && partner->inbound) r.source = partner->inbound->path / r.source_name;
+    staged.source_moved = false;  // it may have been a copy: check the inbox for it too
+    r.staged = staged;
+    unrecorded.push_back(std::move(r));
+  }
+  store_->publish(recorded);
+  record_receipts(unrecorded, summary);
+}
+
+// A crash between an index commit and the removal of a copied source leaves the source
+// in the inbox: remove it now if it is still the very file we archived.
 void Pipeline::finish_source_removals() {
   auto pending = index_->files_with_source_pending();
   if (pending.empty()) return;
-  for (const auto& file : pending) {
-    if (file.channel.rfind("folder:", 0) != 0) continue;
-    fs::path source = config_.dir / file.channel.substr(7) / file.source_name;
-    if (fs::exists(source) && archive::sha256_file(source) == file.sha256) transports::FolderInbox::remove(source);
-  }
+  for (const auto& file : pending)
+    if (file.channel.rfind("folder:", 0) == 0)
+      remove_source_if_archived(config_.dir / file.channel.substr(7) / file.source_name, file.sha256);
   archive::Index::Transaction tx(*index_);
   for (const auto& file : pending) index_->mark_source_removed(file.id);
   tx.commit();
@@ -99,43 +188,18 @@ void Pipeline::intake(RunSummary& summary) {
     std::string channel = channel_of(partner.inbound->path, config_.dir);
     for (size_t start = 0; start < ready.size(); start += config_.batch_files) {
       size_t end = std::min(ready.size(), start + config_.batch_files);
-      std::vector<archive::Staged> staged_batch;
-      std::vector<std::pair<const transports::InboundFile*, archive::Staged>> received;
+      std::vector<Receipt> receipts;
       for (size_t i = start; i < end; ++i) {
-        auto staged = store_->stage_file(ready[i].path);
-        staged_batch.push_back(staged);
-        received.emplace_back(&ready[i], staged);
+        Receipt r;
+        r.partner = partner.id;
+        r.channel = channel;
+        r.source_name = ready[i].name;
+        r.source = ready[i].path;
+        r.claim = claim_name(partner.id, ready[i].name);
+        r.staged = store_->claim_file(ready[i].path, r.claim);
+        receipts.push_back(std::move(r));
       }
-      store_->publish(staged_batch);
-      std::vector<std::int64_t> ids;
-      {
-        archive::Index::Transaction tx(*index_);
-        std::string now = clock_.iso_now();
-        for (const auto& [inbound, staged] : received) {
-          FileRecord file;
-          file.sha256 = staged.sha256;
-          file.size = staged.size;
-          file.partner = partner.id;
-          file.channel = channel;
-          file.source_name = inbound->name;
-          file.received_at = now;
-          auto id = index_->add_file(file);
-          index_->add_event({0, id, 0, now, "received",
-                             fmt::format("{} ({} bytes) from {} archived as {}", inbound->name, staged.size, channel,
-                                         staged.sha256)});
-          ids.push_back(id);
-        }
-        tx.commit();
-      }
-      // Only now, with the raw copy and its row durable, does the inbox copy go.
-      for (const auto& [inbound, staged] : received) transports::FolderInbox::remove(inbound->path);
-      {
-        archive::Index::Transaction tx(*index_);
-        for (auto id : ids) index_->mark_source_removed(id);
-        tx.commit();
-      }
-      summary.files_received += received.size();
-      summary.partners[partner.id].files += received.size();
+      record_receipts(receipts, summary);
     }
   }
 }

@@ -50,6 +50,15 @@ class Pipeline {
   RunSummary run_once();
 
  private:
+  // A received file on its way into the archive.
+  struct Receipt {
+    std::string partner, channel, source_name, claim;
+    std::filesystem::path source;  // where it came from, when that is a local path
+    archive::Staged staged;
+    std::int64_t file_id = 0;
+  };
+  void record_receipts(std::vector<Receipt>& receipts, RunSummary& summary);
+  void recover_claims(RunSummary& summary);
   void finish_source_removals();
   void intake(RunSummary& summary);
   void process_received(RunSummary& summary);

@@ -235,3 +235,18 @@ TEST_CASE("check reports every configuration mistake as file:line", "[config]") 
   auto run = run_edihub({"run", "--config", dir.path().string(), "--once"});
   CHECK(run.exit_code == 2);
 }
+
+TEST_CASE("a claim left by a crash before its row was committed is recorded and delivered", "[pipeline][recovery]") {
+  TempDir dir;
+  write_supplier_config(dir.path());
+  // What a run killed between moving a file in and committing its row leaves behind.
+  write_file(dir / "archive/incoming/supplier/18c0-42-0__asn-3.edi", sample_856(3));
+  auto summary = run_once(dir);
+  CHECK(summary["files_received"] == 1);
+  CHECK(summary["sets_delivered"] == 1);
+  CHECK(fs::is_empty(dir / "archive/incoming/supplier"));
+  auto rows = query(dir, {"--control", "3"});
+  REQUIRE(rows.size() == 1);
+  auto file = run_edihub({"archive", "show", "--config", dir.path().string(), "F1", "--json"});
+  CHECK(json::parse(file.out)["source_name"] == "asn-3.edi");
+}
