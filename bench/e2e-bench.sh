@@ -2,12 +2,13 @@
 # End-to-end benchmark: `edihub run --once` over N small 856 files (default 10,000) in one
 # partner's inbox, with durability kept. Compares group commit (batch_files: 500) with
 # the one-sync-and-commit-per-file peer (batch_files: 1) measured in the same run, 3 runs
-# each, and prints the medians and their ratio.
+# each, and prints the medians and their ratio. BUILD_DIR picks the build folder (build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 files=${1:-10000}
 runs=${RUNS:-3}
-bash scripts/build.sh build >/dev/null
+build=${BUILD_DIR:-build}
+bash scripts/build.sh "$build" >/dev/null
 work=$(mktemp -d "${TMPDIR:-/tmp}/edihub-e2e-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -30,7 +31,7 @@ code_tables:
   uom: {EA: EA}
   transport_mode: {M: truck}
 YAML
-  build/edihub_generate_inbox "$1/inbox" "$files"
+  "$build/edihub_generate_inbox" "$1/inbox" "$files"
 }
 
 measure() {  # $1 batch_files -> prints transaction sets per second
@@ -39,7 +40,7 @@ measure() {  # $1 batch_files -> prints transaction sets per second
   sync
   local start end delivered
   start=$(date +%s.%N)
-  build/edihub run --config "$dir" --once --json > "$dir/summary.json"
+  "$build/edihub" run --config "$dir" --once --json > "$dir/summary.json"
   end=$(date +%s.%N)
   delivered=$(grep -o '"sets_delivered": [0-9]*' "$dir/summary.json" | grep -o '[0-9]*$')
   [ "$delivered" = "$files" ] || { echo "expected $files delivered, got $delivered" >&2; exit 1; }

@@ -7,6 +7,8 @@
 #include <atomic>
 #include <cctype>
 #include <fstream>
+#include <future>
+#include <optional>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -72,9 +74,13 @@ RunSummary Pipeline::run_once() {
   RunSummary summary;
   recover_claims(summary);
   finish_source_removals();
-  intake(summary);
-  process_received(summary);
   deliver_mapped(summary);
+  auto left_over = index_->files_with_status("received");
+  for (size_t start = 0; start < left_over.size(); start += config_.batch_files)
+    process_batch({left_over.begin() + start, left_over.begin() + std::min(left_over.size(), start + config_.batch_files)},
+                  summary);
+  intake(summary);
+  finish_deliveries(summary);
   return summary;
 }
 
@@ -85,6 +91,14 @@ namespace {
 void remove_source_if_archived(const fs::path& source, const std::string& sha256) {
   if (!source.empty() && fs::exists(source) && archive::sha256_file(source) == sha256)
     transports::FolderInbox::remove(source);
+}
+
+// Writes a batch of deliveries into their sinks. Touches files only, never the index, so
+// it runs on the delivery thread while the next batch is being processed.
+void write_deliveries(std::vector<Pipeline::Delivery>& batch) {
+  std::map<fs::path, transports::FolderSink> sinks;
+  for (const auto& d : batch) sinks.try_emplace(d.sink, d.sink).first->second.stage(d.name, d.content);
+  for (auto& [path, sink] : sinks) sink.commit();
 }
 
 // Claims are named <partner>/<unique>__<file name> under the raw store's incoming/.
@@ -100,8 +114,9 @@ std::string claim_name(const std::string& partner, const std::string& file_name)
 // the claims are synced, the rows committed, and only then is each file published into
 // raw/. A crash anywhere leaves either the inbox file, or a claim, or a row: each is
 // picked up again by the next run.
-void Pipeline::record_receipts(std::vector<Receipt>& receipts, RunSummary& summary) {
-  if (receipts.empty()) return;
+std::vector<FileRecord> Pipeline::record_receipts(std::vector<Receipt>& receipts, RunSummary& summary) {
+  std::vector<FileRecord> files;
+  if (receipts.empty()) return files;
   store_->sync();
   {
     archive::Index::Transaction tx(*index_);
@@ -116,7 +131,8 @@ void Pipeline::record_receipts(std::vector<Receipt>& receipts, RunSummary& summa
       file.received_at = now;
       file.source_removed = r.staged.source_moved;
       file.claim = r.claim;
-      r.file_id = index_->add_file(file);
+      r.file_id = file.id = index_->add_file(file);
+      files.push_back(file);
       index_->add_event({0, r.file_id, 0, now, "received",
                          fmt::format("{} ({} bytes) from {} archived as {}", r.source_name, r.staged.size, r.channel,
                                      r.staged.sha256)});
@@ -140,6 +156,7 @@ void Pipeline::record_receipts(std::vector<Receipt>& receipts, RunSummary& summa
     tx.commit();
   }
   store_->publish(batch);
+  return files;
 }
 
 // Claims left by a crashed run: publish those already recorded, record the others.
@@ -199,7 +216,7 @@ void Pipeline::intake(RunSummary& summary) {
         r.staged = store_->claim_file(ready[i].path, r.claim);
         receipts.push_back(std::move(r));
       }
-      record_receipts(receipts, summary);
+      process_batch(record_receipts(receipts, summary), summary);
     }
   }
 }
@@ -213,17 +230,28 @@ void Pipeline::raise(RunSummary& summary, ExceptionRecord exception) {
   summary.exceptions.push_back(std::move(exception));
 }
 
-void Pipeline::process_received(RunSummary& summary) {
-  auto received = index_->files_with_status("received");
-  for (size_t start = 0; start < received.size(); start += config_.batch_files) {
-    size_t end = std::min(received.size(), start + config_.batch_files);
+// A batch is processed on this thread while the previous batch's outputs are written into
+// the ERP sinks on another: mapping is CPU work, delivery mostly file creation.
+void Pipeline::process_batch(const std::vector<FileRecord>& files, RunSummary& summary) {
+  std::vector<Delivery> ready;
+  {
     archive::Index::Transaction tx(*index_);
-    for (size_t i = start; i < end; ++i) process_file(received[i], summary);
+    for (const auto& file : files) process_file(file, summary, ready);
     tx.commit();
   }
+  finish_deliveries(summary);
+  in_flight_ = std::move(ready);
+  writing_ = std::async(std::launch::async, [this] { write_deliveries(in_flight_); });
 }
 
-void Pipeline::process_file(const FileRecord& file, RunSummary& summary) {
+void Pipeline::finish_deliveries(RunSummary& summary) {
+  if (!writing_.valid()) return;
+  writing_.get();
+  record_deliveries(in_flight_, summary);
+  in_flight_.clear();
+}
+
+void Pipeline::process_file(const FileRecord& file, RunSummary& summary, std::vector<Delivery>& deliveries) {
   const std::string now = clock_.iso_now();
   summary.files_processed++;
   ExceptionRecord base;
@@ -360,7 +388,9 @@ void Pipeline::process_file(const FileRecord& file, RunSummary& summary) {
             rec.status = "mapped";
             rec.target = rule->mapping->target();
             index_->update_transaction_set(rec);
-            index_->put_mapped_output(rec.id, doc.dump(2) + "\n");
+            std::string content = doc.dump(2) + "\n";
+            index_->put_mapped_output(rec.id, content);
+            if (auto d = delivery_for(rec, std::move(content), summary)) deliveries.push_back(std::move(*d));
             for (const auto& [name, value] : result.keys) index_->add_business_key(rec.id, name, value);
             index_->add_event({0, file.id, rec.id, now, "mapped",
                                fmt::format("{} {} -> {} with {}", set.id, set.control_number, rec.target,
@@ -382,47 +412,55 @@ void Pipeline::process_file(const FileRecord& file, RunSummary& summary) {
   index_->set_file_status(file.id, any_exception ? "exception" : (all_duplicates ? "duplicate" : "processed"));
 }
 
+std::optional<Pipeline::Delivery> Pipeline::delivery_for(const archive::TransactionSetRecord& set, std::string content,
+                                                          RunSummary& summary) {
+  const auto* partner = config_.partners.find(set.partner);
+  if (!partner || !partner->erp) {
+    // Left mapped: it is delivered once the profile names a sink again.
+    ExceptionRecord missing;
+    missing.partner = set.partner;
+    missing.file_id = set.file_id;
+    missing.set_id = set.id;
+    missing.kind = "delivery_error";
+    missing.reason = fmt::format("transaction set {} {}: partner '{}' has no ERP sink in its profile; kept mapped for later delivery",
+                                 set.type, set.control_number, set.partner);
+    raise(summary, missing);
+    return std::nullopt;
+  }
+  return Delivery{set, partner->erp->path, delivery_name(set.idempotency_key), std::move(content)};
+}
+
+void Pipeline::record_deliveries(std::vector<Delivery>& batch, RunSummary& summary) {
+  if (batch.empty()) return;
+  archive::Index::Transaction tx(*index_);
+  std::string now = clock_.iso_now();
+  for (auto& d : batch) {
+    d.set.status = "delivered";
+    d.set.delivered_to = "folder:" + d.sink.lexically_relative(config_.dir).string() + "/" + d.name;
+    d.set.updated_at = now;
+    index_->update_transaction_set(d.set);
+    index_->add_event({0, d.set.file_id, d.set.id, now, "delivered", d.set.delivered_to});
+    summary.sets_delivered++;
+    summary.partners[d.set.partner].delivered++;
+  }
+  tx.commit();
+}
+
+// Sets mapped by an earlier run that did not get to deliver them.
 void Pipeline::deliver_mapped(RunSummary& summary) {
   auto mapped = index_->transaction_sets_with_status("mapped");
   for (size_t start = 0; start < mapped.size(); start += config_.batch_files) {
     size_t end = std::min(mapped.size(), start + config_.batch_files);
-    std::map<fs::path, transports::FolderSink> sinks;
-    std::vector<std::pair<archive::TransactionSetRecord*, std::string>> delivered;
-    for (size_t i = start; i < end; ++i) {
-      auto& rec = mapped[i];
-      const auto* partner = config_.partners.find(rec.partner);
-      if (!partner || !partner->erp) {
-        // Left mapped: it is delivered once the profile names a sink again.
-        ExceptionRecord missing;
-        missing.partner = rec.partner;
-        missing.file_id = rec.file_id;
-        missing.set_id = rec.id;
-        missing.kind = "delivery_error";
-        missing.reason = fmt::format("transaction set {} {}: partner '{}' has no ERP sink in its profile; kept mapped for later delivery",
-                                     rec.type, rec.control_number, rec.partner);
-        archive::Index::Transaction tx(*index_);
-        raise(summary, missing);
-        tx.commit();
-        continue;
-      }
-      auto& sink = sinks.try_emplace(partner->erp->path, partner->erp->path).first->second;
-      std::string name = delivery_name(rec.idempotency_key);
-      sink.stage(name, index_->mapped_output(rec.id).value_or(""));
-      delivered.emplace_back(&rec, "folder:" + partner->erp->path.lexically_relative(config_.dir).string() + "/" + name);
+    std::vector<Delivery> batch;
+    {
+      archive::Index::Transaction tx(*index_);
+      for (size_t i = start; i < end; ++i)
+        if (auto d = delivery_for(mapped[i], index_->mapped_output(mapped[i].id).value_or(""), summary))
+          batch.push_back(std::move(*d));
+      tx.commit();
     }
-    for (auto& [path, sink] : sinks) sink.commit();
-    archive::Index::Transaction tx(*index_);
-    std::string now = clock_.iso_now();
-    for (auto& [rec, where] : delivered) {
-      rec->status = "delivered";
-      rec->delivered_to = where;
-      rec->updated_at = now;
-      index_->update_transaction_set(*rec);
-      index_->add_event({0, rec->file_id, rec->id, now, "delivered", where});
-      summary.sets_delivered++;
-      summary.partners[rec->partner].delivered++;
-    }
-    tx.commit();
+    write_deliveries(batch);
+    record_deliveries(batch, summary);
   }
 }
 

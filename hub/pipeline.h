@@ -8,8 +8,10 @@
 
 #include <chrono>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +51,14 @@ class Pipeline {
   // One pass: resume unfinished work, poll every inbound channel, process, deliver.
   RunSummary run_once();
 
+  // One mapped transaction set on its way to its partner's ERP sink.
+  struct Delivery {
+    archive::TransactionSetRecord set;
+    std::filesystem::path sink;
+    std::string name;     // derived from the idempotency key
+    std::string content;
+  };
+
  private:
   // A received file on its way into the archive.
   struct Receipt {
@@ -57,12 +67,16 @@ class Pipeline {
     archive::Staged staged;
     std::int64_t file_id = 0;
   };
-  void record_receipts(std::vector<Receipt>& receipts, RunSummary& summary);
+  std::vector<archive::FileRecord> record_receipts(std::vector<Receipt>& receipts, RunSummary& summary);
   void recover_claims(RunSummary& summary);
   void finish_source_removals();
   void intake(RunSummary& summary);
-  void process_received(RunSummary& summary);
-  void process_file(const archive::FileRecord& file, RunSummary& summary);
+  void process_batch(const std::vector<archive::FileRecord>& files, RunSummary& summary);
+  void finish_deliveries(RunSummary& summary);
+  void process_file(const archive::FileRecord& file, RunSummary& summary, std::vector<Delivery>& deliveries);
+  std::optional<Delivery> delivery_for(const archive::TransactionSetRecord& set, std::string content,
+                                       RunSummary& summary);
+  void record_deliveries(std::vector<Delivery>& batch, RunSummary& summary);
   void deliver_mapped(RunSummary& summary);
   void raise(RunSummary& summary, archive::ExceptionRecord exception);
 
@@ -72,6 +86,9 @@ class Pipeline {
   int lock_fd_ = -1;
   std::unique_ptr<archive::RawStore> store_;
   std::unique_ptr<archive::Index> index_;
+  // The batch whose outputs the delivery thread is writing.
+  std::vector<Delivery> in_flight_;
+  std::future<void> writing_;
 };
 
 // The ERP transaction as delivered: the mapped document wrapped with where it came from.
