@@ -56,7 +56,7 @@ class StagingWriter {
     // close() can report a delayed write error (e.g. NFS); it must not pass silently.
     if (::close(fd_.release()) != 0) throw_errno("cannot write", path_);
     finished_ = true;
-    return Staged{path_, hash_.hex_digest(), size_};
+    return Staged{path_, hash_.hex_digest(), size_, false, false, ""};
   }
 
  private:
@@ -94,13 +94,17 @@ void remove_staged(const std::vector<Staged>& batch) {
 }
 
 Staged hash_in_place(const fs::path& path) {
+  constexpr std::uint64_t kSmallFile = 1 << 20;
+  Staged staged{path, "", 0, true, true, ""};
   Sha256 hash;
-  std::uint64_t size = 0;
   for_each_chunk(path, [&](const char* data, std::size_t n) {
     hash.update(data, n);
-    size += n;
+    staged.size += n;
+    if (staged.size <= kSmallFile) staged.content.append(data, n);
   });
-  return Staged{path, hash.hex_digest(), size, true, true};
+  if (staged.size > kSmallFile) std::string().swap(staged.content);
+  staged.sha256 = hash.hex_digest();
+  return staged;
 }
 
 }  // namespace
@@ -136,7 +140,7 @@ Staged RawStore::claim_file(const fs::path& source, const std::string& claim) {
     ::unlink(copy.staging_path.c_str());
     throw_errno("cannot claim " + source.string() + " as", target);
   }
-  return Staged{target, copy.sha256, copy.size, true, false};
+  return Staged{target, copy.sha256, copy.size, true, false, ""};
 }
 
 std::vector<std::string> RawStore::pending_claims() const {

@@ -23,6 +23,9 @@ struct Staged {
   bool claimed = false;
   // The source was moved, not copied: there is nothing left at the source to remove.
   bool source_moved = false;
+  // A claimed file's bytes when it is small (1 MiB at most), read while hashing, so
+  // the caller can process it without reading it again.
+  std::string content;
 };
 
 // Move-only: it holds the staging folder open (shared lock, see the constructor). Staging

@@ -133,6 +133,7 @@ std::vector<FileRecord> Pipeline::record_receipts(std::vector<Receipt>& receipts
       file.claim = r.claim;
       r.file_id = file.id = index_->add_file(file);
       files.push_back(file);
+      if (r.staged.size == r.staged.content.size()) fresh_content_[file.id] = std::move(r.staged.content);
       index_->add_event({0, r.file_id, 0, now, "received",
                          fmt::format("{} ({} bytes) from {} archived as {}", r.source_name, r.staged.size, r.channel,
                                      r.staged.sha256)});
@@ -239,6 +240,7 @@ void Pipeline::process_batch(const std::vector<FileRecord>& files, RunSummary& s
     for (const auto& file : files) process_file(file, summary, ready);
     tx.commit();
   }
+  fresh_content_.clear();
   finish_deliveries(summary);
   in_flight_ = std::move(ready);
   writing_ = std::async(std::launch::async, [this] { write_deliveries(in_flight_); });
@@ -260,7 +262,8 @@ void Pipeline::process_file(const FileRecord& file, RunSummary& summary, std::ve
 
   ParsedFile parsed;
   try {
-    parsed = parse_x12_file(store_->path_of(file.sha256));
+    auto fresh = fresh_content_.find(file.id);
+    parsed = fresh != fresh_content_.end() ? parse_x12_bytes(fresh->second) : parse_x12_file(store_->path_of(file.sha256));
   } catch (const x12::UnusableInput& e) {
     base.kind = "unusable_file";
     base.reason = fmt::format("{}: not a usable X12 interchange: {} (segment {}, byte {})", file.source_name, e.what(),

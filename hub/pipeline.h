@@ -88,6 +88,8 @@ class Pipeline {
   std::unique_ptr<archive::Index> index_;
   // The batch whose outputs the delivery thread is writing.
   std::vector<Delivery> in_flight_;
+  // Bytes of files received in the current batch, so processing need not read them again.
+  std::map<std::int64_t, std::string> fresh_content_;
   std::future<void> writing_;
 };
 

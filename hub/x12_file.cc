@@ -45,15 +45,32 @@ void stream_x12_file(const fs::path& file, x12::SegmentHandler& handler) {
   reader.finish();
 }
 
-ParsedFile parse_x12_file(const fs::path& file) {
+namespace {
+
+template <class Feed>
+ParsedFile parse_with(Feed&& feed) {
   ParsedFile parsed;
   Collector collector(parsed);
   x12::EnvelopeChecker checker(&collector);
-  stream_x12_file(file, checker);
+  feed(checker);
   checker.finish();
   parsed.issues = checker.issues();
   parsed.counts = checker.counts();
   return parsed;
+}
+
+}  // namespace
+
+ParsedFile parse_x12_file(const fs::path& file) {
+  return parse_with([&](x12::SegmentHandler& handler) { stream_x12_file(file, handler); });
+}
+
+ParsedFile parse_x12_bytes(std::string_view bytes) {
+  return parse_with([&](x12::SegmentHandler& handler) {
+    x12::Reader reader(handler);
+    reader.feed(bytes);
+    reader.finish();
+  });
 }
 
 }  // namespace edihub::hub

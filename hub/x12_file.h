@@ -33,5 +33,7 @@ void stream_x12_file(const std::filesystem::path& file, x12::SegmentHandler& han
 
 // Reads and envelope-checks a whole file. Throws x12::UnusableInput.
 ParsedFile parse_x12_file(const std::filesystem::path& file);
+// The same for bytes already in memory.
+ParsedFile parse_x12_bytes(std::string_view bytes);
 
 }  // namespace edihub::hub
