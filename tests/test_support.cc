@@ -92,6 +92,16 @@ RunResult run_program(const std::vector<std::string>& argv, int timeout_seconds)
   return result;
 }
 
+RunResult validate_json_files(const fs::path& schema, const std::vector<fs::path>& files) {
+  // Debian's node-ajv lives in /usr/share/nodejs, which a node not built by Debian does not search.
+  const char* node_path = std::getenv("NODE_PATH");
+  std::string paths = std::string(node_path ? node_path : "") + (node_path ? ":" : "") + "/usr/share/nodejs";
+  std::vector<std::string> argv{"env", "NODE_PATH=" + paths, "node", (source_dir() / "tests/validate_schema.js").string(),
+                                schema.string()};
+  for (const auto& f : files) argv.push_back(f.string());
+  return run_program(argv, 120);
+}
+
 int spawn_edihub(const std::vector<std::string>& args) {
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");

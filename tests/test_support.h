@@ -40,6 +40,10 @@ RunResult run_edihub(const std::vector<std::string>& args, int timeout_seconds =
 // Runs any program (argv[0] looked up in PATH).
 RunResult run_program(const std::vector<std::string>& argv, int timeout_seconds = 120);
 
+// Validates JSON files against a JSON Schema with an independent validator (Ajv, from
+// Debian's node-ajv, through tests/validate_schema.js); exit code 0 when all are valid.
+RunResult validate_json_files(const std::filesystem::path& schema, const std::vector<std::filesystem::path>& files);
+
 // Starts edihub in the background with its output discarded; returns its pid.
 int spawn_edihub(const std::vector<std::string>& args);
 
