@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Configures and builds edihub into build/ (or the folder given as $1, with extra CMake args).
+# Configures and builds edihub into build/ (or the folder given as $1, with extra CMake
+# args after it). BUILD_TARGET builds one target only (e.g. edihub).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-build}
 shift || true
 cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-cmake --build "$dir" -j "$(nproc)"
+cmake --build "$dir" -j "$(nproc)" ${BUILD_TARGET:+--target "$BUILD_TARGET"}

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-bash scripts/build.sh build -DEDIHUB_BENCH=OFF
+BUILD_TARGET=edihub bash scripts/build.sh build -DEDIHUB_BENCH=OFF
 work=build/demo
 rm -rf "$work" && mkdir -p build && cp -r examples/demo "$work"
 edihub=build/edihub
