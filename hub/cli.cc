@@ -26,6 +26,7 @@ int run_cli(int argc, char** argv) {
 
   auto* check = app.add_subcommand("check", "Validate edihub.yaml, partner profiles and mapping files");
   check->add_option("--config", config_dir, "Config folder")->required();
+  check->add_flag("--json", json, "Print the result as JSON");
 
   auto* run = app.add_subcommand("run", "Poll every partner, process, deliver");
   run->add_option("--config", config_dir, "Config folder")->required();
@@ -74,7 +75,7 @@ int run_cli(int argc, char** argv) {
   try {
     if (*parse) return command_parse(file, std::cout, std::cerr);
     if (*validate) return command_validate(file, json, std::cout, std::cerr);
-    if (*check) return command_check(config_dir, std::cout, std::cerr);
+    if (*check) return command_check(config_dir, json, std::cout, std::cerr);
     if (*run) return command_run_once(config_dir, json, std::cout, std::cerr);
     if (*q) return command_archive_query(config_dir, query, json, std::cout, std::cerr);
     if (*s) return command_archive_show(config_dir, show, json, std::cout, std::cerr);

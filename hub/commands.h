@@ -25,7 +25,7 @@ struct ExceptionsOptions {
 
 int command_parse(const std::string& file, std::ostream& out, std::ostream& err);
 int command_validate(const std::string& file, bool json, std::ostream& out, std::ostream& err);
-int command_check(const std::string& config_dir, std::ostream& out, std::ostream& err);
+int command_check(const std::string& config_dir, bool json, std::ostream& out, std::ostream& err);
 int command_run_once(const std::string& config_dir, bool json, std::ostream& out, std::ostream& err);
 int command_archive_query(const std::string& config_dir, const QueryOptions& options, bool json, std::ostream& out,
                           std::ostream& err);

@@ -43,9 +43,21 @@ void print_next_steps(const Config& config, const std::string& config_dir, std::
 
 }  // namespace
 
-int command_check(const std::string& config_dir, std::ostream& out, std::ostream& err) {
+int command_check(const std::string& config_dir, bool json, std::ostream& out, std::ostream& err) {
   try {
     auto config = Config::load(config_dir);
+    if (json) {
+      nlohmann::json partners = nlohmann::json::array();
+      for (const auto& p : config.partners.profiles()) {
+        nlohmann::json mappings = nlohmann::json::array();
+        for (const auto& m : p.mappings)
+          mappings.push_back({{"transaction_set", m.transaction_set}, {"versions", m.versions},
+                              {"file", m.file.lexically_relative(config.dir).string()}, {"target", m.mapping->target()}});
+        partners.push_back({{"id", p.id}, {"name", p.name}, {"mappings", mappings}});
+      }
+      out << nlohmann::json{{"valid", true}, {"partners", partners}, {"problems", nlohmann::json::array()}}.dump(2) << "\n";
+      return 0;
+    }
     size_t rules = 0;
     for (const auto& p : config.partners.profiles()) rules += p.mappings.size();
     out << fmt::format("{}: configuration OK: {} partner(s), {} mapping rule(s)\n", config_dir,
@@ -58,6 +70,7 @@ int command_check(const std::string& config_dir, std::ostream& out, std::ostream
     }
     return 0;
   } catch (const partners::ConfigError& e) {
+    if (json) out << nlohmann::json{{"valid", false}, {"problems", e.problems}}.dump(2) << "\n";
     print_problems(e, err);
     return 1;
   }

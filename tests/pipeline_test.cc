@@ -231,6 +231,9 @@ TEST_CASE("check reports every configuration mistake as file:line", "[config]") 
   CHECK_THAT(bad.err, Catch::Contains("other.yaml:3: unknown key 'colour'"));
   CHECK_THAT(bad.err, Catch::Contains("supplier.yaml:1: identity ZZ:SUPPLIER1 is also claimed by partner 'other'"));
   CHECK_THAT(bad.err, Catch::Contains("broken.yaml:") && Catch::Contains("YAML error"));
+  auto as_json = nlohmann::json::parse(run_edihub({"check", "--config", dir.path().string(), "--json"}).out);
+  CHECK(as_json["valid"] == false);
+  CHECK(as_json["problems"].size() >= 3);
   // The service refuses to run on a configuration that does not check.
   auto run = run_edihub({"run", "--config", dir.path().string(), "--once"});
   CHECK(run.exit_code == 2);
