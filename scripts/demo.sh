@@ -19,3 +19,5 @@ ls -1 "$work/erp/outbox"
 echo
 echo "== edihub exceptions --config $work"
 $edihub exceptions --config "$work"
+echo
+echo "(From the repository folder, edihub is $edihub: e.g. $edihub archive query --config $work --type 856)"
