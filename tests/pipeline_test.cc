@@ -62,6 +62,14 @@ TEST_CASE("run archives, maps and delivers every ship notice, then empties the i
   CHECK(doc["target"] == "inbound_delivery");
   CHECK(doc["source"]["sender"] == "ZZ:SUPPLIER1");
   CHECK(doc["transaction"]["shipment_id"] == "SHP0000002");
+  std::vector<fs::path> transactions;
+  for (const auto& e : fs::directory_iterator(dir / "erp")) {
+    transactions.push_back(dir / ("tx-" + e.path().filename().string()));
+    write_file(transactions.back(), json::parse(read_file(e.path()))["transaction"].dump());
+  }
+  auto valid = validate_json_files(source_dir() / "docs/inbound_delivery.schema.json", transactions);
+  INFO(valid.out << valid.err);
+  CHECK(valid.exit_code == 0);
 
   // A second run finds nothing new and delivers nothing again.
   auto again = run_once(dir);
