@@ -6,7 +6,6 @@
 
 #include <atomic>
 #include <cctype>
-#include <fstream>
 #include <future>
 #include <optional>
 #include <system_error>
@@ -32,7 +31,7 @@ std::string idempotency_key(const std::string& partner, const std::string& isa13
 namespace {
 
 // ERP file names come from the idempotency key, never from anything a partner chose
-// freely; characters outside [A-Za-z0-9_-] become '-'.
+// freely: '/' becomes '_', other characters outside [A-Za-z0-9_-] become '-'.
 std::string delivery_name(const std::string& key) {
   std::string name;
   for (char c : key) name += (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') ? c : (c == '/' ? '_' : '-');
@@ -439,7 +438,7 @@ void Pipeline::record_deliveries(std::vector<Delivery>& batch, RunSummary& summa
   std::string now = clock_.iso_now();
   for (auto& d : batch) {
     d.set.status = "delivered";
-    d.set.delivered_to = "folder:" + d.sink.lexically_relative(config_.dir).string() + "/" + d.name;
+    d.set.delivered_to = channel_of(d.sink, config_.dir) + "/" + d.name;
     d.set.updated_at = now;
     index_->update_transaction_set(d.set);
     index_->add_event({0, d.set.file_id, d.set.id, now, "delivered", d.set.delivered_to});
