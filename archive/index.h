@@ -14,7 +14,10 @@
 
 namespace edihub::archive {
 
-// File status: received -> processed | duplicate | exception.
+// Direction "in": a partner's file (status received -> processed | duplicate | exception).
+// Direction "erp": an ERP transaction picked up for sending (received -> processed | exception).
+// Direction "out": a file we send to a partner, an ack or an outbound document
+// (queued -> sent); its control numbers were taken when it was queued.
 struct FileRecord {
   std::int64_t id = 0;
   std::string sha256;
@@ -26,8 +29,12 @@ struct FileRecord {
   std::string status = "received";
   bool source_removed = false;  // the inbox/remote copy has been removed
   std::string claim;            // its name under the raw store's incoming/ while being received
+  std::string direction = "in"; // in, erp, out
+  std::int64_t replay_of = 0;   // the file this one re-runs (edihub replay); 0 when not a replay
 };
 
+// Interchanges, groups and sets are recorded for both directions: for "out" the sender is
+// us and the partner is the receiver.
 struct InterchangeRecord {
   std::int64_t id = 0;
   std::int64_t file_id = 0;
@@ -37,16 +44,19 @@ struct InterchangeRecord {
   std::string version;         // ISA12
   std::string date, time;      // ISA09, ISA10
   std::string content_sha256;  // of the file it came in (duplicate detection)
+  std::string direction = "in";
 };
 
 struct GroupRecord {
   std::int64_t id = 0;
   std::int64_t interchange_id = 0;
   std::string functional_id, sender, receiver, control_number, version;
+  std::string direction = "in";
 };
 
-// Transaction set status: received -> mapped -> delivered, or failed (mapping error),
-// or rejected (envelope/validation error).
+// Inbound transaction set status: received -> mapped -> delivered, or failed (mapping
+// error), or rejected (envelope/validation error, or its group rejected by policy).
+// Outbound: queued -> sent (its acknowledgment is tracked in AwaitedAck).
 struct TransactionSetRecord {
   std::int64_t id = 0;
   std::int64_t file_id = 0;
@@ -65,6 +75,44 @@ struct TransactionSetRecord {
   std::string delivered_to;      // sink reference (e.g. file name), once delivered
   std::string received_at;
   std::string updated_at;
+  std::string direction = "in";
+};
+
+// An interchange, functional group or transaction set we sent, waiting for the partner's
+// TA1 (level "interchange") or 997/999 (levels "group" and "set"). An overdue one still
+// settles when a late acknowledgment arrives.
+struct AwaitedAck {
+  std::int64_t id = 0;
+  std::string partner;
+  std::string level;               // interchange, group, set
+  std::int64_t file_id = 0;        // the outbound file
+  std::int64_t set_id = 0;         // the outbound transaction set (level set); 0 otherwise
+  std::string interchange_control; // ISA13 as sent
+  std::string group_control;       // GS06 as sent (levels group, set)
+  std::string set_control;         // ST02 as sent (level set)
+  std::string functional_id;       // GS01
+  std::string set_type;            // ST01 (level set)
+  std::string sent_at;
+  std::string due_at;              // ISO UTC; the deadline for the acknowledgment
+  std::string state = "awaiting";  // awaiting, accepted, accepted_with_errors, rejected, overdue
+  std::int64_t ack_file_id = 0;    // the partner's acknowledgment that settled it
+  std::string detail;              // the partner's codes, human-readable
+  std::string updated_at;
+};
+
+// An acknowledgment sent or received, linked to what it answers.
+struct AckRecord {
+  std::int64_t id = 0;
+  std::string direction;           // sent (we acknowledged a partner's file) or received
+  std::string kind;                // 997, 999, TA1
+  std::string partner;
+  std::int64_t file_id = 0;        // the acknowledgment's own archived file
+  std::int64_t answers_file_id = 0;  // the file it answers; 0 when unknown
+  std::string answers_interchange_control;  // ISA13 answered
+  std::string answers_group_control;        // GS06 answered; empty for TA1
+  std::string code;                // TA104 or AK901
+  std::string detail;
+  std::string at;
 };
 
 struct EventRecord {
@@ -103,6 +151,7 @@ struct Query {
   std::optional<std::string> control;     // matches ISA13, GS06 or ST02 (numeric compare ignores zero padding)
   std::optional<std::pair<std::string, std::string>> key;  // business key name=value
   std::optional<std::string> status;
+  std::optional<std::string> direction;   // in, out; absent: both
   int limit = 1000;                       // negative: no limit
 };
 
@@ -177,6 +226,33 @@ class Index {
   // state is "resolved" or "ignored"; throws unless the exception is open.
   void close_exception(std::int64_t id, const std::string& state, const std::string& by,
                        const std::string& note, const std::string& at);
+
+  // Control numbers we send under (kind "ISA", "GS", "ST"), one counter per partner and
+  // kind: returns the number to use and advances the counter in the caller's transaction,
+  // so a number is never handed out twice once that transaction commits. The first call
+  // returns `first`; after `last` it wraps to `first`.
+  std::uint64_t next_control_number(const std::string& partner, const std::string& kind, std::uint64_t first = 1,
+                                    std::uint64_t last = 999999999);
+
+  // Acknowledgment tracking
+  std::int64_t add_awaited_ack(const AwaitedAck& awaited);
+  void update_awaited_ack(const AwaitedAck& awaited);  // state, ack_file_id, detail, updated_at
+  std::optional<AwaitedAck> awaited_ack(std::int64_t id) const;
+  // Rows of a partner, filtered by state when given, oldest first.
+  std::vector<AwaitedAck> awaited_acks(const std::optional<std::string>& partner,
+                                       const std::optional<std::string>& state) const;
+  // The rows an acknowledgment answers: level interchange by ISA13 (group_control empty),
+  // or the group and set rows of GS06 (numeric compare ignoring zero padding), newest
+  // interchange first.
+  std::vector<AwaitedAck> awaited_for(const std::string& partner, const std::string& interchange_control,
+                                      const std::string& group_control) const;
+  // State "awaiting" with due_at <= now.
+  std::vector<AwaitedAck> awaited_due(const std::string& now) const;
+  std::int64_t add_ack(const AckRecord& ack);
+  std::vector<AckRecord> acks_answering(std::int64_t file_id) const;
+  std::vector<AckRecord> acks_of_partner(const std::string& partner) const;
+  std::vector<ExceptionRecord> exceptions_of_file(std::int64_t file_id) const;
+  std::vector<FileRecord> replays_of(std::int64_t file_id) const;
 
   // Queries over transaction sets, newest first.
   std::vector<DocumentRow> query(const Query& query) const;

@@ -117,7 +117,10 @@ void EnvelopeChecker::on_segment(const SegmentView& segment) {
 void EnvelopeChecker::on_stray_segment(const SegmentView& segment) {
   const std::string_view tag = segment.tag;
   // Interchange-level segments: TA1 acknowledgments and the ISB/ISE service segments.
-  if (in_interchange_ && !in_group_ && (tag == "TA1" || tag == "ISB" || tag == "ISE")) return;
+  if (in_interchange_ && !in_group_ && (tag == "TA1" || tag == "ISB" || tag == "ISE")) {
+    if (listener_) listener_->on_interchange_segment(interchange_, to_owned(segment));
+    return;
+  }
   if (in_stray_run_) return;
   in_stray_run_ = true;
   const char* where = !in_interchange_ ? "outside any interchange"

@@ -32,6 +32,8 @@ class EnvelopeListener {
  public:
   virtual ~EnvelopeListener() = default;
   virtual void on_interchange_start(const InterchangeHeader&) {}
+  // TA1, ISB or ISE directly inside an interchange (outside any group).
+  virtual void on_interchange_segment(const InterchangeHeader&, const Segment&) {}
   virtual void on_group_start(const InterchangeHeader&, const GroupHeader&) {}
   // Called at SE (or at the end of input/group/interchange when SE is missing, with the
   // issue already reported) with the complete set.

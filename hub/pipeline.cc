@@ -259,10 +259,10 @@ void Pipeline::process_file(const FileRecord& file, RunSummary& summary, std::ve
   base.partner = file.partner;
   base.file_id = file.id;
 
-  ParsedFile parsed;
+  x12::ParsedFile parsed;
   try {
     auto fresh = fresh_content_.find(file.id);
-    parsed = fresh != fresh_content_.end() ? parse_x12_bytes(fresh->second) : parse_x12_file(store_->path_of(file.sha256));
+    parsed = fresh != fresh_content_.end() ? x12::parse_bytes(fresh->second) : parse_x12_file(store_->path_of(file.sha256));
   } catch (const x12::UnusableInput& e) {
     base.kind = "unusable_file";
     base.reason = fmt::format("{}: not a usable X12 interchange: {} (segment {}, byte {})", file.source_name, e.what(),

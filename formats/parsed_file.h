@@ -1,0 +1,47 @@
+// An X12 input read into memory: its interchanges (with any TA1 segments), functional
+// groups and transaction sets, plus the envelope issues found. Built by Collector, an
+// EnvelopeListener, so it works with any way of feeding the reader. Pure: no I/O.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "formats/envelope.h"
+
+namespace edihub::x12 {
+
+struct ParsedGroup {
+  GroupHeader header;
+  std::vector<TransactionSet> sets;
+  std::vector<std::uint64_t> set_first_segments;  // segment number of each set's ST in the file
+};
+
+struct ParsedInterchange {
+  InterchangeHeader header;
+  std::vector<Segment> interchange_segments;  // TA1 / ISB / ISE outside any group
+  std::vector<ParsedGroup> groups;
+};
+
+struct ParsedFile {
+  std::vector<ParsedInterchange> interchanges;
+  std::vector<EnvelopeIssue> issues;
+  EnvelopeCounts counts;
+};
+
+class Collector : public EnvelopeListener {
+ public:
+  explicit Collector(ParsedFile& out) : out_(out) {}
+  void on_interchange_start(const InterchangeHeader& header) override;
+  void on_interchange_segment(const InterchangeHeader&, const Segment& segment) override;
+  void on_group_start(const InterchangeHeader&, const GroupHeader& header) override;
+  void on_transaction_set(const InterchangeHeader&, const GroupHeader&, const TransactionSet& set) override;
+
+ private:
+  ParsedFile& out_;
+};
+
+// Reads and envelope-checks bytes already in memory. Throws UnusableInput.
+ParsedFile parse_bytes(std::string_view bytes);
+
+}  // namespace edihub::x12

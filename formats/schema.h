@@ -1,0 +1,115 @@
+// Transaction-set schemas as data: a segment and element dictionary per X12 version and
+// one structure per transaction set (segments in order, loops and their nesting, usage,
+// maximum use and loop repeats), written in the YAML format of formats/schemas/README.md.
+// The files in formats/schemas/ are compiled into the binary (SchemaLibrary::builtin());
+// a partner's implementation guide tightens a schema with tighten(). Errors in schema
+// text name the file and line. Pure: parses text it is given, reads no files.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace edihub::x12 {
+
+class SchemaError : public std::runtime_error {
+ public:
+  SchemaError(std::string file, int line, const std::string& message);  // what(): "file:line: message"
+  std::string file;
+  int line;
+};
+
+enum class Usage { Mandatory, Optional, Conditional };  // M, O, X (relational: see syntax notes)
+enum class ElementType { ID, AN, Numeric, Decimal, Date, Time };  // ID, AN, Nn, R, DT, TM
+
+struct ElementDef {
+  std::string reference;     // data element number, e.g. "353"
+  std::string name;
+  ElementType type = ElementType::AN;
+  int decimals = 0;          // Nn: implied decimals
+  std::uint32_t min_length = 1, max_length = 1;
+  std::vector<std::string> codes;  // allowed values; empty: any value of the type
+};
+
+// An element position in a segment: a simple element or a composite of components.
+struct SegmentElement {
+  Usage usage = Usage::Optional;
+  std::uint32_t max_repeat = 1;           // > 1: repeating element (5010)
+  ElementDef element;                     // simple element (when components is empty)
+  std::string composite;                  // composite id, e.g. "C001" (when components is not empty)
+  std::vector<std::pair<Usage, ElementDef>> components;
+  bool is_composite() const { return !components.empty(); }
+};
+
+// X12 syntax note on element positions of one segment.
+struct SyntaxNote {
+  char kind = 'P';                    // P paired, R required (at least one), E exclusion, C conditional, L list conditional
+  std::vector<std::uint32_t> positions;  // 1-based element positions
+};
+
+struct SegmentDef {
+  std::string tag;
+  std::string name;
+  std::vector<SegmentElement> elements;  // elements[0] is XX01
+  std::vector<SyntaxNote> syntax;
+};
+
+// A node of a transaction set's structure: a segment use or a loop of nodes.
+struct StructureNode {
+  bool is_loop = false;
+  std::string tag;                  // segment tag; for a loop its id (the trigger segment's tag)
+  Usage usage = Usage::Optional;    // Mandatory or Optional
+  std::uint32_t max_use = 1;        // segment: maximum use; loop: maximum repeats (0 = unbounded)
+  const SegmentDef* segment = nullptr;  // for a segment use
+  std::vector<StructureNode> children;  // for a loop; children[0] is its trigger segment
+};
+
+struct TransactionSetSchema {
+  std::string id;                   // "856"
+  std::string name;                 // "Ship Notice/Manifest"
+  std::string functional_id;        // GS01, "SH"
+  std::string version;              // "004010"
+  std::vector<StructureNode> structure;  // ST ... SE
+  // Definitions this schema points into (shared with the library, or owned when tightened).
+  std::shared_ptr<const void> keep_alive;
+};
+
+// What a partner's implementation guide changes in a schema (from its profile).
+struct Tightening {
+  std::string source;    // where it was written, e.g. "partners/acme.yaml:31", used in errors
+  std::vector<std::string> mandatory_segments;   // "TD5" (every use of the tag) or "HL/TD5" (inside loop HL)
+  std::vector<std::string> mandatory_elements;   // "BSN05", "TD503"
+  std::map<std::string, std::vector<std::string>> codes;  // "TD504" -> allowed codes (must be a subset when the base has a list)
+};
+
+class SchemaLibrary {
+ public:
+  // The schemas compiled from formats/schemas/.
+  static const SchemaLibrary& builtin();
+  // Parses (file name, YAML text) pairs: dictionaries and structures. Throws SchemaError.
+  static std::unique_ptr<SchemaLibrary> load(const std::vector<std::pair<std::string, std::string>>& files);
+
+  // The schema for ST01 `id` in the functional group version `gs08` (e.g. "004010VICS",
+  // "005010X231A1": matched by the six-digit version prefix); nullptr when none.
+  const TransactionSetSchema* find(std::string_view id, std::string_view gs08) const;
+  std::vector<const TransactionSetSchema*> all() const;
+  const SegmentDef* segment(std::string_view version, std::string_view tag) const;
+
+  ~SchemaLibrary();
+  struct Impl;
+  explicit SchemaLibrary(std::unique_ptr<Impl> impl);
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// A copy of `base` with the partner's changes applied. Throws SchemaError (file and line
+// from Tightening::source) when it names a segment, element or code the schema lacks.
+std::shared_ptr<const TransactionSetSchema> tighten(const TransactionSetSchema& base, const Tightening& changes);
+
+}  // namespace edihub::x12

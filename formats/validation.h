@@ -1,0 +1,95 @@
+// Validation of X12 input against transaction-set schemas, reported the way the
+// acknowledgments report it: per interchange (TA1 note), per functional group (AK9),
+// per transaction set (AK5/IK5), per segment (AK3/IK3) and per element (AK4/IK4), with
+// the standard codes and positions. The acknowledgment builders (formats/ack.h) turn a
+// report into 997, 999 or TA1; `edihub validate` prints it. Pure: no I/O.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "formats/parsed_file.h"
+#include "formats/schema.h"
+
+namespace edihub::x12 {
+
+// AK4 / IK4: one element in error.
+struct ElementError {
+  std::uint32_t position = 0;    // element position in the segment (1 = XX01)
+  std::uint32_t component = 0;   // component position inside a composite; 0 = not a component
+  std::uint32_t repetition = 0;  // repetition number (5010 repeating elements); 0 = not repeated
+  std::string reference;         // data element reference number, e.g. "353"; may be empty
+  std::string code;              // AK403/IK403 base code: "1".."13"
+  std::string implementation_code;  // 999-only code when the error comes from a partner's tightening (e.g. "I6"); else empty
+  std::string bad_value;         // copy of the bad data (AK404), at most 99 characters
+  std::string message;           // human-readable: what was found, what was expected
+};
+
+// AK3 / IK3: one segment in error (or a segment missing).
+struct SegmentError {
+  std::string tag;               // segment ID (for a missing segment: the one expected)
+  std::uint32_t position = 0;    // position in the set, ST = 1 (for a missing segment: where it was expected)
+  std::uint64_t file_segment = 0;  // segment number in the file; 0 for a missing segment
+  std::string loop_id;           // AK303: loop identifier (trigger segment tag of the loop), empty at top level
+  std::string code;              // AK304/IK304 base code: "1".."8"
+  std::string implementation_code;  // 999-only code when it comes from a partner's tightening; else empty
+  std::vector<ElementError> elements;  // set when code == "8"
+  std::string message;
+};
+
+// AK5 / IK5: one transaction set.
+struct SetResult {
+  std::string id;                // ST01
+  std::string control_number;    // ST02
+  std::string convention;        // ST03
+  std::uint64_t first_segment = 0;  // segment number of ST in the file
+  std::string ack_code = "A";    // A accepted, E accepted with errors noted, R rejected
+  std::vector<std::string> codes;  // AK502..AK506 (at most 5 reported in an ack; all kept here)
+  std::vector<SegmentError> segments;
+  bool validated = false;        // false when no schema applied (envelope checks only)
+  std::string note;              // e.g. "no schema for 856 version 003060: envelope checks only"
+  bool accepted() const { return ack_code == "A" || ack_code == "E"; }
+};
+
+// AK9: one functional group.
+struct GroupResult {
+  GroupHeader header;
+  std::vector<SetResult> sets;
+  std::string ack_code = "A";    // A, E, P (some sets rejected), R
+  std::vector<std::string> codes;  // AK905..AK909
+  std::uint32_t sets_included = 0;  // AK902: GE01 as sent (or the count received when GE01 is missing/not numeric)
+  std::uint32_t sets_received = 0;  // AK903
+  std::uint32_t sets_accepted = 0;  // AK904
+};
+
+// TA1: one interchange.
+struct InterchangeResult {
+  InterchangeHeader header;
+  std::string ack_code = "A";    // TA104: A, E, R
+  std::string note_code = "000"; // TA105
+  std::string note;              // human-readable reason for the note code
+  std::vector<GroupResult> groups;
+  bool accepted() const { return ack_code != "R"; }
+};
+
+struct ValidationReport {
+  std::vector<InterchangeResult> interchanges;
+  std::vector<EnvelopeIssue> unplaced;  // issues outside any interchange
+  bool valid() const;                   // nothing rejected and no errors noted anywhere
+};
+
+// Chooses the schema for a transaction set: the library's for ST01 + GS08 version,
+// possibly tightened by the partner's profile. nullptr: no schema (envelope checks only).
+using SchemaResolver =
+    std::function<const TransactionSetSchema*(const InterchangeHeader&, const GroupHeader&, const TransactionSet&)>;
+
+// Validates every set of `parsed` with the schema `resolve` gives and folds the envelope
+// issues of `parsed` into the results at their level (TA1 note, AK9 code, AK5 code).
+ValidationReport validate(const ParsedFile& parsed, const SchemaResolver& resolve);
+
+// One transaction set against one schema: its segment and element errors and AK5 result.
+SetResult validate_set(const TransactionSet& set, const TransactionSetSchema& schema);
+
+}  // namespace edihub::x12
