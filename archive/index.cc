@@ -3,25 +3,19 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <initializer_list>
 #include <stdexcept>
 #include <string_view>
-#include <unordered_map>
-#include <vector>
 
+#include "archive/index_impl.h"
 #include "archive/schema.h"
-#include "archive/sqlite.h"
-#include "archive/tables.h"
 
 namespace edihub::archive {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-// Accepts 2026-11-27, 2026-11-27T10:00, 2026-11-27 10:00:00, ...:00.123 and a trailing Z,
-// and returns it in the stored form's prefix (T separator, no Z), so that a plain string
-// compare against received_at (e.g. 2026-11-27T10:00:00Z) orders correctly.
+// Accepts 2026-11-27, 2026-11-27T10:00, 2026-11-27 10:00:00, ...:00.123 and a trailing Z.
+// The result is a prefix of the stored form, so that a plain string compare against
+// received_at (e.g. 2026-11-27T10:00:00Z) orders correctly.
 std::string time_bound(const std::string& text, const char* which) {
   std::string t = text;
   if (!t.empty() && t.back() == 'Z') t.pop_back();
@@ -42,121 +36,51 @@ std::string without_leading_zeros(const std::string& control) {
   return control.substr(std::min(control.find_first_not_of('0'), control.size()));
 }
 
-// " AND ..." conditions from optional filters, with their parameters in order.
-struct Filter {
-  std::string sql;
-  std::vector<std::string> params;
+Index::Impl::Impl(const fs::path& file) : db(file) {
+  sqlite3_busy_timeout(db.handle(), 5000);
+  std::string journal;
+  if (auto mode = run("PRAGMA journal_mode = WAL"); mode.next()) mode.get(0, journal);
+  if (journal != "wal")
+    throw std::runtime_error("archive index " + db.file() + ": cannot use WAL (journal mode stays '" + journal + "')");
+  run("PRAGMA synchronous = FULL").done();
+  run("PRAGMA foreign_keys = ON").done();
+  migrate();
+}
 
-  void add(const std::string& condition, std::initializer_list<std::string> values) {
-    sql += " AND " + condition;
-    params.insert(params.end(), values);
+int Index::Impl::user_version() {
+  auto cursor = run("PRAGMA user_version");
+  cursor.next();
+  return static_cast<int>(cursor.int64(0));
+}
+
+void Index::Impl::check_not_newer(int version, int latest) {
+  if (version > latest)
+    throw std::runtime_error("archive index " + db.file() + ": schema version " + std::to_string(version) +
+                             " is newer than this edihub supports (" + std::to_string(latest) + ")");
+}
+
+// All pending migrations in one transaction. An up-to-date database takes no write lock
+// (a CLI query must not wait for the service); re-reading the version inside the
+// transaction makes two processes creating the database at once safe.
+void Index::Impl::migrate() {
+  auto migrations = schema_migrations();
+  const int latest = static_cast<int>(migrations.size());
+  const int found = user_version();
+  check_not_newer(found, latest);
+  if (found == latest) return;
+  run("BEGIN IMMEDIATE").done();
+  try {
+    const int version = user_version();
+    check_not_newer(version, latest);
+    for (int v = version; v < latest; ++v)
+      db.exec_script(migrations[v], "schema migration to version " + std::to_string(v + 1));
+    run("PRAGMA user_version = " + std::to_string(latest)).done();
+    run("COMMIT").done();
+  } catch (...) {
+    sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
   }
-
-  // Binds the parameters; returns the index of the last one bound.
-  int bind(sqlite::Cursor& cursor) const {
-    int index = 0;
-    for (const auto& param : params) cursor.bind(++index, param);
-    return index;
-  }
-};
-
-}  // namespace
-
-struct Index::Impl {
-  explicit Impl(const fs::path& file) : db(file) {
-    sqlite3_busy_timeout(db.handle(), 5000);
-    std::string journal;
-    if (auto mode = run("PRAGMA journal_mode = WAL"); mode.next()) mode.get(0, journal);
-    if (journal != "wal")
-      throw std::runtime_error("archive index " + db.file() + ": cannot use WAL (journal mode stays '" + journal + "')");
-    run("PRAGMA synchronous = FULL").done();
-    run("PRAGMA foreign_keys = ON").done();
-    migrate();
-  }
-
-  // Statements are prepared once per connection: the pipeline inserts thousands of rows
-  // per transaction, and preparing costs more than the insert itself.
-  sqlite::Statement& statement(const std::string& sql) {
-    auto it = cache.find(sql);
-    if (it == cache.end()) it = cache.emplace(sql, sqlite::Statement(db, sql)).first;
-    return it->second;
-  }
-
-  template <class... A>
-  sqlite::Cursor run(const std::string& sql, const A&... args) {
-    return statement(sql).run(args...);
-  }
-
-  template <class Record>
-  std::int64_t insert(const Record& record) {
-    sqlite::Cursor cursor(statement(insert_sql<Record>()));
-    bind_fields(cursor, record);
-    cursor.done();
-    return db.last_insert_rowid();
-  }
-
-  // Whole records; `tail` is the WHERE / ORDER BY part.
-  template <class Record, class... A>
-  std::vector<Record> select(const std::string& tail, const A&... args) {
-    static const std::string head = "SELECT " + columns<Record>() + " FROM " + Table<Record>::name + " ";
-    auto cursor = run(head + tail, args...);
-    std::vector<Record> records;
-    while (cursor.next()) records.push_back(read_record<Record>(cursor));
-    return records;
-  }
-
-  template <class Record, class... A>
-  std::optional<Record> select_one(const std::string& tail, const A&... args) {
-    auto records = select<Record>(tail, args...);
-    if (records.empty()) return std::nullopt;
-    return records.front();
-  }
-
-  // An UPDATE of one row by id (the last parameter); a missing row is a caller bug.
-  template <class... A>
-  void update(const char* what, std::int64_t id, const std::string& sql, const A&... args) {
-    run(sql, args..., id).done();
-    if (db.changes() == 0) throw std::runtime_error("archive index " + db.file() + ": no " + what + " " + std::to_string(id));
-  }
-
-  int user_version() {
-    auto cursor = run("PRAGMA user_version");
-    cursor.next();
-    return static_cast<int>(cursor.int64(0));
-  }
-
-  void check_not_newer(int version, int latest) {
-    if (version > latest)
-      throw std::runtime_error("archive index " + db.file() + ": schema version " + std::to_string(version) +
-                               " is newer than this edihub supports (" + std::to_string(latest) + ")");
-  }
-
-  // All pending migrations in one transaction. An up-to-date database takes no write lock
-  // (a CLI query must not wait for the service); re-reading the version inside the
-  // transaction makes two processes creating the database at once safe.
-  void migrate() {
-    auto migrations = schema_migrations();
-    const int latest = static_cast<int>(migrations.size());
-    const int found = user_version();
-    check_not_newer(found, latest);
-    if (found == latest) return;
-    run("BEGIN IMMEDIATE").done();
-    try {
-      const int version = user_version();
-      check_not_newer(version, latest);
-      for (int v = version; v < latest; ++v)
-        db.exec_script(migrations[v], "schema migration to version " + std::to_string(v + 1));
-      run("PRAGMA user_version = " + std::to_string(latest)).done();
-      run("COMMIT").done();
-    } catch (...) {
-      sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-      throw;
-    }
-  }
-
-  sqlite::Db db;  // declared first: outlives the cached statements
-  std::unordered_map<std::string, sqlite::Statement> cache;
-};
+}
 
 std::unique_ptr<Index> Index::open(const fs::path& db_file) {
   if (db_file.has_parent_path()) fs::create_directories(db_file.parent_path());
@@ -218,6 +142,10 @@ void Index::set_file_partner(std::int64_t id, const std::string& partner) {
 
 void Index::mark_source_removed(std::int64_t id) {
   impl_->update("file", id, "UPDATE files SET source_removed = 1 WHERE id = ?");
+}
+
+std::vector<FileRecord> Index::replays_of(std::int64_t file_id) const {
+  return impl_->select<FileRecord>("WHERE replay_of = ? ORDER BY id", file_id);
 }
 
 // Envelopes
@@ -320,13 +248,11 @@ std::vector<ExceptionRecord> Index::exceptions(const std::optional<std::string>&
   Filter filter;
   if (partner) filter.add("partner = ?", {*partner});
   if (state) filter.add("state = ?", {*state});
-  auto& statement = impl_->statement("SELECT " + columns<ExceptionRecord>() + " FROM exceptions WHERE 1" +
-                                     filter.sql + " ORDER BY created_at DESC, id DESC");
-  sqlite::Cursor cursor(statement);
-  filter.bind(cursor);
-  std::vector<ExceptionRecord> list;
-  while (cursor.next()) list.push_back(read_record<ExceptionRecord>(cursor));
-  return list;
+  return impl_->select<ExceptionRecord>(filter, "ORDER BY created_at DESC, id DESC");
+}
+
+std::vector<ExceptionRecord> Index::exceptions_of_file(std::int64_t file_id) const {
+  return impl_->select<ExceptionRecord>("WHERE file_id = ? ORDER BY id", file_id);
 }
 
 void Index::close_exception(std::int64_t id, const std::string& state, const std::string& by, const std::string& note,
@@ -360,6 +286,11 @@ std::vector<DocumentRow> Index::query(const Query& q) const {
   }
   if (q.key) filter.add("t.id IN (SELECT set_id FROM business_keys WHERE name = ? AND value = ?)", {q.key->first, q.key->second});
   if (q.status) filter.add("t.status = ?", {*q.status});
+  if (q.direction) {
+    if (*q.direction != "in" && *q.direction != "out")
+      throw std::invalid_argument("direction: expected 'in' or 'out', got '" + *q.direction + "'");
+    filter.add("t.direction = ?", {*q.direction});
+  }
 
   auto& statement = impl_->statement("SELECT " + columns<TransactionSetRecord>("t.") +
                                      ", f.sha256 FROM transaction_sets t LEFT JOIN files f ON f.id = t.file_id WHERE 1" +

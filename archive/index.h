@@ -151,7 +151,7 @@ struct Query {
   std::optional<std::string> control;     // matches ISA13, GS06 or ST02 (numeric compare ignores zero padding)
   std::optional<std::pair<std::string, std::string>> key;  // business key name=value
   std::optional<std::string> status;
-  std::optional<std::string> direction;   // in, out; absent: both
+  std::optional<std::string> direction;   // in, out (else std::invalid_argument); absent: both
   int limit = 1000;                       // negative: no limit
 };
 
@@ -229,8 +229,11 @@ class Index {
 
   // Control numbers we send under (kind "ISA", "GS", "ST"), one counter per partner and
   // kind: returns the number to use and advances the counter in the caller's transaction,
-  // so a number is never handed out twice once that transaction commits. The first call
-  // returns `first`; after `last` it wraps to `first`.
+  // so a number is never handed out twice once that transaction commits. The advance is
+  // durable once the caller commits (at once when called outside a transaction); a rolled
+  // back transaction hands the same number out again. The first call returns `first`;
+  // after `last` it wraps to `first`, and so does a counter outside [first, last] (its
+  // range was changed). first > last throws std::invalid_argument.
   std::uint64_t next_control_number(const std::string& partner, const std::string& kind, std::uint64_t first = 1,
                                     std::uint64_t last = 999999999);
 
@@ -238,21 +241,24 @@ class Index {
   std::int64_t add_awaited_ack(const AwaitedAck& awaited);
   void update_awaited_ack(const AwaitedAck& awaited);  // state, ack_file_id, detail, updated_at
   std::optional<AwaitedAck> awaited_ack(std::int64_t id) const;
-  // Rows of a partner, filtered by state when given, oldest first.
+  // Rows of a partner (all partners when absent), filtered by state when given, oldest
+  // (sent_at) first.
   std::vector<AwaitedAck> awaited_acks(const std::optional<std::string>& partner,
                                        const std::optional<std::string>& state) const;
-  // The rows an acknowledgment answers: level interchange by ISA13 (group_control empty),
-  // or the group and set rows of GS06 (numeric compare ignoring zero padding), newest
-  // interchange first.
+  // The rows an acknowledgment answers: level interchange by ISA13 (group_control empty,
+  // a TA1), or the group and set rows of GS06 (a 997/999, which does not name the ISA13:
+  // interchange_control is then not used). Control numbers compare ignoring zero padding;
+  // newest interchange (sent_at) first, a group row before its set rows.
   std::vector<AwaitedAck> awaited_for(const std::string& partner, const std::string& interchange_control,
                                       const std::string& group_control) const;
-  // State "awaiting" with due_at <= now.
+  // State "awaiting" with due_at <= now, earliest due first. `now` is in due_at's form
+  // (2026-11-27T10:00:00Z), compared as a string; a malformed one is std::invalid_argument.
   std::vector<AwaitedAck> awaited_due(const std::string& now) const;
   std::int64_t add_ack(const AckRecord& ack);
-  std::vector<AckRecord> acks_answering(std::int64_t file_id) const;
-  std::vector<AckRecord> acks_of_partner(const std::string& partner) const;
-  std::vector<ExceptionRecord> exceptions_of_file(std::int64_t file_id) const;
-  std::vector<FileRecord> replays_of(std::int64_t file_id) const;
+  std::vector<AckRecord> acks_answering(std::int64_t file_id) const;       // in insertion order
+  std::vector<AckRecord> acks_of_partner(const std::string& partner) const;  // oldest (at) first
+  std::vector<ExceptionRecord> exceptions_of_file(std::int64_t file_id) const;  // in insertion order
+  std::vector<FileRecord> replays_of(std::int64_t file_id) const;  // files with replay_of = file_id, in order
 
   // Queries over transaction sets, newest first.
   std::vector<DocumentRow> query(const Query& query) const;

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "archive/index.h"
+#include "archive/schema.h"
 #include "tests/test_support.h"
 
 using namespace edihub::archive;
@@ -60,7 +61,8 @@ std::vector<std::int64_t> ids(const std::vector<DocumentRow>& rows) {
 
 using Ids = std::vector<std::int64_t>;
 
-Ids ids_of(const std::vector<ExceptionRecord>& list) {
+template <class Record>
+Ids ids_of(const std::vector<Record>& list) {
   Ids out;
   for (const auto& e : list) out.push_back(e.id);
   return out;
@@ -377,4 +379,174 @@ TEST_CASE("a corrupt or foreign database file is refused by name", "[index]") {
     sqlite3_close(raw);
     REQUIRE_THROWS_WITH(Index::open(db), Contains(db.string()) && Contains("newer"));
   }
+}
+
+TEST_CASE("direction and replays: round trip, query filter, replays_of", "[index][query]") {
+  Archive a;
+  auto original = a.add_file(std::string(64, 'i'));
+  FileRecord out;
+  out.sha256 = std::string(64, 'o');
+  out.partner = "acme";
+  out.channel = "folder:outbound/acme";
+  out.status = "queued";
+  out.direction = "out";
+  auto out_id = a.index->add_file(out);
+  FileRecord replay = *a.index->file(original);
+  replay.replay_of = original;
+  auto replay_id = a.index->add_file(replay);
+  auto erp = replay;
+  erp.direction = "erp";
+  erp.replay_of = 0;
+  auto erp_id = a.index->add_file(erp);
+
+  CHECK(a.index->file(original)->direction == "in");
+  CHECK(a.index->file(original)->replay_of == 0);
+  CHECK(a.index->file(out_id)->direction == "out");
+  CHECK(a.index->file(erp_id)->direction == "erp");
+  CHECK(a.index->file(replay_id)->replay_of == original);
+  CHECK(ids_of(a.index->replays_of(original)) == Ids{replay_id});
+  CHECK(a.index->replays_of(replay_id).empty());
+  CHECK(a.index->replays_of(999).empty());
+  erp.direction = "sideways";
+  REQUIRE_THROWS_WITH(a.index->add_file(erp), Contains("CHECK"));
+  erp.direction = "in";
+  erp.replay_of = 999;
+  REQUIRE_THROWS_WITH(a.index->add_file(erp), Contains("FOREIGN KEY"));
+
+  InterchangeRecord ic{0, out_id, "acme", "ZZ", "US", "ZZ", "ACME", "000000001", "00401", "261127", "1000", "", "out"};
+  ic.id = a.index->add_interchange(ic);
+  CHECK(a.index->interchanges_of_file(out_id).at(0).direction == "out");
+  CHECK(a.index->add_group({0, ic.id, "SH", "US", "ACME", "1", "004010", "out"}) > 0);
+
+  auto in_set = a.index->add_transaction_set(
+      make_set(original, {"acme", "856", "000003438", "1", "0001", "2026-11-27T10:00:00Z", "delivered"}));
+  auto out_set = make_set(out_id, {"acme", "856", "000000001", "1", "0001", "2026-11-27T11:00:00Z", "queued"});
+  out_set.direction = "out";
+  out_set.idempotency_key = "out/" + out_set.idempotency_key;
+  out_set.id = a.index->add_transaction_set(out_set);
+  CHECK(a.index->transaction_set(out_set.id)->direction == "out");
+  CHECK(a.index->transaction_set(in_set)->direction == "in");
+
+  auto run = [&](auto&& set_filter) {
+    Query q;
+    set_filter(q);
+    return ids(a.index->query(q));
+  };
+  CHECK(run([](Query&) {}) == Ids{out_set.id, in_set});
+  CHECK(run([](Query& q) { q.direction = "in"; }) == Ids{in_set});
+  CHECK(run([](Query& q) { q.direction = "out"; }) == Ids{out_set.id});
+  CHECK(run([](Query& q) { q.direction = "out"; q.control = "1"; q.partner = "acme"; }) == Ids{out_set.id});
+  CHECK(run([](Query& q) { q.direction = "in"; q.status = "queued"; }).empty());
+  REQUIRE_THROWS_WITH(run([](Query& q) { q.direction = "erp"; }), Contains("direction") && Contains("'erp'"));
+}
+
+TEST_CASE("exceptions_of_file: the file's exceptions in order", "[index][exceptions]") {
+  Archive a;
+  auto f1 = a.add_file(std::string(64, 'x'));
+  auto f2 = a.add_file(std::string(64, 'y'));
+  ExceptionRecord e;
+  e.partner = "acme";
+  e.kind = "validation_error";
+  e.file_id = f1;
+  e.created_at = "2026-11-27T10:00:00Z";
+  auto first = a.index->add_exception(e);
+  e.file_id = f2;
+  a.index->add_exception(e);
+  e.file_id = f1;
+  e.kind = "mapping_error";
+  e.created_at = "2026-11-27T09:00:00Z";
+  auto second = a.index->add_exception(e);
+  e.file_id = 0;
+  a.index->add_exception(e);
+
+  auto list = a.index->exceptions_of_file(f1);
+  CHECK(ids_of(list) == Ids{first, second});
+  CHECK(list[1].kind == "mapping_error");
+  CHECK(a.index->exceptions_of_file(f2).size() == 1);
+  CHECK(a.index->exceptions_of_file(999).empty());
+}
+
+TEST_CASE("an index of schema version 1 is migrated on open", "[index][migration]") {
+  TempDir dir;
+  fs::path db = dir / "index.db";
+  auto exec = [](sqlite3* raw, const char* sql) {
+    INFO(sql);
+    REQUIRE(sqlite3_exec(raw, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+  };
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+  exec(raw, schema_migrations()[0]);
+  exec(raw, "PRAGMA user_version = 1");
+  const std::string sha(64, 'a');
+  exec(raw, ("INSERT INTO files VALUES (1, '" + sha + "', 42, 'acme', 'folder:inbox/acme', 'in.edi', "
+             "'2026-11-27T10:00:00Z', 'processed', 1, '')").c_str());
+  exec(raw, ("INSERT INTO interchanges VALUES (1, 1, 'acme', 'ZZ', 'ACME', 'ZZ', 'US', '000003438', '00401', "
+             "'261127', '1000', '" + sha + "')").c_str());
+  exec(raw, "INSERT INTO groups VALUES (1, 1, 'SH', 'ACME', 'US', '1', '004010')");
+  exec(raw, "INSERT INTO transaction_sets VALUES (1, 1, 1, 1, 'acme', '856', '0001', '000003438', '1', '004010', 3, "
+            "'delivered', 'acme/000003438/1/0001', 'inbound_delivery', 'folder:erp/a.json', "
+            "'2026-11-27T10:00:00Z', '2026-11-27T10:00:01Z')");
+  exec(raw, "INSERT INTO exceptions VALUES (1, 'acme', 1, NULL, 'mapping_error', 'segment 7', 'open', "
+            "'2026-11-27T10:00:02Z', '', '', '')");
+  sqlite3_close(raw);
+
+  {
+    auto index = Index::open(db);
+    auto file = index->file(1);
+    REQUIRE(file);
+    CHECK(file->direction == "in");
+    CHECK(file->replay_of == 0);
+    CHECK(file->status == "processed");
+    CHECK(file->source_removed);
+    auto interchanges = index->interchanges_of_file(1);
+    REQUIRE(interchanges.size() == 1);
+    CHECK(interchanges[0].direction == "in");
+    CHECK(interchanges[0].control_number == "000003438");
+    auto set = index->transaction_set(1);
+    REQUIRE(set);
+    CHECK(set->direction == "in");
+    CHECK(set->first_segment == 3);
+    CHECK(set->delivered_to == "folder:erp/a.json");
+    Query in;
+    in.direction = "in";
+    CHECK(ids(index->query(in)) == Ids{1});
+    Query out;
+    out.direction = "out";
+    CHECK(index->query(out).empty());
+    CHECK(ids_of(index->exceptions_of_file(1)) == Ids{1});
+
+    // The new tables and columns work on the migrated database.
+    CHECK(index->next_control_number("acme", "ISA") == 1);
+    FileRecord replay = *file;
+    replay.replay_of = 1;
+    replay.status = "received";
+    auto replay_id = index->add_file(replay);
+    CHECK(index->replays_of(1).at(0).id == replay_id);
+    AwaitedAck awaited;
+    awaited.partner = "acme";
+    awaited.level = "interchange";
+    awaited.interchange_control = "000000001";
+    awaited.sent_at = "2026-11-27T11:00:00Z";
+    awaited.due_at = "2026-11-27T12:00:00Z";
+    auto awaited_id = index->add_awaited_ack(awaited);
+    CHECK(index->awaited_for("acme", "1", "").at(0).id == awaited_id);
+    CHECK(index->awaited_due("2026-11-27T12:00:00Z").size() == 1);
+    index->add_ack({0, "sent", "997", "acme", 0, 1, "000003438", "1", "A", "", "2026-11-27T10:00:03Z"});
+    CHECK(index->acks_answering(1).size() == 1);
+  }
+
+  REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+  auto scalar = [&](const char* sql) {
+    sqlite3_stmt* stmt = nullptr;
+    REQUIRE(sqlite3_prepare_v2(raw, sql, -1, &stmt, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+    std::string value = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+    return value;
+  };
+  CHECK(scalar("PRAGMA user_version") == std::to_string(schema_migrations().size()));
+  CHECK(scalar("SELECT direction FROM groups WHERE id = 1") == "in");
+  CHECK(scalar("PRAGMA integrity_check") == "ok");
+  CHECK(scalar("SELECT count(*) FROM pragma_foreign_key_check") == "0");
+  sqlite3_close(raw);
 }

@@ -120,7 +120,72 @@ CREATE TABLE exceptions (
 CREATE INDEX exceptions_by_partner_state ON exceptions(partner, state);
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1};
+// Version 2: outbound traffic and acknowledgments. Rows from version 1 are inbound, hence
+// the 'in' defaults. Awaited acknowledgments are looked up by control number without
+// leading zeros, as in version 1; partial indexes keep each lookup to the rows it can match.
+constexpr const char* kVersion2 = R"sql(
+ALTER TABLE files ADD COLUMN direction TEXT NOT NULL DEFAULT 'in' CHECK (direction IN ('in', 'erp', 'out'));
+ALTER TABLE files ADD COLUMN replay_of INTEGER REFERENCES files(id);
+CREATE INDEX files_by_replay_of ON files(replay_of) WHERE replay_of IS NOT NULL;
+
+ALTER TABLE interchanges ADD COLUMN direction TEXT NOT NULL DEFAULT 'in' CHECK (direction IN ('in', 'out'));
+ALTER TABLE groups ADD COLUMN direction TEXT NOT NULL DEFAULT 'in' CHECK (direction IN ('in', 'out'));
+ALTER TABLE transaction_sets ADD COLUMN direction TEXT NOT NULL DEFAULT 'in' CHECK (direction IN ('in', 'out'));
+CREATE INDEX sets_by_direction_received ON transaction_sets(direction, received_at);
+
+CREATE INDEX exceptions_by_file ON exceptions(file_id);
+
+CREATE TABLE control_counters (
+  partner TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  next INTEGER NOT NULL,
+  PRIMARY KEY (partner, kind)
+) WITHOUT ROWID;
+
+CREATE TABLE awaited_acks (
+  id INTEGER PRIMARY KEY,
+  partner TEXT NOT NULL,
+  level TEXT NOT NULL CHECK (level IN ('interchange', 'group', 'set')),
+  file_id INTEGER REFERENCES files(id),
+  set_id INTEGER REFERENCES transaction_sets(id),
+  interchange_control TEXT NOT NULL,
+  group_control TEXT NOT NULL,
+  set_control TEXT NOT NULL,
+  functional_id TEXT NOT NULL,
+  set_type TEXT NOT NULL,
+  sent_at TEXT NOT NULL,
+  due_at TEXT NOT NULL,
+  state TEXT NOT NULL
+    CHECK (state IN ('awaiting', 'accepted', 'accepted_with_errors', 'rejected', 'overdue')),
+  ack_file_id INTEGER REFERENCES files(id),
+  detail TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX awaited_by_partner_state ON awaited_acks(partner, state, sent_at);
+CREATE INDEX awaited_by_interchange ON awaited_acks(partner, ltrim(interchange_control, '0'))
+  WHERE level = 'interchange';
+CREATE INDEX awaited_by_group ON awaited_acks(partner, ltrim(group_control, '0'))
+  WHERE level <> 'interchange';
+CREATE INDEX awaited_by_state_due ON awaited_acks(state, due_at);
+
+CREATE TABLE acks (
+  id INTEGER PRIMARY KEY,
+  direction TEXT NOT NULL CHECK (direction IN ('sent', 'received')),
+  kind TEXT NOT NULL,
+  partner TEXT NOT NULL,
+  file_id INTEGER REFERENCES files(id),
+  answers_file_id INTEGER REFERENCES files(id),
+  answers_interchange_control TEXT NOT NULL,
+  answers_group_control TEXT NOT NULL,
+  code TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX acks_by_answers_file ON acks(answers_file_id);
+CREATE INDEX acks_by_partner ON acks(partner, at);
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2};
 
 }  // namespace
 

@@ -27,6 +27,8 @@ struct Table<FileRecord> {
     f("status", r.status);
     f("source_removed", r.source_removed);
     f("claim", r.claim);
+    f("direction", r.direction);
+    f("replay_of", sqlite::ZeroIsNull{r.replay_of});
   }
 };
 
@@ -45,6 +47,7 @@ struct Table<InterchangeRecord> {
     f("date", r.date);
     f("time", r.time);
     f("content_sha256", r.content_sha256);
+    f("direction", r.direction);
   }
 };
 
@@ -58,6 +61,7 @@ struct Table<GroupRecord> {
     f("receiver", r.receiver);
     f("control_number", r.control_number);
     f("version", r.version);
+    f("direction", r.direction);
   }
 };
 
@@ -81,6 +85,46 @@ struct Table<TransactionSetRecord> {
     f("delivered_to", r.delivered_to);
     f("received_at", r.received_at);
     f("updated_at", r.updated_at);
+    f("direction", r.direction);
+  }
+};
+
+template <>
+struct Table<AwaitedAck> {
+  static constexpr const char* name = "awaited_acks";
+  static void fields(auto& r, auto&& f) {
+    f("partner", r.partner);
+    f("level", r.level);
+    f("file_id", sqlite::ZeroIsNull{r.file_id});
+    f("set_id", sqlite::ZeroIsNull{r.set_id});
+    f("interchange_control", r.interchange_control);
+    f("group_control", r.group_control);
+    f("set_control", r.set_control);
+    f("functional_id", r.functional_id);
+    f("set_type", r.set_type);
+    f("sent_at", r.sent_at);
+    f("due_at", r.due_at);
+    f("state", r.state);
+    f("ack_file_id", sqlite::ZeroIsNull{r.ack_file_id});
+    f("detail", r.detail);
+    f("updated_at", r.updated_at);
+  }
+};
+
+template <>
+struct Table<AckRecord> {
+  static constexpr const char* name = "acks";
+  static void fields(auto& r, auto&& f) {
+    f("direction", r.direction);
+    f("kind", r.kind);
+    f("partner", r.partner);
+    f("file_id", sqlite::ZeroIsNull{r.file_id});
+    f("answers_file_id", sqlite::ZeroIsNull{r.answers_file_id});
+    f("answers_interchange_control", r.answers_interchange_control);
+    f("answers_group_control", r.answers_group_control);
+    f("code", r.code);
+    f("detail", r.detail);
+    f("at", r.at);
   }
 };
 

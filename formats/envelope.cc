@@ -192,6 +192,7 @@ void EnvelopeChecker::on_group_header(const SegmentView& gs) {
   h.agency = std::string(gs.element(7));
   h.version = std::string(gs.element(8));
   h.segment_number = gs.number;
+  h.declared_sets.clear();
   in_group_ = true;
   ++groups_in_interchange_;
   sets_in_group_ = 0;
@@ -216,6 +217,7 @@ void EnvelopeChecker::on_group_trailer(const SegmentView& ge) {
   if (auto message = control_mismatch(ge.element(2), group_.control_number, "GS06")) {
     report(EnvelopeLevel::Group, "4", ge.number, "GE02", *message);
   }
+  group_.declared_sets = std::string(ge.element(1));
   if (listener_) listener_->on_group_end(interchange_, group_);
   in_group_ = false;
 }

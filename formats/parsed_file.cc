@@ -19,6 +19,11 @@ void Collector::on_transaction_set(const InterchangeHeader&, const GroupHeader&,
   group.set_first_segments.push_back(set.segments.empty() ? 0 : set.segments.front().number);
 }
 
+void Collector::on_group_end(const InterchangeHeader&, const GroupHeader& header) {
+  if (!out_.interchanges.empty() && !out_.interchanges.back().groups.empty())
+    out_.interchanges.back().groups.back().header.declared_sets = header.declared_sets;
+}
+
 ParsedFile parse_bytes(std::string_view bytes) {
   ParsedFile parsed;
   Collector collector(parsed);

@@ -36,6 +36,7 @@ class Collector : public EnvelopeListener {
   void on_interchange_segment(const InterchangeHeader&, const Segment& segment) override;
   void on_group_start(const InterchangeHeader&, const GroupHeader& header) override;
   void on_transaction_set(const InterchangeHeader&, const GroupHeader&, const TransactionSet& set) override;
+  void on_group_end(const InterchangeHeader&, const GroupHeader& header) override;
 
  private:
   ParsedFile& out_;

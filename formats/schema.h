@@ -33,7 +33,10 @@ struct ElementDef {
   ElementType type = ElementType::AN;
   int decimals = 0;          // Nn: implied decimals
   std::uint32_t min_length = 1, max_length = 1;
-  std::vector<std::string> codes;  // allowed values; empty: any value of the type
+  std::vector<std::string> codes;  // allowed values, sorted; empty: any value of the type
+  // A partner's narrower list (tighten()), sorted; empty: not narrowed. A value in `codes`
+  // but not here is an implementation error (999 IK403 I6), not a base standard one.
+  std::vector<std::string> implementation_codes;
 };
 
 // An element position in a segment: a simple element or a composite of components.
@@ -43,6 +46,7 @@ struct SegmentElement {
   ElementDef element;                     // simple element (when components is empty)
   std::string composite;                  // composite id, e.g. "C001" (when components is not empty)
   std::vector<std::pair<Usage, ElementDef>> components;
+  bool implementation_mandatory = false;  // optional in the standard, mandatory for the partner (tighten())
   bool is_composite() const { return !components.empty(); }
 };
 
@@ -67,6 +71,14 @@ struct StructureNode {
   std::uint32_t max_use = 1;        // segment: maximum use; loop: maximum repeats (0 = unbounded)
   const SegmentDef* segment = nullptr;  // for a segment use
   std::vector<StructureNode> children;  // for a loop; children[0] is its trigger segment
+  bool implementation_mandatory = false;  // optional in the standard, mandatory for the partner (tighten())
+};
+
+// The segments (with their elements and composites resolved) of one X12 version.
+struct Dictionary {
+  std::string version;  // "004010"
+  std::map<std::string, SegmentDef, std::less<>> segments;
+  const SegmentDef* segment(std::string_view tag) const;
 };
 
 struct TransactionSetSchema {
@@ -75,6 +87,7 @@ struct TransactionSetSchema {
   std::string functional_id;        // GS01, "SH"
   std::string version;              // "004010"
   std::vector<StructureNode> structure;  // ST ... SE
+  const Dictionary* dictionary = nullptr;  // the version's segments: tells unknown tags (AK304 1) from foreign ones (6)
   // Definitions this schema points into (shared with the library, or owned when tightened).
   std::shared_ptr<const void> keep_alive;
 };
@@ -82,8 +95,11 @@ struct TransactionSetSchema {
 // What a partner's implementation guide changes in a schema (from its profile).
 struct Tightening {
   std::string source;    // where it was written, e.g. "partners/acme.yaml:31", used in errors
-  std::vector<std::string> mandatory_segments;   // "TD5" (every use of the tag) or "HL/TD5" (inside loop HL)
-  std::vector<std::string> mandatory_elements;   // "BSN05", "TD503"
+  // "TD5" (every use of the tag) or "HL/TD5" (uses inside loop HL; a path of loop ids,
+  // outermost first, matched against the innermost loops). A loop's trigger segment
+  // stands for its loop: "N1" makes the N1 loop mandatory.
+  std::vector<std::string> mandatory_segments;
+  std::vector<std::string> mandatory_elements;   // "BSN05", "TD503" (simple elements or whole composites)
   std::map<std::string, std::vector<std::string>> codes;  // "TD504" -> allowed codes (must be a subset when the base has a list)
 };
 

@@ -49,7 +49,8 @@ struct SetResult {
   std::vector<std::string> codes;  // AK502..AK506 (at most 5 reported in an ack; all kept here)
   std::vector<SegmentError> segments;
   bool validated = false;        // false when no schema applied (envelope checks only)
-  std::string note;              // e.g. "no schema for 856 version 003060: envelope checks only"
+  std::string note;              // why not plainly validated/accepted: no schema ("no schema for 856 version
+                                 // 003060: envelope checks only"), wrong GS01, envelope issue messages
   bool accepted() const { return ack_code == "A" || ack_code == "E"; }
 };
 
@@ -62,6 +63,7 @@ struct GroupResult {
   std::uint32_t sets_included = 0;  // AK902: GE01 as sent (or the count received when GE01 is missing/not numeric)
   std::uint32_t sets_received = 0;  // AK903
   std::uint32_t sets_accepted = 0;  // AK904
+  std::string note;              // where the group-level errors were found, human-readable
 };
 
 // TA1: one interchange.

@@ -80,6 +80,7 @@ struct GroupHeader {
   std::string agency;          // GS07
   std::string version;         // GS08, e.g. 004010, 005010X231A1
   std::uint64_t segment_number = 0;
+  std::string declared_sets;   // GE01 as sent, known once the GE was read (AK902)
 };
 
 // One transaction set, ST through SE inclusive, with the delimiters needed to split

@@ -20,9 +20,14 @@ int run_cli(int argc, char** argv) {
   parse->add_option("FILE", file, "X12 file")->required();
   parse->add_flag("--segments", segments, "One segment per line: elements '*', components ':', repetitions '^'");
 
-  auto* validate = app.add_subcommand("validate", "Check an X12 file's envelopes (exit 0 valid, 1 invalid, 2 unusable)");
-  validate->add_option("FILE", file, "X12 file")->required();
-  validate->add_flag("--json", json, "Print the result as JSON");
+  ValidateOptions validation;
+  auto* validate = app.add_subcommand(
+      "validate", "Validate an X12 file's envelopes and transaction sets against their schemas (exit 0 valid, 1 invalid, 2 unusable)");
+  validate->add_option("FILE", validation.file, "X12 file")->required();
+  validate->add_flag("--json", validation.json, "Print the result as JSON");
+  validate->add_option("--ack", validation.ack, "Print the acknowledgment instead (numbered 1: a preview)")
+      ->check(CLI::IsMember({"997", "999", "ta1"}));
+  validate->add_option("--config", validation.config_dir, "Config folder: apply the sending partner's tightened schemas");
 
   auto* check = app.add_subcommand("check", "Validate edihub.yaml, partner profiles and mapping files");
   check->add_option("--config", config_dir, "Config folder")->required();
@@ -44,7 +49,9 @@ int run_cli(int argc, char** argv) {
   q->add_option("--until", query.until, "Received before (ISO 8601)");
   q->add_option("--control", query.control, "ISA13, GS06 or ST02 control number");
   q->add_option("--key", query.key, "Business key NAME=VALUE, e.g. po_number=4500012345");
-  q->add_option("--status", query.status, "received, mapped, delivered, failed, rejected");
+  q->add_option("--status", query.status, "received, mapped, delivered, failed, rejected, queued, sent, reconciled");
+  q->add_option("--direction", query.direction, "in (from partners) or out (acks and documents we sent)")
+      ->check(CLI::IsMember({"in", "out"}));
   q->add_option("--limit", query.limit, "At most this many rows")->check(CLI::Range(1, 1000000));
   q->add_flag("--json", json, "Print JSON");
 
@@ -60,11 +67,36 @@ int run_cli(int argc, char** argv) {
   s->add_flag("--json", json, "Print JSON");
 
   ExceptionsOptions exc;
-  auto* e = app.add_subcommand("exceptions", "List the exception queue");
+  auto* e = app.add_subcommand("exceptions", "List the exception queue; resolve or ignore an exception");
   e->add_option("--config", config_dir, "Config folder")->required();
   e->add_option("--partner", exc.partner, "Partner id");
   e->add_option("--state", exc.state, "open (default), resolved, ignored, all");
   e->add_flag("--json", json, "Print JSON");
+  e->fallthrough();  // --config and --json may follow resolve/ignore
+  CloseExceptionOptions closing;
+  for (const char* state : {"resolved", "ignored"}) {
+    auto* c = e->add_subcommand(state[0] == 'r' ? "resolve" : "ignore",
+                                state[0] == 'r' ? "Mark an exception resolved (the cause was fixed)"
+                                                : "Mark an exception ignored (nothing to do)");
+    c->add_option("ID", closing.id, "Exception id")->required();
+    c->add_option("--note", closing.note, "Why (kept with the exception)")->required();
+    c->add_option("--by", closing.by, "Who (default: $USER)");
+    c->callback([&closing, state] { closing.state = state; });
+  }
+
+  AcksOptions acks_options;
+  auto* acks = app.add_subcommand("acks", "Acknowledgments awaited for what we sent, and their state");
+  acks->add_option("--config", config_dir, "Config folder")->required();
+  acks->add_option("--partner", acks_options.partner, "Partner id");
+  acks->add_flag("--overdue", acks_options.overdue, "Only those past their deadline");
+  acks->add_flag("--json", json, "Print JSON");
+
+  std::string replay_id, replay_by;
+  auto* replay = app.add_subcommand("replay", "Re-run an archived file through the current profiles and mappings");
+  replay->add_option("ID", replay_id, "Exception id (12 or E12) or file id (F12)")->required();
+  replay->add_option("--config", config_dir, "Config folder")->required();
+  replay->add_option("--by", replay_by, "Who (default: $USER)");
+  replay->add_flag("--json", json, "Print JSON");
 
   try {
     app.parse(argc, argv);
@@ -74,12 +106,15 @@ int run_cli(int argc, char** argv) {
 
   try {
     if (*parse) return command_parse(file, std::cout, std::cerr);
-    if (*validate) return command_validate(file, json, std::cout, std::cerr);
+    if (*validate) return command_validate(validation, std::cout, std::cerr);
     if (*check) return command_check(config_dir, json, std::cout, std::cerr);
     if (*run) return command_run_once(config_dir, json, std::cout, std::cerr);
     if (*q) return command_archive_query(config_dir, query, json, std::cout, std::cerr);
     if (*s) return command_archive_show(config_dir, show, json, std::cout, std::cerr);
+    if (!closing.state.empty()) return command_close_exception(config_dir, closing, json, std::cout, std::cerr);
     if (*e) return command_exceptions(config_dir, exc, json, std::cout, std::cerr);
+    if (*acks) return command_acks(config_dir, acks_options, json, std::cout, std::cerr);
+    if (*replay) return command_replay(config_dir, replay_id, replay_by, json, std::cout, std::cerr);
   } catch (const std::exception& err) {
     std::cerr << "edihub: " << err.what() << "\n";
     return 1;

@@ -2,14 +2,19 @@
 // code, so tests can call them directly as well as through the binary.
 #pragma once
 
+#include <cstdint>
+#include <filesystem>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
 
+#include "archive/index.h"
+
 namespace edihub::hub {
 
 struct QueryOptions {
-  std::optional<std::string> partner, type, since, until, control, key, status;
+  std::optional<std::string> partner, type, since, until, control, key, status, direction;
   int limit = 1000;
 };
 
@@ -23,8 +28,36 @@ struct ExceptionsOptions {
   std::optional<std::string> state;
 };
 
+// The archive index of a config folder, for read-only commands; throws when the config is
+// broken or nothing was archived yet.
+std::unique_ptr<archive::Index> open_index(const std::string& config_dir, std::filesystem::path* archive_dir = nullptr);
+
 int command_parse(const std::string& file, std::ostream& out, std::ostream& err);
-int command_validate(const std::string& file, bool json, std::ostream& out, std::ostream& err);
+struct ValidateOptions {
+  std::string file;
+  bool json = false;
+  std::string ack;         // "", "997", "999", "ta1": print that acknowledgment instead of the errors
+  std::string config_dir;  // optional: apply the sending partner's tightened schemas
+};
+
+struct AcksOptions {
+  std::optional<std::string> partner;
+  bool overdue = false;
+};
+
+struct CloseExceptionOptions {
+  std::int64_t id = 0;
+  std::string state;       // resolved or ignored
+  std::string note;
+  std::string by;          // defaults to $USER
+};
+
+int command_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err);
+int command_acks(const std::string& config_dir, const AcksOptions& options, bool json, std::ostream& out, std::ostream& err);
+int command_close_exception(const std::string& config_dir, const CloseExceptionOptions& options, bool json,
+                            std::ostream& out, std::ostream& err);
+int command_replay(const std::string& config_dir, const std::string& id, const std::string& by, bool json,
+                   std::ostream& out, std::ostream& err);
 int command_check(const std::string& config_dir, bool json, std::ostream& out, std::ostream& err);
 int command_run_once(const std::string& config_dir, bool json, std::ostream& out, std::ostream& err);
 int command_archive_query(const std::string& config_dir, const QueryOptions& options, bool json, std::ostream& out,

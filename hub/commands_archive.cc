@@ -18,17 +18,6 @@ using nlohmann::ordered_json;
 
 namespace {
 
-// Read-only commands need the archive location only, but a broken config should still
-// be reported rather than guessed around.
-std::unique_ptr<archive::Index> open_index(const std::string& config_dir, fs::path* archive_dir = nullptr) {
-  auto config = Config::load(config_dir);
-  if (!fs::exists(config.index_file()))
-    throw std::runtime_error("no archive yet at " + config.archive_dir.string() + " (run `edihub run --config " +
-                             config_dir + " --once` first)");
-  if (archive_dir) *archive_dir = config.archive_dir;
-  return archive::Index::open(config.index_file());
-}
-
 ordered_json keys_json(const std::vector<std::pair<std::string, std::string>>& keys) {
   ordered_json j = ordered_json::object();
   for (const auto& [name, value] : keys) {
@@ -41,6 +30,7 @@ ordered_json keys_json(const std::vector<std::pair<std::string, std::string>>& k
 ordered_json set_json(const archive::TransactionSetRecord& s) {
   return {{"id", s.id},
           {"partner", s.partner},
+          {"direction", s.direction},
           {"type", s.type},
           {"version", s.version},
           {"interchange_control", s.interchange_control},
@@ -96,6 +86,17 @@ void print_events(const std::vector<archive::EventRecord>& events, std::ostream&
 
 }  // namespace
 
+// Read-only commands need the archive location only, but a broken config should still
+// be reported rather than guessed around.
+std::unique_ptr<archive::Index> open_index(const std::string& config_dir, fs::path* archive_dir) {
+  auto config = Config::load(config_dir);
+  if (!fs::exists(config.index_file()))
+    throw std::runtime_error("no archive yet at " + config.archive_dir.string() + " (run `edihub run --config " +
+                             config_dir + " --once` first)");
+  if (archive_dir) *archive_dir = config.archive_dir;
+  return archive::Index::open(config.index_file());
+}
+
 int command_archive_query(const std::string& config_dir, const QueryOptions& o, bool json, std::ostream& out,
                           std::ostream& err) {
   archive::Query q;
@@ -105,6 +106,7 @@ int command_archive_query(const std::string& config_dir, const QueryOptions& o, 
   q.until = o.until;
   q.control = o.control;
   q.status = o.status;
+  q.direction = o.direction;
   q.limit = o.limit;
   if (o.key) {
     auto eq = o.key->find('=');
@@ -163,7 +165,16 @@ int command_archive_show(const std::string& config_dir, const ShowOptions& o, bo
     if (json) {
       ordered_json j{{"id", file->id}, {"sha256", file->sha256}, {"size", file->size}, {"partner", file->partner},
                      {"channel", file->channel}, {"source_name", file->source_name}, {"received_at", file->received_at},
-                     {"status", file->status}};
+                     {"status", file->status}, {"direction", file->direction}, {"replay_of", file->replay_of}};
+      ordered_json acks = ordered_json::array();
+      for (const auto& a : index->acks_answering(id))
+        acks.push_back({{"kind", a.kind}, {"direction", a.direction}, {"file_id", a.file_id}, {"code", a.code},
+                        {"interchange_control", a.answers_interchange_control},
+                        {"group_control", a.answers_group_control}, {"detail", a.detail}, {"at", a.at}});
+      j["acknowledgments"] = acks;
+      ordered_json replays = ordered_json::array();
+      for (const auto& replay : index->replays_of(id)) replays.push_back(replay.id);
+      j["replays"] = replays;
       ordered_json set_list = ordered_json::array();
       for (const auto& s : sets) set_list.push_back(set_json(s));
       j["transaction_sets"] = set_list;
@@ -182,8 +193,14 @@ int command_archive_show(const std::string& config_dir, const ShowOptions& o, bo
     out << fmt::format("file F{}: {} from {} ({}), {} bytes, sha256 {}\n  received {}, status {}\n", file->id,
                        file->source_name, file->channel, file->partner, file->size, file->sha256, file->received_at,
                        file->status);
+    if (file->replay_of) out << fmt::format("  replay of F{}\n", file->replay_of);
+    for (const auto& replay : index->replays_of(id)) out << fmt::format("  replayed as F{} at {}\n", replay.id, replay.received_at);
     for (const auto& s : sets)
       out << fmt::format("  transaction set {}: {} {} ({})\n", s.id, s.type, s.control_number, s.status);
+    for (const auto& a : index->acks_answering(id))
+      out << fmt::format("  {} {} acknowledgment F{} (interchange {}{}): {}\n", a.direction, a.kind, a.file_id,
+                         a.answers_interchange_control,
+                         a.answers_group_control.empty() ? "" : ", group " + a.answers_group_control, a.detail);
     out << "--- raw ---\n" << store.read(file->sha256) << "\n--- events ---\n";
     print_events(events, out);
     return 0;

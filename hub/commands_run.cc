@@ -84,10 +84,10 @@ int command_run_once(const std::string& config_dir, bool json, std::ostream& out
     print_problems(e, err);
     return 2;
   }
-  SystemClock clock;
+  auto clock = clock_from_environment();
   RunSummary summary;
   {
-    Pipeline pipeline(*config, clock, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
+    Pipeline pipeline(*config, *clock, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
     summary = pipeline.run_once();
   }
   if (json) {
@@ -100,15 +100,19 @@ int command_run_once(const std::string& config_dir, bool json, std::ostream& out
     out << nlohmann::json{{"files_received", summary.files_received}, {"files_processed", summary.files_processed},
                           {"duplicates", summary.duplicates},         {"sets_delivered", summary.sets_delivered},
                           {"sets_failed", summary.sets_failed},       {"sets_rejected", summary.sets_rejected},
+                          {"acks_sent", summary.acks_sent},           {"acks_reconciled", summary.acks_reconciled},
+                          {"documents_sent", summary.documents_sent}, {"acks_overdue", summary.acks_overdue},
                           {"partners", partners},                     {"exceptions", exceptions}}
                .dump(2)
         << "\n";
     return 0;
   }
-  out << fmt::format("edihub run: {} file(s) received, {} processed ({} duplicate interchange(s)); "
-                     "{} transaction set(s) delivered, {} failed mapping, {} rejected; {} new exception(s)\n",
+  out << fmt::format("edihub run: {} file(s) received, {} processed ({} duplicate(s)); "
+                     "{} transaction set(s) delivered, {} failed mapping, {} rejected; "
+                     "{} acknowledgment(s) sent, {} reconciled, {} overdue; {} document(s) sent; {} new exception(s)\n",
                      summary.files_received, summary.files_processed, summary.duplicates, summary.sets_delivered,
-                     summary.sets_failed, summary.sets_rejected, summary.exceptions.size());
+                     summary.sets_failed, summary.sets_rejected, summary.acks_sent, summary.acks_reconciled,
+                     summary.acks_overdue, summary.documents_sent, summary.exceptions.size());
   for (const auto& [id, c] : summary.partners)
     out << fmt::format("  {:<16} {} file(s), {} delivered, {} failed, {} exception(s)\n", id.empty() ? "(no partner)" : id,
                        c.files, c.delivered, c.failed, c.exceptions);

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "hub/validation_text.h"
 #include "hub/x12_file.h"
 #include "transports/folder.h"
 
@@ -38,6 +39,8 @@ std::string delivery_name(const std::string& key) {
   return name + ".json";
 }
 
+constexpr std::string_view kErpClaimSuffix = "+erp";
+
 std::string channel_of(const fs::path& folder, const fs::path& config_dir) {
   return "folder:" + folder.lexically_relative(config_dir).string();
 }
@@ -62,6 +65,7 @@ Pipeline::Pipeline(const Config& config, const Clock& clock, Sleep sleep)
   }
   store_ = std::make_unique<archive::RawStore>(config_.archive_dir);
   index_ = archive::Index::open(config_.index_file());
+  outbox_ = std::make_unique<Outbox>(config_, clock_, *store_, *index_);
 }
 
 Pipeline::~Pipeline() {
@@ -73,13 +77,16 @@ RunSummary Pipeline::run_once() {
   RunSummary summary;
   recover_claims(summary);
   finish_source_removals();
+  send_outbox(summary);
   deliver_mapped(summary);
   auto left_over = index_->files_with_status("received");
   for (size_t start = 0; start < left_over.size(); start += config_.batch_files)
     process_batch({left_over.begin() + start, left_over.begin() + std::min(left_over.size(), start + config_.batch_files)},
                   summary);
   intake(summary);
+  pick_up_erp_documents(summary);
   finish_deliveries(summary);
+  flag_overdue(summary);
   return summary;
 }
 
@@ -100,7 +107,8 @@ void write_deliveries(std::vector<Pipeline::Delivery>& batch) {
   for (auto& [path, sink] : sinks) sink.commit();
 }
 
-// Claims are named <partner>/<unique>__<file name> under the raw store's incoming/.
+// Claims are named <partner>/<unique>__<file name> under the raw store's incoming/, and
+// <partner>+erp/... for ERP documents ('+' is never part of a partner id).
 std::string claim_name(const std::string& partner, const std::string& file_name) {
   static std::atomic<unsigned long> counter{0};
   auto ns = std::chrono::system_clock::now().time_since_epoch().count();
@@ -130,6 +138,7 @@ std::vector<FileRecord> Pipeline::record_receipts(std::vector<Receipt>& receipts
       file.received_at = now;
       file.source_removed = r.staged.source_moved;
       file.claim = r.claim;
+      file.direction = r.direction;
       r.file_id = file.id = index_->add_file(file);
       files.push_back(file);
       if (r.staged.size == r.staged.content.size()) fresh_content_[file.id] = std::move(r.staged.content);
@@ -173,9 +182,16 @@ void Pipeline::recover_claims(RunSummary& summary) {
     r.partner = claim.substr(0, claim.find('/'));
     r.source_name = claim.substr(claim.find("__", claim.find('/')) + 2);
     r.claim = claim;
-    const auto* partner = config_.partners.find(r.partner);
-    r.channel = partner && partner->inbound ? channel_of(partner->inbound->path, config_.dir) : "recovered";
-    if (partner && partner->inbound) r.source = partner->inbound->path / r.source_name;
+    std::optional<partners::FolderChannel> channel;
+    if (r.partner.ends_with(kErpClaimSuffix)) {
+      r.partner.resize(r.partner.size() - kErpClaimSuffix.size());
+      r.direction = "erp";
+      if (const auto* partner = config_.partners.find(r.partner)) channel = partner->erp_outbound;
+    } else if (const auto* partner = config_.partners.find(r.partner)) {
+      channel = partner->inbound;
+    }
+    r.channel = channel ? channel_of(channel->path, config_.dir) : "recovered";
+    if (channel) r.source = channel->path / r.source_name;
     staged.source_moved = false;  // it may have been a copy: check the inbox for it too
     r.staged = staged;
     unrecorded.push_back(std::move(r));
@@ -198,26 +214,36 @@ void Pipeline::finish_source_removals() {
 }
 
 void Pipeline::intake(RunSummary& summary) {
-  for (const auto& partner : config_.partners.profiles()) {
-    if (!partner.inbound) continue;
-    transports::FolderInbox inbox(partner.inbound->path, partner.inbound->pattern, partner.inbound->settle);
-    auto ready = inbox.ready(sleep_);
-    std::string channel = channel_of(partner.inbound->path, config_.dir);
-    for (size_t start = 0; start < ready.size(); start += config_.batch_files) {
-      size_t end = std::min(ready.size(), start + config_.batch_files);
-      std::vector<Receipt> receipts;
-      for (size_t i = start; i < end; ++i) {
-        Receipt r;
-        r.partner = partner.id;
-        r.channel = channel;
-        r.source_name = ready[i].name;
-        r.source = ready[i].path;
-        r.claim = claim_name(partner.id, ready[i].name);
-        r.staged = store_->claim_file(ready[i].path, r.claim);
-        receipts.push_back(std::move(r));
-      }
-      process_batch(record_receipts(receipts, summary), summary);
+  for (const auto& partner : config_.partners.profiles())
+    if (partner.inbound) take_in(partner, *partner.inbound, "in", summary);
+}
+
+void Pipeline::pick_up_erp_documents(RunSummary& summary) {
+  for (const auto& partner : config_.partners.profiles())
+    if (partner.erp_outbound) take_in(partner, *partner.erp_outbound, "erp", summary);
+}
+
+void Pipeline::take_in(const partners::Profile& partner, const partners::FolderChannel& folder,
+                       const std::string& direction, RunSummary& summary) {
+  transports::FolderInbox inbox(folder.path, folder.pattern, folder.settle);
+  auto ready = inbox.ready(sleep_);
+  std::string channel = channel_of(folder.path, config_.dir);
+  std::string claim_folder = direction == "erp" ? partner.id + std::string(kErpClaimSuffix) : partner.id;
+  for (size_t start = 0; start < ready.size(); start += config_.batch_files) {
+    size_t end = std::min(ready.size(), start + config_.batch_files);
+    std::vector<Receipt> receipts;
+    for (size_t i = start; i < end; ++i) {
+      Receipt r;
+      r.partner = partner.id;
+      r.channel = channel;
+      r.direction = direction;
+      r.source_name = ready[i].name;
+      r.source = ready[i].path;
+      r.claim = claim_name(claim_folder, ready[i].name);
+      r.staged = store_->claim_file(ready[i].path, r.claim);
+      receipts.push_back(std::move(r));
     }
+    process_batch(record_receipts(receipts, summary), summary);
   }
 }
 
@@ -236,10 +262,15 @@ void Pipeline::process_batch(const std::vector<FileRecord>& files, RunSummary& s
   std::vector<Delivery> ready;
   {
     archive::Index::Transaction tx(*index_);
-    for (const auto& file : files) process_file(file, summary, ready);
+    for (const auto& file : files) {
+      if (file.direction == "erp") process_erp_document(file, summary);
+      else process_file(file, summary, ready);
+    }
+    outbox_->publish_staged();  // the acks and documents queued above, before their rows commit
     tx.commit();
   }
   fresh_content_.clear();
+  send_outbox(summary);
   finish_deliveries(summary);
   in_flight_ = std::move(ready);
   writing_ = std::async(std::launch::async, [this] { write_deliveries(in_flight_); });
@@ -275,143 +306,258 @@ void Pipeline::process_file(const FileRecord& file, RunSummary& summary, std::ve
                      fmt::format("{} interchange(s), {} group(s), {} transaction set(s), {} segments",
                                  parsed.counts.interchanges, parsed.counts.groups, parsed.counts.transaction_sets,
                                  parsed.counts.segments)});
-  if (!parsed.issues.empty()) {
+  auto report = x12::validate(parsed, [&](const x12::InterchangeHeader& h, const x12::GroupHeader& g,
+                                          const x12::TransactionSet& set) -> const x12::TransactionSetSchema* {
+    const auto* partner = config_.partners.resolve(h.sender_qualifier, h.sender_id, g.sender);
+    return partner ? partner->schema_for(set.id, g.version) : x12::SchemaLibrary::builtin().find(set.id, g.version);
+  });
+  FileOutcome outcome;
+  if (!report.unplaced.empty()) {
     base.kind = "envelope_error";
-    base.reason = file.source_name + ": envelope errors, nothing in this file was delivered:";
-    for (const auto& issue : parsed.issues) base.reason += "\n  " + envelope_issue_text(issue);
+    base.reason = file.source_name + ": segments outside any interchange were not processed:";
+    for (const auto& issue : report.unplaced) base.reason += "\n  " + envelope_issue_text(issue);
     raise(summary, base);
-    summary.sets_rejected += parsed.counts.transaction_sets;
-    index_->set_file_status(file.id, "exception");
+    outcome.any_exception = true;
+  }
+  for (size_t i = 0; i < parsed.interchanges.size() && i < report.interchanges.size(); ++i)
+    process_interchange(file, parsed.interchanges[i], report.interchanges[i], summary, deliveries, outcome);
+  index_->set_file_status(file.id, outcome.any_exception ? "exception" : (outcome.all_duplicates ? "duplicate" : "processed"));
+}
+
+namespace {
+
+// Reject policy "group": one rejected set rejects its whole group, and the acknowledgment
+// says so (every set R, AK9 R, none accepted).
+x12::InterchangeResult with_reject_policy(const partners::Profile& partner, x12::InterchangeResult result) {
+  if (partner.acks.reject != "group") return result;
+  for (auto& group : result.groups) {
+    if (group.sets_accepted == group.sets.size()) continue;
+    for (auto& set : group.sets) set.ack_code = "R";
+    group.ack_code = "R";
+    group.sets_accepted = 0;
+  }
+  return result;
+}
+
+}  // namespace
+
+void Pipeline::process_interchange(const FileRecord& file, const x12::ParsedInterchange& interchange,
+                                   const x12::InterchangeResult& validated, RunSummary& summary,
+                                   std::vector<Delivery>& deliveries, FileOutcome& outcome) {
+  const std::string now = clock_.iso_now();
+  const auto& h = interchange.header;
+  ExceptionRecord base;
+  base.partner = file.partner;
+  base.file_id = file.id;
+  std::string gs02 = interchange.groups.empty() ? "" : interchange.groups.front().header.sender;
+  std::string sender = h.sender_qualifier + ":" + h.sender_id;
+  const partners::Profile* partner = config_.partners.resolve(h.sender_qualifier, h.sender_id, gs02);
+  if (!partner || (!file.partner.empty() && partner->id != file.partner)) {
+    base.kind = "unknown_partner";
+    base.reason = partner
+        ? fmt::format("{}: interchange {} (segment {}): ISA sender {} belongs to partner '{}', but the file came in on partner '{}''s channel",
+                      file.source_name, h.control_number, h.segment_number, sender, partner->id, file.partner)
+        : fmt::format("{}: interchange {} (segment {}): ISA sender {} (GS02 {}) matches no partner profile; the file is kept in the archive",
+                      file.source_name, h.control_number, h.segment_number, sender, gs02);
+    // The partner must know about a broken file too, once it is identified.
+    if (auto line = interchange_error_line(validated); !line.empty()) base.reason += "\n  " + line;
+    for (const auto& group : validated.groups) {
+      for (const auto& line : group_error_lines(group)) base.reason += "\n  " + line;
+      for (const auto& set : group.sets)
+        for (const auto& line : set_error_lines(set)) base.reason += "\n  " + line;
+    }
+    raise(summary, base);
+    outcome.any_exception = true;
+    outcome.all_duplicates = false;
     return;
   }
+  base.partner = partner->id;
+  const auto result = with_reject_policy(*partner, validated);
+  index_->add_event({0, file.id, 0, now, "routed", fmt::format("interchange {} from {} -> partner {}", h.control_number, sender, partner->id)});
 
-  bool any_exception = false, all_duplicates = true;
-  for (const auto& interchange : parsed.interchanges) {
-    const auto& h = interchange.header;
-    std::string gs02 = interchange.groups.empty() ? "" : interchange.groups.front().header.sender;
-    std::string sender = h.sender_qualifier + ":" + h.sender_id;
-    const partners::Profile* partner = config_.partners.resolve(h.sender_qualifier, h.sender_id, gs02);
-    if (!partner) {
-      base.kind = "unknown_partner";
-      base.reason = fmt::format("{}: interchange {} (segment {}): ISA sender {} (GS02 {}) matches no partner profile; the file is kept in the archive",
-                                file.source_name, h.control_number, h.segment_number, sender, gs02);
-      raise(summary, base);
-      any_exception = true;
-      all_duplicates = false;
-      continue;
+  // A replay re-runs an interchange the archive already holds: its rows are reused.
+  std::int64_t interchange_id = 0;
+  auto earlier = index_->find_interchanges(h.sender_qualifier, h.sender_id, h.control_number);
+  bool same_content = false;
+  for (const auto& e : earlier)
+    if (e.content_sha256 == file.sha256) {
+      same_content = true;
+      interchange_id = e.id;
     }
-    if (!file.partner.empty() && partner->id != file.partner) {
-      base.kind = "unknown_partner";
-      base.reason = fmt::format("{}: interchange {} (segment {}): ISA sender {} belongs to partner '{}', but the file came in on partner '{}''s channel",
-                                file.source_name, h.control_number, h.segment_number, sender, partner->id, file.partner);
-      raise(summary, base);
-      any_exception = true;
-      all_duplicates = false;
-      continue;
-    }
-    index_->add_event({0, file.id, 0, now, "routed", fmt::format("interchange {} from {} -> partner {}", h.control_number, sender, partner->id)});
-
-    auto earlier = index_->find_interchanges(h.sender_qualifier, h.sender_id, h.control_number);
-    bool same_content = false;
-    for (const auto& e : earlier) same_content |= (e.content_sha256 == file.sha256);
-    if (same_content) {
-      ExceptionRecord dup = base;
-      dup.partner = partner->id;
-      dup.kind = "duplicate";
-      dup.reason = fmt::format("{}: interchange {} from {} was already received with the same content (file F{}); not delivered again",
-                               file.source_name, h.control_number, sender, earlier.front().file_id);
-      raise(summary, dup);
-      summary.duplicates++;
-      continue;
-    }
-    all_duplicates = false;
-    if (!earlier.empty()) {
-      ExceptionRecord reused = base;
-      reused.partner = partner->id;
-      reused.kind = "envelope_error";
-      reused.reason = fmt::format("{}: segment {} ISA13: control number {} from {} was already used by a different file (F{}); nothing in this interchange was delivered",
-                                  file.source_name, h.segment_number, h.control_number, sender, earlier.front().file_id);
-      raise(summary, reused);
-      any_exception = true;
-      continue;
-    }
-
+  if (same_content && !file.replay_of) {
+    ExceptionRecord dup = base;
+    dup.kind = "duplicate";
+    dup.reason = fmt::format("{}: interchange {} from {} was already received with the same content (file F{}); not delivered again",
+                             file.source_name, h.control_number, sender, earlier.front().file_id);
+    raise(summary, dup);
+    summary.duplicates++;
+    return;
+  }
+  outcome.all_duplicates = false;
+  if (!earlier.empty() && !same_content) {
+    ExceptionRecord reused = base;
+    reused.kind = "envelope_error";
+    reused.reason = fmt::format("{}: segment {} ISA13: control number {} from {} was already used by a different file (F{}); nothing in this interchange was delivered",
+                                file.source_name, h.segment_number, h.control_number, sender, earlier.front().file_id);
+    raise(summary, reused);
+    outcome.any_exception = true;
+    return;
+  }
+  if (!interchange_id) {
     archive::InterchangeRecord ir{0, file.id, partner->id, h.sender_qualifier, h.sender_id, h.receiver_qualifier,
-                                  h.receiver_id, h.control_number, h.version, h.date, h.time, file.sha256};
-    ir.id = index_->add_interchange(ir);
-    for (const auto& group : interchange.groups) {
-      const auto& g = group.header;
-      archive::GroupRecord gr{0, ir.id, g.functional_id, g.sender, g.receiver, g.control_number, g.version};
-      gr.id = index_->add_group(gr);
-      for (size_t s = 0; s < group.sets.size(); ++s) {
-        const auto& set = group.sets[s];
-        archive::TransactionSetRecord rec;
-        rec.file_id = file.id;
-        rec.interchange_id = ir.id;
-        rec.group_id = gr.id;
-        rec.partner = partner->id;
-        rec.type = set.id;
-        rec.control_number = set.control_number;
-        rec.interchange_control = h.control_number;
-        rec.group_control = g.control_number;
-        rec.version = g.version;
-        rec.first_segment = static_cast<std::uint32_t>(group.set_first_segments[s]);
-        rec.idempotency_key = idempotency_key(partner->id, h.control_number, g.control_number, set.control_number);
-        rec.received_at = file.received_at;
-        rec.updated_at = now;
-        rec.id = index_->add_transaction_set(rec);
+                                  h.receiver_id, h.control_number, h.version, h.date, h.time, file.sha256, "in"};
+    interchange_id = index_->add_interchange(ir);
+  }
+  for (const auto& segment : interchange.interchange_segments)
+    if (segment.tag == "TA1") reconcile_ta1(file, *partner, segment, summary);
 
-        const auto* rule = partner->mapping_for(set.id, g.version);
-        ExceptionRecord failure = base;
-        failure.partner = partner->id;
-        failure.set_id = rec.id;
-        failure.kind = "mapping_error";
-        if (!rule) {
-          failure.reason = fmt::format("{}: transaction set {} control {} (segment {}), version {}: no mapping for it in {}",
-                                       file.source_name, set.id, set.control_number, rec.first_segment, g.version,
-                                       partner->file.filename().string());
-        } else {
-          try {
-            mapping::Context context{&h, &g, partner->id};
-            auto result = rule->mapping->evaluate(set, context, partner->code_tables);
-            nlohmann::ordered_json doc;
-            doc["idempotency_key"] = rec.idempotency_key;
-            doc["target"] = rule->mapping->target();
-            doc["partner"] = partner->id;
-            doc["source"] = {{"file_sha256", file.sha256},
-                             {"sender", sender},
-                             {"receiver", h.receiver_qualifier + ":" + h.receiver_id},
-                             {"interchange_control", h.control_number},
-                             {"group_control", g.control_number},
-                             {"transaction_set", set.id},
-                             {"transaction_set_control", set.control_number},
-                             {"version", g.version}};
-            doc["transaction"] = result.transaction;
-            rec.status = "mapped";
-            rec.target = rule->mapping->target();
-            index_->update_transaction_set(rec);
-            std::string content = doc.dump(2) + "\n";
-            index_->put_mapped_output(rec.id, content);
-            if (auto d = delivery_for(rec, std::move(content), summary)) deliveries.push_back(std::move(*d));
-            for (const auto& [name, value] : result.keys) index_->add_business_key(rec.id, name, value);
-            index_->add_event({0, file.id, rec.id, now, "mapped",
-                               fmt::format("{} {} -> {} with {}", set.id, set.control_number, rec.target,
-                                           rule->file.filename().string())});
-            summary.sets_mapped++;
-            continue;
-          } catch (const mapping::MappingError& e) {
-            failure.reason = fmt::format("{}: {}", file.source_name, e.what());
-          }
-        }
-        rec.status = "failed";
-        index_->update_transaction_set(rec);
-        raise(summary, failure);
-        summary.sets_failed++;
-        summary.partners[partner->id].failed++;
+  if (!result.accepted()) {
+    base.kind = "envelope_error";
+    base.reason = fmt::format("{}: {}; nothing in this interchange was delivered", file.source_name, interchange_error_line(result));
+    raise(summary, base);
+    outcome.any_exception = true;
+  }
+  for (size_t g = 0; g < interchange.groups.size() && g < result.groups.size(); ++g)
+    process_group(file, *partner, interchange, interchange_id, interchange.groups[g], result.groups[g], result.accepted(),
+                  summary, deliveries, outcome);
+  acknowledge(file, *partner, result);
+}
+
+void Pipeline::process_group(const FileRecord& file, const partners::Profile& partner,
+                             const x12::ParsedInterchange& interchange, std::int64_t interchange_id,
+                             const x12::ParsedGroup& group, const x12::GroupResult& result, bool interchange_accepted,
+                             RunSummary& summary, std::vector<Delivery>& deliveries, FileOutcome& outcome) {
+  const std::string now = clock_.iso_now();
+  const auto& h = interchange.header;
+  const auto& g = group.header;
+  std::int64_t group_id = 0;
+  ExceptionRecord base;
+  base.partner = partner.id;
+  base.file_id = file.id;
+  auto group_lines = group_error_lines(result);
+  if (interchange_accepted && !group_lines.empty() && result.ack_code == "R") {
+    base.kind = "envelope_error";
+    base.reason = fmt::format("{}: {}; no set of this group was delivered", file.source_name, group_lines.front());
+    raise(summary, base);
+    outcome.any_exception = true;
+  }
+  const bool group_blocked = !interchange_accepted || result.ack_code == "R";
+  for (size_t s = 0; s < group.sets.size() && s < result.sets.size(); ++s) {
+    const auto& set = group.sets[s];
+    const auto& set_result = result.sets[s];
+    archive::TransactionSetRecord rec;
+    std::string key = idempotency_key(partner.id, h.control_number, g.control_number, set.control_number);
+    if (auto existing = index_->transaction_set_by_key(key)) {
+      rec = *existing;
+      if (rec.status == "delivered" || rec.status == "mapped" || rec.status == "reconciled") {
+        index_->add_event({0, file.id, rec.id, now, "replayed", fmt::format("{} {} already {}; not repeated", set.id, set.control_number, rec.status)});
+        continue;
       }
+    } else {
+      if (!group_id) {
+        archive::GroupRecord gr{0, interchange_id, g.functional_id, g.sender, g.receiver, g.control_number, g.version, "in"};
+        group_id = index_->add_group(gr);
+      }
+      rec.file_id = file.id;
+      rec.interchange_id = interchange_id;
+      rec.group_id = group_id;
+      rec.partner = partner.id;
+      rec.type = set.id;
+      rec.control_number = set.control_number;
+      rec.interchange_control = h.control_number;
+      rec.group_control = g.control_number;
+      rec.version = g.version;
+      rec.first_segment = static_cast<std::uint32_t>(group.set_first_segments[s]);
+      rec.idempotency_key = key;
+      rec.received_at = file.received_at;
+      rec.updated_at = now;
+      rec.id = index_->add_transaction_set(rec);
+    }
+    rec.file_id = file.id;
+    rec.updated_at = now;
+    if (group_blocked || !set_result.accepted()) {
+      rec.status = "rejected";
+      index_->update_transaction_set(rec);
+      summary.sets_rejected++;
+      if (!set_result.codes.empty() || !set_result.segments.empty()) {
+        ExceptionRecord rejected = base;
+        rejected.set_id = rec.id;
+        rejected.kind = set_result.segments.empty() ? "envelope_error" : "validation_error";
+        rejected.reason = fmt::format("{}: transaction set {} {} (segment {}) rejected:", file.source_name, set.id,
+                                      set.control_number, rec.first_segment);
+        for (const auto& line : set_error_lines(set_result)) rejected.reason += "\n  " + line;
+        raise(summary, rejected);
+        outcome.any_exception = true;
+      } else {
+        index_->add_event({0, file.id, rec.id, now, "rejected",
+                           interchange_accepted && result.codes.empty()
+                               ? "another set of its group was rejected and the partner's policy rejects whole groups"
+                               : "its interchange or group was rejected"});
+      }
+      continue;
+    }
+    if (g.functional_id == "FA") {
+      reconcile_functional_ack(file, partner, set, rec, summary);
+      continue;
+    }
+    if (!map_set(file, partner, interchange, group, set, rec, summary, deliveries)) outcome.any_exception = true;
+  }
+}
+
+bool Pipeline::map_set(const FileRecord& file, const partners::Profile& partner, const x12::ParsedInterchange& interchange,
+                       const x12::ParsedGroup& group, const x12::TransactionSet& set, archive::TransactionSetRecord& rec,
+                       RunSummary& summary, std::vector<Delivery>& deliveries) {
+  const std::string now = clock_.iso_now();
+  const auto& h = interchange.header;
+  const auto& g = group.header;
+  const auto* rule = partner.mapping_for(set.id, g.version);
+  ExceptionRecord failure;
+  failure.partner = partner.id;
+  failure.file_id = file.id;
+  failure.set_id = rec.id;
+  failure.kind = "mapping_error";
+  if (!rule) {
+    failure.reason = fmt::format("{}: transaction set {} control {} (segment {}), version {}: no mapping for it in {}",
+                                 file.source_name, set.id, set.control_number, rec.first_segment, g.version,
+                                 partner.file.filename().string());
+  } else {
+    try {
+      mapping::Context context{&h, &g, partner.id};
+      auto result = rule->mapping->evaluate(set, context, partner.code_tables);
+      nlohmann::ordered_json doc;
+      doc["idempotency_key"] = rec.idempotency_key;
+      doc["target"] = rule->mapping->target();
+      doc["partner"] = partner.id;
+      doc["source"] = {{"file_sha256", file.sha256},
+                       {"sender", h.sender_qualifier + ":" + h.sender_id},
+                       {"receiver", h.receiver_qualifier + ":" + h.receiver_id},
+                       {"interchange_control", h.control_number},
+                       {"group_control", g.control_number},
+                       {"transaction_set", set.id},
+                       {"transaction_set_control", set.control_number},
+                       {"version", g.version}};
+      doc["transaction"] = result.transaction;
+      rec.status = "mapped";
+      rec.target = rule->mapping->target();
+      index_->update_transaction_set(rec);
+      std::string content = doc.dump(2) + "\n";
+      index_->put_mapped_output(rec.id, content);
+      if (auto d = delivery_for(rec, std::move(content), summary)) deliveries.push_back(std::move(*d));
+      for (const auto& [name, value] : result.keys) index_->add_business_key(rec.id, name, value);
+      index_->add_event({0, file.id, rec.id, now, "mapped",
+                         fmt::format("{} {} -> {} with {}", set.id, set.control_number, rec.target, rule->file.filename().string())});
+      summary.sets_mapped++;
+      return true;
+    } catch (const mapping::MappingError& e) {
+      failure.reason = fmt::format("{}: {}", file.source_name, e.what());
     }
   }
-  index_->set_file_status(file.id, any_exception ? "exception" : (all_duplicates ? "duplicate" : "processed"));
+  rec.status = "failed";
+  index_->update_transaction_set(rec);
+  raise(summary, failure);
+  summary.sets_failed++;
+  summary.partners[partner.id].failed++;
+  return false;
 }
 
 std::optional<Pipeline::Delivery> Pipeline::delivery_for(const archive::TransactionSetRecord& set, std::string content,
@@ -464,6 +610,44 @@ void Pipeline::deliver_mapped(RunSummary& summary) {
     write_deliveries(batch);
     record_deliveries(batch, summary);
   }
+}
+
+RunSummary Pipeline::replay(std::int64_t file_id, const std::string& by) {
+  RunSummary summary;
+  auto old = index_->file(file_id);
+  if (!old) throw std::runtime_error(fmt::format("no file F{} in the archive", file_id));
+  if (old->direction == "out") throw std::runtime_error(fmt::format("F{} is a file we sent; only received files are replayed", file_id));
+  if (old->status == "received") throw std::runtime_error(fmt::format("F{} has not been processed yet; run first", file_id));
+  FileRecord copy = *old;
+  copy.replay_of = old->id;
+  copy.channel = fmt::format("replay:F{}", old->id);
+  copy.received_at = clock_.iso_now();
+  copy.status = "received";
+  copy.claim.clear();
+  copy.source_removed = true;
+  std::vector<Delivery> ready;
+  {
+    archive::Index::Transaction tx(*index_);
+    copy.id = index_->add_file(copy);
+    index_->add_event({0, old->id, 0, copy.received_at, "replayed", fmt::format("replayed as F{} by {}", copy.id, by)});
+    index_->add_event({0, copy.id, 0, copy.received_at, "received", fmt::format("replay of F{} by {}", old->id, by)});
+    if (copy.direction == "erp") process_erp_document(copy, summary);
+    else process_file(copy, summary, ready);
+    outbox_->publish_staged();
+    tx.commit();
+  }
+  write_deliveries(ready);
+  record_deliveries(ready, summary);
+  send_outbox(summary);
+  if (summary.exceptions.empty()) {
+    archive::Index::Transaction tx(*index_);
+    std::string now = clock_.iso_now();
+    for (const auto& e : index_->exceptions_of_file(old->id))
+      if (e.state == "open")
+        index_->close_exception(e.id, "resolved", by, fmt::format("replayed as F{} without exceptions", copy.id), now);
+    tx.commit();
+  }
+  return summary;
 }
 
 }  // namespace edihub::hub

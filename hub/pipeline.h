@@ -1,9 +1,12 @@
-// The inbound pipeline: take settled files from every partner's inbound channel, archive
-// them durably, parse and envelope-check them, route each interchange to its partner,
-// recognise duplicates, map every transaction set and deliver it to the partner's ERP
-// sink exactly once. Each stage works on batches and ends in one durable sync plus one
-// index commit (group commit); a crash at any point is resumed from the index on the
-// next run without losing or repeating anything.
+// The pipeline: take settled files from every partner's inbound channel, archive them
+// durably, parse and validate them against the partner's schemas, route each interchange
+// to its partner, recognise duplicates, map every accepted transaction set and deliver it
+// to the partner's ERP sink exactly once, acknowledge (997/999/TA1) through the outbox,
+// reconcile the partner's acknowledgments of what we sent and flag overdue ones; and in
+// the other direction, map the ERP's transactions into X12 and send them. Each stage
+// works on batches and ends in one durable sync plus one index commit (group commit); a
+// crash at any point is resumed from the index on the next run without losing or
+// repeating anything.
 #pragma once
 
 #include <chrono>
@@ -17,8 +20,11 @@
 
 #include "archive/index.h"
 #include "archive/raw_store.h"
+#include "formats/parsed_file.h"
+#include "formats/validation.h"
 #include "hub/clock.h"
 #include "hub/config.h"
+#include "hub/outbox.h"
 
 namespace edihub::hub {
 
@@ -37,6 +43,10 @@ struct RunSummary {
   std::size_t sets_delivered = 0;
   std::size_t sets_failed = 0;
   std::size_t sets_rejected = 0;
+  std::size_t acks_sent = 0;          // 997/999/TA1 interchanges we sent
+  std::size_t acks_reconciled = 0;    // partner acknowledgments matched to what we sent
+  std::size_t documents_sent = 0;     // outbound documents (850, 810, ...) sent
+  std::size_t acks_overdue = 0;       // awaited acknowledgments that passed their deadline in this run
   std::vector<archive::ExceptionRecord> exceptions;  // raised in this run
   std::map<std::string, PartnerCounts> partners;
 };
@@ -48,8 +58,14 @@ class Pipeline {
   Pipeline(const Config& config, const Clock& clock, Sleep sleep);
   ~Pipeline();
 
-  // One pass: resume unfinished work, poll every inbound channel, process, deliver.
+  // One pass: resume unfinished work, poll every inbound channel, process, deliver,
+  // acknowledge, send the ERP's outbound documents, flag overdue acknowledgments.
   RunSummary run_once();
+
+  // Re-runs an archived file through the current profiles and mappings as a new file
+  // linked to it (replay_of); sets already delivered are not delivered again. Open
+  // exceptions of the old file are resolved when the replay raises none.
+  RunSummary replay(std::int64_t file_id, const std::string& by);
 
   // One mapped transaction set on its way to its partner's ERP sink.
   struct Delivery {
@@ -63,6 +79,7 @@ class Pipeline {
   // A received file on its way into the archive.
   struct Receipt {
     std::string partner, channel, source_name, claim;
+    std::string direction = "in";
     std::filesystem::path source;  // where it came from, when that is a local path
     archive::Staged staged;
     std::int64_t file_id = 0;
@@ -71,9 +88,40 @@ class Pipeline {
   void recover_claims(RunSummary& summary);
   void finish_source_removals();
   void intake(RunSummary& summary);
+  // Takes the settled files of one channel into the archive in batches and processes them.
+  void take_in(const partners::Profile& partner, const partners::FolderChannel& channel, const std::string& direction,
+               RunSummary& summary);
   void process_batch(const std::vector<archive::FileRecord>& files, RunSummary& summary);
   void finish_deliveries(RunSummary& summary);
+  struct FileOutcome {
+    bool any_exception = false;
+    bool all_duplicates = true;
+  };
   void process_file(const archive::FileRecord& file, RunSummary& summary, std::vector<Delivery>& deliveries);
+  void process_interchange(const archive::FileRecord& file, const x12::ParsedInterchange& interchange,
+                           const x12::InterchangeResult& result, RunSummary& summary, std::vector<Delivery>& deliveries,
+                           FileOutcome& outcome);
+  void process_group(const archive::FileRecord& file, const partners::Profile& partner,
+                     const x12::ParsedInterchange& interchange, std::int64_t interchange_id,
+                     const x12::ParsedGroup& group, const x12::GroupResult& result, bool interchange_accepted,
+                     RunSummary& summary, std::vector<Delivery>& deliveries, FileOutcome& outcome);
+  bool map_set(const archive::FileRecord& file, const partners::Profile& partner,
+               const x12::ParsedInterchange& interchange, const x12::ParsedGroup& group, const x12::TransactionSet& set,
+               archive::TransactionSetRecord& rec, RunSummary& summary, std::vector<Delivery>& deliveries);
+  // Acknowledgments (pipeline_acks.cc)
+  void acknowledge(const archive::FileRecord& file, const partners::Profile& partner,
+                   const x12::InterchangeResult& result);
+  void reconcile_ta1(const archive::FileRecord& file, const partners::Profile& partner, const x12::Segment& ta1,
+                     RunSummary& summary);
+  void reconcile_functional_ack(const archive::FileRecord& file, const partners::Profile& partner,
+                                const x12::TransactionSet& ack, archive::TransactionSetRecord& rec, RunSummary& summary);
+  void settle(archive::AwaitedAck& row, const std::string& state, const archive::FileRecord& ack_file,
+              const std::string& detail, RunSummary& summary);
+  void flag_overdue(RunSummary& summary);
+  void send_outbox(RunSummary& summary);
+  // Outbound documents (pipeline_outbound.cc)
+  void pick_up_erp_documents(RunSummary& summary);
+  void process_erp_document(const archive::FileRecord& file, RunSummary& summary);
   std::optional<Delivery> delivery_for(const archive::TransactionSetRecord& set, std::string content,
                                        RunSummary& summary);
   void record_deliveries(std::vector<Delivery>& batch, RunSummary& summary);
@@ -86,6 +134,7 @@ class Pipeline {
   int lock_fd_ = -1;
   std::unique_ptr<archive::RawStore> store_;
   std::unique_ptr<archive::Index> index_;
+  std::unique_ptr<Outbox> outbox_;
   // The batch whose outputs the delivery thread is writing.
   std::vector<Delivery> in_flight_;
   // Bytes of files received in the current batch, so processing need not read them again.

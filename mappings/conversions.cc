@@ -45,14 +45,7 @@ std::string time(std::string_view s) {
 // X12 R: optional minus, digits with an optional decimal point.
 nlohmann::json decimal(std::string_view s) {
   auto bad = [&](const std::string& why) { return ConversionError("'" + std::string(s) + "' " + why); };
-  bool negative = !s.empty() && s[0] == '-';
-  std::string_view body = s.substr(negative ? 1 : 0);
-  std::size_t dot = body.find('.');
-  std::string_view whole = body.substr(0, dot);
-  std::string_view fraction = dot == std::string_view::npos ? std::string_view{} : body.substr(dot + 1);
-  if ((whole.empty() && fraction.empty()) || (!whole.empty() && !all_digits(whole)) ||
-      (!fraction.empty() && !all_digits(fraction)))
-    throw bad("is not a decimal number");
+  auto [negative, whole, fraction] = split_decimal(s);
   whole = whole.substr(std::min(whole.find_first_not_of('0'), whole.size()));
   fraction = fraction.substr(0, fraction.find_last_not_of('0') + 1);
   if (fraction.empty() && whole.size() <= 18) {
@@ -78,6 +71,18 @@ nlohmann::json implied(std::string_view s, int decimals) {
 }
 
 }  // namespace
+
+DecimalParts split_decimal(std::string_view s) {
+  bool negative = !s.empty() && s[0] == '-';
+  std::string_view body = s.substr(negative ? 1 : 0);
+  std::size_t dot = body.find('.');
+  std::string_view whole = body.substr(0, dot);
+  std::string_view fraction = dot == std::string_view::npos ? std::string_view{} : body.substr(dot + 1);
+  if ((whole.empty() && fraction.empty()) || (!whole.empty() && !all_digits(whole)) ||
+      (!fraction.empty() && !all_digits(fraction)))
+    throw ConversionError("'" + std::string(s) + "' is not a decimal number");
+  return {negative, whole, fraction};
+}
 
 Conversion parse_conversion(std::string_view name) {
   using K = Conversion::Kind;

@@ -33,6 +33,15 @@ struct Conversion {
 // Parses an `as:` name; throws ConversionError listing the known names.
 Conversion parse_conversion(std::string_view name);
 
+// The parts of an X12 R value: "-012.50" -> negative, whole "012", fraction "50" (either
+// part may be empty, not both). Throws ConversionError when `text` is not one. The
+// outbound direction reads JSON numbers and numeric strings through it too.
+struct DecimalParts {
+  bool negative = false;
+  std::string_view whole, fraction;
+};
+DecimalParts split_decimal(std::string_view text);
+
 // Converts one value; throws ConversionError("'2009133' is not a date (CCYYMMDD or YYMMDD)").
 // A [date, time] pair is two conversions joined with "T" by the caller.
 nlohmann::json convert(const Conversion& as, std::string_view text);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <cctype>
 #include <set>
 
 #include <yaml-cpp/yaml.h>
@@ -83,21 +84,35 @@ class Loader {
       problems.add(file, 1, "a partner profile must be a mapping with id, name, identities, ...");
       return profile;
     }
-    reject_unknown_keys(root, {"id", "name", "identities", "inbound", "erp", "mappings", "code_tables"}, file,
-                        "the profile", problems);
+    reject_unknown_keys(root,
+                        {"id", "name", "identities", "inbound", "outbound", "erp", "envelope", "acknowledgments",
+                         "validation", "mappings", "code_tables"},
+                        file, "the profile", problems);
     profile.id = scalar(root["id"], file, "'id' (the partner id)", problems);
     if (!profile.id.empty() && profile.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
       problems.add(file, root["id"], "id '" + profile.id + "' may hold only lowercase letters, digits, '_' and '-'");
     profile.name = scalar(root["name"], file, "'name'", problems);
     load_identities(root["identities"], file, profile, problems);
-    load_inbound(root["inbound"], file, profile, problems);
+    if (root["inbound"]) profile.inbound = folder_channel(root["inbound"], file, "inbound", problems);
+    if (root["outbound"]) profile.outbound = folder_sink(root["outbound"], file, "outbound", problems);
     load_erp(root["erp"], file, profile, problems);
+    load_envelope(root["envelope"], file, profile, problems);
+    load_acks(root["acknowledgments"], file, profile, problems);
+    load_validation(root["validation"], file, profile, problems);
     load_code_tables(root["code_tables"], file, profile, problems);
     load_mappings(root["mappings"], file, profile, problems);
     if (!profile.mappings.empty() && !profile.erp)
       problems.add(file, root["mappings"], "mappings are listed but there is no 'erp' sink to deliver their output to");
-    if (profile.inbound && !profile.inbound->path.empty() && !fs::is_directory(profile.inbound->path))
-      problems.add(file, root["inbound"], "inbound folder " + profile.inbound->path.string() + " does not exist");
+    if (!profile.outbound_mappings.empty()) {
+      if (!profile.outbound)
+        problems.add(file, root["mappings"], "outbound mappings are listed but there is no 'outbound' channel to send with");
+      if (!profile.erp_outbound)
+        problems.add(file, root["mappings"], "outbound mappings are listed but there is no 'erp.outbound' folder to pick ERP transactions from");
+      if (profile.envelope.our_id.empty())
+        problems.add(file, root["envelope"], "outbound documents need envelope.our_id (the ISA06 we send under)");
+    }
+    if (!profile.outbound && (profile.acks.send == "997" || profile.acks.send == "999"))
+      problems.add(file, root["acknowledgments"], "acknowledgments.send is " + profile.acks.send + " but there is no 'outbound' channel to send them with");
     return profile;
   }
 
@@ -122,15 +137,21 @@ class Loader {
     }
   }
 
-  void load_inbound(const YAML::Node& node, const fs::path& file, Profile& profile, ProblemList& problems) {
-    if (!node.IsDefined()) return;
-    if (!node.IsMap()) return problems.add(file, node, "'inbound' must be a mapping like {folder: {path: ...}}");
-    reject_unknown_keys(node, {"folder"}, file, "'inbound'", problems);
+  std::optional<FolderChannel> folder_channel(const YAML::Node& node, const fs::path& file, const std::string& what,
+                                              ProblemList& problems) {
+    if (!node.IsMap()) {
+      problems.add(file, node, "'" + what + "' must be a mapping like {folder: {path: ...}}");
+      return std::nullopt;
+    }
+    reject_unknown_keys(node, {"folder"}, file, "'" + what + "'", problems);
     const auto folder = node["folder"];
-    if (!folder.IsMap()) return problems.add(file, node, "'inbound' needs a 'folder' channel with a 'path'");
-    reject_unknown_keys(folder, {"path", "pattern", "settle_seconds"}, file, "'inbound.folder'", problems);
+    if (!folder.IsMap()) {
+      problems.add(file, node, "'" + what + "' needs a 'folder' channel with a 'path'");
+      return std::nullopt;
+    }
+    reject_unknown_keys(folder, {"path", "pattern", "settle_seconds"}, file, "'" + what + ".folder'", problems);
     FolderChannel channel;
-    channel.path = config_path(folder["path"], config_dir_, file, "inbound.folder.path", problems);
+    channel.path = config_path(folder["path"], config_dir_, file, what + ".folder.path", problems);
     if (folder["pattern"]) channel.pattern = scalar(folder["pattern"], file, "pattern", problems);
     if (folder["settle_seconds"]) {
       try {
@@ -141,17 +162,192 @@ class Loader {
         problems.add(file, folder["settle_seconds"], "settle_seconds must be a number of seconds from 0 to 3600");
       }
     }
-    profile.inbound = channel;
+    if (!channel.path.empty() && !fs::is_directory(channel.path))
+      problems.add(file, node, what + " folder " + channel.path.lexically_relative(config_dir_).string() + " does not exist");
+    return channel;
+  }
+
+  std::optional<FolderSink> folder_sink(const YAML::Node& node, const fs::path& file, const std::string& what,
+                                        ProblemList& problems) {
+    if (!node.IsMap() || !node["folder"].IsMap()) {
+      problems.add(file, node, "'" + what + "' needs a 'folder' with a 'path', like {folder: {path: ...}}");
+      return std::nullopt;
+    }
+    reject_unknown_keys(node["folder"], {"path"}, file, "'" + what + ".folder'", problems);
+    return FolderSink{config_path(node["folder"]["path"], config_dir_, file, what + ".folder.path", problems)};
   }
 
   void load_erp(const YAML::Node& node, const fs::path& file, Profile& profile, ProblemList& problems) {
     if (!node.IsDefined()) return;
     if (!node.IsMap()) return problems.add(file, node, "'erp' must be a mapping like {folder: {path: ...}}");
-    reject_unknown_keys(node, {"folder"}, file, "'erp'", problems);
-    const auto folder = node["folder"];
-    if (!folder.IsMap()) return problems.add(file, node, "'erp' needs a 'folder' sink with a 'path'");
-    reject_unknown_keys(folder, {"path"}, file, "'erp.folder'", problems);
-    profile.erp = FolderSink{config_path(folder["path"], config_dir_, file, "erp.folder.path", problems)};
+    reject_unknown_keys(node, {"folder", "outbound"}, file, "'erp'", problems);
+    if (node["folder"]) {
+      reject_unknown_keys(node["folder"], {"path"}, file, "'erp.folder'", problems);
+      profile.erp = FolderSink{config_path(node["folder"]["path"], config_dir_, file, "erp.folder.path", problems)};
+    }
+    if (node["outbound"]) profile.erp_outbound = folder_channel(node["outbound"], file, "erp.outbound", problems);
+  }
+
+  void load_envelope(const YAML::Node& node, const fs::path& file, Profile& profile, ProblemList& problems) {
+    auto& e = profile.envelope;
+    if (!profile.identities.empty()) {
+      e.their_qualifier = profile.identities.front().isa_qualifier;
+      e.their_id = profile.identities.front().isa_id;
+      e.their_group_id = profile.identities.front().group_id;
+    }
+    if (!node.IsDefined()) return finish_envelope(e);
+    if (!node.IsMap()) return problems.add(file, node, "'envelope' must be a mapping (our_id, version, delimiters, ...)");
+    reject_unknown_keys(node,
+                        {"our_qualifier", "our_id", "our_group_id", "their_qualifier", "their_id", "their_group_id",
+                         "isa_version", "group_version", "usage", "ta1_requested", "delimiters", "line_breaks",
+                         "first_control_number"},
+                        file, "'envelope'", problems);
+    auto text = [&](const char* key, std::string& into, std::size_t max) {
+      if (!node[key]) return;
+      into = scalar(node[key], file, key, problems);
+      if (into.size() > max) problems.add(file, node[key], std::string(key) + " is longer than " + std::to_string(max) + " characters");
+    };
+    text("our_qualifier", e.our_qualifier, 2);
+    text("our_id", e.our_id, 15);
+    text("our_group_id", e.our_group_id, 15);
+    text("their_qualifier", e.their_qualifier, 2);
+    text("their_id", e.their_id, 15);
+    text("their_group_id", e.their_group_id, 15);
+    text("isa_version", e.isa_version, 5);
+    text("group_version", e.group_version, 12);
+    text("usage", e.usage, 1);
+    if (e.isa_version.size() != 5 || e.isa_version.find_first_not_of("0123456789") != std::string::npos)
+      problems.add(file, node["isa_version"], "isa_version must be five digits such as 00401 or 00501");
+    if (e.usage != "P" && e.usage != "T" && e.usage != "I")
+      problems.add(file, node["usage"], "usage must be P (production), T (test) or I (information)");
+    if (node["ta1_requested"]) e.ta1_requested = boolean(node["ta1_requested"], file, "ta1_requested", problems);
+    if (node["line_breaks"]) e.line_breaks = boolean(node["line_breaks"], file, "line_breaks", problems);
+    if (node["first_control_number"]) {
+      try {
+        e.first_control_number = node["first_control_number"].as<std::uint64_t>();
+        if (e.first_control_number < 1 || e.first_control_number > 999999999) throw YAML::Exception({}, "range");
+      } catch (const YAML::Exception&) {
+        problems.add(file, node["first_control_number"], "first_control_number must be a number from 1 to 999999999");
+      }
+    }
+    if (node["delimiters"]) load_delimiters(node["delimiters"], file, e, problems);
+    finish_envelope(e);
+  }
+
+  static void finish_envelope(Envelope& e) {
+    if (e.our_group_id.empty()) e.our_group_id = e.our_id;
+    if (e.their_group_id.empty()) e.their_group_id = e.their_id;
+    if (e.our_qualifier.empty()) e.our_qualifier = "ZZ";
+    if (e.their_qualifier.empty()) e.their_qualifier = "ZZ";
+  }
+
+  void load_delimiters(const YAML::Node& node, const fs::path& file, Envelope& e, ProblemList& problems) {
+    if (!node.IsMap()) return problems.add(file, node, "'delimiters' must be {element, component, repetition, segment}");
+    reject_unknown_keys(node, {"element", "component", "repetition", "segment"}, file, "'envelope.delimiters'", problems);
+    auto one = [&](const char* key, char& into) {
+      if (!node[key]) return;
+      auto v = scalar(node[key], file, key, problems);
+      if (v.size() != 1 || std::isalnum(static_cast<unsigned char>(v[0])) || v[0] == ' ')
+        return problems.add(file, node[key], std::string(key) + " separator must be one character that is not a letter, digit or space");
+      into = v[0];
+    };
+    one("element", e.delimiters.element);
+    one("component", e.delimiters.component);
+    one("repetition", e.delimiters.repetition);
+    if (node["segment"]) {
+      auto v = scalar(node["segment"], file, "segment", problems);
+      if (v.empty() || v.size() > 4) problems.add(file, node["segment"], "segment terminator must be 1 to 4 bytes");
+      else e.delimiters.segment = v;
+    }
+    const auto& d = e.delimiters;
+    std::set<char> distinct{d.element, d.component, d.segment[0]};
+    if (d.repetition) distinct.insert(d.repetition);
+    if (distinct.size() != (d.repetition ? 4u : 3u))
+      problems.add(file, node, "element, component, repetition and segment delimiters must all differ");
+  }
+
+  bool boolean(const YAML::Node& node, const fs::path& file, const std::string& what, ProblemList& problems) {
+    try {
+      return node.as<bool>();
+    } catch (const YAML::Exception&) {
+      problems.add(file, node, what + " must be true or false");
+      return false;
+    }
+  }
+
+  void load_acks(const YAML::Node& node, const fs::path& file, Profile& profile, ProblemList& problems) {
+    if (!node.IsDefined()) return;
+    if (!node.IsMap()) return problems.add(file, node, "'acknowledgments' must be a mapping (send, ta1, reject, expect, overdue_after)");
+    reject_unknown_keys(node, {"send", "ta1", "reject", "expect", "overdue_after"}, file, "'acknowledgments'", problems);
+    auto& a = profile.acks;
+    auto choice = [&](const char* key, std::string& into, std::set<std::string> allowed) {
+      if (!node[key]) return;
+      into = scalar(node[key], file, key, problems);
+      if (!allowed.count(into)) {
+        std::string list;
+        for (const auto& v : allowed) list += (list.empty() ? "" : ", ") + v;
+        problems.add(file, node[key], std::string(key) + " '" + into + "' is not one of: " + list);
+      }
+    };
+    choice("send", a.send, {"auto", "997", "999", "none"});
+    choice("ta1", a.ta1, {"always", "on_request", "on_error", "never"});
+    choice("reject", a.reject, {"set", "group"});
+    choice("expect", a.expect, {"997", "999", "none"});
+    if (node["overdue_after"]) {
+      auto text = scalar(node["overdue_after"], file, "overdue_after", problems);
+      if (auto d = parse_duration(text)) a.overdue_after = *d;
+      else problems.add(file, node["overdue_after"], "overdue_after '" + text + "' is not a duration such as 90m, 4h or 2d");
+    }
+  }
+
+  void load_validation(const YAML::Node& node, const fs::path& file, Profile& profile, ProblemList& problems) {
+    if (!node.IsDefined()) return;
+    if (!node.IsMap()) return problems.add(file, node, "'validation' must map transaction sets to {mandatory_segments, mandatory_elements, codes}");
+    const auto& library = x12::SchemaLibrary::builtin();
+    for (const auto& entry : node) {
+      auto set_id = entry.first.as<std::string>();
+      const auto& rules = entry.second;
+      std::string where = file.string() + ":" + std::to_string(entry.first.Mark().line + 1);
+      if (!rules.IsMap()) {
+        problems.add(file, entry.first, "validation of " + set_id + " must be {mandatory_segments, mandatory_elements, codes}");
+        continue;
+      }
+      reject_unknown_keys(rules, {"mandatory_segments", "mandatory_elements", "codes"}, file, "validation of " + set_id, problems);
+      x12::Tightening t;
+      t.source = where;
+      auto list = [&](const char* key, std::vector<std::string>& into) {
+        if (!rules[key]) return;
+        if (!rules[key].IsSequence()) return problems.add(file, rules[key], std::string(key) + " must be a list");
+        for (const auto& v : rules[key]) into.push_back(v.as<std::string>());
+      };
+      list("mandatory_segments", t.mandatory_segments);
+      list("mandatory_elements", t.mandatory_elements);
+      if (rules["codes"]) {
+        if (!rules["codes"].IsMap()) {
+          problems.add(file, rules["codes"], "codes must map elements (TD504) to lists of allowed codes");
+        } else {
+          for (const auto& c : rules["codes"]) {
+            if (!c.second.IsSequence()) {
+              problems.add(file, c.first, "codes of " + c.first.as<std::string>() + " must be a list");
+              continue;
+            }
+            auto& codes = t.codes[c.first.as<std::string>()];
+            for (const auto& v : c.second) codes.push_back(v.as<std::string>());
+          }
+        }
+      }
+      bool any = false;
+      for (const auto* schema : library.all()) {
+        if (schema->id != set_id) continue;
+        any = true;
+        try {
+          profile.tightened[set_id + "/" + schema->version] = x12::tighten(*schema, t);
+        } catch (const x12::SchemaError& e) {
+          problems.problems.push_back(e.what());
+        }
+      }
+      if (!any) problems.add(file, entry.first, "no schema for transaction set '" + set_id + "' to tighten");
+    }
   }
 
   void load_code_tables(const YAML::Node& node, const fs::path& file, Profile& profile, ProblemList& problems) {
@@ -182,7 +378,13 @@ class Loader {
         problems.add(file, entry, "each mapping rule must be a mapping {transaction_set, versions, file}");
         continue;
       }
-      reject_unknown_keys(entry, {"transaction_set", "versions", "file"}, file, "a mapping rule", problems);
+      if (entry["direction"] && entry["direction"].as<std::string>() == "outbound") {
+        load_outbound_rule(entry, file, profile, problems);
+        continue;
+      }
+      reject_unknown_keys(entry, {"direction", "transaction_set", "versions", "file"}, file, "a mapping rule", problems);
+      if (entry["direction"] && entry["direction"].as<std::string>() != "inbound")
+        problems.add(file, entry["direction"], "direction must be inbound (X12 to ERP) or outbound (ERP to X12)");
       MappingRule rule;
       rule.transaction_set = scalar(entry["transaction_set"], file, "'transaction_set' of a mapping rule", problems);
       if (entry["versions"]) {
@@ -193,11 +395,31 @@ class Loader {
       }
       rule.file = config_path(entry["file"], config_dir_, file, "mapping file", problems);
       if (!rule.file.empty()) {
-        rule.mapping = mapping_file(rule.file, file, entry["file"], problems);
+        rule.mapping = loaded_file(inbound_files_, rule.file, file, entry["file"], problems, &mapping::Mapping::load_file);
         if (rule.mapping) check_rule(rule, profile, file, entry, problems);
       }
       profile.mappings.push_back(std::move(rule));
     }
+  }
+
+  void load_outbound_rule(const YAML::Node& entry, const fs::path& file, Profile& profile, ProblemList& problems) {
+    reject_unknown_keys(entry, {"direction", "transaction", "file"}, file, "an outbound mapping rule", problems);
+    OutboundRule rule;
+    rule.transaction = scalar(entry["transaction"], file, "'transaction' (the ERP transaction type) of an outbound mapping rule", problems);
+    rule.file = config_path(entry["file"], config_dir_, file, "mapping file", problems);
+    if (!rule.file.empty()) {
+      rule.mapping = loaded_file(outbound_files_, rule.file, file, entry["file"], problems, &mapping::OutboundMapping::load_file);
+      if (rule.mapping) {
+        if (rule.mapping->source_type() != rule.transaction)
+          problems.add(file, entry, "mapping " + rule.file.filename().string() + " takes ERP transactions of type " +
+                                        rule.mapping->source_type() + ", not " + rule.transaction);
+        for (const auto& table : rule.mapping->code_tables_used())
+          if (!profile.code_tables.count(table))
+            problems.add(file, entry, "mapping " + rule.file.filename().string() + " uses code table '" + table +
+                                          "', which this profile does not define under code_tables");
+      }
+    }
+    profile.outbound_mappings.push_back(std::move(rule));
   }
 
   void check_rule(const MappingRule& rule, const Profile& profile, const fs::path& file, const YAML::Node& entry,
@@ -213,26 +435,29 @@ class Loader {
   }
 
   // Shared mapping files are loaded once, however many partners use them.
-  std::shared_ptr<const mapping::Mapping> mapping_file(const fs::path& path, const fs::path& file,
-                                                       const YAML::Node& at, ProblemList& problems) {
-    auto found = mappings_.find(path);
-    if (found != mappings_.end()) return found->second;
-    std::shared_ptr<const mapping::Mapping> loaded;
+  template <class M>
+  std::shared_ptr<const M> loaded_file(std::map<fs::path, std::shared_ptr<const M>>& cache, const fs::path& path,
+                                       const fs::path& file, const YAML::Node& at, ProblemList& problems,
+                                       std::shared_ptr<const M> (*load)(const std::string&)) {
+    auto found = cache.find(path);
+    if (found != cache.end()) return found->second;
+    std::shared_ptr<const M> loaded;
     if (!fs::exists(path)) {
       problems.add(file, at, "mapping file " + path.lexically_relative(config_dir_).string() + " does not exist");
     } else {
       try {
-        loaded = mapping::Mapping::load_file(path.string());
+        loaded = load(path.string());
       } catch (const mapping::MappingFileError& e) {
         problems.problems.push_back(e.what());
       }
     }
-    mappings_[path] = loaded;
+    cache[path] = loaded;
     return loaded;
   }
 
   fs::path config_dir_;
-  std::map<fs::path, std::shared_ptr<const mapping::Mapping>> mappings_;
+  std::map<fs::path, std::shared_ptr<const mapping::Mapping>> inbound_files_;
+  std::map<fs::path, std::shared_ptr<const mapping::OutboundMapping>> outbound_files_;
 };
 
 // Two identities overlap when some interchange could match both.
@@ -256,6 +481,41 @@ const MappingRule* Profile::mapping_for(std::string_view transaction_set, std::s
       if (version.substr(0, v.size()) == v) return &rule;
   }
   return nullptr;
+}
+
+const OutboundRule* Profile::outbound_mapping_for(std::string_view transaction) const {
+  for (const auto& rule : outbound_mappings)
+    if (rule.transaction == transaction && rule.mapping) return &rule;
+  return nullptr;
+}
+
+const x12::TransactionSetSchema* Profile::schema_for(std::string_view transaction_set, std::string_view gs08) const {
+  const auto* base = x12::SchemaLibrary::builtin().find(transaction_set, gs08);
+  if (!base) return nullptr;
+  auto found = tightened.find(std::string(transaction_set) + "/" + base->version);
+  return found != tightened.end() ? found->second.get() : base;
+}
+
+std::string Profile::ack_for(std::string_view gs08) const {
+  if (acks.send != "auto") return acks.send;
+  if (!outbound) return "none";
+  return gs08.substr(0, 6) >= "005010" ? "999" : "997";
+}
+
+std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
+  if (text.size() < 2) return std::nullopt;
+  std::int64_t value = 0;
+  for (char c : text.substr(0, text.size() - 1)) {
+    if (c < '0' || c > '9' || value > 100000000) return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  switch (text.back()) {
+    case 's': return std::chrono::seconds(value);
+    case 'm': return std::chrono::seconds(value * 60);
+    case 'h': return std::chrono::seconds(value * 3600);
+    case 'd': return std::chrono::seconds(value * 86400);
+    default: return std::nullopt;
+  }
 }
 
 ConfigError::ConfigError(std::vector<std::string> list)

@@ -1,10 +1,13 @@
-// Partner profiles: one YAML file per trading partner (identity, channels, ERP sink,
-// which mapping applies to which transaction set and version, code tables), and the
-// directory that routes an interchange to its partner by ISA sender (and GS02).
-// Loading checks every file and reports each mistake as file:line.
+// Partner profiles: one YAML file per trading partner (identity, channels, ERP sink and
+// ERP pickup, how we envelope what we send, acknowledgment policy, the partner's
+// tightening of the transaction-set schemas, which mapping applies to which transaction
+// set and version, code tables), and the directory that routes an interchange to its
+// partner by ISA sender (and GS02). Loading checks every file and reports each mistake as
+// file:line. The profile keys are documented in docs/partners.md.
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -13,7 +16,10 @@
 #include <string_view>
 #include <vector>
 
+#include "formats/schema.h"
+#include "formats/x12.h"
 #include "mappings/mapping.h"
+#include "mappings/outbound.h"
 
 namespace edihub::partners {
 
@@ -36,6 +42,36 @@ struct FolderSink {
   std::filesystem::path path;
 };
 
+// How we envelope what we send to the partner (acks and outbound documents).
+struct Envelope {
+  std::string our_qualifier, our_id;      // ISA05/ISA06 we send under; acks default to the ids the partner addressed
+  std::string our_group_id;               // GS02; defaults to our_id
+  std::string their_qualifier, their_id;  // ISA07/ISA08; default: the partner's first identity
+  std::string their_group_id;             // GS03; default: that identity's group id, else their_id
+  std::string isa_version = "00401";      // ISA12 of outbound documents (acks answer in the partner's own)
+  std::string group_version = "004010";   // GS08 of outbound documents
+  std::string usage = "P";                // ISA15
+  bool ta1_requested = false;             // ISA14 on our documents: the partner is asked for a TA1
+  x12::Delimiters delimiters{'*', '>', 0, "~"};
+  bool line_breaks = false;               // a newline after every segment terminator
+  std::uint64_t first_control_number = 1; // where our ISA13/GS06/ST02 counters start
+};
+
+// What we send for the partner's documents and what we expect for ours.
+struct AckPolicy {
+  std::string send = "auto";              // 997, 999, none; auto: 999 for 005010 groups, 997 otherwise
+  std::string ta1 = "on_request";         // always, on_request (ISA14 = 1), on_error, never
+  std::string reject = "set";             // set: a rejected set blocks only itself; group: the whole group
+  std::string expect = "997";             // 997, 999, none: the acknowledgment the partner returns
+  std::chrono::seconds overdue_after{4 * 3600};
+};
+
+struct OutboundRule {
+  std::string transaction;                // ERP transaction type, e.g. "purchase_order"
+  std::filesystem::path file;
+  std::shared_ptr<const mapping::OutboundMapping> mapping;
+};
+
 struct MappingRule {
   std::string transaction_set;          // ST01, e.g. "856"
   std::vector<std::string> versions;    // GS08 prefixes; empty = any
@@ -49,13 +85,28 @@ struct Profile {
   std::filesystem::path file;
   std::vector<Identity> identities;
   std::optional<FolderChannel> inbound;
-  std::optional<FolderSink> erp;
+  std::optional<FolderSink> outbound;        // where what we send to the partner goes
+  std::optional<FolderSink> erp;             // where mapped inbound transactions go
+  std::optional<FolderChannel> erp_outbound; // where the ERP drops transactions for the partner
+  Envelope envelope;
+  AckPolicy acks;
   std::vector<MappingRule> mappings;
+  std::vector<OutboundRule> outbound_mappings;
   mapping::CodeTables code_tables;
+  // Schemas as the partner's implementation guide tightened them, by ST01 + version.
+  std::map<std::string, std::shared_ptr<const x12::TransactionSetSchema>> tightened;
 
   // The rule for a transaction set and GS08 version, or nullptr.
   const MappingRule* mapping_for(std::string_view transaction_set, std::string_view version) const;
+  const OutboundRule* outbound_mapping_for(std::string_view transaction) const;
+  // The schema this partner's sets are validated against; nullptr when there is none.
+  const x12::TransactionSetSchema* schema_for(std::string_view transaction_set, std::string_view gs08) const;
+  // The acknowledgment we send for a group of this version: "997", "999" or "none".
+  std::string ack_for(std::string_view gs08) const;
 };
+
+// "90s", "30m", "4h", "2d"; nullopt when not a duration.
+std::optional<std::chrono::seconds> parse_duration(std::string_view text);
 
 // Every mistake found in the configuration, one line each: "file:line: message".
 class ConfigError : public std::runtime_error {

@@ -17,6 +17,12 @@ echo
 echo "== ERP outbox ($work/erp/outbox)"
 ls -1 "$work/erp/outbox"
 echo
+echo "== Sent to partners ($work/outbox): our 997/999 acknowledgments and the ERP's 850"
+for f in "$work"/outbox/*/*; do echo "-- $f"; cat "$f"; echo; done
+echo
+echo "== edihub acks --config $work (our 850 waits for Northwind's 997)"
+$edihub acks --config "$work"
+echo
 echo "== edihub exceptions --config $work"
 $edihub exceptions --config "$work"
 echo

@@ -1,6 +1,8 @@
 // The shipped demo configuration, run as a user runs it: every ship notice delivered as
 // the hand-checked golden output, the broken file and the unknown sender in the
 // exception queue, and every delivered transaction valid against the published schema.
+#include <map>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -20,17 +22,37 @@ TEST_CASE("the demo configuration delivers the golden outputs and queues the bad
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
   auto summary = json::parse(run.out);
-  CHECK(summary["files_received"] == 6);
+  CHECK(summary["files_received"] == 8);
   CHECK(summary["sets_delivered"] == 4);
   CHECK(summary["sets_rejected"] == 1);
-  REQUIRE(summary["exceptions"].size() == 2);
-  std::map<std::string, json> by_kind;
-  for (const auto& e : summary["exceptions"]) by_kind[e["kind"]] = e;
-  CHECK(by_kind["envelope_error"]["partner"] == "northwind");
-  CHECK_THAT(by_kind["envelope_error"]["reason"].get<std::string>(),
-             Catch::Contains("ASN_861554_broken.edi") && Catch::Contains("segment 24 SE01"));
-  CHECK(by_kind["unknown_partner"]["partner"] == "pacific");
-  CHECK_THAT(by_kind["unknown_partner"]["reason"].get<std::string>(), Catch::Contains("ZZ:SENDER"));
+  CHECK(summary["acks_sent"] == 5);
+  CHECK(summary["documents_sent"] == 1);
+  REQUIRE(summary["exceptions"].size() == 3);
+  std::map<std::string, std::string> by_file;
+  for (const auto& e : summary["exceptions"]) {
+    auto reason = e["reason"].get<std::string>();
+    by_file[reason.substr(0, reason.find(':'))] = e["partner"].get<std::string>() + " " + e["kind"].get<std::string>() + " " + reason;
+  }
+  CHECK_THAT(by_file["829717_bad_date.edi"], Catch::StartsWith("abc-co validation_error") &&
+                                                 Catch::Contains("segment 4 (position 2 in set 0008) BSN") &&
+                                                 Catch::Contains("(AK4 8 at BSN03)"));
+  // Dropped in Northwind's inbox, but sent by someone else, and broken besides.
+  CHECK_THAT(by_file["ASN_861554_broken.edi"], Catch::StartsWith("northwind unknown_partner") &&
+                                                   Catch::Contains("ZZ:010020001ABCINC") && Catch::Contains("segment 24 SE01"));
+  CHECK_THAT(by_file["unknown-sender.edi"], Catch::StartsWith("pacific unknown_partner") && Catch::Contains("ZZ:SENDER"));
+
+  // What went back: a 997 or 999 per partner interchange (abc-co's second one rejecting
+  // the bad date), a TA1 where Tilde Parts asked for one, and the ERP's 850 to Northwind.
+  std::map<std::string, std::string> sent;
+  for (const auto& partner : fs::directory_iterator(dir / "outbox"))
+    for (const auto& file : fs::directory_iterator(partner.path())) sent[file.path().filename().string()] = read_file(file.path());
+  CHECK(sent.size() == 6);
+  CHECK_THAT(sent["abc-co-000000002-999.edi"], Catch::Contains("~AK1*SH*50*005010~AK2*856*0008~IK3*BSN*2**8~IK4*3*373*8*20111332~IK5*R*5~AK9*R*1*1*0~"));
+  CHECK_THAT(sent["tilde-parts-000000001-997.edi"], Catch::Contains("TA1~000000001~010420~1312~A~000*"));
+  CHECK_THAT(sent["northwind-000000002-850.edi"], Catch::Contains("BEG*00*SA*4500012345**20240318~"));
+  auto acks = run_edihub({"acks", "--config", dir.path().string(), "--json"});
+  REQUIRE(acks.exit_code == 0);
+  CHECK(json::parse(acks.out).size() == 2);  // the 850's group and set await Northwind's 997
 
   const fs::path golden = data_dir() / "demo-golden";
   size_t compared = 0;

@@ -134,4 +134,10 @@ RunResult run_edihub(const std::vector<std::string>& args, int timeout_seconds) 
   return run_program(argv, timeout_seconds);
 }
 
+RunResult run_edihub_at(const std::string& now, const std::vector<std::string>& args, int timeout_seconds) {
+  std::vector<std::string> argv{"env", "EDIHUB_NOW=" + now, edihub_binary().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv, timeout_seconds);
+}
+
 }  // namespace edihub::testing

@@ -37,6 +37,8 @@ struct RunResult {
 
 // Runs edihub with `args`, bounded by `timeout_seconds` (killed and exit_code -1 after).
 RunResult run_edihub(const std::vector<std::string>& args, int timeout_seconds = 120);
+// The same with the hub's clock fixed at `now` (EDIHUB_NOW, e.g. "2026-11-27T08:00:00Z").
+RunResult run_edihub_at(const std::string& now, const std::vector<std::string>& args, int timeout_seconds = 120);
 // Runs any program (argv[0] looked up in PATH).
 RunResult run_program(const std::vector<std::string>& argv, int timeout_seconds = 120);
 

@@ -1,0 +1,619 @@
+#include "formats/schema.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <functional>
+#include <optional>
+#include <initializer_list>
+#include <set>
+
+namespace edihub::x12 {
+
+namespace detail {
+// Generated at build time from formats/schemas/*.yaml (see CMakeLists.txt).
+std::vector<std::pair<std::string, std::string>> builtin_schema_files();
+}  // namespace detail
+
+SchemaError::SchemaError(std::string file_name, int line_number, const std::string& message)
+    : std::runtime_error(file_name + ":" + std::to_string(line_number) + ": " + message),
+      file(std::move(file_name)),
+      line(line_number) {}
+
+const SegmentDef* Dictionary::segment(std::string_view tag) const {
+  auto found = segments.find(tag);
+  return found == segments.end() ? nullptr : &found->second;
+}
+
+struct SchemaLibrary::Impl {
+  std::map<std::string, std::shared_ptr<Dictionary>, std::less<>> dictionaries;  // by version
+  std::map<std::string, std::unique_ptr<TransactionSetSchema>, std::less<>> sets;  // "856/004010"
+};
+
+namespace {
+
+int line_of(const YAML::Node& node) { return node.Mark().line + 1; }
+
+[[noreturn]] void fail(const std::string& file, const YAML::Node& node, const std::string& message) {
+  throw SchemaError(file, line_of(node), message);
+}
+
+std::string scalar(const std::string& file, const YAML::Node& node, const std::string& what) {
+  if (!node.IsScalar()) fail(file, node, what + " must be a single value");
+  return node.Scalar();
+}
+
+void reject_unknown_keys(const std::string& file, const YAML::Node& map, std::initializer_list<std::string_view> known,
+                         const std::string& what) {
+  for (const auto& entry : map) {
+    const std::string key = entry.first.Scalar();
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    std::string list;
+    for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+    fail(file, entry.first, "unknown key '" + key + "' in " + what + " (expected: " + list + ")");
+  }
+}
+
+YAML::Node required(const std::string& file, const YAML::Node& map, const char* key, const std::string& what) {
+  YAML::Node node = map[key];
+  if (!node) fail(file, map, what + " lacks '" + key + "'");
+  return node;
+}
+
+std::optional<std::uint32_t> to_number(std::string_view text) {
+  std::uint32_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::uint32_t number(const std::string& file, const YAML::Node& node, const std::string& what) {
+  auto value = to_number(scalar(file, node, what));
+  if (!value) fail(file, node, what + " must be a whole number, not '" + node.Scalar() + "'");
+  return *value;
+}
+
+Usage usage_of(const std::string& file, const YAML::Node& node, std::string_view text, bool relational_allowed) {
+  if (text == "M") return Usage::Mandatory;
+  if (text == "O") return Usage::Optional;
+  if (text == "X" && relational_allowed) return Usage::Conditional;
+  fail(file, node, "usage '" + std::string(text) + "' must be M or O" + (relational_allowed ? " or X" : ""));
+}
+
+bool is_version(std::string_view text) {
+  return text.size() == 6 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// ---- dictionaries ----
+
+// One entry as written: the file it is in and its YAML node (which knows its line).
+struct Entry {
+  const std::string* file = nullptr;
+  YAML::Node node;
+};
+using Entries = std::map<std::string, Entry>;
+
+struct RawDictionary {
+  const std::string* file = nullptr;
+  YAML::Node root;
+  std::string version, base;
+  Entries elements, composites, segments;
+};
+
+void collect(const std::string& file, const YAML::Node& root, const char* key, Entries& into) {
+  const YAML::Node map = root[key];
+  if (!map) return;
+  if (!map.IsMap()) fail(file, map, std::string("'") + key + "' must be a mapping by id");
+  for (const auto& entry : map) into[entry.first.Scalar()] = Entry{&file, entry.second};
+}
+
+ElementDef parse_element(const std::string& file, const std::string& id, const YAML::Node& node) {
+  const std::string what = "element " + id;
+  if (!node.IsMap()) fail(file, node, what + " must be a mapping {name, type, min, max, codes}");
+  reject_unknown_keys(file, node, {"name", "type", "min", "max", "codes"}, what);
+  ElementDef def;
+  def.reference = id;
+  if (node["name"]) def.name = scalar(file, node["name"], what + " name");
+  const YAML::Node type_node = required(file, node, "type", what);
+  const std::string type = scalar(file, type_node, what + " type");
+  if (type == "ID") def.type = ElementType::ID;
+  else if (type == "AN") def.type = ElementType::AN;
+  else if (type == "R") def.type = ElementType::Decimal;
+  else if (type == "DT") def.type = ElementType::Date;
+  else if (type == "TM") def.type = ElementType::Time;
+  else if (type == "N" || (type.size() == 2 && type[0] == 'N' && type[1] >= '0' && type[1] <= '9')) {
+    def.type = ElementType::Numeric;
+    def.decimals = type.size() == 2 ? type[1] - '0' : 0;
+  } else {
+    fail(file, type_node, what + " type '" + type + "' is not one of ID, AN, N, N0..N9, R, DT, TM");
+  }
+  def.min_length = number(file, required(file, node, "min", what), what + " min");
+  def.max_length = number(file, required(file, node, "max", what), what + " max");
+  if (def.max_length == 0 || def.min_length > def.max_length) {
+    fail(file, node["max"], what + " lengths " + std::to_string(def.min_length) + ".." + std::to_string(def.max_length) +
+                                " are not a range");
+  }
+  if (const YAML::Node codes = node["codes"]) {
+    if (!codes.IsSequence()) fail(file, codes, what + " codes must be a list");
+    for (const auto& code : codes) def.codes.push_back(scalar(file, code, what + " code"));
+    std::sort(def.codes.begin(), def.codes.end());
+    def.codes.erase(std::unique(def.codes.begin(), def.codes.end()), def.codes.end());
+  }
+  return def;
+}
+
+struct CompositeDef {
+  std::vector<std::pair<Usage, ElementDef>> components;
+};
+
+// [ref, usage] or [ref, usage, repeat]; returns the node for each part.
+std::vector<YAML::Node> reference_parts(const std::string& file, const YAML::Node& node, const std::string& what,
+                                        std::size_t max_parts) {
+  if (!node.IsSequence() || node.size() < 2 || node.size() > max_parts) {
+    fail(file, node, what + " must be [reference, usage" + (max_parts > 2 ? ", repeat]" : "]"));
+  }
+  std::vector<YAML::Node> parts;
+  for (const auto& part : node) parts.push_back(part);
+  return parts;
+}
+
+// Syntax note "C0706": a relation letter and two-digit positions.
+SyntaxNote parse_note(const std::string& file, const YAML::Node& node, const std::string& segment,
+                      std::size_t element_count) {
+  const std::string text = scalar(file, node, "syntax note of " + segment);
+  SyntaxNote note;
+  const bool shape_ok = text.size() >= 5 && text.size() % 2 == 1 && std::string_view("PRECL").find(text[0]) != std::string_view::npos;
+  if (shape_ok) {
+    note.kind = text[0];
+    for (std::size_t i = 1; i < text.size(); i += 2) {
+      auto position = to_number(std::string_view(text).substr(i, 2));
+      if (!position || *position == 0 || *position > element_count) {
+        fail(file, node, "syntax note " + text + " of " + segment + " names position " + text.substr(i, 2) + " but " +
+                             segment + " has " + std::to_string(element_count) + " elements");
+      }
+      note.positions.push_back(*position);
+    }
+    return note;
+  }
+  fail(file, node, "syntax note '" + text + "' of " + segment + " is not P, R, E, C or L followed by two or more 2-digit positions");
+}
+
+std::shared_ptr<Dictionary> build_dictionary(const std::string& version, const Entries& elements,
+                                             const Entries& composites, const Entries& segments) {
+  auto dictionary = std::make_shared<Dictionary>();
+  dictionary->version = version;
+  std::map<std::string, ElementDef, std::less<>> element_defs;
+  for (const auto& [id, entry] : elements) element_defs.emplace(id, parse_element(*entry.file, id, entry.node));
+
+  auto element = [&](const std::string& file, const YAML::Node& node, const std::string& what) -> const ElementDef& {
+    const std::string id = scalar(file, node, what);
+    auto found = element_defs.find(id);
+    if (found == element_defs.end()) fail(file, node, what + ": unknown data element '" + id + "' in dictionary " + version);
+    return found->second;
+  };
+
+  std::map<std::string, CompositeDef, std::less<>> composite_defs;
+  for (const auto& [id, entry] : composites) {
+    const std::string& file = *entry.file;
+    const std::string what = "composite " + id;
+    if (!entry.node.IsMap()) fail(file, entry.node, what + " must be a mapping {name, components}");
+    reject_unknown_keys(file, entry.node, {"name", "components"}, what);
+    const YAML::Node list = required(file, entry.node, "components", what);
+    if (!list.IsSequence() || list.size() == 0) fail(file, list, what + " components must be a non-empty list");
+    CompositeDef def;
+    for (const auto& component : list) {
+      auto parts = reference_parts(file, component, what + " component", 2);
+      const ElementDef& e = element(file, parts[0], what + " component");
+      def.components.emplace_back(usage_of(file, parts[1], scalar(file, parts[1], "usage"), true), e);
+    }
+    composite_defs.emplace(id, std::move(def));
+  }
+
+  for (const auto& [tag, entry] : segments) {
+    const std::string& file = *entry.file;
+    const std::string what = "segment " + tag;
+    if (!entry.node.IsMap()) fail(file, entry.node, what + " must be a mapping {name, elements, syntax}");
+    reject_unknown_keys(file, entry.node, {"name", "elements", "syntax"}, what);
+    SegmentDef def;
+    def.tag = tag;
+    if (entry.node["name"]) def.name = scalar(file, entry.node["name"], what + " name");
+    if (const YAML::Node list = entry.node["elements"]) {
+      if (!list.IsSequence()) fail(file, list, what + " elements must be a list");
+      for (const auto& item : list) {
+        auto parts = reference_parts(file, item, what + " element", 3);
+        SegmentElement use;
+        const std::string ref = scalar(file, parts[0], what + " element");
+        use.usage = usage_of(file, parts[1], scalar(file, parts[1], "usage"), true);
+        if (parts.size() == 3) {
+          use.max_repeat = number(file, parts[2], what + " element " + ref + " repeat");
+          if (use.max_repeat == 0) fail(file, parts[2], what + " element " + ref + " repeat must be 1 or more");
+        }
+        if (auto composite = composite_defs.find(ref); composite != composite_defs.end()) {
+          use.composite = ref;
+          use.components = composite->second.components;
+        } else if (auto simple = element_defs.find(ref); simple != element_defs.end()) {
+          use.element = simple->second;
+        } else {
+          fail(file, parts[0], what + ": unknown data element or composite '" + ref + "' in dictionary " + version);
+        }
+        def.elements.push_back(std::move(use));
+      }
+    }
+    if (const YAML::Node notes = entry.node["syntax"]) {
+      if (!notes.IsSequence()) fail(file, notes, what + " syntax must be a list");
+      for (const auto& note : notes) def.syntax.push_back(parse_note(file, note, tag, def.elements.size()));
+    }
+    dictionary->segments.emplace(tag, std::move(def));
+  }
+  return dictionary;
+}
+
+// ---- transaction set structures ----
+
+// An entry of a structure file before version filtering.
+struct RawNode {
+  bool is_loop = false;
+  std::string tag;
+  Usage usage = Usage::Optional;
+  std::uint32_t max_use = 1;
+  std::vector<std::string> only_versions;  // from @version; empty: every version
+  int line = 0;
+  std::vector<RawNode> children;
+};
+
+RawNode parse_entry_text(const std::string& file, const YAML::Node& node, const std::string& text, bool loop,
+                         const std::vector<std::string>& versions) {
+  std::vector<std::string> tokens;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t start = text.find_first_not_of(" \t", i);
+    if (start == std::string::npos) break;
+    const std::size_t end = std::min(text.find_first_of(" \t", start), text.size());
+    tokens.push_back(text.substr(start, end - start));
+    i = end;
+  }
+  RawNode raw;
+  raw.is_loop = loop;
+  raw.line = line_of(node);
+  std::size_t first = 0;
+  if (loop) {
+    if (tokens.empty() || tokens[0] != "loop") fail(file, node, "'" + text + "' is not 'loop ID USAGE MAX:'");
+    first = 1;
+  }
+  std::size_t count = tokens.size();
+  while (count > first && tokens[count - 1][0] == '@') {
+    const std::string version = tokens[count - 1].substr(1);
+    if (std::find(versions.begin(), versions.end(), version) == versions.end()) {
+      fail(file, node, "'" + tokens[count - 1] + "' is not one of the versions this file lists");
+    }
+    raw.only_versions.push_back(version);
+    --count;
+  }
+  if (count - first != 3) {
+    fail(file, node, "'" + text + "' is not " + (loop ? "'loop ID USAGE MAX'" : "'TAG USAGE MAX'") +
+                         " (optionally followed by @version)");
+  }
+  raw.tag = tokens[first];
+  raw.usage = usage_of(file, node, tokens[first + 1], false);
+  const std::string& max = tokens[first + 2];
+  if (max == ">1") {
+    raw.max_use = 0;
+  } else {
+    auto value = to_number(max);
+    if (!value || *value == 0) fail(file, node, "maximum '" + max + "' of " + raw.tag + " must be a number of 1 or more, or >1");
+    raw.max_use = *value;
+  }
+  return raw;
+}
+
+std::vector<RawNode> parse_entries(const std::string& file, const YAML::Node& list,
+                                   const std::vector<std::string>& versions) {
+  if (!list.IsSequence()) fail(file, list, "a structure must be a list of entries");
+  std::vector<RawNode> nodes;
+  for (const auto& item : list) {
+    if (item.IsScalar()) {
+      nodes.push_back(parse_entry_text(file, item, item.Scalar(), false, versions));
+    } else if (item.IsMap() && item.size() == 1) {
+      const auto entry = *item.begin();
+      RawNode loop = parse_entry_text(file, entry.first, entry.first.Scalar(), true, versions);
+      loop.children = parse_entries(file, entry.second, versions);
+      nodes.push_back(std::move(loop));
+    } else {
+      fail(file, item, "a structure entry is 'TAG USAGE MAX' or 'loop ID USAGE MAX:' with a list of entries");
+    }
+  }
+  return nodes;
+}
+
+bool applies(const RawNode& raw, const std::string& version) {
+  return raw.only_versions.empty() ||
+         std::find(raw.only_versions.begin(), raw.only_versions.end(), version) != raw.only_versions.end();
+}
+
+std::vector<StructureNode> resolve_structure(const std::string& file, const std::vector<RawNode>& raws,
+                                             const Dictionary& dictionary) {
+  std::vector<StructureNode> nodes;
+  for (const auto& raw : raws) {
+    if (!applies(raw, dictionary.version)) continue;
+    StructureNode node;
+    node.is_loop = raw.is_loop;
+    node.tag = raw.tag;
+    node.usage = raw.usage;
+    node.max_use = raw.max_use;
+    if (raw.is_loop) {
+      node.children = resolve_structure(file, raw.children, dictionary);
+      if (node.children.empty() || node.children[0].is_loop || node.children[0].tag != raw.tag) {
+        throw SchemaError(file, raw.line, "loop " + raw.tag + " must start with its trigger segment " + raw.tag +
+                                              " (version " + dictionary.version + ")");
+      }
+      if (node.children[0].max_use != 1) {
+        throw SchemaError(file, raw.line, "trigger segment " + raw.tag + " of loop " + raw.tag + " must have maximum 1");
+      }
+    } else {
+      node.segment = dictionary.segment(raw.tag);
+      if (!node.segment) {
+        throw SchemaError(file, raw.line, "unknown segment '" + raw.tag + "' (not in dictionary " + dictionary.version + ")");
+      }
+    }
+    nodes.push_back(std::move(node));
+  }
+  return nodes;
+}
+
+void load_structure(const std::string& file, const YAML::Node& root, SchemaLibrary::Impl& impl) {
+  reject_unknown_keys(file, root, {"transaction_set", "name", "functional_group", "versions", "structure"},
+                      "a transaction set file");
+  const std::string id = scalar(file, root["transaction_set"], "transaction_set");
+  const std::string what = "transaction set " + id;
+  const std::string name = root["name"] ? scalar(file, root["name"], what + " name") : std::string();
+  const std::string functional_id = scalar(file, required(file, root, "functional_group", what), "functional_group");
+  const YAML::Node versions_node = required(file, root, "versions", what);
+  if (!versions_node.IsSequence() || versions_node.size() == 0) fail(file, versions_node, "versions must be a non-empty list");
+  std::vector<std::string> versions;
+  for (const auto& v : versions_node) {
+    versions.push_back(scalar(file, v, "version"));
+    if (!is_version(versions.back())) fail(file, v, "version '" + versions.back() + "' is not six digits such as \"004010\"");
+  }
+  const YAML::Node structure = required(file, root, "structure", what);
+  const std::vector<RawNode> raws = parse_entries(file, structure, versions);
+
+  for (std::size_t i = 0; i < versions.size(); ++i) {
+    const std::string& version = versions[i];
+    auto dictionary = impl.dictionaries.find(version);
+    if (dictionary == impl.dictionaries.end()) fail(file, versions_node[i], "no dictionary for version " + version);
+    auto schema = std::make_unique<TransactionSetSchema>();
+    schema->id = id;
+    schema->name = name;
+    schema->functional_id = functional_id;
+    schema->version = version;
+    schema->structure = resolve_structure(file, raws, *dictionary->second);
+    schema->dictionary = dictionary->second.get();
+    schema->keep_alive = dictionary->second;
+    const auto& top = schema->structure;
+    if (top.size() < 2 || top.front().tag != "ST" || top.front().is_loop || top.back().tag != "SE" || top.back().is_loop) {
+      fail(file, structure, what + " structure must start with ST and end with SE");
+    }
+    if (!impl.sets.emplace(id + "/" + version, std::move(schema)).second) {
+      fail(file, versions_node[i], what + " version " + version + " is defined twice");
+    }
+  }
+}
+
+// Entries of `version`: its base's (recursively) replaced by its own.
+void merged_entries(const std::string& version, const std::map<std::string, RawDictionary>& raws,
+                    std::set<std::string>& visiting, Entries& elements, Entries& composites, Entries& segments) {
+  const RawDictionary& raw = raws.at(version);
+  if (!raw.base.empty()) {
+    if (!raws.count(raw.base)) fail(*raw.file, raw.root["base"], "base dictionary " + raw.base + " is not loaded");
+    if (!visiting.insert(raw.base).second) fail(*raw.file, raw.root["base"], "base dictionaries form a cycle at " + raw.base);
+    merged_entries(raw.base, raws, visiting, elements, composites, segments);
+  }
+  for (const auto& [id, entry] : raw.elements) elements[id] = entry;
+  for (const auto& [id, entry] : raw.composites) composites[id] = entry;
+  for (const auto& [id, entry] : raw.segments) segments[id] = entry;
+}
+
+}  // namespace
+
+std::unique_ptr<SchemaLibrary> SchemaLibrary::load(const std::vector<std::pair<std::string, std::string>>& files) {
+  auto impl = std::make_unique<Impl>();
+  std::map<std::string, RawDictionary> dictionaries;
+  std::vector<std::pair<const std::string*, YAML::Node>> structures;
+  for (const auto& [file, text] : files) {
+    YAML::Node root;
+    try {
+      root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+      throw SchemaError(file, e.mark.line + 1, e.msg);
+    }
+    if (!root.IsMap()) throw SchemaError(file, 1, "a schema file must be a mapping (a dictionary or a transaction set)");
+    if (root["transaction_set"]) {
+      structures.emplace_back(&file, root);
+      continue;
+    }
+    if (!root["version"]) throw SchemaError(file, 1, "neither a dictionary (version:) nor a transaction set (transaction_set:)");
+    reject_unknown_keys(file, root, {"version", "base", "elements", "composites", "segments"}, "a dictionary");
+    RawDictionary raw;
+    raw.file = &file;
+    raw.root = root;
+    raw.version = scalar(file, root["version"], "version");
+    if (!is_version(raw.version)) fail(file, root["version"], "version '" + raw.version + "' is not six digits such as \"004010\"");
+    if (root["base"]) raw.base = scalar(file, root["base"], "base");
+    collect(file, root, "elements", raw.elements);
+    collect(file, root, "composites", raw.composites);
+    collect(file, root, "segments", raw.segments);
+    const std::string version = raw.version;
+    if (dictionaries.count(version)) fail(file, root["version"], "dictionary " + version + " is defined twice");
+    dictionaries.emplace(version, std::move(raw));
+  }
+  for (const auto& [version, raw] : dictionaries) {
+    Entries elements, composites, segments;
+    std::set<std::string> visiting{version};
+    merged_entries(version, dictionaries, visiting, elements, composites, segments);
+    impl->dictionaries.emplace(version, build_dictionary(version, elements, composites, segments));
+  }
+  for (const auto& [file, root] : structures) load_structure(*file, root, *impl);
+  return std::make_unique<SchemaLibrary>(std::move(impl));
+}
+
+const SchemaLibrary& SchemaLibrary::builtin() {
+  static const std::unique_ptr<SchemaLibrary> library = load(detail::builtin_schema_files());
+  return *library;
+}
+
+SchemaLibrary::SchemaLibrary(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SchemaLibrary::~SchemaLibrary() = default;
+
+const TransactionSetSchema* SchemaLibrary::find(std::string_view id, std::string_view gs08) const {
+  if (gs08.size() < 6) return nullptr;
+  std::string key;
+  key.reserve(id.size() + 7);
+  key.append(id).append("/").append(gs08.substr(0, 6));
+  auto found = impl_->sets.find(key);
+  return found == impl_->sets.end() ? nullptr : found->second.get();
+}
+
+std::vector<const TransactionSetSchema*> SchemaLibrary::all() const {
+  std::vector<const TransactionSetSchema*> schemas;
+  for (const auto& [key, schema] : impl_->sets) schemas.push_back(schema.get());
+  return schemas;
+}
+
+const SegmentDef* SchemaLibrary::segment(std::string_view version, std::string_view tag) const {
+  auto found = impl_->dictionaries.find(version);
+  return found == impl_->dictionaries.end() ? nullptr : found->second->segment(tag);
+}
+
+// ---- tightening ----
+
+namespace {
+
+// The segment definitions a tightened schema changed, plus what its base needs alive.
+struct TightenedSegments {
+  std::shared_ptr<const void> base;
+  std::map<std::string, SegmentDef, std::less<>> segments;
+};
+
+// "partners/acme.yaml:31" -> ("partners/acme.yaml", 31); no line: 0.
+std::pair<std::string, int> split_source(const std::string& source) {
+  const auto colon = source.rfind(':');
+  if (colon != std::string::npos) {
+    if (auto line = to_number(std::string_view(source).substr(colon + 1))) {
+      return {source.substr(0, colon), static_cast<int>(*line)};
+    }
+  }
+  return {source, 0};
+}
+
+// Applies `apply` to every segment use matching "LOOP/.../TAG" among nodes[first..]; a
+// loop's trigger segment stands for its loop. Returns the number of matches.
+int for_each_use(std::vector<StructureNode>& nodes, std::size_t first, std::vector<std::string_view>& context,
+                 const std::vector<std::string_view>& path, std::string_view tag,
+                 const std::function<void(StructureNode&)>& apply) {
+  const bool context_matches =
+      context.size() >= path.size() && std::equal(path.begin(), path.end(), context.end() - path.size());
+  int matches = 0;
+  for (std::size_t i = first; i < nodes.size(); ++i) {
+    StructureNode& node = nodes[i];
+    if (node.tag == tag && context_matches) {
+      apply(node);
+      ++matches;
+    }
+    if (node.is_loop) {
+      context.push_back(node.tag);
+      matches += for_each_use(node.children, 1, context, path, tag, apply);
+      context.pop_back();
+    }
+  }
+  return matches;
+}
+
+void redirect(std::vector<StructureNode>& nodes, const std::map<std::string, SegmentDef, std::less<>>& segments) {
+  for (auto& node : nodes) {
+    if (node.is_loop) redirect(node.children, segments);
+    else if (auto found = segments.find(node.tag); found != segments.end()) node.segment = &found->second;
+  }
+}
+
+const SegmentDef* used_segment(const std::vector<StructureNode>& nodes, std::string_view tag) {
+  for (const auto& node : nodes) {
+    if (node.is_loop) {
+      if (auto found = used_segment(node.children, tag)) return found;
+    } else if (node.tag == tag) {
+      return node.segment;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::shared_ptr<const TransactionSetSchema> tighten(const TransactionSetSchema& base, const Tightening& changes) {
+  const auto [file, line] = split_source(changes.source);
+  auto error = [&, &file = file, line = line](const std::string& message) {
+    return SchemaError(file, line, "transaction set " + base.id + " (" + base.version + "): " + message);
+  };
+  auto owned = std::make_shared<TightenedSegments>();
+  owned->base = base.keep_alive;
+  auto schema = std::make_shared<TransactionSetSchema>(base);
+  schema->keep_alive = owned;
+
+  for (const auto& text : changes.mandatory_segments) {
+    std::vector<std::string_view> path;
+    std::string_view rest = text;
+    for (auto slash = rest.find('/'); slash != std::string_view::npos; slash = rest.find('/')) {
+      path.push_back(rest.substr(0, slash));
+      rest.remove_prefix(slash + 1);
+    }
+    std::vector<std::string_view> context;
+    const int matches = for_each_use(schema->structure, 0, context, path, rest, [](StructureNode& node) {
+      if (node.usage != Usage::Mandatory) node.implementation_mandatory = true;
+    });
+    if (matches == 0) throw error("mandatory segment '" + text + "' is not a segment use of this transaction set");
+  }
+
+  // Element position "TD504" -> the partner's copy of TD5 and the element use at 04.
+  auto element_use = [&](const std::string& id, const char* what) -> SegmentElement& {
+    const bool shape_ok = id.size() >= 4 && id.size() <= 5 && std::isdigit(static_cast<unsigned char>(id[id.size() - 1])) &&
+                          std::isdigit(static_cast<unsigned char>(id[id.size() - 2]));
+    if (!shape_ok) throw error(std::string(what) + " '" + id + "' is not a segment tag and 2-digit position such as BSN05");
+    const std::string tag = id.substr(0, id.size() - 2);
+    const std::uint32_t position = static_cast<std::uint32_t>(std::stoul(id.substr(id.size() - 2)));
+    auto copy = owned->segments.find(tag);
+    if (copy == owned->segments.end()) {
+      const SegmentDef* def = used_segment(schema->structure, tag);
+      if (!def) throw error(std::string(what) + " '" + id + "': segment " + tag + " is not used in this transaction set");
+      copy = owned->segments.emplace(tag, *def).first;
+    }
+    if (position == 0 || position > copy->second.elements.size()) {
+      throw error(std::string(what) + " '" + id + "': " + tag + " has " + std::to_string(copy->second.elements.size()) +
+                  " elements");
+    }
+    return copy->second.elements[position - 1];
+  };
+
+  for (const auto& id : changes.mandatory_elements) {
+    SegmentElement& use = element_use(id, "mandatory element");
+    if (use.usage != Usage::Mandatory) use.implementation_mandatory = true;
+  }
+  for (const auto& [id, codes] : changes.codes) {
+    SegmentElement& use = element_use(id, "code list of");
+    if (use.is_composite()) throw error("code list of '" + id + "': " + id + " is composite " + use.composite + ", not a simple element");
+    if (codes.empty()) throw error("code list of '" + id + "' is empty");
+    std::vector<std::string> sorted = codes;
+    std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    const auto& base_codes = use.element.codes;
+    for (const auto& code : sorted) {
+      if (!base_codes.empty() && !std::binary_search(base_codes.begin(), base_codes.end(), code)) {
+        throw error("code '" + code + "' of " + id + " is not in the standard's code list for element " + use.element.reference);
+      }
+    }
+    use.element.implementation_codes = std::move(sorted);
+  }
+  redirect(schema->structure, owned->segments);
+  return schema;
+}
+
+}  // namespace edihub::x12

@@ -1,0 +1,706 @@
+#include "formats/validation.h"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+
+namespace edihub::x12 {
+
+namespace {
+
+constexpr std::size_t kMaxBadValue = 99;  // AK404 / IK404 maximum length
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+bool all_digits(std::string_view text) { return !text.empty() && std::all_of(text.begin(), text.end(), is_digit); }
+
+int digits_value(std::string_view text) {
+  int value = 0;
+  for (char c : text) value = value * 10 + (c - '0');
+  return value;
+}
+
+std::string two_digits(std::uint32_t n) { return n < 10 ? "0" + std::to_string(n) : std::to_string(n); }
+
+std::string quoted(std::string_view value) { return "'" + std::string(value.substr(0, kMaxBadValue)) + "'"; }
+
+bool has_code(const std::vector<std::string>& sorted_codes, std::string_view value) {
+  return std::binary_search(sorted_codes.begin(), sorted_codes.end(), value,
+                            [](std::string_view a, std::string_view b) { return a < b; });
+}
+
+std::string code_list(const std::vector<std::string>& codes) {
+  constexpr std::size_t kShown = 12;
+  std::string list;
+  for (std::size_t i = 0; i < codes.size() && i < kShown; ++i) list += (i ? ", " : "") + codes[i];
+  if (codes.size() > kShown) list += ", ... (" + std::to_string(codes.size()) + " codes)";
+  return list;
+}
+
+// ---- element values ----
+
+bool printable(std::string_view value) {
+  return std::all_of(value.begin(), value.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte >= 0x20 && byte != 0x7F;
+  });
+}
+
+bool leap_year(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+// CCYYMMDD, or YYMMDD (read as 20YY) where the element allows six characters.
+bool valid_date(std::string_view value, const ElementDef& def) {
+  if (value.size() != 6 && value.size() != 8) return false;
+  if (value.size() < def.min_length || value.size() > def.max_length || !all_digits(value)) return false;
+  const std::size_t y = value.size() - 6;
+  const int year = value.size() == 8 ? digits_value(value.substr(0, 4)) : 2000 + digits_value(value.substr(0, 2));
+  const int month = digits_value(value.substr(y + 2, 2)), day = digits_value(value.substr(y + 4, 2));
+  static constexpr std::array<int, 12> kDays{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= kDays[month - 1] + (month == 2 && leap_year(year) ? 1 : 0);
+}
+
+// HHMM, HHMMSS, HHMMSSd or HHMMSSdd.
+bool valid_time(std::string_view value, const ElementDef& def) {
+  if (value.size() != 4 && value.size() < 6) return false;
+  if (value.size() > 8 || value.size() < def.min_length || value.size() > def.max_length || !all_digits(value)) return false;
+  if (digits_value(value.substr(0, 2)) > 23 || digits_value(value.substr(2, 2)) > 59) return false;
+  return value.size() == 4 || digits_value(value.substr(4, 2)) <= 59;
+}
+
+// Nn: optional minus and digits; R: optional minus, digits with at most one point.
+// Returns the number of digits (what the length limits count), or nullopt when malformed.
+std::optional<std::uint32_t> numeric_digits(std::string_view value, bool decimal) {
+  if (!value.empty() && value[0] == '-') value.remove_prefix(1);
+  std::uint32_t digits = 0;
+  bool point = false;
+  for (char c : value) {
+    if (is_digit(c)) ++digits;
+    else if (c == '.' && decimal && !point) point = true;
+    else return std::nullopt;
+  }
+  if (digits == 0) return std::nullopt;
+  return digits;
+}
+
+const char* length_error(std::size_t length, const ElementDef& def) {
+  if (length < def.min_length) return "4";
+  if (length > def.max_length) return "5";
+  return nullptr;
+}
+
+// The AK403 code for a present value that breaks `def` (base standard only), or nullptr.
+// One code per value: the most specific one.
+const char* value_error(const ElementDef& def, std::string_view value) {
+  if (!printable(value)) return "6";
+  switch (def.type) {
+    case ElementType::ID:
+      if (!def.codes.empty()) return has_code(def.codes, value) ? nullptr : "7";
+      return length_error(value.size(), def);
+    case ElementType::AN: {
+      // Trailing spaces are padding, not data (X12 AN rule).
+      const auto last = value.find_last_not_of(' ');
+      return length_error(last == std::string_view::npos ? 0 : last + 1, def);
+    }
+    case ElementType::Numeric:
+    case ElementType::Decimal: {
+      auto digits = numeric_digits(value, def.type == ElementType::Decimal);
+      return digits ? length_error(*digits, def) : "6";
+    }
+    case ElementType::Date: return valid_date(value, def) ? nullptr : "8";
+    case ElementType::Time: return valid_time(value, def) ? nullptr : "9";
+  }
+  return nullptr;
+}
+
+std::string type_text(const ElementDef& def) {
+  switch (def.type) {
+    case ElementType::ID: return "code";
+    case ElementType::AN: return "text";
+    case ElementType::Numeric: return "N" + std::to_string(def.decimals) + " number (digits, optional leading minus)";
+    case ElementType::Decimal: return "R number (digits, optional minus and decimal point)";
+    case ElementType::Date: return def.max_length <= 6 ? "date YYMMDD" : "date CCYYMMDD";
+    case ElementType::Time: return "time HHMM, HHMMSS, HHMMSSd or HHMMSSdd";
+  }
+  return "value";
+}
+
+std::string value_message(std::string_view code, const ElementDef& def, std::string_view value) {
+  const std::string range = std::to_string(def.min_length) + ".." + std::to_string(def.max_length);
+  if (code == "4") return quoted(value) + " is too short: expected " + range + " characters";
+  if (code == "5") return quoted(value) + " is too long: expected " + range + " characters";
+  if (code == "6") {
+    if (!printable(value)) return quoted(value) + " contains a control character";
+    return quoted(value) + " is not a " + type_text(def);
+  }
+  if (code == "7") return quoted(value) + " is not a valid code: expected one of " + code_list(def.codes);
+  if (code == "8" || code == "9") return quoted(value) + " is not a valid " + type_text(def);
+  return quoted(value) + " is invalid";
+}
+
+// ---- segments ----
+
+class ElementChecker {
+ public:
+  ElementChecker(const Segment& segment, const SegmentDef& def, const Delimiters& delimiters,
+                 std::vector<ElementError>& errors)
+      : segment_(segment), def_(def), delimiters_(delimiters), errors_(errors) {}
+
+  void check() {
+    const auto& uses = def_.elements;
+    for (std::size_t i = 0; i < uses.size(); ++i) check_use(uses[i], static_cast<std::uint32_t>(i + 1));
+    for (std::size_t i = uses.size(); i < segment_.elements.size(); ++i) {
+      const std::string& value = segment_.elements[i];
+      if (value.empty()) continue;  // a trailing separator carries no data
+      add(static_cast<std::uint32_t>(i + 1), 0, 0, "", "3", "", value,
+          quoted(value) + " is beyond the " + std::to_string(uses.size()) + " elements " + def_.tag + " has");
+    }
+    for (const auto& note : def_.syntax) check_note(note);
+  }
+
+ private:
+  std::string name(std::uint32_t position, std::uint32_t component) const {
+    std::string text = def_.tag + two_digits(position);
+    if (component) text += "-" + two_digits(component);
+    return text;
+  }
+
+  void add(std::uint32_t position, std::uint32_t component, std::uint32_t repetition, const std::string& reference,
+           const char* code, const char* implementation_code, std::string_view value, const std::string& message) {
+    ElementError error;
+    error.position = position;
+    error.component = component;
+    error.repetition = repetition;
+    error.reference = reference;
+    error.code = code;
+    error.implementation_code = implementation_code;
+    error.bad_value = std::string(value.substr(0, kMaxBadValue));
+    std::string where = name(position, component);
+    if (!reference.empty()) where += " (" + reference + ")";
+    if (repetition) where += " repetition " + std::to_string(repetition);
+    error.message = where + ": " + message;
+    errors_.push_back(std::move(error));
+  }
+
+  bool present(std::uint32_t position) const {
+    return position <= segment_.elements.size() && !segment_.elements[position - 1].empty();
+  }
+
+  void check_use(const SegmentElement& use, std::uint32_t position) {
+    const std::string_view value = segment_.element(position);
+    const std::string& reference = use.is_composite() ? use.composite : use.element.reference;
+    if (value.empty()) {
+      if (use.usage == Usage::Mandatory) add(position, 0, 0, reference, "1", "", "", "mandatory element missing");
+      else if (use.implementation_mandatory)
+        add(position, 0, 0, reference, "1", "I9", "", "element missing that the partner's guide makes mandatory");
+      return;
+    }
+    const char separator = delimiters_.repetition;
+    if (separator == 0 || value.find(separator) == std::string_view::npos) {
+      check_value(use, value, position, 0);
+      return;
+    }
+    const auto count = static_cast<std::uint32_t>(std::count(value.begin(), value.end(), separator)) + 1;
+    if (count > use.max_repeat) {
+      add(position, 0, 0, reference, "12", "", value,
+          std::to_string(count) + " repetitions, at most " + std::to_string(use.max_repeat) + " allowed");
+      return;
+    }
+    std::uint32_t repetition = 0;
+    for (std::size_t start = 0;;) {
+      const std::size_t end = std::min(value.find(separator, start), value.size());
+      const std::string_view part = value.substr(start, end - start);
+      ++repetition;
+      if (!part.empty()) check_value(use, part, position, repetition);
+      if (end == value.size()) break;
+      start = end + 1;
+    }
+  }
+
+  void check_value(const SegmentElement& use, std::string_view value, std::uint32_t position, std::uint32_t repetition) {
+    if (!use.is_composite()) {
+      check_simple(use.element, value, position, 0, repetition);
+      return;
+    }
+    const char separator = delimiters_.component;
+    const auto count = static_cast<std::size_t>(std::count(value.begin(), value.end(), separator)) + 1;
+    if (count > use.components.size()) {
+      add(position, static_cast<std::uint32_t>(use.components.size() + 1), repetition, use.composite, "13", "", value,
+          std::to_string(count) + " components, composite " + use.composite + " has " +
+              std::to_string(use.components.size()));
+      return;
+    }
+    std::size_t start = 0;
+    for (std::size_t k = 0; k < use.components.size(); ++k) {
+      std::string_view part;
+      if (start <= value.size()) {
+        const std::size_t end = std::min(value.find(separator, start), value.size());
+        part = value.substr(start, end - start);
+        start = end + 1;
+      }
+      const auto& [usage, def] = use.components[k];
+      const auto component = static_cast<std::uint32_t>(k + 1);
+      if (!part.empty()) check_simple(def, part, position, component, repetition);
+      else if (usage == Usage::Mandatory) add(position, component, repetition, def.reference, "1", "", "", "mandatory component missing");
+    }
+  }
+
+  void check_simple(const ElementDef& def, std::string_view value, std::uint32_t position, std::uint32_t component,
+                    std::uint32_t repetition) {
+    if (const char* code = value_error(def, value)) {
+      add(position, component, repetition, def.reference, code, "", value, value_message(code, def, value));
+    } else if (!def.implementation_codes.empty() && !has_code(def.implementation_codes, value)) {
+      add(position, component, repetition, def.reference, "7", "I6", value,
+          quoted(value) + " is a standard code the partner does not use: expected one of " +
+              code_list(def.implementation_codes));
+    }
+  }
+
+  const std::string& reference_at(std::uint32_t position) const {
+    const auto& use = def_.elements[position - 1];
+    return use.is_composite() ? use.composite : use.element.reference;
+  }
+
+  static std::string note_text(const SyntaxNote& note) {
+    std::string text(1, note.kind);
+    for (auto p : note.positions) text += two_digits(p);
+    return text;
+  }
+
+  // One AK4 per element: a note broken at an element already reported adds nothing.
+  bool reported(std::uint32_t position) const {
+    return std::any_of(errors_.begin(), errors_.end(),
+                       [&](const ElementError& e) { return e.position == position && e.component == 0; });
+  }
+
+  void missing_by_note(std::uint32_t position, const SyntaxNote& note, const std::string& why) {
+    if (reported(position)) return;
+    add(position, 0, 0, reference_at(position), "2", "", "",
+        "missing although syntax note " + note_text(note) + " requires it: " + why);
+  }
+
+  void check_note(const SyntaxNote& note) {
+    const auto& positions = note.positions;
+    const auto count = static_cast<std::size_t>(
+        std::count_if(positions.begin(), positions.end(), [&](std::uint32_t p) { return present(p); }));
+    switch (note.kind) {
+      case 'P':  // all or none
+        if (count == 0 || count == positions.size()) return;
+        for (auto p : positions) {
+          if (!present(p)) missing_by_note(p, note, "paired elements are all present or all absent");
+        }
+        return;
+      case 'R':  // at least one
+        if (count == 0) missing_by_note(positions[0], note, "at least one of them must be present");
+        return;
+      case 'E': {  // at most one: every present element after the first is in error
+        if (count <= 1) return;
+        std::uint32_t first = 0;
+        for (auto p : positions) {
+          if (!present(p)) continue;
+          if (!first) {
+            first = p;
+            continue;
+          }
+          if (reported(p)) continue;
+          add(p, 0, 0, reference_at(p), "10", "", segment_.element(p),
+              "present together with " + name(first, 0) + " although syntax note " + note_text(note) +
+                  " allows only one of them");
+        }
+        return;
+      }
+      case 'C':  // if the first, then all others
+        if (!present(positions[0])) return;
+        for (std::size_t i = 1; i < positions.size(); ++i) {
+          if (!present(positions[i])) missing_by_note(positions[i], note, "required because " + name(positions[0], 0) + " is present");
+        }
+        return;
+      case 'L':  // if the first, then at least one of the others
+        if (!present(positions[0]) || count > 1) return;
+        missing_by_note(positions[1], note, "one of the elements after " + name(positions[0], 0) + " is required because it is present");
+        return;
+    }
+  }
+
+  const Segment& segment_;
+  const SegmentDef& def_;
+  const Delimiters& delimiters_;
+  std::vector<ElementError>& errors_;
+};
+
+bool contains_tag(const std::vector<StructureNode>& nodes, std::size_t end, std::string_view tag) {
+  for (std::size_t i = 0; i < end && i < nodes.size(); ++i) {
+    if (nodes[i].tag == tag) return true;
+    if (nodes[i].is_loop && contains_tag(nodes[i].children, nodes[i].children.size(), tag)) return true;
+  }
+  return false;
+}
+
+// The loop a tag is used in first ("" at top level), for messages; nullopt when unused.
+std::optional<std::string> loop_of(const std::vector<StructureNode>& nodes, std::string_view tag, const std::string& loop) {
+  for (const auto& node : nodes) {
+    if (node.is_loop) {
+      if (node.tag == tag) return node.tag;
+      if (auto found = loop_of(node.children, tag, node.tag)) return found;
+    } else if (node.tag == tag) {
+      return loop;
+    }
+  }
+  return std::nullopt;
+}
+
+// Walks a set's segments through the structure the way X12 parsers do: each segment is
+// matched at or after the current point, innermost loop first, closing loops on the way
+// out; a segment that cannot be placed leaves the current point where it was.
+class StructureWalker {
+ public:
+  StructureWalker(const TransactionSetSchema& schema, const Delimiters& delimiters, SetResult& result)
+      : schema_(schema), delimiters_(delimiters), result_(result) {
+    push(schema.structure, nullptr, -1);
+  }
+
+  void on_segment(const Segment& segment, std::uint32_t position) {
+    const auto match = find(segment.tag);
+    if (!match) {
+      unplaced(segment, position);
+      return;
+    }
+    while (depth_ > match->frame + 1) close(frames_[--depth_], position);
+    Frame& frame = frames_[match->frame];
+    report_missing(frame, static_cast<std::size_t>(frame.index + 1), match->index, position);
+    frame.index = static_cast<int>(match->index);
+    ++frame.uses[match->index];
+    const StructureNode& node = (*frame.nodes)[match->index];
+    if (node.is_loop) push(node.children, &node, 0);
+    const std::string& loop = current_loop();
+    last_tag_ = segment.tag;
+    if (match->full) {
+      const std::string max = std::to_string(node.max_use);
+      if (node.is_loop) {
+        add(segment, position, loop, "4", "loop " + node.tag + " occurs more than its maximum of " + max + " times");
+      } else {
+        add(segment, position, loop, "5", "segment " + node.tag + " occurs more than its maximum of " + max + " times here");
+      }
+      return;
+    }
+    const StructureNode& use = node.is_loop ? node.children[0] : node;
+    std::vector<ElementError> errors;
+    ElementChecker(segment, *use.segment, delimiters_, errors).check();
+    if (!errors.empty()) {
+      const auto count = errors.size();
+      SegmentError& error = add(segment, position, loop, "8",
+                                "segment " + segment.tag + " has " + std::to_string(count) + " element error" + (count > 1 ? "s" : ""));
+      error.elements = std::move(errors);
+    }
+  }
+
+  // At the end of the set: what is still missing (SE itself is the envelope's to report).
+  void finish(std::uint32_t position) {
+    while (depth_ > 0) close(frames_[--depth_], position);
+  }
+
+ private:
+  struct Frame {
+    const std::vector<StructureNode>* nodes = nullptr;
+    const StructureNode* loop = nullptr;  // nullptr: the set's top level
+    int index = -1;                       // the node used last; -1: none yet
+    std::vector<std::uint32_t> uses;      // per node, in this occurrence of the loop
+  };
+  struct Match {
+    std::size_t frame, index;
+    bool full;  // the node already reached its maximum
+  };
+
+  void push(const std::vector<StructureNode>& nodes, const StructureNode* loop, int index) {
+    if (depth_ == frames_.size()) frames_.emplace_back();
+    Frame& frame = frames_[depth_++];
+    frame.nodes = &nodes;
+    frame.loop = loop;
+    frame.index = index;
+    frame.uses.assign(nodes.size(), 0);
+    if (index >= 0) frame.uses[static_cast<std::size_t>(index)] = 1;
+  }
+
+  const std::string& current_loop() const {
+    static const std::string kTop;
+    const Frame& frame = frames_[depth_ - 1];
+    return frame.loop ? frame.loop->tag : kTop;
+  }
+
+  // The first place at or after the current point (innermost loop first) where the tag
+  // may go; a node at its maximum only when nothing else fits.
+  std::optional<Match> find(std::string_view tag) const {
+    std::optional<Match> full;
+    for (std::size_t f = depth_; f-- > 0;) {
+      const Frame& frame = frames_[f];
+      const auto& nodes = *frame.nodes;
+      for (std::size_t i = frame.index < 0 ? 0 : static_cast<std::size_t>(frame.index); i < nodes.size(); ++i) {
+        if (nodes[i].tag != tag) continue;
+        if (nodes[i].max_use == 0 || frame.uses[i] < nodes[i].max_use) return Match{f, i, false};
+        if (!full) full = Match{f, i, true};
+      }
+    }
+    return full;
+  }
+
+  void close(const Frame& frame, std::uint32_t position) {
+    report_missing(frame, static_cast<std::size_t>(frame.index + 1), frame.nodes->size(), position);
+  }
+
+  void report_missing(const Frame& frame, std::size_t from, std::size_t to, std::uint32_t position) {
+    for (std::size_t k = from; k < to; ++k) {
+      const StructureNode& node = (*frame.nodes)[k];
+      if (frame.uses[k] != 0 || (node.usage != Usage::Mandatory && !node.implementation_mandatory)) continue;
+      if (!frame.loop && node.tag == "SE") continue;
+      const bool partner = node.usage != Usage::Mandatory;
+      SegmentError error;
+      error.tag = node.tag;
+      error.position = position;
+      error.loop_id = node.is_loop ? node.tag : frame.loop ? frame.loop->tag : "";
+      error.code = "3";
+      if (partner) error.implementation_code = node.is_loop ? "I7" : "I6";
+      error.message = std::string(partner ? "segment the partner's guide makes mandatory" : "mandatory segment") + " " +
+                      node.tag + (node.is_loop ? " (loop " + node.tag + ")" : "") + " missing; expected before position " +
+                      std::to_string(position) + (last_tag_.empty() ? "" : " (after " + last_tag_ + ")");
+      result_.segments.push_back(std::move(error));
+    }
+  }
+
+  SegmentError& add(const Segment& segment, std::uint32_t position, const std::string& loop, const char* code,
+                    std::string message) {
+    SegmentError error;
+    error.tag = segment.tag;
+    error.position = position;
+    error.file_segment = segment.number;
+    error.loop_id = loop;
+    error.code = code;
+    error.message = std::move(message);
+    result_.segments.push_back(std::move(error));
+    return result_.segments.back();
+  }
+
+  void unplaced(const Segment& segment, std::uint32_t position) {
+    const std::string& tag = segment.tag;
+    const std::string set = "transaction set " + schema_.id + " (" + schema_.version + ")";
+    const std::string after = last_tag_.empty() ? "" : " after " + last_tag_;
+    if (schema_.dictionary && !schema_.dictionary->segment(tag)) {
+      add(segment, position, current_loop(), "1", "segment ID " + quoted(tag) + " is not a segment of version " + schema_.version);
+      return;
+    }
+    for (std::size_t f = 0; f < depth_; ++f) {
+      const Frame& frame = frames_[f];
+      if (frame.index > 0 && contains_tag(*frame.nodes, static_cast<std::size_t>(frame.index), tag)) {
+        add(segment, position, current_loop(), "7",
+            "segment " + tag + " found" + after + " but it belongs earlier in " + set);
+        return;
+      }
+    }
+    if (auto loop = loop_of(schema_.structure, tag, "")) {
+      add(segment, position, current_loop(), "2",
+          "segment " + tag + " is not expected" + after + (loop->empty() ? "" : "; it belongs in loop " + *loop));
+      return;
+    }
+    add(segment, position, current_loop(), "6", "segment " + tag + " is not used in " + set);
+  }
+
+  const TransactionSetSchema& schema_;
+  const Delimiters& delimiters_;
+  SetResult& result_;
+  std::vector<Frame> frames_;  // frames_[0 .. depth_) are open; the rest are kept for reuse
+  std::size_t depth_ = 0;
+  std::string last_tag_;  // the last segment placed, for messages
+};
+
+// ---- interchanges ----
+
+// ISA05/ISA07 interchange ID qualifiers and ISA12 versions (X12 I05 and I11 code lists, as
+// in StAEDI's control schema common.xml).
+constexpr std::array<std::string_view, 41> kIdQualifiers{
+    "01", "02", "03", "04", "07", "08", "09", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19", "20", "21", "22", "23",
+    "24", "25", "26", "27", "28", "29", "30", "31", "32", "33", "34", "35", "36", "37", "38", "AM", "NR", "SA", "SN", "ZZ"};
+constexpr std::array<std::string_view, 37> kControlVersions{
+    "00200", "00201", "00204", "00300", "00301", "00302", "00303", "00304", "00305", "00306", "00307", "00400", "00401",
+    "00402", "00403", "00404", "00405", "00406", "00500", "00501", "00502", "00503", "00504", "00505", "00600", "00601",
+    "00602", "00603", "00604", "00605", "00700", "00701", "00702", "00703", "00704", "00800", "00801"};
+
+template <std::size_t N>
+bool listed(const std::array<std::string_view, N>& list, std::string_view value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+void set_note(InterchangeResult& result, const std::string& code, const std::string& message) {
+  result.ack_code = "R";
+  if (result.note_code == "000") {
+    result.note_code = code;
+    result.note = message;
+  } else {
+    result.note += "; " + message;  // TA105 carries one code: the first found
+  }
+}
+
+// TA1 checks on ISA fields the envelope checker leaves alone.
+void check_isa(InterchangeResult& result) {
+  const InterchangeHeader& h = result.header;
+  const ElementDef date{"I08", "Interchange Date", ElementType::Date, 0, 6, 6, {}, {}};
+  const ElementDef time{"I09", "Interchange Time", ElementType::Time, 0, 4, 4, {}, {}};
+  if (!listed(kIdQualifiers, h.sender_qualifier)) set_note(result, "005", "ISA05 " + quoted(h.sender_qualifier) + " is not an interchange ID qualifier");
+  if (!listed(kIdQualifiers, h.receiver_qualifier)) set_note(result, "007", "ISA07 " + quoted(h.receiver_qualifier) + " is not an interchange ID qualifier");
+  if (!valid_date(h.date, date)) set_note(result, "014", "ISA09 " + quoted(h.date) + " is not a valid date YYMMDD");
+  if (!valid_time(h.time, time)) set_note(result, "015", "ISA10 " + quoted(h.time) + " is not a valid time HHMM");
+  if (!listed(kControlVersions, h.version)) set_note(result, "017", "ISA12 " + quoted(h.version) + " is not a known interchange control version");
+  if (h.control_number.size() != 9 || !all_digits(h.control_number)) {
+    set_note(result, "018", "ISA13 " + quoted(h.control_number) + " is not 9 digits");
+  }
+  const std::string ack = h.isa.size() > 13 ? h.isa[13] : "";
+  if (ack != "0" && ack != "1") set_note(result, "019", "ISA14 " + quoted(ack) + " is not 0 or 1");
+  if (h.usage != "P" && h.usage != "T" && h.usage != "I") set_note(result, "020", "ISA15 " + quoted(h.usage) + " is not P, T or I");
+}
+
+void add_code(std::vector<std::string>& codes, const std::string& code) {
+  if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
+}
+
+// The last of `items` with this control number that starts at or before `segment`
+// (control numbers may repeat; the issue belongs to the one it was found in).
+template <typename T, typename Control, typename Start>
+T* locate(std::vector<T>& items, const std::string& control, std::uint64_t segment, Control control_of, Start start_of) {
+  T* found = nullptr;
+  for (auto& item : items) {
+    if (control_of(item) == control && start_of(item) <= segment) found = &item;
+  }
+  return found;
+}
+
+// Places one envelope issue at its level; false when nothing in the report matches it.
+bool fold(ValidationReport& report, const EnvelopeIssue& issue) {
+  if (issue.interchange_control.empty()) return false;
+  auto* interchange = locate(
+      report.interchanges, issue.interchange_control, issue.segment,
+      [](const InterchangeResult& i) -> const std::string& { return i.header.control_number; },
+      [](const InterchangeResult& i) { return i.header.segment_number; });
+  if (!interchange) return false;
+  // Notes keep where the issue was found: "segment 24 SE01: declares 25 but found 22 ...".
+  const std::string where = "segment " + std::to_string(issue.segment) + (issue.element.empty() ? "" : " " + issue.element);
+  const std::string note = where + ": " + issue.message;
+  if (issue.level == EnvelopeLevel::Interchange) {
+    set_note(*interchange, issue.code, note);
+    return true;
+  }
+  auto* group = locate(
+      interchange->groups, issue.group_control, issue.segment,
+      [](const GroupResult& g) -> const std::string& { return g.header.control_number; },
+      [](const GroupResult& g) { return g.header.segment_number; });
+  if (!group || issue.group_control.empty()) return false;
+  if (issue.level == EnvelopeLevel::Group) {
+    add_code(group->codes, issue.code);
+    group->ack_code = "R";
+    group->note += (group->note.empty() ? "" : "; ") + note;
+    return true;
+  }
+  auto* set = locate(
+      group->sets, issue.set_control, issue.segment, [](const SetResult& s) -> const std::string& { return s.control_number; },
+      [](const SetResult& s) { return s.first_segment; });
+  if (!set) return false;
+  add_code(set->codes, issue.code);
+  set->ack_code = "R";
+  set->note += (set->note.empty() ? "" : "; ") + note;
+  return true;
+}
+
+void summarize(GroupResult& group) {
+  group.sets_received = static_cast<std::uint32_t>(group.sets.size());
+  group.sets_accepted = static_cast<std::uint32_t>(std::count_if(group.sets.begin(), group.sets.end(),
+                                                                 [](const SetResult& s) { return s.accepted(); }));
+  if (group.ack_code == "R") return;  // a group-level error rejects the whole group
+  const bool noted = std::any_of(group.sets.begin(), group.sets.end(), [](const SetResult& s) { return s.ack_code == "E"; });
+  if (group.sets_accepted == group.sets_received) group.ack_code = noted ? "E" : "A";
+  else group.ack_code = group.sets_accepted == 0 ? "R" : "P";
+}
+
+}  // namespace
+
+bool ValidationReport::valid() const {
+  if (!unplaced.empty()) return false;
+  for (const auto& interchange : interchanges) {
+    if (interchange.ack_code != "A" || interchange.note_code != "000") return false;
+    for (const auto& group : interchange.groups) {
+      if (group.ack_code != "A" || !group.codes.empty()) return false;
+      for (const auto& set : group.sets) {
+        if (set.ack_code != "A" || !set.codes.empty() || !set.segments.empty()) return false;
+      }
+    }
+  }
+  return true;
+}
+
+SetResult validate_set(const TransactionSet& set, const TransactionSetSchema& schema) {
+  SetResult result;
+  result.id = set.id;
+  result.control_number = set.control_number;
+  result.convention = set.convention;
+  result.first_segment = set.segments.empty() ? 0 : set.segments.front().number;
+  result.validated = true;
+  StructureWalker walker(schema, set.delimiters, result);
+  std::uint32_t position = 0;
+  for (std::size_t i = 0; i < set.segments.size(); ++i) {
+    const Segment& segment = set.segments[i];
+    position = segment.position ? segment.position : static_cast<std::uint32_t>(i + 1);
+    walker.on_segment(segment, position);
+  }
+  walker.finish(position);
+  if (!result.segments.empty()) {
+    result.ack_code = "R";
+    add_code(result.codes, "5");
+  }
+  return result;
+}
+
+ValidationReport validate(const ParsedFile& parsed, const SchemaResolver& resolve) {
+  ValidationReport report;
+  for (const auto& interchange : parsed.interchanges) {
+    InterchangeResult& ir = report.interchanges.emplace_back();
+    ir.header = interchange.header;
+    check_isa(ir);
+    for (const auto& group : interchange.groups) {
+      GroupResult& gr = ir.groups.emplace_back();
+      gr.header = group.header;
+      for (std::size_t s = 0; s < group.sets.size(); ++s) {
+        const TransactionSet& set = group.sets[s];
+        const TransactionSetSchema* schema = resolve(interchange.header, group.header, set);
+        SetResult result;
+        if (schema) {
+          result = validate_set(set, *schema);
+          if (schema->functional_id != group.header.functional_id) {
+            // The set is fine on its own; it was sent in the wrong kind of group.
+            result.ack_code = "R";
+            add_code(result.codes, "6");
+            result.note = "transaction set " + set.id + " belongs in a functional group " + schema->functional_id +
+                          ", not GS01 " + quoted(group.header.functional_id);
+          }
+        } else {
+          result.id = set.id;
+          result.control_number = set.control_number;
+          result.convention = set.convention;
+          result.note = "no schema for " + set.id + " version " + group.header.version + ": envelope checks only";
+        }
+        if (s < group.set_first_segments.size()) result.first_segment = group.set_first_segments[s];
+        gr.sets.push_back(std::move(result));
+      }
+    }
+  }
+  for (const auto& issue : parsed.issues) {
+    if (!fold(report, issue)) report.unplaced.push_back(issue);
+  }
+  for (auto& interchange : report.interchanges) {
+    for (auto& group : interchange.groups) {
+      summarize(group);
+      const auto& declared = group.header.declared_sets;
+      group.sets_included = !declared.empty() && declared.size() <= 9 && all_digits(declared)
+                                ? static_cast<std::uint32_t>(std::stoul(declared))
+                                : group.sets_received;
+    }
+  }
+  return report;
+}
+
+}  // namespace edihub::x12

@@ -1,0 +1,24 @@
+// Validation reports as people and programs read them: one line per error naming the
+// file position (segment number in the file, position in the set, element) and the
+// standard code, and the same content as JSON for `edihub validate --json`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "formats/validation.h"
+
+namespace edihub::hub {
+
+// Lines describing why a set is not plainly accepted, e.g.
+// "segment 14 (position 6 in set 0001) N1 element 04 (66): invalid code value 'ZZ' (AK4 7)".
+std::vector<std::string> set_error_lines(const x12::SetResult& set);
+// Lines for the group-level codes, and the interchange note when not 000.
+std::vector<std::string> group_error_lines(const x12::GroupResult& group);
+std::string interchange_error_line(const x12::InterchangeResult& interchange);
+
+nlohmann::ordered_json report_json(const x12::ValidationReport& report);
+
+}  // namespace edihub::hub
