@@ -6,6 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libssl-dev libsqlite3-dev libpugixml-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libfmt-dev libboost-dev libcurl4-openssl-dev libssh2-1-dev catch2 libbenchmark-dev
+  libpq-dev postgresql openssh-server openssh-client
   nodejs node-ajv time
 )
 missing=()
