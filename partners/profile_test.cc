@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "formats/validation.h"
 #include "tests/test_support.h"
 
 namespace fs = std::filesystem;
@@ -114,4 +115,113 @@ TEST_CASE("two partners claiming one identity make routing ambiguous and are ref
   write_profile(dir, "b.yaml", "id: b\nname: B\nidentities: [{isa_id: SAME}]\n");
   auto problems = problems_of(dir);
   CHECK(any_contains(problems, "b.yaml:1: identity :SAME is also claimed by partner 'a'"));
+}
+
+TEST_CASE("envelope, acknowledgment policy and outbound settings load with their defaults", "[partners]") {
+  TempDir dir;
+  for (const char* folder : {"out/acme", "erp-out"}) fs::create_directories(dir / folder);
+  write_profile(dir, "acme.yaml", R"(id: acme
+name: ACME
+identities: [{isa_qualifier: "01", isa_id: ACME, group_id: ACMEGS}]
+outbound: {folder: {path: out/acme}}
+erp:
+  outbound: {folder: {path: erp-out, pattern: "*.json"}}
+envelope:
+  our_id: BUYER
+  isa_version: "00501"
+  delimiters: {element: "|", component: "^", repetition: "!", segment: "~"}
+acknowledgments: {ta1: always, reject: group, expect: "999", overdue_after: 90m}
+)");
+  auto directory = Directory::load(dir.path());
+  const auto& p = directory.profiles().at(0);
+  REQUIRE(p.outbound);
+  CHECK(p.outbound->path == fs::weakly_canonical(dir / "out/acme"));
+  REQUIRE(p.erp_outbound);
+  CHECK(p.erp_outbound->pattern == "*.json");
+  CHECK(p.envelope.our_qualifier == "ZZ");  // default
+  CHECK(p.envelope.our_group_id == "BUYER");
+  CHECK(p.envelope.their_qualifier == "01");  // from the first identity
+  CHECK(p.envelope.their_id == "ACME");
+  CHECK(p.envelope.their_group_id == "ACMEGS");
+  CHECK(p.envelope.delimiters == edihub::x12::Delimiters{'|', '^', '!', "~"});
+  CHECK(p.acks.ta1 == "always");
+  CHECK(p.acks.reject == "group");
+  CHECK(p.acks.overdue_after == std::chrono::minutes(90));
+  // send: auto answers 005010 groups with a 999 and older ones with a 997.
+  CHECK(p.ack_for("005010X222A1") == "999");
+  CHECK(p.ack_for("004010VICS") == "997");
+}
+
+TEST_CASE("envelope, acknowledgment and validation mistakes are reported with file and line", "[partners]") {
+  TempDir dir;
+  write_profile(dir, "bad.yaml", R"(id: bad
+name: Bad
+identities: [{isa_id: BAD}]
+envelope:
+  our_id: OUR-ID-LONGER-THAN-15
+  usage: X
+  delimiters: {element: "*", component: "*"}
+acknowledgments: {send: "998", overdue_after: soon}
+validation:
+  "856":
+    mandatory_segments: [ZZZ]
+  "850":
+    codes: {BEG01: ["00", QQ]}
+  "123": {mandatory_elements: [BSN05]}
+)");
+  auto problems = problems_of(dir);
+  CHECK(any_contains(problems, "bad.yaml:5: our_id is longer than 15 characters"));
+  CHECK(any_contains(problems, "bad.yaml:6: usage must be P (production), T (test) or I (information)"));
+  CHECK(any_contains(problems, "bad.yaml:7: element, component, repetition and segment delimiters must all differ"));
+  CHECK(any_contains(problems, "bad.yaml:8: send '998' is not one of"));
+  CHECK(any_contains(problems, "bad.yaml:8: overdue_after 'soon' is not a duration"));
+  // Tightening errors point at the set's entry.
+  CHECK((any_contains(problems, "bad.yaml:10: ") && any_contains(problems, "ZZZ")));
+  CHECK((any_contains(problems, "bad.yaml:12: ") && any_contains(problems, "QQ")));
+  CHECK(any_contains(problems, "bad.yaml:14: no schema for transaction set '123' to tighten"));
+}
+
+TEST_CASE("a partner's implementation guide tightens the schema its sets are validated against", "[partners]") {
+  TempDir dir;
+  write_profile(dir, "acme.yaml", R"(id: acme
+name: ACME
+identities: [{isa_id: ACME}]
+validation:
+  "856": {mandatory_elements: [BSN05], codes: {TD504: [M]}}
+)");
+  auto directory = Directory::load(dir.path());
+  const auto& p = directory.profiles().at(0);
+  const auto* tightened = p.schema_for("856", "004010VICS");
+  const auto* base = edihub::x12::SchemaLibrary::builtin().find("856", "004010");
+  REQUIRE(tightened);
+  CHECK(tightened != base);
+  CHECK(p.schema_for("850", "004010") == edihub::x12::SchemaLibrary::builtin().find("850", "004010"));
+  // An 856 whose TD504 is A (air) passes the base schema, not the partner's.
+  edihub::x12::TransactionSet set;
+  set.id = "856";
+  set.control_number = "0001";
+  set.segments = {{"ST", {"856", "0001"}, 1, 1},
+                  {"BSN", {"00", "SHP1", "20261127", "1015", "0001"}, 2, 2},
+                  {"HL", {"1", "", "S"}, 3, 3},
+                  {"TD5", {"B", "2", "ABCD", "A"}, 4, 4},
+                  {"SE", {"5", "0001"}, 5, 5}};
+  CHECK(edihub::x12::validate_set(set, *base).accepted());
+  auto result = edihub::x12::validate_set(set, *tightened);
+  REQUIRE_FALSE(result.accepted());
+  REQUIRE(result.segments.size() == 1);
+  CHECK(result.segments[0].tag == "TD5");
+  REQUIRE(result.segments[0].elements.size() == 1);
+  CHECK(result.segments[0].elements[0].code == "7");
+  CHECK(result.segments[0].elements[0].implementation_code == "I6");
+}
+
+TEST_CASE("durations are seconds, minutes, hours or days", "[partners]") {
+  using edihub::partners::parse_duration;
+  CHECK(parse_duration("90s") == std::chrono::seconds(90));
+  CHECK(parse_duration("4h") == std::chrono::hours(4));
+  CHECK(parse_duration("2d") == std::chrono::hours(48));
+  CHECK_FALSE(parse_duration("4"));
+  CHECK_FALSE(parse_duration("h"));
+  CHECK_FALSE(parse_duration("-4h"));
+  CHECK_FALSE(parse_duration("4w"));
 }
