@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "formats/envelope.h"
+#include "formats/parsed_file.h"
+#include "formats/validation.h"
 #include "formats/x12_reader.h"
 #include "formats/x12_writer.h"
 #include "hub/x12_file.h"
@@ -80,8 +82,8 @@ void write_ship_notice(Writer& w, Values& v, const std::string& control) {
     for (int carton = 0; carton < 3; ++carton) {
       const int pack_hl = ++hl;
       seg("HL", {std::to_string(pack_hl), std::to_string(order_hl), "P", "1"});
+      seg("PO4", {"1", "", "", "", "G", std::to_string(5 + v.next(20)), "LB"});  // before MAN, as the 856 orders them
       seg("MAN", {"GM", "00" + v.digits(18)});
-      seg("PO4", {"1", "", "", "", "", "", std::to_string(5 + v.next(20)), "LB"});
       for (int item = 0; item < 2; ++item) {
         seg("HL", {std::to_string(++hl), std::to_string(pack_hl), "I", "0"});
         seg("LIN", {std::to_string(item + 1), "UP", v.digits(12), "VN", "VP-" + v.digits(6), "BP", "BP" + v.digits(6)});
@@ -173,6 +175,37 @@ void BM_Parse856Chunked(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * input.size()));
 }
 BENCHMARK(BM_Parse856Chunked)->Unit(benchmark::kMillisecond);
+
+// Schema validation beside its peer in the same run: reading the same 856 into memory
+// (what the pipeline does before validating) with and without validate().
+const std::string& small_856() {
+  static const std::string sample = [] {
+    std::string s;
+    generate_856(8u << 20, [&](std::string_view piece) { s += piece; });
+    return s;
+  }();
+  return sample;
+}
+
+void BM_Collect856(benchmark::State& state) {
+  const std::string& input = small_856();
+  for (auto _ : state) benchmark::DoNotOptimize(edihub::x12::parse_bytes(input).counts.segments);
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * input.size()));
+}
+BENCHMARK(BM_Collect856)->Unit(benchmark::kMillisecond);
+
+void BM_CollectAndValidate856(benchmark::State& state) {
+  const std::string& input = small_856();
+  const auto& library = edihub::x12::SchemaLibrary::builtin();
+  for (auto _ : state) {
+    auto parsed = edihub::x12::parse_bytes(input);
+    auto report = edihub::x12::validate(parsed, [&](const auto&, const auto& g, const auto& set) { return library.find(set.id, g.version); });
+    if (!report.valid()) state.SkipWithError("generated 856 does not validate against the 856 schema");
+    benchmark::DoNotOptimize(report.interchanges.size());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * input.size()));
+}
+BENCHMARK(BM_CollectAndValidate856)->Unit(benchmark::kMillisecond);
 
 int generate_file(const char* path, std::size_t megabytes) {
   std::FILE* out = std::fopen(path, "wb");

@@ -47,6 +47,7 @@ struct As2Server::Impl {
   std::unique_ptr<net::thread_pool> pool;
   std::thread io_thread;
   std::atomic<bool> stopping{false};
+  std::atomic<int> in_flight{0};  // requests taken and not yet answered
   bool started = false, stopped = false;
   unsigned short bound_port = 0;
 
@@ -106,6 +107,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       return;
     }
     beast::get_lowest_layer(stream_).expires_never();  // the handler may take its time
+    ++srv_.in_flight;
+    answered_ = false;
     auto self = this->shared_from_this();
     net::post(*srv_.pool, [self, req = std::move(req)]() mutable {
       As2Server::Impl::Outcome out;
@@ -125,6 +128,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     http::async_write(stream_, res_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
       if (self->after_) net::post(*self->srv_.pool, std::move(self->after_));
       self->after_ = nullptr;
+      if (!self->answered_) {
+        self->answered_ = true;
+        --self->srv_.in_flight;
+      }
       if (ec || !self->res_.keep_alive() || self->srv_.stopping) return self->close();
       self->read();
     });
@@ -146,6 +153,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::optional<http::request_parser<http::string_body>> parser_;
   Response res_;
   std::function<void()> after_;
+  bool answered_ = true;
 };
 
 }  // namespace
@@ -278,7 +286,11 @@ void As2Server::stop() {
     beast::error_code ec;
     s.acceptor.close(ec);
   });
-  s.pool->join();  // running handlers and async MDN posts finish
+  // Requests already taken are answered (handler, then MDN) before the I/O stops.
+  auto deadline = std::chrono::steady_clock::now() + s.cfg.stop_timeout;
+  while (s.in_flight > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  s.pool->join();  // queued async MDN posts finish
   s.ioc.stop();
   if (s.io_thread.joinable()) s.io_thread.join();
 }

@@ -66,6 +66,7 @@ struct As2ServerConfig {
   size_t max_body_bytes = 100u * 1024 * 1024;
   std::chrono::milliseconds read_timeout{60000};
   size_t worker_threads = 4;
+  std::chrono::milliseconds stop_timeout{30000};  // stop() waits this long for taken requests
   std::string health_path = "/healthz";  // GET -> 200 "ok"; "" disables
   struct Tls {
     std::string cert_chain_file, key_file;  // PEM

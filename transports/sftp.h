@@ -160,20 +160,24 @@ class SftpInbox {
 std::string remote_join(const std::string& dir, const std::string& name);
 
 // Calls fn() up to `attempts` times; only retryable SftpErrors (Connect, Timeout) are
-// retried, after base_delay, 2*base_delay, ... (each delay at most 60 s), and not once the
-// next delay would take the whole call past max_total. Other errors propagate at once.
+// retried, after base_delay, 2*base_delay, ... (each delay at most 60 s), and not when the
+// next delay would take the whole call past max_total (time spent is the larger of the
+// real elapsed time and the delays asked of `sleep`). Other errors propagate at once.
 template <class Fn>
 auto with_retry(int attempts, std::chrono::milliseconds base_delay, const SleepFunction& sleep, Fn&& fn,
                 std::chrono::milliseconds max_total = std::chrono::minutes(5)) -> decltype(fn()) {
-  const auto start = std::chrono::steady_clock::now();
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  Clock::duration slept{0};
   auto delay = base_delay;
   for (int attempt = 1;; ++attempt) {
     try {
       return fn();
     } catch (const SftpError& e) {
       if (!e.retryable() || attempt >= attempts) throw;
-      if (std::chrono::steady_clock::now() - start + delay > max_total) throw;
+      if (std::max(Clock::now() - start, slept) + delay > max_total) throw;
       sleep(delay);
+      slept += delay;
       delay = std::min<std::chrono::milliseconds>(delay * 2, std::chrono::seconds(60));
     }
   }
