@@ -458,19 +458,9 @@ void Pipeline::process_group(const FileRecord& file, const partners::Profile& pa
         archive::GroupRecord gr{0, interchange_id, g.functional_id, g.sender, g.receiver, g.control_number, g.version, "in"};
         group_id = index_->add_group(gr);
       }
-      rec.file_id = file.id;
-      rec.interchange_id = interchange_id;
-      rec.group_id = group_id;
-      rec.partner = partner.id;
-      rec.type = set.id;
-      rec.control_number = set.control_number;
-      rec.interchange_control = h.control_number;
-      rec.group_control = g.control_number;
-      rec.version = g.version;
-      rec.first_segment = static_cast<std::uint32_t>(group.set_first_segments[s]);
+      rec = set_record(file.id, interchange_id, group_id, partner.id, h, group, s, now, "in");
       rec.idempotency_key = key;
       rec.received_at = file.received_at;
-      rec.updated_at = now;
       rec.id = index_->add_transaction_set(rec);
     }
     rec.file_id = file.id;
@@ -610,6 +600,54 @@ void Pipeline::deliver_mapped(RunSummary& summary) {
     write_deliveries(batch);
     record_deliveries(batch, summary);
   }
+}
+
+archive::TransactionSetRecord set_record(std::int64_t file_id, std::int64_t interchange_id, std::int64_t group_id,
+                                         const std::string& partner, const x12::InterchangeHeader& h,
+                                         const x12::ParsedGroup& group, std::size_t s, const std::string& now,
+                                         const std::string& direction) {
+  archive::TransactionSetRecord rec;
+  rec.file_id = file_id;
+  rec.interchange_id = interchange_id;
+  rec.group_id = group_id;
+  rec.partner = partner;
+  rec.type = group.sets[s].id;
+  rec.control_number = group.sets[s].control_number;
+  rec.interchange_control = h.control_number;
+  rec.group_control = group.header.control_number;
+  rec.version = group.header.version;
+  rec.first_segment = static_cast<std::uint32_t>(group.set_first_segments[s]);
+  rec.received_at = now;
+  rec.updated_at = now;
+  rec.direction = direction;
+  return rec;
+}
+
+std::vector<archive::TransactionSetRecord> Pipeline::record_sent(const partners::Profile& partner,
+                                                                 const FileRecord& out, const std::string& bytes,
+                                                                 const std::string& key_prefix) {
+  const std::string now = clock_.iso_now();
+  std::vector<archive::TransactionSetRecord> sets;
+  for (const auto& interchange : x12::parse_bytes(bytes).interchanges) {
+    const auto& h = interchange.header;
+    archive::InterchangeRecord ir{0, out.id, partner.id, h.sender_qualifier, h.sender_id, h.receiver_qualifier,
+                                  h.receiver_id, h.control_number, h.version, h.date, h.time, out.sha256, "out"};
+    ir.id = index_->add_interchange(ir);
+    for (const auto& group : interchange.groups) {
+      const auto& g = group.header;
+      archive::GroupRecord gr{0, ir.id, g.functional_id, g.sender, g.receiver, g.control_number, g.version, "out"};
+      gr.id = index_->add_group(gr);
+      for (std::size_t s = 0; s < group.sets.size(); ++s) {
+        auto rec = set_record(out.id, ir.id, gr.id, partner.id, h, group, s, now, "out");
+        rec.status = "queued";
+        rec.target = "x12 " + rec.type;
+        rec.idempotency_key = key_prefix + (group.sets.size() > 1 ? "/" + rec.control_number : "");
+        rec.id = index_->add_transaction_set(rec);
+        sets.push_back(std::move(rec));
+      }
+    }
+  }
+  return sets;
 }
 
 RunSummary Pipeline::replay(std::int64_t file_id, const std::string& by) {

@@ -108,6 +108,11 @@ class Pipeline {
   bool map_set(const archive::FileRecord& file, const partners::Profile& partner,
                const x12::ParsedInterchange& interchange, const x12::ParsedGroup& group, const x12::TransactionSet& set,
                archive::TransactionSetRecord& rec, RunSummary& summary, std::vector<Delivery>& deliveries);
+  // Records the interchange, groups and sets of a file we built and queued (direction
+  // out); each set's idempotency key is `key_prefix` (+ "/ST02" when the group has several).
+  std::vector<archive::TransactionSetRecord> record_sent(const partners::Profile& partner,
+                                                         const archive::FileRecord& out, const std::string& bytes,
+                                                         const std::string& key_prefix);
   // Acknowledgments (pipeline_acks.cc)
   void acknowledge(const archive::FileRecord& file, const partners::Profile& partner,
                    const x12::InterchangeResult& result);
@@ -141,6 +146,12 @@ class Pipeline {
   std::map<std::int64_t, std::string> fresh_content_;
   std::future<void> writing_;
 };
+
+// A transaction set's index row as read from a parsed group (status, key, target are the caller's).
+archive::TransactionSetRecord set_record(std::int64_t file_id, std::int64_t interchange_id, std::int64_t group_id,
+                                         const std::string& partner, const x12::InterchangeHeader& interchange,
+                                         const x12::ParsedGroup& group, std::size_t set_index, const std::string& now,
+                                         const std::string& direction);
 
 // The ERP transaction as delivered: the mapped document wrapped with where it came from.
 std::string idempotency_key(const std::string& partner, const std::string& isa13, const std::string& gs06,

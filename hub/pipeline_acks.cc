@@ -93,38 +93,7 @@ void Pipeline::acknowledge(const FileRecord& file, const partners::Profile& part
   const std::string what = sets > 0 ? kind : "TA1";
   auto out = outbox_->queue(partner, fmt::format("{}-{}-{}.edi", partner.id, isa13, what), bytes);
   // The ack is archived like any document: its interchange, group and sets are queryable.
-  auto ours = x12::parse_bytes(bytes);
-  for (const auto& interchange : ours.interchanges) {
-    const auto& h = interchange.header;
-    archive::InterchangeRecord ir{0, out.id, partner.id, h.sender_qualifier, h.sender_id, h.receiver_qualifier,
-                                  h.receiver_id, h.control_number, h.version, h.date, h.time, out.sha256, "out"};
-    ir.id = index_->add_interchange(ir);
-    for (const auto& group : interchange.groups) {
-      const auto& g = group.header;
-      archive::GroupRecord gr{0, ir.id, g.functional_id, g.sender, g.receiver, g.control_number, g.version, "out"};
-      gr.id = index_->add_group(gr);
-      for (size_t s = 0; s < group.sets.size(); ++s) {
-        archive::TransactionSetRecord rec;
-        rec.file_id = out.id;
-        rec.interchange_id = ir.id;
-        rec.group_id = gr.id;
-        rec.partner = partner.id;
-        rec.type = group.sets[s].id;
-        rec.control_number = group.sets[s].control_number;
-        rec.interchange_control = h.control_number;
-        rec.group_control = g.control_number;
-        rec.version = g.version;
-        rec.first_segment = static_cast<std::uint32_t>(group.set_first_segments[s]);
-        rec.status = "queued";
-        rec.idempotency_key = "ack/" + partner.id + "/" + h.control_number + "/" + g.control_number + "/" + rec.control_number;
-        rec.target = "x12 " + rec.type;
-        rec.received_at = now;
-        rec.updated_at = now;
-        rec.direction = "out";
-        index_->add_transaction_set(rec);
-      }
-    }
-  }
+  record_sent(partner, out, bytes, "ack/" + partner.id + "/" + isa13);
   const auto& h = result.header;
   if (request.ta1 || !result.accepted())
     index_->add_ack({0, "sent", "TA1", partner.id, out.id, file.id, h.control_number, "", result.ack_code,

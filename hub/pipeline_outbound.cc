@@ -142,30 +142,7 @@ void Pipeline::process_erp_document(const FileRecord& file, RunSummary& summary)
   std::string gs06 = std::to_string(numbers.group);
   std::string st02 = fmt::format("{:04}", numbers.first_set);
   auto out = outbox_->queue(*partner, fmt::format("{}-{}-{}.edi", partner->id, isa13, set.id), bytes);
-  archive::InterchangeRecord ir{0, out.id, partner->id, envelope.our_qualifier, envelope.our_id, envelope.their_qualifier,
-                                envelope.their_id, isa13, envelope.isa_version, isa.date, isa.time, out.sha256, "out"};
-  ir.id = index_->add_interchange(ir);
-  archive::GroupRecord gr{0, ir.id, mapping.functional_id(), envelope.our_group_id, envelope.their_group_id, gs06,
-                          envelope.group_version, "out"};
-  gr.id = index_->add_group(gr);
-  archive::TransactionSetRecord rec;
-  rec.file_id = out.id;
-  rec.interchange_id = ir.id;
-  rec.group_id = gr.id;
-  rec.partner = partner->id;
-  rec.type = set.id;
-  rec.control_number = st02;
-  rec.interchange_control = isa13;
-  rec.group_control = gs06;
-  rec.version = envelope.group_version;
-  rec.first_segment = 3;  // ISA, GS, then ST
-  rec.status = "queued";
-  rec.idempotency_key = key;
-  rec.target = "x12 " + set.id;
-  rec.received_at = now;
-  rec.updated_at = now;
-  rec.direction = "out";
-  rec.id = index_->add_transaction_set(rec);
+  auto rec = record_sent(*partner, out, bytes, key).at(0);
   for (const auto& [name, value] : output.keys) index_->add_business_key(rec.id, name, value);
   index_->add_event({0, file.id, rec.id, now, "mapped",
                      fmt::format("ERP {} -> {} {} in interchange {} ({}) with {}", type, set.id, st02, isa13, out.source_name,

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+# The independent peers the tests talk to (node-x12, libas2), pinned by tests/peers/package-lock.json.
+timeout 600 npm ci --prefix tests/peers --no-audit --no-fund --loglevel=error
 jobs=$(nproc)
 bash scripts/build.sh build -DEDIHUB_WERROR=ON
 (cd build && ctest --output-on-failure -j "$jobs" --timeout 600)

@@ -338,3 +338,35 @@ TEST_CASE("validate --ack prints the 997, 999 or TA1 the hub would send", "[acks
   auto ta1 = run_edihub({"validate", (dir / "no-bsn.edi").string(), "--ack", "ta1"});
   CHECK(with_prefix(segments(ta1.out), "TA1") == std::vector<std::string>{"TA1*000000005*261127*1015*A*000"});
 }
+
+TEST_CASE("an ERP invoice goes out as an 810 that validates, chosen by its transaction type", "[acks][outbound]") {
+  TempDir dir;
+  write_trading_config(dir.path());
+  fs::copy_file(source_dir() / "examples/demo/mappings/x12-810-invoice-outbound.yaml", dir / "mappings/x12-810-invoice-outbound.yaml");
+  auto profile = read_file(dir / "partners/supplier.yaml");
+  profile.replace(profile.find("code_tables:"), 0,
+                  "  - {direction: outbound, transaction: invoice, file: mappings/x12-810-invoice-outbound.yaml}\n");
+  write_file(dir / "partners/supplier.yaml", profile);
+  auto invoice = json::parse(read_file(data_dir() / "erp/invoice_standard.json"));
+  invoice["transaction"] = "invoice";
+  write_file(dir / "erp-out/invoice.json", invoice.dump());
+  auto unknown = purchase_order("4500000009");
+  unknown["transaction"] = "remittance";
+  write_file(dir / "erp-out/remittance.json", unknown.dump());
+  write_file(dir / "erp-out/broken.json", "{\"transaction\": \"invoice\",\n  \"invoice_number\": }\n");
+  auto summary = run_at(dir, kMorning);
+  CHECK(summary["documents_sent"] == 1);
+  std::map<std::string, std::string> reasons;
+  for (const auto& e : summary["exceptions"]) reasons[e["kind"].get<std::string>()] = e["reason"].get<std::string>();
+  CHECK_THAT(reasons["mapping_error"], Contains("remittance.json") && Contains("no outbound mapping for ERP transaction type 'remittance'"));
+  CHECK_THAT(reasons["unusable_file"], Contains("broken.json") && Contains("line 2, column"));
+  auto files = outbox(dir);
+  REQUIRE(files.size() == 1);
+  CHECK(files.begin()->first == "supplier-000000001-810.edi");
+  const auto& x12 = files.begin()->second;
+  CHECK_THAT(x12, Contains("GS*IN*BUYERPLANT*SUPPLIER1*") && Contains("\nBIG*20240402*INV-88001*"));
+  write_file(dir / "sent.edi", x12);
+  auto v = run_edihub({"validate", (dir / "sent.edi").string()});
+  INFO(v.out);
+  CHECK(v.exit_code == 0);
+}

@@ -1,15 +1,10 @@
 // Crash recovery: `edihub run` is killed with SIGKILL at random moments, over and over,
 // while partners keep dropping files. After a final clean run every input must be
 // archived exactly once and every transaction set delivered exactly once.
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <map>
 #include <random>
 #include <set>
-#include <thread>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -60,12 +55,7 @@ TEST_CASE("SIGKILL at random moments loses nothing and delivers nothing twice", 
   std::uniform_int_distribution<long> delay_ms(0, std::max<long>(20, run_ms.count()));
   for (unsigned round = 0; round < rounds; ++round) {
     drop_round();
-    int pid = spawn_edihub({"run", "--config", dir.path().string(), "--once"});
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
-    kill(pid, SIGKILL);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) ++killed_mid_run;
+    killed_mid_run += kill_edihub_after({"run", "--config", dir.path().string(), "--once"}, std::chrono::milliseconds(delay_ms(rng)));
   }
   auto final_run = run_edihub({"run", "--config", dir.path().string(), "--once", "--json"}, 300);
   INFO(final_run.err);

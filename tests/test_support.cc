@@ -12,6 +12,7 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace edihub::testing {
 
@@ -121,6 +122,15 @@ int spawn_edihub(const std::vector<std::string>& args) {
     _exit(127);
   }
   return pid;
+}
+
+bool kill_edihub_after(const std::vector<std::string>& args, std::chrono::milliseconds delay) {
+  int pid = spawn_edihub(args);
+  std::this_thread::sleep_for(delay);
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 }
 
 void copy_tree(const fs::path& from, const fs::path& to) {

@@ -2,6 +2,7 @@
 // repo's test data, and running the edihub binary as a user would (exit code + output).
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -48,6 +49,10 @@ RunResult validate_json_files(const std::filesystem::path& schema, const std::ve
 
 // Starts edihub in the background with its output discarded; returns its pid.
 int spawn_edihub(const std::vector<std::string>& args);
+
+// Starts edihub with `args`, kills it with SIGKILL after `delay` and reaps it; true when
+// the kill interrupted it (it had not exited by itself).
+bool kill_edihub_after(const std::vector<std::string>& args, std::chrono::milliseconds delay);
 
 // Copies a folder tree (a config folder, say) into `to`.
 void copy_tree(const std::filesystem::path& from, const std::filesystem::path& to);

@@ -79,7 +79,11 @@ struct As2Partner {
   std::string mic_alg = "sha256";          // sha1 | sha256 | sha384 | sha512 (also MDN signature digest)
   std::string cipher = "aes256-cbc";       // aes128-cbc | aes192-cbc | aes256-cbc
   std::string key_transport = "rsa-oaep";  // rsa-oaep | rsa-pkcs1 (OpenSSL default, many products)
-  bool base64_payload = false;             // inner payload part base64 instead of binary
+  // Content-Transfer-Encoding of the payload part: "binary", "base64", or "auto" = binary when
+  // the payload's line ends are all CRLF, else base64 (OpenSSL's and libas2's MIME parsers
+  // rewrite bare-LF lines inside a signed part, which breaks the signature; base64 keeps
+  // every byte of the payload).
+  std::string transfer_encoding = "auto";
   std::string notification_to = "edihub@localhost";  // Disposition-Notification-To value
 };
 

@@ -167,8 +167,17 @@ BuiltMessage build_message(const std::string& payload, const std::string& conten
   // 1. the payload entity
   std::string entity = "Content-Type: " + content_type + "\r\n";
   if (!safe_name.empty()) entity += "Content-Disposition: attachment; filename=\"" + safe_name + "\"\r\n";
-  entity += to.base64_payload ? "Content-Transfer-Encoding: base64\r\n\r\n" + base64_encode(payload, true)
-                              : "Content-Transfer-Encoding: binary\r\n\r\n" + payload;
+  bool b64 = to.transfer_encoding == "base64";
+  if (to.transfer_encoding == "auto") {
+    for (size_t i = 0; i < payload.size() && !b64; ++i) {
+      if (payload[i] == '\n' && (i == 0 || payload[i - 1] != '\r')) b64 = true;
+      if (payload[i] == '\r' && (i + 1 == payload.size() || payload[i + 1] != '\n')) b64 = true;
+    }
+  } else if (to.transfer_encoding != "binary" && to.transfer_encoding != "base64") {
+    throw As2Error("transfer_encoding must be auto, binary or base64");
+  }
+  entity += b64 ? "Content-Transfer-Encoding: base64\r\n\r\n" + base64_encode(payload, true)
+                : "Content-Transfer-Encoding: binary\r\n\r\n" + payload;
   // 2. compressed-data (compress before signing, RFC 5402 section 3)
   if (to.compress) {
     entity = "Content-Type: application/pkcs7-mime; smime-type=compressed-data; name=\"smime.p7z\"\r\n"
@@ -183,8 +192,8 @@ BuiltMessage build_message(const std::string& payload, const std::string& conten
     entity = cms::sign_detached(entity, from, mic_alg);
   } else if (to.encrypt) {
     m.mic = base64_encode(digest(mic_alg, entity), false) + ", " + micalg_name(mic_alg);
-  } else {
-    m.mic = base64_encode(digest(mic_alg, payload), false) + ", " + micalg_name(mic_alg);
+  } else {  // neither: over the content as transferred, without MIME headers
+    m.mic = base64_encode(digest(mic_alg, split_entity(entity).second), false) + ", " + micalg_name(mic_alg);
   }
   if (to.mdn == "none") m.mic.clear();
 

@@ -46,6 +46,8 @@ struct As2Server::Impl {
   tcp::acceptor acceptor{ioc};
   std::unique_ptr<net::thread_pool> pool;
   std::thread io_thread;
+  // Keeps ioc.run() going while a request is with the pool and nothing waits on a socket.
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> keep_running;
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};  // requests taken and not yet answered
   bool started = false, stopped = false;
@@ -267,6 +269,7 @@ void As2Server::start() {
   s.bound_port = s.acceptor.local_endpoint().port();
   s.pool = std::make_unique<net::thread_pool>(std::max<size_t>(1, s.cfg.worker_threads));
   s.accept();
+  s.keep_running.emplace(s.ioc.get_executor());
   s.io_thread = std::thread([&s] { s.ioc.run(); });
   s.started = true;
 }
@@ -291,6 +294,7 @@ void As2Server::stop() {
   while (s.in_flight > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   s.pool->join();  // queued async MDN posts finish
+  s.keep_running.reset();
   s.ioc.stop();
   if (s.io_thread.joinable()) s.io_thread.join();
 }

@@ -94,7 +94,7 @@ TEST_CASE("AS2 option matrix: ciphers, key transports, MIC algorithms, signing a
     to.cipher = c.cipher;
     to.key_transport = c.kt;
     to.mic_alg = c.mic;
-    to.base64_payload = c.b64;
+    to.transfer_encoding = c.b64 ? "base64" : "binary";
     auto expect = from_hub;
     expect.sign = c.sign;
     expect.encrypt = c.encrypt;
@@ -124,7 +124,8 @@ TEST_CASE("AS2 tampered content fails the integrity check and gets a negative MD
   auto hub = identity("HUB", "hub");
   auto partner = identity("PARTNER", "partner");
   auto to_partner = profile("PARTNER", {"partner"});
-  to_partner.encrypt = false;  // signed only, so the payload is visible on the wire
+  to_partner.encrypt = false;  // signed only, binary: the payload is visible on the wire
+  to_partner.transfer_encoding = "binary";
   auto from_hub = profile("HUB", {"hub"});
   from_hub.encrypt = false;
   BuiltMessage m = build_message(kEdi, "application/edi-x12", "po.edi", hub, to_partner);
@@ -155,7 +156,12 @@ TEST_CASE("AS2 tampered content fails the integrity check and gets a negative MD
   ReceivedMessage good = receive(e.headers, e.body, partner, from_hub);
   REQUIRE(good.ok());
   BuiltMdn ok_mdn = build_mdn(good, "processed", partner);
-  CHECK(verify_mdn(ok_mdn.headers, ok_mdn.body, to_partner, e.message_id, m.mic).status == MdnStatus::mic_mismatch);
+  CHECK(verify_mdn(ok_mdn.headers, ok_mdn.body, to_partner, e.message_id, "AAAA" + e.mic).status ==
+        MdnStatus::mic_mismatch);
+  CHECK(verify_mdn(ok_mdn.headers, ok_mdn.body, to_partner, e.message_id,
+                   e.mic.substr(0, e.mic.find(',')) + ", sha1").status == MdnStatus::mic_mismatch);
+  CHECK(verify_mdn(ok_mdn.headers, ok_mdn.body, to_partner, e.message_id,
+                   e.mic.substr(0, e.mic.find(',')) + ", SHA256").ok());  // algorithm names compare loosely
   CHECK(verify_mdn(ok_mdn.headers, ok_mdn.body, to_partner, m.message_id, e.mic).status == MdnStatus::wrong_message_id);
   std::string forged = ok_mdn.body;
   size_t p = forged.find("processed\r\n");

@@ -1,6 +1,5 @@
 #include "transports/sftp.h"
 
-#include <arpa/inet.h>
 #include <fnmatch.h>
 #include <libssh2.h>
 #include <libssh2_sftp.h>
@@ -96,6 +95,9 @@ std::string sftp_status_text(unsigned long status) {
     default: return "SFTP status " + std::to_string(status);
   }
 }
+
+const char* kHostKeyPreference =
+    "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,ssh-rsa";
 
 std::string millis(std::chrono::milliseconds ms) { return std::to_string(ms.count()) + " ms"; }
 
@@ -295,6 +297,10 @@ struct SftpSession::Impl {
     session = libssh2_session_init();
     if (!session) fail(Kind::Local, "cannot create an SSH session");
     libssh2_session_set_blocking(session, 0);
+    // libssh2 1.10 would pick ECDSA before ed25519; asking for ed25519 first makes the key to
+    // pin the one partners usually quote (ssh_host_ed25519_key.pub).
+    if (libssh2_session_method_pref(session, LIBSSH2_METHOD_HOSTKEY, kHostKeyPreference) != 0)
+      fail(Kind::Local, "cannot set host key preferences");
     b.what = "SSH handshake";
     if (long long rc = call(b, [&] { return libssh2_session_handshake(session, sock); }); rc != 0)
       fail_rc(rc, "SSH handshake");

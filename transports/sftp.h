@@ -148,8 +148,6 @@ class SftpInbox {
   void after_receipt(SftpSession& session, const std::string& remote_dir, const std::string& name,
                      const AfterReceipt& action);
 
-  const SftpInboxRules& rules() const { return rules_; }
-
  private:
   std::vector<SftpEntry> candidates(const std::vector<SftpEntry>& listing);
   SftpInboxRules rules_;
