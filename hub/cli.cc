@@ -91,6 +91,11 @@ int run_cli(int argc, char** argv) {
   acks->add_flag("--overdue", acks_options.overdue, "Only those past their deadline");
   acks->add_flag("--json", json, "Print JSON");
 
+  auto* erp = app.add_subcommand("erp", "ERP sink administration");
+  erp->require_subcommand(1);
+  auto* init_db = erp->add_subcommand("init-db", "Create the PostgreSQL staging tables of every partner with erp.postgres");
+  init_db->add_option("--config", config_dir, "Config folder")->required();
+
   std::string replay_id, replay_by;
   auto* replay = app.add_subcommand("replay", "Re-run an archived file through the current profiles and mappings");
   replay->add_option("ID", replay_id, "Exception id (12 or E12) or file id (F12)")->required();
@@ -114,6 +119,7 @@ int run_cli(int argc, char** argv) {
     if (!closing.state.empty()) return command_close_exception(config_dir, closing, json, std::cout, std::cerr);
     if (*e) return command_exceptions(config_dir, exc, json, std::cout, std::cerr);
     if (*acks) return command_acks(config_dir, acks_options, json, std::cout, std::cerr);
+    if (*init_db) return command_erp_init_db(config_dir, std::cout, std::cerr);
     if (*replay) return command_replay(config_dir, replay_id, replay_by, json, std::cout, std::cerr);
   } catch (const std::exception& err) {
     std::cerr << "edihub: " << err.what() << "\n";

@@ -56,6 +56,7 @@ int command_validate(const ValidateOptions& options, std::ostream& out, std::ost
 int command_acks(const std::string& config_dir, const AcksOptions& options, bool json, std::ostream& out, std::ostream& err);
 int command_close_exception(const std::string& config_dir, const CloseExceptionOptions& options, bool json,
                             std::ostream& out, std::ostream& err);
+int command_erp_init_db(const std::string& config_dir, std::ostream& out, std::ostream& err);
 int command_replay(const std::string& config_dir, const std::string& id, const std::string& by, bool json,
                    std::ostream& out, std::ostream& err);
 int command_check(const std::string& config_dir, bool json, std::ostream& out, std::ostream& err);

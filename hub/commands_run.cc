@@ -7,6 +7,7 @@
 #include "hub/commands.h"
 #include "hub/config.h"
 #include "hub/pipeline.h"
+#include "transports/erp_postgres.h"
 
 namespace edihub::hub {
 
@@ -100,6 +101,7 @@ int command_run_once(const std::string& config_dir, bool json, std::ostream& out
     out << nlohmann::json{{"files_received", summary.files_received}, {"files_processed", summary.files_processed},
                           {"duplicates", summary.duplicates},         {"sets_delivered", summary.sets_delivered},
                           {"sets_failed", summary.sets_failed},       {"sets_rejected", summary.sets_rejected},
+                          {"sets_delivery_pending", summary.sets_delivery_pending},
                           {"acks_sent", summary.acks_sent},           {"acks_reconciled", summary.acks_reconciled},
                           {"documents_sent", summary.documents_sent}, {"acks_overdue", summary.acks_overdue},
                           {"partners", partners},                     {"exceptions", exceptions}}
@@ -122,6 +124,25 @@ int command_run_once(const std::string& config_dir, bool json, std::ostream& out
     out << fmt::format("  exception {} [{}] {}: {}\n", e.id, e.partner, e.kind, reason);
   }
   print_next_steps(*config, config_dir, out);
+  return 0;
+}
+
+int command_erp_init_db(const std::string& config_dir, std::ostream& out, std::ostream& err) {
+  auto config = Config::load(config_dir);
+  int created = 0;
+  for (const auto& partner : config.partners.profiles()) {
+    if (!partner.erp_postgres) continue;
+    const auto& pg = *partner.erp_postgres;
+    try {
+      transports::PostgresSink({pg.conninfo, pg.schema, pg.table, pg.statement_timeout, pg.connect_timeout}).init_db();
+    } catch (const std::exception& e) {
+      err << fmt::format("{}: {}.{}: {}\n", partner.id, pg.schema, pg.table, e.what());
+      return 1;
+    }
+    out << fmt::format("{}: staging table {}.{} ready\n", partner.id, pg.schema, pg.table);
+    ++created;
+  }
+  if (!created) out << "no partner delivers to PostgreSQL (erp.postgres); nothing to do\n";
   return 0;
 }
 

@@ -99,14 +99,6 @@ void remove_source_if_archived(const fs::path& source, const std::string& sha256
     transports::FolderInbox::remove(source);
 }
 
-// Writes a batch of deliveries into their sinks. Touches files only, never the index, so
-// it runs on the delivery thread while the next batch is being processed.
-void write_deliveries(std::vector<Pipeline::Delivery>& batch) {
-  std::map<fs::path, transports::FolderSink> sinks;
-  for (const auto& d : batch) sinks.try_emplace(d.sink, d.sink).first->second.stage(d.name, d.content);
-  for (auto& [path, sink] : sinks) sink.commit();
-}
-
 // Claims are named <partner>/<unique>__<file name> under the raw store's incoming/, and
 // <partner>+erp/... for ERP documents ('+' is never part of a partner id).
 std::string claim_name(const std::string& partner, const std::string& file_name) {
@@ -553,7 +545,7 @@ bool Pipeline::map_set(const FileRecord& file, const partners::Profile& partner,
 std::optional<Pipeline::Delivery> Pipeline::delivery_for(const archive::TransactionSetRecord& set, std::string content,
                                                           RunSummary& summary) {
   const auto* partner = config_.partners.find(set.partner);
-  if (!partner || !partner->erp) {
+  if (!partner || !partner->has_erp_sink()) {
     // Left mapped: it is delivered once the profile names a sink again.
     ExceptionRecord missing;
     missing.partner = set.partner;
@@ -565,7 +557,26 @@ std::optional<Pipeline::Delivery> Pipeline::delivery_for(const archive::Transact
     raise(summary, missing);
     return std::nullopt;
   }
-  return Delivery{set, partner->erp->path, delivery_name(set.idempotency_key), std::move(content)};
+  Delivery d;
+  d.set = set;
+  d.name = delivery_name(set.idempotency_key);
+  d.content = std::move(content);
+  d.partner = partner;
+  if (partner->erp) {
+    d.sink = partner->erp->path;
+  } else {
+    // Failed attempts since the set was last mapped (a replay maps it again) count toward
+    // the HTTP sink's limit.
+    for (const auto& e : index_->events_of_set(set.id))
+      d.attempts_made = e.step == "mapped" ? 0 : d.attempts_made + (e.step == "delivery_failed");
+  }
+  return d;
+}
+
+std::string Pipeline::sink_name(const Delivery& d) const {
+  if (d.partner->erp) return channel_of(d.sink, config_.dir) + "/" + d.name;
+  if (d.partner->erp_http) return "http:" + d.partner->erp_http->url;
+  return "postgres:" + d.partner->erp_postgres->schema + "." + d.partner->erp_postgres->table;
 }
 
 void Pipeline::record_deliveries(std::vector<Delivery>& batch, RunSummary& summary) {
@@ -573,9 +584,31 @@ void Pipeline::record_deliveries(std::vector<Delivery>& batch, RunSummary& summa
   archive::Index::Transaction tx(*index_);
   std::string now = clock_.iso_now();
   for (auto& d : batch) {
-    d.set.status = "delivered";
-    d.set.delivered_to = channel_of(d.sink, config_.dir) + "/" + d.name;
     d.set.updated_at = now;
+    if (d.outcome == DeliveryOutcome::retry_later) {
+      index_->add_event({0, d.set.file_id, d.set.id, now, "delivery_failed",
+                         fmt::format("{}: {}; tried again on the next run", sink_name(d), d.detail)});
+      summary.sets_delivery_pending++;
+      continue;
+    }
+    if (d.outcome != DeliveryOutcome::delivered) {
+      d.set.status = d.outcome == DeliveryOutcome::dead_letter ? "dead_letter" : "failed";
+      index_->update_transaction_set(d.set);
+      ExceptionRecord failed;
+      failed.partner = d.set.partner;
+      failed.file_id = d.set.file_id;
+      failed.set_id = d.set.id;
+      failed.kind = "delivery_error";
+      failed.reason = fmt::format("transaction set {} {} ({}): {} {}: {}", d.set.type, d.set.control_number,
+                                  d.set.idempotency_key, sink_name(d),
+                                  d.outcome == DeliveryOutcome::dead_letter ? "gave up (dead letter)" : "refused it",
+                                  d.detail);
+      raise(summary, failed);
+      summary.sets_failed++;
+      continue;
+    }
+    d.set.status = "delivered";
+    d.set.delivered_to = sink_name(d);
     index_->update_transaction_set(d.set);
     index_->add_event({0, d.set.file_id, d.set.id, now, "delivered", d.set.delivered_to});
     summary.sets_delivered++;

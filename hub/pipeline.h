@@ -42,6 +42,7 @@ struct RunSummary {
   std::size_t sets_mapped = 0;
   std::size_t sets_delivered = 0;
   std::size_t sets_failed = 0;
+  std::size_t sets_delivery_pending = 0;  // an ERP endpoint failed transiently: tried again next run
   std::size_t sets_rejected = 0;
   std::size_t acks_sent = 0;          // 997/999/TA1 interchanges we sent
   std::size_t acks_reconciled = 0;    // partner acknowledgments matched to what we sent
@@ -67,12 +68,18 @@ class Pipeline {
   // exceptions of the old file are resolved when the replay raises none.
   RunSummary replay(std::int64_t file_id, const std::string& by);
 
-  // One mapped transaction set on its way to its partner's ERP sink.
+  enum class DeliveryOutcome { delivered, retry_later, rejected, dead_letter };
+  // One mapped transaction set on its way to its partner's ERP sink (folder, HTTP or
+  // PostgreSQL); the outcome is filled in by write_deliveries.
   struct Delivery {
     archive::TransactionSetRecord set;
-    std::filesystem::path sink;
-    std::string name;     // derived from the idempotency key
+    std::filesystem::path sink;   // folder sinks
+    std::string name;             // derived from the idempotency key
     std::string content;
+    const partners::Profile* partner = nullptr;
+    int attempts_made = 0;        // failed attempts of earlier runs (HTTP)
+    DeliveryOutcome outcome = DeliveryOutcome::delivered;
+    std::string detail;           // why, when not delivered
   };
 
  private:
@@ -130,6 +137,7 @@ class Pipeline {
   std::optional<Delivery> delivery_for(const archive::TransactionSetRecord& set, std::string content,
                                        RunSummary& summary);
   void record_deliveries(std::vector<Delivery>& batch, RunSummary& summary);
+  std::string sink_name(const Delivery& d) const;
   void deliver_mapped(RunSummary& summary);
   void raise(RunSummary& summary, archive::ExceptionRecord exception);
 
@@ -146,6 +154,11 @@ class Pipeline {
   std::map<std::int64_t, std::string> fresh_content_;
   std::future<void> writing_;
 };
+
+// Writes a batch of deliveries into their sinks (folder files, HTTP POSTs, one PostgreSQL
+// transaction per partner) and sets each one's outcome. Touches no index, so it runs on
+// the delivery thread while the next batch is being processed.
+void write_deliveries(std::vector<Pipeline::Delivery>& batch);
 
 // A transaction set's index row as read from a parsed group (status, key, target are the caller's).
 archive::TransactionSetRecord set_record(std::int64_t file_id, std::int64_t interchange_id, std::int64_t group_id,

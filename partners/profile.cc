@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <cctype>
+#include <cstdlib>
 #include <set>
 
 #include <yaml-cpp/yaml.h>
@@ -101,7 +102,7 @@ class Loader {
     load_validation(root["validation"], file, profile, problems);
     load_code_tables(root["code_tables"], file, profile, problems);
     load_mappings(root["mappings"], file, profile, problems);
-    if (!profile.mappings.empty() && !profile.erp)
+    if (!profile.mappings.empty() && !profile.has_erp_sink())
       problems.add(file, root["mappings"], "mappings are listed but there is no 'erp' sink to deliver their output to");
     if (!profile.outbound_mappings.empty()) {
       if (!profile.outbound)
@@ -180,12 +181,85 @@ class Loader {
   void load_erp(const YAML::Node& node, const fs::path& file, Profile& profile, ProblemList& problems) {
     if (!node.IsDefined()) return;
     if (!node.IsMap()) return problems.add(file, node, "'erp' must be a mapping like {folder: {path: ...}}");
-    reject_unknown_keys(node, {"folder", "outbound"}, file, "'erp'", problems);
+    reject_unknown_keys(node, {"folder", "http", "postgres", "outbound"}, file, "'erp'", problems);
+    if (int(bool(node["folder"])) + bool(node["http"]) + bool(node["postgres"]) > 1)
+      problems.add(file, node, "'erp' names more than one sink: choose one of folder, http, postgres");
     if (node["folder"]) {
       reject_unknown_keys(node["folder"], {"path"}, file, "'erp.folder'", problems);
       profile.erp = FolderSink{config_path(node["folder"]["path"], config_dir_, file, "erp.folder.path", problems)};
     }
+    if (const auto http = node["http"]) {
+      if (!http.IsMap()) return problems.add(file, http, "'erp.http' must be a mapping {url, headers, ...}");
+      reject_unknown_keys(http,
+                          {"url", "headers", "max_attempts", "connect_timeout_seconds", "timeout_seconds", "base_delay_ms",
+                           "max_delay_seconds", "ca_file", "verify_tls"},
+                          file, "'erp.http'", problems);
+      ErpHttp sink;
+      sink.url = scalar(http["url"], file, "erp.http.url", problems);
+      if (!sink.url.empty() && sink.url.rfind("http://", 0) != 0 && sink.url.rfind("https://", 0) != 0)
+        problems.add(file, http["url"], "erp.http.url must start with http:// or https://");
+      if (http["headers"]) {
+        if (!http["headers"].IsMap()) problems.add(file, http["headers"], "erp.http.headers must map header names to values or {env: NAME}");
+        else
+          for (const auto& h : http["headers"]) sink.headers[h.first.as<std::string>()] = value_or_env(h.second, file, problems);
+      }
+      if (http["max_attempts"]) sink.max_attempts = bounded_int(http["max_attempts"], 1, 1000, file, "max_attempts", problems);
+      auto seconds = [&](const char* key, std::chrono::seconds& into, int high) {
+        if (http[key]) into = std::chrono::seconds(bounded_int(http[key], 1, high, file, key, problems));
+      };
+      seconds("connect_timeout_seconds", sink.connect_timeout, 600);
+      seconds("timeout_seconds", sink.timeout, 3600);
+      seconds("max_delay_seconds", sink.max_delay, 86400);
+      if (http["base_delay_ms"])
+        sink.base_delay = std::chrono::milliseconds(bounded_int(http["base_delay_ms"], 1, 600000, file, "base_delay_ms", problems));
+      if (http["verify_tls"]) sink.verify_tls = boolean(http["verify_tls"], file, "verify_tls", problems);
+      if (http["ca_file"]) sink.ca_file = config_path(http["ca_file"], config_dir_, file, "erp.http.ca_file", problems);
+      profile.erp_http = sink;
+    }
+    if (const auto pg = node["postgres"]) {
+      if (!pg.IsMap()) return problems.add(file, pg, "'erp.postgres' must be a mapping {conninfo | conninfo_env, schema, table}");
+      reject_unknown_keys(pg, {"conninfo", "conninfo_env", "schema", "table", "statement_timeout_seconds", "connect_timeout_seconds"},
+                          file, "'erp.postgres'", problems);
+      ErpPostgres sink;
+      if (pg["conninfo_env"]) {
+        YAML::Node env;
+        env["env"] = pg["conninfo_env"];
+        sink.conninfo = value_or_env(env, file, problems, pg["conninfo_env"]);
+      } else {
+        sink.conninfo = scalar(pg["conninfo"], file, "erp.postgres.conninfo (or conninfo_env)", problems);
+      }
+      if (pg["schema"]) sink.schema = scalar(pg["schema"], file, "schema", problems);
+      if (pg["table"]) sink.table = scalar(pg["table"], file, "table", problems);
+      if (pg["statement_timeout_seconds"])
+        sink.statement_timeout = std::chrono::seconds(bounded_int(pg["statement_timeout_seconds"], 1, 3600, file, "statement_timeout_seconds", problems));
+      if (pg["connect_timeout_seconds"])
+        sink.connect_timeout = std::chrono::seconds(bounded_int(pg["connect_timeout_seconds"], 1, 600, file, "connect_timeout_seconds", problems));
+      profile.erp_postgres = sink;
+    }
     if (node["outbound"]) profile.erp_outbound = folder_channel(node["outbound"], file, "erp.outbound", problems);
+  }
+
+  // A literal, or {env: NAME} read from the environment (secrets stay out of profiles).
+  std::string value_or_env(const YAML::Node& node, const fs::path& file, ProblemList& problems,
+                           const YAML::Node& at = YAML::Node()) {
+    if (node.IsMap() && node["env"]) {
+      auto name = node["env"].as<std::string>();
+      const char* value = std::getenv(name.c_str());
+      if (!value) problems.add(file, at.IsDefined() ? at : node["env"], "environment variable " + name + " is not set");
+      return value ? value : "";
+    }
+    return scalar(node, file, "value", problems);
+  }
+
+  int bounded_int(const YAML::Node& node, int low, int high, const fs::path& file, const std::string& what,
+                  ProblemList& problems) {
+    try {
+      int v = node.as<int>();
+      if (v >= low && v <= high) return v;
+    } catch (const YAML::Exception&) {
+    }
+    problems.add(file, node, what + " must be a number from " + std::to_string(low) + " to " + std::to_string(high));
+    return low;
   }
 
   void load_envelope(const YAML::Node& node, const fs::path& file, Profile& profile, ProblemList& problems) {

@@ -42,6 +42,27 @@ struct FolderSink {
   std::filesystem::path path;
 };
 
+// ERP sinks besides a folder; secrets come from the environment, read when loading.
+struct ErpHttp {
+  std::string url;
+  std::map<std::string, std::string> headers;
+  int max_attempts = 8;                 // over runs; then the transaction is dead-lettered
+  std::chrono::seconds connect_timeout{5};
+  std::chrono::seconds timeout{30};
+  std::chrono::milliseconds base_delay{500};
+  std::chrono::seconds max_delay{60};
+  std::filesystem::path ca_file;        // trusted instead of the system CAs (config-relative in YAML)
+  bool verify_tls = true;
+};
+
+struct ErpPostgres {
+  std::string conninfo;
+  std::string schema = "edihub";
+  std::string table = "erp_inbound";
+  std::chrono::seconds statement_timeout{30};
+  std::chrono::seconds connect_timeout{10};
+};
+
 // How we envelope what we send to the partner (acks and outbound documents).
 struct Envelope {
   std::string our_qualifier, our_id;      // ISA05/ISA06 we send under; acks default to the ids the partner addressed
@@ -86,7 +107,9 @@ struct Profile {
   std::vector<Identity> identities;
   std::optional<FolderChannel> inbound;
   std::optional<FolderSink> outbound;        // where what we send to the partner goes
-  std::optional<FolderSink> erp;             // where mapped inbound transactions go
+  std::optional<FolderSink> erp;             // where mapped inbound transactions go: a folder,
+  std::optional<ErpHttp> erp_http;           // or an HTTP endpoint,
+  std::optional<ErpPostgres> erp_postgres;   // or a PostgreSQL staging table
   std::optional<FolderChannel> erp_outbound; // where the ERP drops transactions for the partner
   Envelope envelope;
   AckPolicy acks;
@@ -96,6 +119,7 @@ struct Profile {
   // Schemas as the partner's implementation guide tightened them, by ST01 + version.
   std::map<std::string, std::shared_ptr<const x12::TransactionSetSchema>> tightened;
 
+  bool has_erp_sink() const { return erp || erp_http || erp_postgres; }
   // The rule for a transaction set and GS08 version, or nullptr.
   const MappingRule* mapping_for(std::string_view transaction_set, std::string_view version) const;
   const OutboundRule* outbound_mapping_for(std::string_view transaction) const;

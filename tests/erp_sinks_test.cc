@@ -1,0 +1,102 @@
+// ERP sinks end to end, through the binary, against real peers started by the fixtures:
+// an HTTP ERP endpoint that fails on command, and a PostgreSQL cluster that is stopped
+// and started. A transient failure leaves the transaction mapped for the next run; the
+// endpoint sees the same Idempotency-Key each time; nothing is delivered twice.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tests/fixtures/http_erp.h"
+#include "tests/fixtures/postgres.h"
+#include "tests/supplier_config.h"
+
+namespace fs = std::filesystem;
+using namespace edihub::testing;
+using nlohmann::json;
+
+namespace {
+
+// The supplier configuration with its ERP folder sink replaced by `erp_yaml`.
+void use_erp_sink(const TempDir& dir, const std::string& erp_yaml) {
+  write_supplier_config(dir.path());
+  auto profile = read_file(dir / "partners/supplier.yaml");
+  const std::string folder = "erp:\n  folder: {path: erp}\n";
+  profile.replace(profile.find(folder), folder.size(), erp_yaml);
+  write_file(dir / "partners/supplier.yaml", profile);
+}
+
+json run_once(const TempDir& dir) {
+  auto r = run_edihub({"run", "--config", dir.path().string(), "--once", "--json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return json::parse(r.out);
+}
+
+}  // namespace
+
+TEST_CASE("HTTP ERP: 500 then 200 over two runs delivers once with one idempotency key", "[erp][http][e2e]") {
+  HttpErp erp;
+  erp.reply(HttpErp::status(500));
+  TempDir dir;
+  use_erp_sink(dir, "erp:\n  http: {url: \"" + erp.url() + "\", max_attempts: 3, timeout_seconds: 5}\n");
+  write_file(dir / "inbox/asn.edi", sample_856(21));
+  auto first = run_once(dir);
+  CHECK(first["sets_delivered"] == 0);
+  CHECK(first["sets_delivery_pending"] == 1);
+  CHECK(first["exceptions"].empty());
+  auto second = run_once(dir);
+  CHECK(second["sets_delivered"] == 1);
+  auto requests = erp.requests();
+  REQUIRE(requests.size() == 2);
+  for (const auto& r : requests) {
+    CHECK(r.method == "POST");
+    CHECK(r.header("Idempotency-Key") == "supplier/000000021/21/0021");
+    CHECK(json::parse(r.body)["idempotency_key"] == "supplier/000000021/21/0021");
+  }
+  CHECK(run_once(dir)["sets_delivered"] == 0);  // nothing left to deliver
+  CHECK(erp.requests().size() == 2);
+}
+
+TEST_CASE("HTTP ERP: a 400 is not retried and a dead endpoint is dead-lettered", "[erp][http][e2e]") {
+  HttpErp erp;
+  erp.reply(HttpErp::status(400, R"({"error":"unknown plant 1000"})"));
+  erp.reply(HttpErp::status(503), 3);
+  TempDir dir;
+  use_erp_sink(dir, "erp:\n  http: {url: \"" + erp.url() + "\", max_attempts: 2}\n");
+  write_file(dir / "inbox/a.edi", sample_856(31));
+  auto first = run_once(dir);
+  REQUIRE(first["exceptions"].size() == 1);
+  CHECK_THAT(first["exceptions"][0]["reason"].get<std::string>(),
+             Catch::Contains("refused it") && Catch::Contains("HTTP 400") && Catch::Contains("unknown plant 1000"));
+  write_file(dir / "inbox/b.edi", sample_856(32));
+  CHECK(run_once(dir)["sets_delivery_pending"] == 1);  // 503: attempt 1 of 2
+  auto last = run_once(dir);                           // 503 again: attempt 2 of 2
+  REQUIRE(last["exceptions"].size() == 1);
+  CHECK_THAT(last["exceptions"][0]["reason"].get<std::string>(), Catch::Contains("dead letter"));
+  auto dead = run_edihub({"archive", "query", "--config", dir.path().string(), "--status", "dead_letter", "--json"});
+  CHECK(json::parse(dead.out).size() == 1);
+  CHECK(erp.requests().size() == 3);
+}
+
+TEST_CASE("PostgreSQL ERP: staged once, kept for the next run while the database is down", "[erp][postgres][e2e]") {
+  PostgresServer pg;
+  TempDir dir;
+  use_erp_sink(dir, "erp:\n  postgres: {conninfo: \"" + pg.conninfo() + "\", schema: erp_in, table: deliveries}\n");
+  auto init = run_edihub({"erp", "init-db", "--config", dir.path().string()});
+  INFO(init.err);
+  REQUIRE(init.exit_code == 0);
+  CHECK_THAT(init.out, Catch::Contains("supplier: staging table erp_in.deliveries ready"));
+  write_file(dir / "inbox/a.edi", sample_856(41));
+  CHECK(run_once(dir)["sets_delivered"] == 1);
+  CHECK(pg.psql("select idempotency_key from erp_in.deliveries") == "supplier/000000041/41/0041");
+
+  pg.stop();
+  write_file(dir / "inbox/b.edi", sample_856(42));
+  auto down = run_once(dir);
+  CHECK(down["sets_delivered"] == 0);
+  CHECK(down["sets_delivery_pending"] == 1);
+  pg.start();
+  CHECK(run_once(dir)["sets_delivered"] == 1);
+  CHECK(pg.psql("select count(*) from erp_in.deliveries") == "2");
+  CHECK(pg.psql("select document->'transaction'->>'shipment_id' from erp_in.deliveries order by idempotency_key") ==
+        "SHP0000041\nSHP0000042");
+}
