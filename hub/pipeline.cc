@@ -99,6 +99,8 @@ void remove_source_if_archived(const fs::path& source, const std::string& sha256
     transports::FolderInbox::remove(source);
 }
 
+}  // namespace
+
 // Claims are named <partner>/<unique>__<file name> under the raw store's incoming/, and
 // <partner>+erp/... for ERP documents ('+' is never part of a partner id).
 std::string claim_name(const std::string& partner, const std::string& file_name) {
@@ -106,8 +108,6 @@ std::string claim_name(const std::string& partner, const std::string& file_name)
   auto ns = std::chrono::system_clock::now().time_since_epoch().count();
   return fmt::format("{}/{:x}-{}-{}__{}", partner, ns, ::getpid(), counter++, file_name);
 }
-
-}  // namespace
 
 // A file moves from the inbox into the store's incoming/ (a rename: it is never deleted),
 // the claims are synced, the rows committed, and only then is each file published into
@@ -128,7 +128,7 @@ std::vector<FileRecord> Pipeline::record_receipts(std::vector<Receipt>& receipts
       file.channel = r.channel;
       file.source_name = r.source_name;
       file.received_at = now;
-      file.source_removed = r.staged.source_moved;
+      file.source_removed = r.staged.source_moved && !r.remote;
       file.claim = r.claim;
       file.direction = r.direction;
       r.file_id = file.id = index_->add_file(file);
@@ -146,7 +146,7 @@ std::vector<FileRecord> Pipeline::record_receipts(std::vector<Receipt>& receipts
   std::vector<std::int64_t> copied;
   for (const auto& r : receipts) {
     batch.push_back(r.staged);
-    if (!r.staged.source_moved) {
+    if (!r.staged.source_moved && !r.remote) {
       remove_source_if_archived(r.source, r.staged.sha256);
       copied.push_back(r.file_id);
     }
@@ -181,8 +181,10 @@ void Pipeline::recover_claims(RunSummary& summary) {
       if (const auto* partner = config_.partners.find(r.partner)) channel = partner->erp_outbound;
     } else if (const auto* partner = config_.partners.find(r.partner)) {
       channel = partner->inbound;
+      r.remote = partner->inbound_sftp.has_value();
+      if (r.remote) r.channel = sftp_channel_name(*partner->inbound_sftp);
     }
-    r.channel = channel ? channel_of(channel->path, config_.dir) : "recovered";
+    if (!r.remote) r.channel = channel ? channel_of(channel->path, config_.dir) : "recovered";
     if (channel) r.source = channel->path / r.source_name;
     staged.source_moved = false;  // it may have been a copy: check the inbox for it too
     r.staged = staged;
@@ -206,8 +208,10 @@ void Pipeline::finish_source_removals() {
 }
 
 void Pipeline::intake(RunSummary& summary) {
-  for (const auto& partner : config_.partners.profiles())
+  for (const auto& partner : config_.partners.profiles()) {
     if (partner.inbound) take_in(partner, *partner.inbound, "in", summary);
+    if (partner.inbound_sftp) take_in_sftp(partner, summary);
+  }
 }
 
 void Pipeline::pick_up_erp_documents(RunSummary& summary) {

@@ -87,6 +87,7 @@ class Pipeline {
   struct Receipt {
     std::string partner, channel, source_name, claim;
     std::string direction = "in";
+    bool remote = false;           // from an SFTP server: removed there after the commit, by the poller
     std::filesystem::path source;  // where it came from, when that is a local path
     archive::Staged staged;
     std::int64_t file_id = 0;
@@ -98,6 +99,8 @@ class Pipeline {
   // Takes the settled files of one channel into the archive in batches and processes them.
   void take_in(const partners::Profile& partner, const partners::FolderChannel& channel, const std::string& direction,
                RunSummary& summary);
+  // The same for a partner's SFTP server (pipeline_sftp.cc).
+  void take_in_sftp(const partners::Profile& partner, RunSummary& summary);
   void process_batch(const std::vector<archive::FileRecord>& files, RunSummary& summary);
   void finish_deliveries(RunSummary& summary);
   struct FileOutcome {
@@ -154,6 +157,12 @@ class Pipeline {
   std::map<std::int64_t, std::string> fresh_content_;
   std::future<void> writing_;
 };
+
+// A unique claim name under the raw store's incoming/ for a file received for `folder`.
+std::string claim_name(const std::string& folder, const std::string& file_name);
+
+// "sftp:user@host:port/remote_dir": the channel name files from that server are recorded with.
+std::string sftp_channel_name(const partners::SftpChannel& channel);
 
 // Writes a batch of deliveries into their sinks (folder files, HTTP POSTs, one PostgreSQL
 // transaction per partner) and sets each one's outcome. Touches no index, so it runs on

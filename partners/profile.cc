@@ -4,6 +4,7 @@
 #include <map>
 #include <cctype>
 #include <cstdlib>
+#include <fstream>
 #include <set>
 
 #include <yaml-cpp/yaml.h>
@@ -94,7 +95,12 @@ class Loader {
       problems.add(file, root["id"], "id '" + profile.id + "' may hold only lowercase letters, digits, '_' and '-'");
     profile.name = scalar(root["name"], file, "'name'", problems);
     load_identities(root["identities"], file, profile, problems);
-    if (root["inbound"]) profile.inbound = folder_channel(root["inbound"], file, "inbound", problems);
+    if (root["inbound"] && root["inbound"].IsMap() && root["inbound"]["sftp"]) {
+      reject_unknown_keys(root["inbound"], {"sftp"}, file, "'inbound'", problems);
+      profile.inbound_sftp = sftp_channel(root["inbound"]["sftp"], file, problems);
+    } else if (root["inbound"]) {
+      profile.inbound = folder_channel(root["inbound"], file, "inbound", problems);
+    }
     if (root["outbound"]) profile.outbound = folder_sink(root["outbound"], file, "outbound", problems);
     load_erp(root["erp"], file, profile, problems);
     load_envelope(root["envelope"], file, profile, problems);
@@ -166,6 +172,57 @@ class Loader {
     if (!channel.path.empty() && !fs::is_directory(channel.path))
       problems.add(file, node, what + " folder " + channel.path.lexically_relative(config_dir_).string() + " does not exist");
     return channel;
+  }
+
+  SftpChannel sftp_channel(const YAML::Node& node, const fs::path& file, ProblemList& problems) {
+    SftpChannel c;
+    if (!node.IsMap()) {
+      problems.add(file, node, "'inbound.sftp' must be a mapping (host, user, private_key, host_key_sha256, remote_dir, ...)");
+      return c;
+    }
+    reject_unknown_keys(node,
+                        {"host", "port", "user", "private_key", "passphrase_env", "passphrase_file", "host_key_sha256",
+                         "known_hosts", "remote_dir", "pattern", "temp_pattern", "done_suffix", "stable_listing",
+                         "settle_seconds", "after_receipt", "max_files", "connect_timeout_seconds",
+                         "transfer_timeout_seconds"},
+                        file, "'inbound.sftp'", problems);
+    c.host = scalar(node["host"], file, "inbound.sftp.host", problems);
+    c.user = scalar(node["user"], file, "inbound.sftp.user", problems);
+    c.remote_dir = scalar(node["remote_dir"], file, "inbound.sftp.remote_dir", problems);
+    c.private_key = config_path(node["private_key"], config_dir_, file, "inbound.sftp.private_key", problems);
+    if (node["port"]) c.port = bounded_int(node["port"], 1, 65535, file, "port", problems);
+    if (node["host_key_sha256"]) c.host_key_sha256 = scalar(node["host_key_sha256"], file, "host_key_sha256", problems);
+    if (node["known_hosts"]) c.known_hosts = config_path(node["known_hosts"], config_dir_, file, "known_hosts", problems);
+    if (c.host_key_sha256.empty() && c.known_hosts.empty())
+      problems.add(file, node, "inbound.sftp needs the server's host key pinned: host_key_sha256 or known_hosts");
+    if (node["passphrase_env"]) {
+      YAML::Node env;
+      env["env"] = node["passphrase_env"];
+      c.passphrase = value_or_env(env, file, problems, node["passphrase_env"]);
+    } else if (node["passphrase_file"]) {
+      auto path = config_path(node["passphrase_file"], config_dir_, file, "passphrase_file", problems);
+      std::ifstream in(path);
+      if (!in) problems.add(file, node["passphrase_file"], "cannot read passphrase_file " + path.string());
+      else std::getline(in, c.passphrase);
+    }
+    for (auto [key, into] : {std::pair{"pattern", &c.pattern}, {"temp_pattern", &c.temp_pattern}, {"done_suffix", &c.done_suffix}})
+      if (node[key]) *into = scalar(node[key], file, key, problems);
+    if (node["stable_listing"]) c.stable_listing = boolean(node["stable_listing"], file, "stable_listing", problems);
+    if (node["settle_seconds"]) c.settle = std::chrono::seconds(bounded_int(node["settle_seconds"], 0, 3600, file, "settle_seconds", problems));
+    if (node["max_files"]) c.max_files = static_cast<std::size_t>(bounded_int(node["max_files"], 1, 100000, file, "max_files", problems));
+    if (node["connect_timeout_seconds"])
+      c.connect_timeout = std::chrono::seconds(bounded_int(node["connect_timeout_seconds"], 1, 600, file, "connect_timeout_seconds", problems));
+    if (node["transfer_timeout_seconds"])
+      c.transfer_timeout = std::chrono::seconds(bounded_int(node["transfer_timeout_seconds"], 1, 86400, file, "transfer_timeout_seconds", problems));
+    const auto after = node["after_receipt"];
+    if (!after.IsDefined()) {
+      problems.add(file, node, "inbound.sftp needs after_receipt: delete or {move: FOLDER} (otherwise every poll takes the same files)");
+    } else if (after.IsMap() && after["move"]) {
+      c.move_to = scalar(after["move"], file, "after_receipt.move", problems);
+    } else if (!after.IsScalar() || after.as<std::string>() != "delete") {
+      problems.add(file, after, "after_receipt must be delete or {move: FOLDER}");
+    }
+    return c;
   }
 
   std::optional<FolderSink> folder_sink(const YAML::Node& node, const fs::path& file, const std::string& what,

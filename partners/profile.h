@@ -42,6 +42,28 @@ struct FolderSink {
   std::filesystem::path path;
 };
 
+// Inbound SFTP client channel: the hub polls the partner's server (docs/sftp.md). The host
+// key is pinned; the passphrase comes from the environment or a file, never the profile.
+struct SftpChannel {
+  std::string host;
+  int port = 22;
+  std::string user;
+  std::filesystem::path private_key;
+  std::string passphrase;
+  std::string host_key_sha256;
+  std::filesystem::path known_hosts;
+  std::string remote_dir;
+  std::string pattern = "*";
+  std::string temp_pattern;
+  std::string done_suffix;
+  bool stable_listing = true;
+  std::chrono::milliseconds settle{2000};
+  std::size_t max_files = 100;
+  std::string move_to;                      // after receipt: move there; empty: delete
+  std::chrono::seconds connect_timeout{10};
+  std::chrono::seconds transfer_timeout{60};
+};
+
 // ERP sinks besides a folder; secrets come from the environment, read when loading.
 struct ErpHttp {
   std::string url;
@@ -105,7 +127,8 @@ struct Profile {
   std::string name;
   std::filesystem::path file;
   std::vector<Identity> identities;
-  std::optional<FolderChannel> inbound;
+  std::optional<FolderChannel> inbound;      // a local folder,
+  std::optional<SftpChannel> inbound_sftp;   // or the partner's SFTP server
   std::optional<FolderSink> outbound;        // where what we send to the partner goes
   std::optional<FolderSink> erp;             // where mapped inbound transactions go: a folder,
   std::optional<ErpHttp> erp_http;           // or an HTTP endpoint,

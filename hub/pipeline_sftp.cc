@@ -1,0 +1,119 @@
+// Intake from a partner's SFTP server: settled remote files are downloaded into the
+// archive's downloads/ folder, claimed like local files, recorded and committed; only then
+// is the remote file deleted or moved (after_receipt) and its row marked source-removed.
+// A crash before the commit leaves the remote file to be taken again; one after it leaves
+// the removal, which the next poll finishes first. Connection problems are exceptions
+// raised once while they last, never a lost or half-read file.
+#include <fmt/format.h>
+
+#include "hub/pipeline.h"
+#include "transports/sftp.h"
+
+namespace edihub::hub {
+
+namespace fs = std::filesystem;
+
+std::string sftp_channel_name(const partners::SftpChannel& c) {
+  return fmt::format("sftp:{}@{}:{}/{}", c.user, c.host, c.port, c.remote_dir);
+}
+
+namespace {
+
+transports::SftpEndpoint endpoint_of(const partners::SftpChannel& c) {
+  transports::SftpEndpoint e;
+  e.host = c.host;
+  e.port = c.port;
+  e.user = c.user;
+  e.private_key = c.private_key;
+  e.passphrase = c.passphrase;
+  e.host_key_sha256 = c.host_key_sha256;
+  e.known_hosts = c.known_hosts;
+  e.connect_timeout = c.connect_timeout;
+  e.transfer_timeout = c.transfer_timeout;
+  return e;
+}
+
+transports::SftpInboxRules rules_of(const partners::SftpChannel& c) {
+  transports::SftpInboxRules r;
+  r.pattern = c.pattern;
+  r.temp_pattern = c.temp_pattern;
+  r.done_suffix = c.done_suffix;
+  r.stable_listing = c.stable_listing;
+  r.settle = c.settle;
+  r.max_files = c.max_files;
+  return r;
+}
+
+transports::AfterReceipt after_receipt_of(const partners::SftpChannel& c) {
+  transports::AfterReceipt a;
+  if (!c.move_to.empty()) {
+    a.action = transports::AfterReceipt::Action::Move;
+    a.move_to = c.move_to;
+  }
+  return a;
+}
+
+}  // namespace
+
+void Pipeline::take_in_sftp(const partners::Profile& partner, RunSummary& summary) {
+  const auto& c = *partner.inbound_sftp;
+  const std::string channel = sftp_channel_name(c);
+  const fs::path downloads = config_.archive_dir / "downloads";
+  // Partial downloads of a crashed run were never recorded: the remote files are still there.
+  fs::remove_all(downloads);
+  fs::create_directories(downloads);
+  try {
+    transports::SftpSession session(endpoint_of(c));
+    transports::SftpInbox inbox(rules_of(c));
+    for (const auto& open : index_->exceptions(partner.id, std::string("open")))
+      if (open.kind == "transport_error" && open.reason.starts_with(channel + ":"))
+        index_->close_exception(open.id, "resolved", "edihub", "connected again", clock_.iso_now());
+    auto removed = [&](const archive::FileRecord& file) {
+      inbox.after_receipt(session, c.remote_dir, file.source_name, after_receipt_of(c));
+      archive::Index::Transaction tx(*index_);
+      index_->mark_source_removed(file.id);
+      index_->add_event({0, file.id, 0, clock_.iso_now(), "source_removed",
+                         fmt::format("{} {} on {}", c.move_to.empty() ? "deleted" : "moved to " + c.move_to,
+                                     file.source_name, channel)});
+      tx.commit();
+    };
+    for (const auto& file : index_->files_with_source_pending())
+      if (file.channel == channel) removed(file);
+
+    auto ready = inbox.ready(session, c.remote_dir, sleep_);
+    for (std::size_t start = 0; start < ready.size(); start += config_.batch_files) {
+      std::size_t end = std::min(ready.size(), start + config_.batch_files);
+      std::vector<Receipt> receipts;
+      for (std::size_t i = start; i < end; ++i) {
+        Receipt r;
+        r.partner = partner.id;
+        r.channel = channel;
+        r.remote = true;
+        r.source_name = ready[i].name;  // checked by SftpInbox: a safe single path component
+        r.claim = claim_name(partner.id, ready[i].name);
+        const fs::path local = downloads / ready[i].name;
+        session.download(transports::remote_join(c.remote_dir, ready[i].name), local);
+        r.staged = store_->claim_file(local, r.claim);
+        receipts.push_back(std::move(r));
+      }
+      auto files = record_receipts(receipts, summary);
+      for (const auto& file : files) removed(file);
+      process_batch(files, summary);
+    }
+  } catch (const transports::SftpError& e) {
+    // Raised once while it lasts: an unreachable server is not a new exception every poll.
+    for (const auto& open : index_->exceptions(partner.id, std::string("open")))
+      if (open.kind == "transport_error" && open.reason.starts_with(channel + ":")) return;
+    archive::ExceptionRecord problem;
+    problem.partner = partner.id;
+    problem.kind = "transport_error";
+    problem.reason = fmt::format("{}: {}{}", channel, e.what(),
+                                 e.retryable() ? "; polled again on the next run"
+                                               : "; needs a person (host key or login)");
+    archive::Index::Transaction tx(*index_);
+    raise(summary, problem);
+    tx.commit();
+  }
+}
+
+}  // namespace edihub::hub
