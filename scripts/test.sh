@@ -10,4 +10,5 @@ jobs=$(nproc)
 bash scripts/build.sh build -DEDIHUB_WERROR=ON
 (cd build && ctest --output-on-failure -j "$jobs" --timeout 600)
 bash scripts/build.sh build-asan -DEDIHUB_WERROR=ON -DEDIHUB_SANITIZE=ON -DEDIHUB_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug
-(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j "$jobs" --timeout 900)
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$PWD/../tests/lsan.supp" \
+   UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j "$jobs" --timeout 900)
