@@ -74,7 +74,31 @@ Pipeline::~Pipeline() {
 }
 
 RunSummary Pipeline::run_once() {
+  Lock lock(mu_);
   RunSummary summary;
+  resume(summary);
+  for (const auto& partner : config_.partners.profiles()) poll(partner, lock, summary);
+  finish(summary);
+  return summary;
+}
+
+RunSummary Pipeline::housekeeping() {
+  Lock lock(mu_);
+  RunSummary summary;
+  resume(summary);
+  finish(summary);
+  return summary;
+}
+
+RunSummary Pipeline::poll_partner(const partners::Profile& partner) {
+  Lock lock(mu_);
+  RunSummary summary;
+  poll(partner, lock, summary);
+  finish_deliveries(summary);
+  return summary;
+}
+
+void Pipeline::resume(RunSummary& summary) {
   recover_claims(summary);
   finish_source_removals();
   send_outbox(summary);
@@ -83,11 +107,17 @@ RunSummary Pipeline::run_once() {
   for (size_t start = 0; start < left_over.size(); start += config_.batch_files)
     process_batch({left_over.begin() + start, left_over.begin() + std::min(left_over.size(), start + config_.batch_files)},
                   summary);
-  intake(summary);
-  pick_up_erp_documents(summary);
+}
+
+void Pipeline::finish(RunSummary& summary) {
   finish_deliveries(summary);
   flag_overdue(summary);
-  return summary;
+}
+
+void Pipeline::poll(const partners::Profile& partner, Lock& lock, RunSummary& summary) {
+  if (partner.inbound) take_in(partner, *partner.inbound, "in", lock, summary);
+  if (partner.inbound_sftp) take_in_sftp(partner, lock, summary);
+  if (partner.erp_outbound) take_in(partner, *partner.erp_outbound, "erp", lock, summary);
 }
 
 namespace {
@@ -199,30 +229,24 @@ void Pipeline::recover_claims(RunSummary& summary) {
 void Pipeline::finish_source_removals() {
   auto pending = index_->files_with_source_pending();
   if (pending.empty()) return;
-  for (const auto& file : pending)
-    if (file.channel.rfind("folder:", 0) == 0)
-      remove_source_if_archived(config_.dir / file.channel.substr(7) / file.source_name, file.sha256);
   archive::Index::Transaction tx(*index_);
-  for (const auto& file : pending) index_->mark_source_removed(file.id);
+  for (const auto& file : pending) {
+    if (file.channel.starts_with("sftp:")) continue;  // removed remotely by the next poll of its server
+    if (file.channel.starts_with("folder:"))
+      remove_source_if_archived(config_.dir / file.channel.substr(7) / file.source_name, file.sha256);
+    index_->mark_source_removed(file.id);
+  }
   tx.commit();
 }
 
-void Pipeline::intake(RunSummary& summary) {
-  for (const auto& partner : config_.partners.profiles()) {
-    if (partner.inbound) take_in(partner, *partner.inbound, "in", summary);
-    if (partner.inbound_sftp) take_in_sftp(partner, summary);
-  }
-}
-
-void Pipeline::pick_up_erp_documents(RunSummary& summary) {
-  for (const auto& partner : config_.partners.profiles())
-    if (partner.erp_outbound) take_in(partner, *partner.erp_outbound, "erp", summary);
-}
-
 void Pipeline::take_in(const partners::Profile& partner, const partners::FolderChannel& folder,
-                       const std::string& direction, RunSummary& summary) {
+                       const std::string& direction, Lock& lock, RunSummary& summary) {
   transports::FolderInbox inbox(folder.path, folder.pattern, folder.settle);
-  auto ready = inbox.ready(sleep_);
+  std::vector<transports::InboundFile> ready;
+  {
+    Unlocked waiting(lock);
+    ready = inbox.ready(sleep_);
+  }
   std::string channel = channel_of(folder.path, config_.dir);
   std::string claim_folder = direction == "erp" ? partner.id + std::string(kErpClaimSuffix) : partner.id;
   for (size_t start = 0; start < ready.size(); start += config_.batch_files) {

@@ -14,6 +14,7 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,6 +64,16 @@ class Pipeline {
   // acknowledge, send the ERP's outbound documents, flag overdue acknowledgments.
   RunSummary run_once();
 
+  // The same work split for `edihub serve`, which calls these from several threads: every
+  // public method is thread-safe. Index and store work is serialized by one mutex; network
+  // waits (settle listings, SFTP transfers) run outside it, so one partner's slow server
+  // does not hold up the others.
+  // housekeeping(): resume unfinished work, process files received by other means (AS2),
+  // deliver, send the outbox, flag overdue acknowledgments.
+  RunSummary housekeeping();
+  // One poll of one partner: its inbound channels and its ERP pickup folder.
+  RunSummary poll_partner(const partners::Profile& partner);
+
   // Re-runs an archived file through the current profiles and mappings as a new file
   // linked to it (replay_of); sets already delivered are not delivered again. Open
   // exceptions of the old file are resolved when the replay raises none.
@@ -93,14 +104,26 @@ class Pipeline {
     std::int64_t file_id = 0;
   };
   std::vector<archive::FileRecord> record_receipts(std::vector<Receipt>& receipts, RunSummary& summary);
+  using Lock = std::unique_lock<std::mutex>;
+  // Releases the pipeline's lock for its lifetime (network waits) and takes it back after.
+  struct Unlocked {
+    explicit Unlocked(Lock& lock) : lock_(lock) { lock_.unlock(); }
+    ~Unlocked() { lock_.lock(); }
+    Unlocked(const Unlocked&) = delete;
+    Unlocked& operator=(const Unlocked&) = delete;
+    Lock& lock_;
+  };
+  void resume(RunSummary& summary);
+  void finish(RunSummary& summary);
+  void poll(const partners::Profile& partner, Lock& lock, RunSummary& summary);
   void recover_claims(RunSummary& summary);
   void finish_source_removals();
-  void intake(RunSummary& summary);
   // Takes the settled files of one channel into the archive in batches and processes them.
+  // `lock` holds mu_ and is released while waiting for files to settle or downloading.
   void take_in(const partners::Profile& partner, const partners::FolderChannel& channel, const std::string& direction,
-               RunSummary& summary);
+               Lock& lock, RunSummary& summary);
   // The same for a partner's SFTP server (pipeline_sftp.cc).
-  void take_in_sftp(const partners::Profile& partner, RunSummary& summary);
+  void take_in_sftp(const partners::Profile& partner, Lock& lock, RunSummary& summary);
   void process_batch(const std::vector<archive::FileRecord>& files, RunSummary& summary);
   void finish_deliveries(RunSummary& summary);
   struct FileOutcome {
@@ -135,7 +158,6 @@ class Pipeline {
   void flag_overdue(RunSummary& summary);
   void send_outbox(RunSummary& summary);
   // Outbound documents (pipeline_outbound.cc)
-  void pick_up_erp_documents(RunSummary& summary);
   void process_erp_document(const archive::FileRecord& file, RunSummary& summary);
   std::optional<Delivery> delivery_for(const archive::TransactionSetRecord& set, std::string content,
                                        RunSummary& summary);
@@ -147,6 +169,7 @@ class Pipeline {
   const Config& config_;
   const Clock& clock_;
   Sleep sleep_;
+  std::mutex mu_;  // serializes index and store work (see housekeeping())
   int lock_fd_ = -1;
   std::unique_ptr<archive::RawStore> store_;
   std::unique_ptr<archive::Index> index_;

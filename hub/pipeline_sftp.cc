@@ -55,21 +55,33 @@ transports::AfterReceipt after_receipt_of(const partners::SftpChannel& c) {
 
 }  // namespace
 
-void Pipeline::take_in_sftp(const partners::Profile& partner, RunSummary& summary) {
+void Pipeline::take_in_sftp(const partners::Profile& partner, Lock& lock, RunSummary& summary) {
   const auto& c = *partner.inbound_sftp;
   const std::string channel = sftp_channel_name(c);
-  const fs::path downloads = config_.archive_dir / "downloads";
-  // Partial downloads of a crashed run were never recorded: the remote files are still there.
+  // One folder per partner: partners are polled in parallel, each by one poll at a time.
+  const fs::path downloads = config_.archive_dir / "downloads" / partner.id;
+  // Partial downloads of a crashed or abandoned poll were never recorded: the remote files are still there.
   fs::remove_all(downloads);
   fs::create_directories(downloads);
+  auto open_transport_error = [&]() -> std::optional<archive::ExceptionRecord> {
+    for (auto& open : index_->exceptions(partner.id, std::string("open")))
+      if (open.kind == "transport_error" && open.reason.starts_with(channel + ":")) return open;
+    return std::nullopt;
+  };
   try {
-    transports::SftpSession session(endpoint_of(c));
+    std::optional<transports::SftpSession> session;
+    {
+      Unlocked connecting(lock);
+      session.emplace(endpoint_of(c));
+    }
+    if (auto open = open_transport_error())
+      index_->close_exception(open->id, "resolved", "edihub", "connected again", clock_.iso_now());
     transports::SftpInbox inbox(rules_of(c));
-    for (const auto& open : index_->exceptions(partner.id, std::string("open")))
-      if (open.kind == "transport_error" && open.reason.starts_with(channel + ":"))
-        index_->close_exception(open.id, "resolved", "edihub", "connected again", clock_.iso_now());
     auto removed = [&](const archive::FileRecord& file) {
-      inbox.after_receipt(session, c.remote_dir, file.source_name, after_receipt_of(c));
+      {
+        Unlocked removing(lock);
+        inbox.after_receipt(*session, c.remote_dir, file.source_name, after_receipt_of(c));
+      }
       archive::Index::Transaction tx(*index_);
       index_->mark_source_removed(file.id);
       index_->add_event({0, file.id, 0, clock_.iso_now(), "source_removed",
@@ -80,9 +92,20 @@ void Pipeline::take_in_sftp(const partners::Profile& partner, RunSummary& summar
     for (const auto& file : index_->files_with_source_pending())
       if (file.channel == channel) removed(file);
 
-    auto ready = inbox.ready(session, c.remote_dir, sleep_);
+    std::vector<transports::SftpEntry> ready;
+    {
+      Unlocked listing(lock);
+      ready = inbox.ready(*session, c.remote_dir, sleep_);
+    }
     for (std::size_t start = 0; start < ready.size(); start += config_.batch_files) {
       std::size_t end = std::min(ready.size(), start + config_.batch_files);
+      {
+        Unlocked downloading(lock);
+        for (std::size_t i = start; i < end; ++i)
+          session->download(transports::remote_join(c.remote_dir, ready[i].name), downloads / ready[i].name);
+      }
+      // Claimed and recorded under the lock, so a concurrent housekeeping() never sees an
+      // unrecorded claim of a live poll.
       std::vector<Receipt> receipts;
       for (std::size_t i = start; i < end; ++i) {
         Receipt r;
@@ -91,9 +114,7 @@ void Pipeline::take_in_sftp(const partners::Profile& partner, RunSummary& summar
         r.remote = true;
         r.source_name = ready[i].name;  // checked by SftpInbox: a safe single path component
         r.claim = claim_name(partner.id, ready[i].name);
-        const fs::path local = downloads / ready[i].name;
-        session.download(transports::remote_join(c.remote_dir, ready[i].name), local);
-        r.staged = store_->claim_file(local, r.claim);
+        r.staged = store_->claim_file(downloads / ready[i].name, r.claim);
         receipts.push_back(std::move(r));
       }
       auto files = record_receipts(receipts, summary);
@@ -102,8 +123,7 @@ void Pipeline::take_in_sftp(const partners::Profile& partner, RunSummary& summar
     }
   } catch (const transports::SftpError& e) {
     // Raised once while it lasts: an unreachable server is not a new exception every poll.
-    for (const auto& open : index_->exceptions(partner.id, std::string("open")))
-      if (open.kind == "transport_error" && open.reason.starts_with(channel + ":")) return;
+    if (open_transport_error()) return;
     archive::ExceptionRecord problem;
     problem.partner = partner.id;
     problem.kind = "transport_error";
