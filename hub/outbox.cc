@@ -33,7 +33,7 @@ archive::FileRecord Outbox::queue(const partners::Profile& partner, const std::s
   file.sha256 = staged.sha256;
   file.size = staged.size;
   file.partner = partner.id;
-  file.channel = partner.outbound ? "folder:" + partner.outbound->path.lexically_relative(config_.dir).string() : "none";
+  file.channel = partner.outbound ? partner.outbound->name(config_.dir) : "none";
   file.source_name = name;
   file.received_at = clock_.iso_now();
   file.status = "queued";
@@ -48,29 +48,40 @@ archive::FileRecord Outbox::queue(const partners::Profile& partner, const std::s
 void Outbox::publish_staged() { store_.publish(staged_); }
 
 std::vector<archive::FileRecord> Outbox::send_queued() {
-  std::vector<archive::FileRecord> sent;
-  std::map<fs::path, transports::FolderSink> sinks;
-  for (auto& file : index_.files_with_status("queued")) {
-    const auto* partner = config_.partners.find(file.partner);
+  std::map<std::string, std::vector<archive::FileRecord>> by_partner;
+  for (auto& file : index_.files_with_status("queued")) by_partner[file.partner].push_back(std::move(file));
+  std::vector<Handed> handed;
+  for (auto& [id, files] : by_partner) {
+    const auto* partner = config_.partners.find(id);
     if (!partner || !partner->outbound) continue;
-    sinks.try_emplace(partner->outbound->path, partner->outbound->path)
-        .first->second.stage(file.source_name, store_.read(file.sha256));
-    sent.push_back(std::move(file));
+    const auto& channel = *partner->outbound;
+    auto sent = channel.folder ? send_folder(*partner, std::move(files))
+                : channel.sftp ? send_sftp(*partner, std::move(files))
+                               : send_as2(*partner, std::move(files));
+    std::move(sent.begin(), sent.end(), std::back_inserter(handed));
   }
-  if (sent.empty()) return sent;
-  for (auto& [path, sink] : sinks) sink.commit();
+  std::vector<archive::FileRecord> sent;
+  if (handed.empty()) return sent;
   archive::Index::Transaction tx(index_);
-  std::string now = clock_.iso_now();
-  for (auto& file : sent) {
-    index_.set_file_status(file.id, "sent");
-    file.status = "sent";
-    const auto* partner = config_.partners.find(file.partner);
-    index_.add_event({0, file.id, 0, now, "sent",
-                      fmt::format("{} -> folder:{}", file.source_name,
-                                  partner->outbound->path.lexically_relative(config_.dir).string())});
+  const std::string now = clock_.iso_now();
+  for (auto& h : handed) {
+    index_.set_file_status(h.file.id, "sent");
+    h.file.status = "sent";
+    index_.add_event({0, h.file.id, 0, now, "sent", fmt::format("{} -> {}", h.file.source_name, h.where)});
+    sent.push_back(std::move(h.file));
   }
   tx.commit();
   return sent;
+}
+
+std::vector<Outbox::Handed> Outbox::send_folder(const partners::Profile& partner, std::vector<archive::FileRecord> files) {
+  const fs::path& path = partner.outbound->folder->path;
+  transports::FolderSink sink(path);
+  for (const auto& file : files) sink.stage(file.source_name, store_.read(file.sha256));
+  sink.commit();
+  std::vector<Handed> handed;
+  for (auto& file : files) handed.push_back({std::move(file), partner.outbound->name(config_.dir)});
+  return handed;
 }
 
 }  // namespace edihub::hub

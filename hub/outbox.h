@@ -39,11 +39,23 @@ class Outbox {
   archive::FileRecord queue(const partners::Profile& partner, const std::string& name, const std::string& bytes);
   void publish_staged();
 
-  // Writes every queued file to its partner's outbound channel and marks it sent. Returns
-  // the files sent. A partner without an outbound channel keeps its files queued.
+  // Sends every queued file over its partner's outbound channel (folder, SFTP, AS2) and
+  // marks it sent. Returns the files sent. Files a channel could not send stay queued for
+  // the next run (the channel raises its own exception); a partner without an outbound
+  // channel keeps its files queued.
   std::vector<archive::FileRecord> send_queued();
 
  private:
+  // One channel's sending of one partner's queued files. Each returns the files it handed
+  // over (send_queued marks them sent, with `where` in the event) and leaves the rest queued.
+  struct Handed {
+    archive::FileRecord file;
+    std::string where;
+  };
+  std::vector<Handed> send_folder(const partners::Profile& partner, std::vector<archive::FileRecord> files);
+  std::vector<Handed> send_sftp(const partners::Profile& partner, std::vector<archive::FileRecord> files);  // outbox_sftp.cc
+  std::vector<Handed> send_as2(const partners::Profile& partner, std::vector<archive::FileRecord> files);   // outbox_as2.cc
+
   const Config& config_;
   const Clock& clock_;
   archive::RawStore& store_;

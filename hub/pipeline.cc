@@ -212,7 +212,7 @@ void Pipeline::recover_claims(RunSummary& summary) {
     } else if (const auto* partner = config_.partners.find(r.partner)) {
       channel = partner->inbound;
       r.remote = partner->inbound_sftp.has_value();
-      if (r.remote) r.channel = sftp_channel_name(*partner->inbound_sftp);
+      if (r.remote) r.channel = partner->inbound_sftp->name();
     }
     if (!r.remote) r.channel = channel ? channel_of(channel->path, config_.dir) : "recovered";
     if (channel) r.source = channel->path / r.source_name;

@@ -184,9 +184,6 @@ class Pipeline {
 // A unique claim name under the raw store's incoming/ for a file received for `folder`.
 std::string claim_name(const std::string& folder, const std::string& file_name);
 
-// "sftp:user@host:port/remote_dir": the channel name files from that server are recorded with.
-std::string sftp_channel_name(const partners::SftpChannel& channel);
-
 // Writes a batch of deliveries into their sinks (folder files, HTTP POSTs, one PostgreSQL
 // transaction per partner) and sets each one's outcome. Touches no index, so it runs on
 // the delivery thread while the next batch is being processed.

@@ -13,10 +13,6 @@ namespace edihub::hub {
 
 namespace fs = std::filesystem;
 
-std::string sftp_channel_name(const partners::SftpChannel& c) {
-  return fmt::format("sftp:{}@{}:{}/{}", c.user, c.host, c.port, c.remote_dir);
-}
-
 namespace {
 
 transports::SftpEndpoint endpoint_of(const partners::SftpChannel& c) {
@@ -57,7 +53,7 @@ transports::AfterReceipt after_receipt_of(const partners::SftpChannel& c) {
 
 void Pipeline::take_in_sftp(const partners::Profile& partner, Lock& lock, RunSummary& summary) {
   const auto& c = *partner.inbound_sftp;
-  const std::string channel = sftp_channel_name(c);
+  const std::string channel = c.name();
   // One folder per partner: partners are polled in parallel, each by one poll at a time.
   const fs::path downloads = config_.archive_dir / "downloads" / partner.id;
   // Partial downloads of a crashed or abandoned poll were never recorded: the remote files are still there.

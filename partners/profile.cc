@@ -101,7 +101,7 @@ class Loader {
     } else if (root["inbound"]) {
       profile.inbound = folder_channel(root["inbound"], file, "inbound", problems);
     }
-    if (root["outbound"]) profile.outbound = folder_sink(root["outbound"], file, "outbound", problems);
+    if (root["outbound"]) profile.outbound = outbound_channel(root["outbound"], file, problems);
     load_erp(root["erp"], file, profile, problems);
     load_envelope(root["envelope"], file, profile, problems);
     load_acks(root["acknowledgments"], file, profile, problems);
@@ -225,14 +225,22 @@ class Loader {
     return c;
   }
 
-  std::optional<FolderSink> folder_sink(const YAML::Node& node, const fs::path& file, const std::string& what,
-                                        ProblemList& problems) {
-    if (!node.IsMap() || !node["folder"].IsMap()) {
-      problems.add(file, node, "'" + what + "' needs a 'folder' with a 'path', like {folder: {path: ...}}");
+  std::optional<OutboundChannel> outbound_channel(const YAML::Node& node, const fs::path& file, ProblemList& problems) {
+    if (!node.IsMap() || int(bool(node["folder"])) + bool(node["sftp"]) + bool(node["as2"]) != 1) {
+      problems.add(file, node, "'outbound' needs exactly one channel: {folder: {path: ...}}, {sftp: {...}} or {as2: {}}");
       return std::nullopt;
     }
-    reject_unknown_keys(node["folder"], {"path"}, file, "'" + what + ".folder'", problems);
-    return FolderSink{config_path(node["folder"]["path"], config_dir_, file, what + ".folder.path", problems)};
+    reject_unknown_keys(node, {"folder", "sftp", "as2"}, file, "'outbound'", problems);
+    OutboundChannel channel;
+    if (const auto folder = node["folder"]) {
+      if (!folder.IsMap()) {
+        problems.add(file, folder, "'outbound.folder' needs a 'path', like {folder: {path: ...}}");
+        return std::nullopt;
+      }
+      reject_unknown_keys(folder, {"path"}, file, "'outbound.folder'", problems);
+      channel.folder = FolderSink{config_path(folder["path"], config_dir_, file, "outbound.folder.path", problems)};
+    }
+    return channel;
   }
 
   void load_erp(const YAML::Node& node, const fs::path& file, Profile& profile, ProblemList& problems) {
@@ -612,6 +620,16 @@ const MappingRule* Profile::mapping_for(std::string_view transaction_set, std::s
       if (version.substr(0, v.size()) == v) return &rule;
   }
   return nullptr;
+}
+
+std::string OutboundChannel::name(const fs::path& config_dir) const {
+  if (folder) return "folder:" + folder->path.lexically_relative(config_dir).string();
+  if (sftp) return sftp->name();
+  return "as2";
+}
+
+std::string SftpChannel::name() const {
+  return "sftp:" + user + "@" + host + ":" + std::to_string(port) + "/" + remote_dir;
 }
 
 const OutboundRule* Profile::outbound_mapping_for(std::string_view transaction) const {

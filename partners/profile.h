@@ -62,6 +62,20 @@ struct SftpChannel {
   std::string move_to;                      // after receipt: move there; empty: delete
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds transfer_timeout{60};
+  // "sftp:user@host:port/remote_dir": the channel files from or to that server are recorded with.
+  std::string name() const;
+};
+
+// Where what we send to the partner (acknowledgments, outbound documents) goes: exactly one
+// of a local folder, the partner's SFTP server (uploaded under a temporary name and renamed
+// when complete; the inbound rules of SftpChannel are unused), or AS2 under the partner's
+// `as2` agreement.
+struct OutboundChannel {
+  std::optional<FolderSink> folder;
+  std::optional<SftpChannel> sftp;
+  bool as2 = false;
+  // How sent files are recorded: "folder:<path relative to config_dir>", "sftp:user@host:port/dir", "as2:<AS2 id>".
+  std::string name(const std::filesystem::path& config_dir) const;
 };
 
 // ERP sinks besides a folder; secrets come from the environment, read when loading.
@@ -129,7 +143,7 @@ struct Profile {
   std::vector<Identity> identities;
   std::optional<FolderChannel> inbound;      // a local folder,
   std::optional<SftpChannel> inbound_sftp;   // or the partner's SFTP server
-  std::optional<FolderSink> outbound;        // where what we send to the partner goes
+  std::optional<OutboundChannel> outbound;   // where what we send to the partner goes
   std::optional<FolderSink> erp;             // where mapped inbound transactions go: a folder,
   std::optional<ErpHttp> erp_http;           // or an HTTP endpoint,
   std::optional<ErpPostgres> erp_postgres;   // or a PostgreSQL staging table

@@ -135,7 +135,8 @@ acknowledgments: {ta1: always, reject: group, expect: "999", overdue_after: 90m}
   auto directory = Directory::load(dir.path());
   const auto& p = directory.profiles().at(0);
   REQUIRE(p.outbound);
-  CHECK(p.outbound->path == fs::weakly_canonical(dir / "out/acme"));
+  REQUIRE(p.outbound->folder);
+  CHECK(p.outbound->folder->path == fs::weakly_canonical(dir / "out/acme"));
   REQUIRE(p.erp_outbound);
   CHECK(p.erp_outbound->pattern == "*.json");
   CHECK(p.envelope.our_qualifier == "ZZ");  // default
