@@ -4,7 +4,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "hub/clock.h"
 #include "hub/commands.h"
+#include "hub/service.h"
 
 namespace edihub::hub {
 
@@ -37,6 +39,9 @@ int run_cli(int argc, char** argv) {
   run->add_option("--config", config_dir, "Config folder")->required();
   run->add_flag("--once", once, "One pass, then exit")->required();
   run->add_flag("--json", json, "Print the summary as JSON");
+
+  auto* serve_cmd = app.add_subcommand("serve", "Run as a service: scheduled polls, housekeeping, /healthz, JSON logs (SIGTERM stops, SIGHUP reloads)");
+  serve_cmd->add_option("--config", config_dir, "Config folder")->required();
 
   auto* archive = app.add_subcommand("archive", "Query the archive");
   archive->require_subcommand(1);
@@ -114,6 +119,7 @@ int run_cli(int argc, char** argv) {
     if (*validate) return command_validate(validation, std::cout, std::cerr);
     if (*check) return command_check(config_dir, json, std::cout, std::cerr);
     if (*run) return command_run_once(config_dir, json, std::cout, std::cerr);
+    if (*serve_cmd) return serve(config_dir, *clock_from_environment());
     if (*q) return command_archive_query(config_dir, query, json, std::cout, std::cerr);
     if (*s) return command_archive_show(config_dir, show, json, std::cout, std::cerr);
     if (!closing.state.empty()) return command_close_exception(config_dir, closing, json, std::cout, std::cerr);

@@ -88,13 +88,14 @@ class Loader {
     }
     reject_unknown_keys(root,
                         {"id", "name", "identities", "inbound", "outbound", "erp", "envelope", "acknowledgments",
-                         "validation", "mappings", "code_tables"},
+                         "validation", "mappings", "code_tables", "schedule"},
                         file, "the profile", problems);
     profile.id = scalar(root["id"], file, "'id' (the partner id)", problems);
     if (!profile.id.empty() && profile.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
       problems.add(file, root["id"], "id '" + profile.id + "' may hold only lowercase letters, digits, '_' and '-'");
     profile.name = scalar(root["name"], file, "'name'", problems);
     load_identities(root["identities"], file, profile, problems);
+    load_schedule(root["schedule"], file, profile.schedule, problems);
     if (root["inbound"] && root["inbound"].IsMap() && root["inbound"]["sftp"]) {
       reject_unknown_keys(root["inbound"], {"sftp"}, file, "'inbound'", problems);
       profile.inbound_sftp = sftp_channel(root["inbound"]["sftp"], file, problems);
@@ -436,6 +437,26 @@ class Loader {
       auto text = scalar(node["overdue_after"], file, "overdue_after", problems);
       if (auto d = parse_duration(text)) a.overdue_after = *d;
       else problems.add(file, node["overdue_after"], "overdue_after '" + text + "' is not a duration such as 90m, 4h or 2d");
+    }
+  }
+
+  void load_schedule(const YAML::Node& node, const fs::path& file, Schedule& schedule, ProblemList& problems) {
+    if (!node.IsDefined()) return;
+    if (!node.IsMap()) return problems.add(file, node, "'schedule' must be a mapping {poll_every: 5m, windows: [\"mon-fri 06:00-20:00\"]}");
+    reject_unknown_keys(node, {"poll_every", "windows"}, file, "'schedule'", problems);
+    if (const auto every = node["poll_every"]) {
+      auto text = scalar(every, file, "schedule.poll_every", problems);
+      auto d = parse_duration(text);
+      if (!d || d->count() < 1) problems.add(file, every, "schedule.poll_every '" + text + "' is not a duration such as 30s, 5m or 1h");
+      else schedule.poll_every = d;
+    }
+    if (const auto windows = node["windows"]) {
+      if (!windows.IsSequence()) return problems.add(file, windows, "schedule.windows must be a list like [\"mon-fri 06:00-20:00\"] (UTC)");
+      for (const auto& w : windows) {
+        std::string error;
+        if (auto window = parse_window(w.IsScalar() ? w.as<std::string>() : "", error)) schedule.windows.push_back(*window);
+        else problems.add(file, w, "schedule window: " + error);
+      }
     }
   }
 

@@ -20,6 +20,7 @@
 #include "formats/x12.h"
 #include "mappings/mapping.h"
 #include "mappings/outbound.h"
+#include "partners/schedule.h"
 
 namespace edihub::partners {
 
@@ -148,6 +149,7 @@ struct Profile {
   std::optional<ErpHttp> erp_http;           // or an HTTP endpoint,
   std::optional<ErpPostgres> erp_postgres;   // or a PostgreSQL staging table
   std::optional<FolderChannel> erp_outbound; // where the ERP drops transactions for the partner
+  Schedule schedule;                         // when `edihub serve` polls it
   Envelope envelope;
   AckPolicy acks;
   std::vector<MappingRule> mappings;

@@ -226,3 +226,24 @@ TEST_CASE("durations are seconds, minutes, hours or days", "[partners]") {
   CHECK_FALSE(parse_duration("-4h"));
   CHECK_FALSE(parse_duration("4w"));
 }
+
+TEST_CASE("a schedule sets the poll interval and UTC windows; mistakes name file and line", "[partners][schedule]") {
+  TempDir dir;
+  write_file(dir / "mappings/asn.yaml", kMapping);
+  fs::create_directories(dir / "erp");
+  std::string head = "name: Acme\nidentities: [{isa_qualifier: ZZ, isa_id: ACME}]\nerp: {folder: {path: erp}}\n";
+  write_profile(dir, "acme.yaml", "id: acme\n" + head + "schedule:\n  poll_every: 5m\n  windows: [\"mon-fri 06:00-20:00\", \"sat 08:00-12:00\"]\n");
+  {
+    auto d = Directory::load(dir.path());
+    const auto& s = d.find("acme")->schedule;
+    CHECK(s.poll_every == std::chrono::seconds(300));
+    REQUIRE(s.windows.size() == 2);
+    CHECK(s.windows[0].days == 0x1fu);
+    CHECK(s.windows[1].start_minute == 8 * 60);
+  }
+  write_profile(dir, "acme.yaml", "id: acme\n" + head + "schedule:\n  poll_every: soon\n  windows:\n    - \"06:00-20:00\"\n    - \"mon-fry 06:00-07:00\"\n");
+  auto problems = problems_of(dir);
+  CHECK(any_contains(problems, "acme.yaml:6: schedule.poll_every 'soon' is not a duration"));
+  CHECK(any_contains(problems, "acme.yaml:9: schedule window: days 'mon-fry' must be a day"));
+  CHECK(problems.size() == 2);
+}

@@ -1,0 +1,38 @@
+#include "hub/log.h"
+
+#include "hub/clock.h"
+
+#include <chrono>
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace edihub::hub::log {
+
+namespace {
+
+std::shared_ptr<spdlog::logger> logger() {
+  static auto instance = [] {
+    auto l = spdlog::stderr_logger_mt("edihub");
+    l->set_pattern("%v");  // the line is already a JSON object
+    l->flush_on(spdlog::level::trace);
+    return l;
+  }();
+  return instance;
+}
+
+}  // namespace
+
+void init(const std::string& level) { logger()->set_level(spdlog::level::from_str(level)); }
+
+void write(std::string_view level, std::string_view event, nlohmann::json fields) {
+  auto lvl = spdlog::level::from_str(std::string(level));
+  if (!logger()->should_log(lvl)) return;
+  auto now = std::chrono::system_clock::now();
+  nlohmann::json line = {{"time", iso_utc(now)}, {"level", level}, {"event", event}};
+  if (fields.is_object()) line.update(fields);
+  // Replace invalid UTF-8 (a partner's file name, say) rather than throw.
+  logger()->log(lvl, line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+}  // namespace edihub::hub::log

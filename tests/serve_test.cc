@@ -1,0 +1,174 @@
+// `edihub serve` end to end: the real binary with its JSON log, /healthz, per-partner
+// schedules, SIGHUP reloads and SIGTERM shutdowns.
+#include <signal.h>
+
+#include <thread>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include "hub/clock.h"
+#include "tests/fixtures/serve.h"
+#include "tests/supplier_config.h"
+
+using namespace edihub::testing;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::size_t count_files(const fs::path& dir) {
+  if (!fs::exists(dir)) return 0;
+  return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
+}
+
+// Waits (bounded) until `dir` holds `n` files.
+bool wait_for_files(const fs::path& dir, std::size_t n, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (count_files(dir) < n && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
+  return count_files(dir) >= n;
+}
+
+// The supplier config with a service section and the supplier polled every second.
+void write_service_config(const fs::path& dir, double settle_seconds = 0) {
+  write_supplier_config(dir, 500, settle_seconds);
+  write_file(dir / "edihub.yaml", read_file(dir / "edihub.yaml") +
+                                      "service:\n  health: {port: 0}\n  poll_every: 1h\n  housekeeping_every: 1s\n  shutdown_grace: 20s\n");
+  write_file(dir / "partners/supplier.yaml", read_file(dir / "partners/supplier.yaml") + "schedule: {poll_every: 1s}\n");
+}
+
+// A second partner with its own inbox and ERP folder.
+void add_partner(const fs::path& dir, const std::string& id, const std::string& isa_id, const std::string& extra) {
+  fs::create_directories(dir / ("inbox-" + id));
+  fs::create_directories(dir / ("erp-" + id));
+  write_file(dir / ("partners/" + id + ".yaml"), fmt::format(R"(id: {0}
+name: Partner {0}
+identities: [{{isa_qualifier: ZZ, isa_id: {1}}}]
+inbound: {{folder: {{path: inbox-{0}, settle_seconds: 0}}}}
+erp: {{folder: {{path: erp-{0}}}}}
+mappings:
+  - {{transaction_set: "856", versions: ["004010"], file: mappings/x12-856-inbound-delivery.yaml}}
+code_tables:
+  uom: {{EA: EA}}
+  transport_mode: {{M: truck}}
+{2})", id, isa_id, extra));
+}
+
+nlohmann::json health(const std::string& url) {
+  auto r = http_get(url);
+  INFO(r.body);
+  REQUIRE(r.status != 0);
+  auto j = nlohmann::json::parse(r.body);
+  j["http_status"] = r.status;
+  return j;
+}
+
+}  // namespace
+
+TEST_CASE("serve polls each partner on its own schedule, delivers what arrives, reports /healthz and stops on SIGTERM",
+          "[serve][e2e]") {
+  TempDir dir;
+  write_service_config(dir.path());
+  // A partner whose only window opens two hours from now (UTC, on the hour): never polled here.
+  auto now = std::chrono::system_clock::now();
+  auto next_hour = std::chrono::ceil<std::chrono::hours>(now) + 1h;
+  auto hour = std::chrono::duration_cast<std::chrono::hours>(next_hour - std::chrono::floor<std::chrono::days>(next_hour)).count();
+  add_partner(dir.path(), "nightly", "NIGHTLY1",
+              fmt::format("schedule: {{poll_every: 1s, windows: [\"{:02}:00-{:02}:30\"]}}\n", hour, hour));
+  write_file(dir / "inbox-nightly/early.edi", sample_856(900, "NIGHTLY1"));
+
+  ServeProcess serve(dir.path());
+  const auto url = serve.health_url();
+  write_file(dir / "inbox/asn-1.edi", sample_856(1));
+  REQUIRE(wait_for_files(dir / "erp", 1, 20s));
+  // Polled again and again at its one-second interval.
+  REQUIRE(serve.wait_for_log([](const nlohmann::json& j) { return j.value("event", "") == "poll_finished"; }, 10s));
+  auto deadline = std::chrono::steady_clock::now() + 15s;
+  nlohmann::json h;
+  do {
+    std::this_thread::sleep_for(200ms);
+    h = health(url);
+  } while (h["partners"]["supplier"]["polls"].get<int>() < 3 && std::chrono::steady_clock::now() < deadline);
+  CHECK(h["http_status"] == 200);
+  CHECK(h["status"] == "ok");
+  CHECK(h["partners"]["supplier"]["polls"].get<int>() >= 3);
+  CHECK(h["partners"]["supplier"]["files_received"] == 1);
+  CHECK(h["partners"]["supplier"]["last_result"] == "ok");
+  CHECK(h["partners"]["nightly"]["polls"] == 0);
+  CHECK(h["partners"]["nightly"]["next_poll"] == edihub::hub::iso_utc(next_hour));
+  CHECK(fs::exists(dir / "inbox-nightly/early.edi"));
+  CHECK(http_get(url.substr(0, url.rfind('/')) + "/other").status == 404);
+
+  serve.signal(SIGTERM);
+  auto code = serve.wait_exit(25s);
+  REQUIRE(code);
+  CHECK(*code == 0);
+  CHECK(serve.wait_for_event("stopped", 1s));
+  CHECK(count_files(dir / "erp") == 1);
+  // Every line is one JSON object with time, level and event.
+  for (const auto& line : serve.log()) {
+    CHECK(line.contains("time"));
+    CHECK(line.contains("level"));
+    CHECK(line.contains("event"));
+  }
+}
+
+TEST_CASE("SIGHUP swaps in a configuration only after it checks; a broken one is refused and the running one kept",
+          "[serve][e2e]") {
+  TempDir dir;
+  write_service_config(dir.path());
+  ServeProcess serve(dir.path());
+  serve.health_url();
+
+  const std::string good = read_file(dir / "partners/supplier.yaml");
+  write_file(dir / "partners/supplier.yaml", good + "colour: blue\n");
+  serve.signal(SIGHUP);
+  auto refused = serve.wait_for_event("reload_refused", 10s);
+  REQUIRE(refused);
+  CHECK((*refused)["problems"].dump().find("supplier.yaml:15: unknown key 'colour'") != std::string::npos);
+  // Still running the configuration it had.
+  write_file(dir / "inbox/asn-1.edi", sample_856(1));
+  CHECK(wait_for_files(dir / "erp", 1, 20s));
+
+  write_file(dir / "partners/supplier.yaml", good);
+  add_partner(dir.path(), "second", "SECOND1", "schedule: {poll_every: 1s}\n");
+  serve.signal(SIGHUP);
+  auto reloaded = serve.wait_for_event("reloaded", 20s);
+  REQUIRE(reloaded);
+  CHECK((*reloaded)["partners"] == 2);
+  write_file(dir / "inbox-second/asn-2.edi", sample_856(2, "SECOND1"));
+  CHECK(wait_for_files(dir / "erp-second", 1, 20s));
+  write_file(dir / "inbox/asn-3.edi", sample_856(3));
+  CHECK(wait_for_files(dir / "erp", 2, 20s));
+
+  serve.signal(SIGTERM);
+  auto code = serve.wait_exit(25s);
+  REQUIRE(code);
+  CHECK(*code == 0);
+}
+
+TEST_CASE("SIGTERM abandons a settle wait at once: nothing is taken half-way and the file waits for the next start",
+          "[serve][e2e]") {
+  TempDir dir;
+  write_service_config(dir.path(), /*settle_seconds=*/60);
+  write_file(dir / "inbox/asn-1.edi", sample_856(1));
+  ServeProcess serve(dir.path());
+  serve.health_url();
+  std::this_thread::sleep_for(1500ms);  // the poll is now inside its 60 s settle wait
+  auto asked = std::chrono::steady_clock::now();
+  serve.signal(SIGTERM);
+  auto code = serve.wait_exit(10s);
+  REQUIRE(code);
+  CHECK(*code == 0);
+  CHECK(std::chrono::steady_clock::now() - asked < 5s);
+  CHECK(serve.wait_for_event("poll_abandoned", 1s, "supplier"));
+  CHECK(fs::exists(dir / "inbox/asn-1.edi"));
+  CHECK(count_files(dir / "erp") == 0);
+
+  // The next start takes it (settle 0 this time).
+  write_service_config(dir.path(), 0);
+  ServeProcess again(dir.path());
+  CHECK(wait_for_files(dir / "erp", 1, 20s));
+  again.signal(SIGTERM);
+  CHECK(again.wait_exit(25s) == std::optional<int>(0));
+}
