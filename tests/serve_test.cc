@@ -2,6 +2,7 @@
 // schedules, SIGHUP reloads and SIGTERM shutdowns.
 #include <signal.h>
 
+#include <sstream>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -171,4 +172,22 @@ TEST_CASE("SIGTERM abandons a settle wait at once: nothing is taken half-way and
   CHECK(wait_for_files(dir / "erp", 1, 20s));
   again.signal(SIGTERM);
   CHECK(again.wait_exit(25s) == std::optional<int>(0));
+}
+
+TEST_CASE("the shipped service configuration checks and the systemd unit parses", "[serve][deploy]") {
+  auto checked = run_edihub({"check", "--config", (source_dir() / "deploy/config").string()});
+  INFO(checked.out << checked.err);
+  CHECK(checked.exit_code == 0);
+  auto verify = run_program({"sh", "-c", "command -v systemd-analyze"});
+  if (verify.exit_code != 0) {
+    WARN("systemd-analyze is not installed: the unit's syntax was not verified");
+    return;
+  }
+  // The only complaint allowed is that edihub is not installed on this machine's PATH.
+  auto r = run_program({"systemd-analyze", "verify", (source_dir() / "deploy/edihub.service").string()});
+  std::istringstream lines(r.out + r.err);
+  for (std::string line; std::getline(lines, line);) {
+    INFO(line);
+    CHECK(line.find("Command edihub is not executable") != std::string::npos);
+  }
 }
