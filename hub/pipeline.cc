@@ -93,6 +93,9 @@ RunSummary Pipeline::housekeeping() {
 RunSummary Pipeline::poll_partner(const partners::Profile& partner) {
   Lock lock(mu_);
   RunSummary summary;
+  // A claim left by a crash must be recorded before the partner's server is listed
+  // again, or the file still on the server would be taken a second time.
+  if (!claims_recovered_) recover_claims(summary);
   poll(partner, lock, summary);
   finish_deliveries(summary);
   return summary;
@@ -192,6 +195,7 @@ std::vector<FileRecord> Pipeline::record_receipts(std::vector<Receipt>& receipts
 
 // Claims left by a crashed run: publish those already recorded, record the others.
 void Pipeline::recover_claims(RunSummary& summary) {
+  claims_recovered_ = true;
   std::vector<archive::Staged> recorded;
   std::vector<Receipt> unrecorded;
   for (const auto& claim : store_->pending_claims()) {

@@ -170,6 +170,7 @@ class Pipeline {
   const Clock& clock_;
   Sleep sleep_;
   std::mutex mu_;  // serializes index and store work (see housekeeping())
+  bool claims_recovered_ = false;
   int lock_fd_ = -1;
   std::unique_ptr<archive::RawStore> store_;
   std::unique_ptr<archive::Index> index_;

@@ -113,9 +113,11 @@ void Pipeline::take_in_sftp(const partners::Profile& partner, Lock& lock, RunSum
         r.staged = store_->claim_file(downloads / ready[i].name, r.claim);
         receipts.push_back(std::move(r));
       }
+      // Processed before the lock is released for the removals, so a concurrent
+      // housekeeping() never takes these files as left over from a crash.
       auto files = record_receipts(receipts, summary);
-      for (const auto& file : files) removed(file);
       process_batch(files, summary);
+      for (const auto& file : files) removed(file);
     }
   } catch (const transports::SftpError& e) {
     // Raised once while it lasts: an unreachable server is not a new exception every poll.
