@@ -384,12 +384,14 @@ void Pipeline::process_interchange(const FileRecord& file, const x12::ParsedInte
         : fmt::format("{}: interchange {} (segment {}): ISA sender {} (GS02 {}) matches no partner profile; the file is kept in the archive",
                       file.source_name, h.control_number, h.segment_number, sender, gs02);
     // The partner must know about a broken file too, once it is identified.
-    if (auto line = interchange_error_line(validated); !line.empty()) base.reason += "\n  " + line;
+    std::vector<std::string> lines;
+    if (auto line = interchange_error_line(validated); !line.empty()) lines.push_back(line);
     for (const auto& group : validated.groups) {
-      for (const auto& line : group_error_lines(group)) base.reason += "\n  " + line;
+      for (auto& line : group_error_lines(group)) lines.push_back(std::move(line));
       for (const auto& set : group.sets)
-        for (const auto& line : set_error_lines(set)) base.reason += "\n  " + line;
+        for (auto& line : set_error_lines(set)) lines.push_back(std::move(line));
     }
+    base.reason += indented_lines(lines);
     raise(summary, base);
     outcome.any_exception = true;
     outcome.all_duplicates = false;
@@ -499,7 +501,7 @@ void Pipeline::process_group(const FileRecord& file, const partners::Profile& pa
         rejected.kind = set_result.segments.empty() ? "envelope_error" : "validation_error";
         rejected.reason = fmt::format("{}: transaction set {} {} (segment {}) rejected:", file.source_name, set.id,
                                       set.control_number, rec.first_segment);
-        for (const auto& line : set_error_lines(set_result)) rejected.reason += "\n  " + line;
+        rejected.reason += indented_lines(set_error_lines(set_result));
         raise(summary, rejected);
         outcome.any_exception = true;
       } else {

@@ -110,7 +110,7 @@ void Pipeline::process_erp_document(const FileRecord& file, RunSummary& summary)
     if (!checked.accepted()) {
       std::string reason = fmt::format("the {} built by {} does not validate against the {} {} schema; nothing was sent:",
                                        set.id, rule->file.filename().string(), set.id, schema->version);
-      for (const auto& line : set_error_lines(checked)) reason += "\n  " + line;
+      reason += indented_lines(set_error_lines(checked));
       return fail("validation_error", reason);
     }
   }

@@ -60,6 +60,15 @@ std::vector<std::string> set_error_lines(const x12::SetResult& set) {
   return lines;
 }
 
+std::string indented_lines(const std::vector<std::string>& lines, std::size_t max) {
+  std::string text;
+  for (std::size_t i = 0; i < lines.size() && i < max; ++i) text += "\n  " + lines[i];
+  if (lines.size() > max)
+    text += fmt::format("\n  ... and {} more (`edihub archive show --raw` and `edihub validate FILE` list them all)",
+                        lines.size() - max);
+  return text;
+}
+
 std::vector<std::string> group_error_lines(const x12::GroupResult& group) {
   std::vector<std::string> lines;
   if (!group.codes.empty())

@@ -19,6 +19,10 @@ std::vector<std::string> set_error_lines(const x12::SetResult& set);
 std::vector<std::string> group_error_lines(const x12::GroupResult& group);
 std::string interchange_error_line(const x12::InterchangeResult& interchange);
 
+// The lines as an indented list under an exception's first line; past `max` lines the
+// rest is counted, not listed (a file with thousands of errors stays readable).
+std::string indented_lines(const std::vector<std::string>& lines, std::size_t max = 25);
+
 nlohmann::ordered_json report_json(const x12::ValidationReport& report);
 
 }  // namespace edihub::hub
