@@ -83,7 +83,7 @@ const As2PeerParty kPartnerSide{"PARTNER", test_cert("partner", "crt"), test_cer
 
 }  // namespace
 
-TEST_CASE("AS2 hub: libas2 sends an 856 in (archived once, duplicate answered), our 997 goes out over AS2",
+TEST_CASE("AS2 hub: an 856 from libas2 is archived once and its resend answered duplicate-document and our 997 goes back over AS2",
           "[as2][hub][interop]") {
   require_peer();
   TempDir dir;
@@ -158,7 +158,7 @@ TEST_CASE("AS2 hub: libas2 sends an 856 in (archived once, duplicate answered), 
   server.stop();
 }
 
-TEST_CASE("AS2 hub: peer down -> stays queued, one transport_error; peer up -> sent once with the same Message-ID",
+TEST_CASE("AS2 hub: peer down keeps the file queued with one transport_error and peer up gets it once under the same Message-ID",
           "[as2][hub][interop]") {
   require_peer();
   TempDir dir;
@@ -201,7 +201,36 @@ TEST_CASE("AS2 hub: peer down -> stays queued, one transport_error; peer up -> s
   CHECK(open_exceptions(config, "transport_error").empty());  // resolved by the send
 }
 
-TEST_CASE("AS2 hub: async MDN settled by receive_mdn; a missing one becomes mdn_overdue once", "[as2][hub][interop]") {
+TEST_CASE("AS2 hub: a negative MDN from libas2 marks the file sent with an as2_mdn exception quoting it",
+          "[as2][hub][interop]") {
+  require_peer();
+  TempDir dir;
+  As2NodeReceiver peer(dir / "peer", kPartnerSide);
+  // libas2 on Node 20 cannot decrypt PKCS#1 v1.5 key transport and says so in its MDN.
+  write_as2_config(dir.path(), peer.url(), "  key_transport: rsa-pkcs1\n");
+  write_hub_yaml(dir.path());
+  const Config config = Config::load(dir.path());
+  edihub::hub::SystemClock clock;
+  Pipeline pipeline(config, clock, [](std::chrono::milliseconds) {});
+  write_file(dir / "inbox/asn.edi", sample_856(5));
+  pipeline.run_once();
+  auto index = edihub::archive::Index::open(config.index_file());
+  auto sent = index->files_with_status("sent");
+  REQUIRE(sent.size() == 1);  // the partner got it: not sent again
+  auto row = index->as2_messages_of_file(sent[0].id).at(0);
+  INFO("peer log:\n" << peer.log());
+  CHECK(row.state == "negative_mdn");
+  CHECK(row.mdn_sha256.size() == 64);
+  auto problems = open_exceptions(config, "as2_mdn");
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].file_id == sent[0].id);
+  CHECK_THAT(problems[0].reason, Contains(row.message_id) && Contains("negative") && Contains("failed"));
+  pipeline.run_once();
+  CHECK(peer.message_lines(2, 1000).size() == 1);
+}
+
+TEST_CASE("AS2 hub: an async MDN is settled by receive_mdn and a missing one becomes mdn_overdue once",
+          "[as2][hub][interop]") {
   require_peer();
   TempDir dir;
   As2NodeReceiver peer(dir / "peer", kPartnerSide);
