@@ -229,7 +229,7 @@ TEST_CASE("AS2 hub: a negative MDN from libas2 marks the file sent with an as2_m
   CHECK(peer.message_lines(2, 1000).size() == 1);
 }
 
-TEST_CASE("AS2 hub: an async MDN is settled by receive_mdn and a missing one becomes mdn_overdue once",
+TEST_CASE("AS2 hub: an async MDN is settled by receive_mdn and a missing one becomes mdn_overdue once and settles late",
           "[as2][hub][interop]") {
   require_peer();
   TempDir dir;
@@ -281,6 +281,29 @@ TEST_CASE("AS2 hub: an async MDN is settled by receive_mdn and a missing one bec
   REQUIRE(overdue.size() == 1);  // raised once
   CHECK_THAT(overdue[0].reason, Contains(waiting.message_id));
   CHECK(index->as2_messages_of_file(waiting.file_id).at(0).state == "mdn_overdue");
+
+  // The MDN arrives late after all (built here as the partner would): settled, overdue resolved.
+  auto partner_identity = as2::As2Identity::load("PARTNER", test_cert("partner", "crt").string(),
+                                                 test_cert("partner", "key").string());
+  as2::ReceivedMessage ours;
+  ours.message_id = waiting.message_id;
+  ours.as2_from = "HUB";
+  ours.as2_to = "PARTNER";
+  ours.mic = waiting.mic;
+  ours.mdn = {true, true, mdn_url, true, "sha256"};
+  auto late = as2::build_mdn(ours, "processed", partner_identity);
+  pipeline.receive_mdn(late.headers, late.body);
+  CHECK(index->as2_messages_of_file(waiting.file_id).at(0).state == "delivered");
+  CHECK(open_exceptions(config, "mdn_overdue").empty());
+
+  // An MDN for a Message-ID we never sent.
+  ours.message_id = "<never-sent@edihub.local>";
+  auto stray = as2::build_mdn(ours, "processed", partner_identity);
+  pipeline.receive_mdn(stray.headers, stray.body);
+  auto unmatched = open_exceptions(config, "unmatched_mdn");
+  REQUIRE(unmatched.size() == 1);
+  CHECK(unmatched[0].partner == "supplier");
+  CHECK_THAT(unmatched[0].reason, Contains("<never-sent@edihub.local>") && Contains("which we never sent"));
 }
 
 TEST_CASE("edihub check: a bad AS2 certificate or identity file is a problem with file and line", "[as2][hub]") {
