@@ -57,7 +57,6 @@ std::vector<Outbox::Handed> Outbox::send_as2(const partners::Profile& partner, s
       row.partner = partner.id;
       row.direction = "out";
       row.message_id = as2::new_message_id();
-      row.mdn_mode = agreement.mdn;
       row.state = "sending";
       row.sent_at = now;
     }
@@ -77,6 +76,7 @@ std::vector<Outbox::Handed> Outbox::send_as2(const partners::Profile& partner, s
     message.headers.set("Message-ID", row.message_id);
     message.message_id = row.message_id;
     row.mic = message.mic;
+    row.mdn_mode = message.mdn_mode;  // the agreement may have changed since an earlier attempt
     row.attempts++;
     row.updated_at = now;
     {
