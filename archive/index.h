@@ -124,6 +124,28 @@ struct EventRecord {
   std::string detail;
 };
 
+// One AS2 message, received (direction "in", state received) or sent (direction "out").
+// Outbound states: sending (Message-ID chosen and committed before the POST, reused by
+// every retry so the partner's duplicate check works), delivered (MDN verified),
+// awaiting_mdn (async, until due_at), sent_no_mdn, negative_mdn, mdn_mismatch (MIC,
+// signature or Message-ID wrong), mdn_overdue (async MDN late; still settles when it comes).
+struct As2MessageRecord {
+  std::int64_t id = 0;
+  std::int64_t file_id = 0;    // the archived payload (in) or the queued file (out)
+  std::string partner;
+  std::string direction;       // in, out
+  std::string message_id;      // with angle brackets
+  std::string mic;             // "base64, sha-256": what the MDN must carry / what we answered with
+  std::string mdn_mode;        // sync, async, none
+  std::string state;
+  std::string sent_at;         // out: first POST; in: when received
+  std::string due_at;          // out, async: MDN deadline; "" otherwise
+  std::string mdn_sha256;      // the MDN's raw bytes (headers + body) in the raw store; "" when none
+  std::string detail;          // disposition or transport error, human-readable
+  int attempts = 0;            // POSTs made (out)
+  std::string updated_at;
+};
+
 // Exception kinds: unusable_file, unknown_partner, envelope_error, validation_error,
 // mapping_error, delivery_error, overdue_ack, duplicate. State: open, resolved, ignored.
 struct ExceptionRecord {
@@ -259,6 +281,19 @@ class Index {
   std::vector<AckRecord> acks_of_partner(const std::string& partner) const;  // oldest (at) first
   std::vector<ExceptionRecord> exceptions_of_file(std::int64_t file_id) const;  // in insertion order
   std::vector<FileRecord> replays_of(std::int64_t file_id) const;  // files with replay_of = file_id, in order
+
+  // AS2 messages (as2.cc). (direction, partner, message_id) is unique: adding it twice throws.
+  std::int64_t add_as2_message(const As2MessageRecord& message);
+  // Everything but id, direction, partner and message_id.
+  void update_as2_message(const As2MessageRecord& message);
+  std::optional<As2MessageRecord> as2_message(const std::string& direction, const std::string& partner,
+                                              const std::string& message_id) const;
+  // An outbound message by Message-ID alone (an async MDN names only that), newest first.
+  std::vector<As2MessageRecord> as2_messages_by_id(const std::string& direction, const std::string& message_id) const;
+  std::vector<As2MessageRecord> as2_messages_of_file(std::int64_t file_id) const;  // oldest first
+  std::vector<As2MessageRecord> as2_messages_in_state(const std::string& state) const;  // oldest first
+  // Outbound rows awaiting_mdn with due_at <= now (ISO UTC, as awaited_due), earliest first.
+  std::vector<As2MessageRecord> as2_mdns_due(const std::string& now) const;
 
   // Queries over transaction sets, newest first.
   std::vector<DocumentRow> query(const Query& query) const;

@@ -185,7 +185,33 @@ CREATE INDEX acks_by_answers_file ON acks(answers_file_id);
 CREATE INDEX acks_by_partner ON acks(partner, at);
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1, kVersion2};
+// Version 3: AS2 messages in both directions, found by Message-ID (duplicates, MDNs), by
+// file (archive show) and by state and deadline (overdue async MDNs).
+constexpr const char* kVersion3 = R"sql(
+CREATE TABLE as2_messages (
+  id INTEGER PRIMARY KEY,
+  file_id INTEGER REFERENCES files(id),
+  partner TEXT NOT NULL,
+  direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+  message_id TEXT NOT NULL CHECK (message_id <> ''),
+  mic TEXT NOT NULL,
+  mdn_mode TEXT NOT NULL CHECK (mdn_mode IN ('sync', 'async', 'none')),
+  state TEXT NOT NULL CHECK (state IN ('received', 'sending', 'delivered', 'awaiting_mdn', 'sent_no_mdn',
+                                       'negative_mdn', 'mdn_mismatch', 'mdn_overdue')),
+  sent_at TEXT NOT NULL,
+  due_at TEXT NOT NULL,
+  mdn_sha256 TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (direction, partner, message_id)
+);
+CREATE INDEX as2_by_message_id ON as2_messages(direction, message_id);
+CREATE INDEX as2_by_file ON as2_messages(file_id);
+CREATE INDEX as2_by_state_due ON as2_messages(state, due_at);
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3};
 
 }  // namespace
 

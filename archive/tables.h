@@ -112,6 +112,26 @@ struct Table<AwaitedAck> {
 };
 
 template <>
+struct Table<As2MessageRecord> {
+  static constexpr const char* name = "as2_messages";
+  static void fields(auto& r, auto&& f) {
+    f("file_id", sqlite::ZeroIsNull{r.file_id});
+    f("partner", r.partner);
+    f("direction", r.direction);
+    f("message_id", r.message_id);
+    f("mic", r.mic);
+    f("mdn_mode", r.mdn_mode);
+    f("state", r.state);
+    f("sent_at", r.sent_at);
+    f("due_at", r.due_at);
+    f("mdn_sha256", r.mdn_sha256);
+    f("detail", r.detail);
+    f("attempts", r.attempts);
+    f("updated_at", r.updated_at);
+  }
+};
+
+template <>
 struct Table<AckRecord> {
   static constexpr const char* name = "acks";
   static void fields(auto& r, auto&& f) {

@@ -172,6 +172,12 @@ int command_archive_show(const std::string& config_dir, const ShowOptions& o, bo
                         {"interchange_control", a.answers_interchange_control},
                         {"group_control", a.answers_group_control}, {"detail", a.detail}, {"at", a.at}});
       j["acknowledgments"] = acks;
+      ordered_json as2 = ordered_json::array();
+      for (const auto& m : index->as2_messages_of_file(id))
+        as2.push_back({{"direction", m.direction}, {"message_id", m.message_id}, {"state", m.state},
+                       {"mdn_mode", m.mdn_mode}, {"mic", m.mic}, {"detail", m.detail}, {"attempts", m.attempts},
+                       {"sent_at", m.sent_at}, {"due_at", m.due_at}, {"mdn_sha256", m.mdn_sha256}});
+      j["as2_messages"] = as2;
       ordered_json replays = ordered_json::array();
       for (const auto& replay : index->replays_of(id)) replays.push_back(replay.id);
       j["replays"] = replays;
@@ -201,6 +207,10 @@ int command_archive_show(const std::string& config_dir, const ShowOptions& o, bo
       out << fmt::format("  {} {} acknowledgment F{} (interchange {}{}): {}\n", a.direction, a.kind, a.file_id,
                          a.answers_interchange_control,
                          a.answers_group_control.empty() ? "" : ", group " + a.answers_group_control, a.detail);
+    for (const auto& m : index->as2_messages_of_file(id))
+      out << fmt::format("  AS2 {} {} {} (MDN {}{}{}){}\n", m.direction == "in" ? "received" : "sent", m.message_id,
+                         m.state, m.mdn_mode, m.mdn_sha256.empty() ? "" : ", archived as " + m.mdn_sha256,
+                         m.due_at.empty() ? "" : ", due " + m.due_at, m.detail.empty() ? "" : ": " + m.detail);
     out << "--- raw ---\n" << store.read(file->sha256) << "\n--- events ---\n";
     print_events(events, out);
     return 0;

@@ -1,9 +1,13 @@
 #include "hub/config.h"
 
+#include <algorithm>
 #include <functional>
 #include <set>
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
+
+#include "hub/as2_agreement.h"
 
 namespace edihub::hub {
 
@@ -13,13 +17,47 @@ namespace {
 
 using Problem = std::function<void(const YAML::Node&, const std::string&)>;
 
+void reject_unknown(const YAML::Node& map, std::initializer_list<const char*> known, const std::string& where,
+                    const Problem& problem) {
+  for (const auto& kv : map) {
+    auto key = kv.first.as<std::string>();
+    if (std::find_if(known.begin(), known.end(), [&](const char* k) { return key == k; }) != known.end()) continue;
+    std::string list;
+    for (const char* k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+    problem(kv.first, "unknown key '" + key + "' in " + where + " (expected " + list + ")");
+  }
+}
+
+
+// parent[key]: a config-relative file that must exist.
+fs::path config_file(const YAML::Node& parent, const char* key, const fs::path& dir, const std::string& what,
+                     const Problem& problem) {
+  const YAML::Node node = parent[key];
+  if (!node || !node.IsScalar()) {
+    problem(parent, what + " is missing (a file relative to the config folder)");
+    return {};
+  }
+  fs::path p = node.as<std::string>();
+  if (p.is_absolute()) problem(node, what + " must be relative to the config folder");
+  else if (!fs::is_regular_file(dir / p)) problem(node, what + " " + p.string() + " does not exist");
+  else return fs::weakly_canonical(dir / p);
+  return {};
+}
+
+long whole_number(const YAML::Node& node, long low, long high, const std::string& what, const Problem& problem) {
+  try {
+    long n = node.as<long>();
+    if (n >= low && n <= high) return n;
+  } catch (const YAML::Exception&) {
+  }
+  problem(node, fmt::format("{} must be a whole number from {} to {}", what, low, high));
+  return low;
+}
+
 void load_service(const YAML::Node& node, ServiceSettings& s, const Problem& problem) {
   if (!node.IsMap()) return problem(node, "service must be a mapping (workers, poll_every, housekeeping_every, ...)");
-  static const std::set<std::string> known{"workers", "poll_every", "housekeeping_every", "shutdown_grace", "health", "log_level"};
-  for (const auto& kv : node)
-    if (!known.contains(kv.first.as<std::string>()))
-      problem(kv.first, "unknown key '" + kv.first.as<std::string>() +
-                            "' in service (expected workers, poll_every, housekeeping_every, shutdown_grace, health, log_level)");
+  reject_unknown(node, {"workers", "poll_every", "housekeeping_every", "shutdown_grace", "health", "log_level"}, "service",
+                 problem);
   auto duration = [&](const char* key, std::chrono::seconds& into) {
     if (!node[key]) return;
     auto d = node[key].IsScalar() ? partners::parse_duration(node[key].as<std::string>()) : std::nullopt;
@@ -29,36 +67,63 @@ void load_service(const YAML::Node& node, ServiceSettings& s, const Problem& pro
   duration("poll_every", s.poll_every);
   duration("housekeeping_every", s.housekeeping_every);
   duration("shutdown_grace", s.shutdown_grace);
-  if (node["workers"]) {
-    try {
-      long n = node["workers"].as<long>();
-      if (n < 1 || n > 64) throw YAML::Exception(node["workers"].Mark(), "range");
-      s.workers = static_cast<std::size_t>(n);
-    } catch (const YAML::Exception&) {
-      problem(node["workers"], "service.workers must be a whole number from 1 to 64");
-    }
-  }
+  if (node["workers"]) s.workers = static_cast<std::size_t>(whole_number(node["workers"], 1, 64, "service.workers", problem));
   if (const auto health = node["health"]) {
     if (!health.IsMap()) return problem(health, "service.health must be {address, port}");
-    for (const auto& kv : health)
-      if (kv.first.as<std::string>() != "address" && kv.first.as<std::string>() != "port")
-        problem(kv.first, "unknown key '" + kv.first.as<std::string>() + "' in service.health (expected address, port)");
+    reject_unknown(health, {"address", "port"}, "service.health", problem);
     if (health["address"]) s.health_address = health["address"].as<std::string>();
-    if (health["port"]) {
-      try {
-        long port = health["port"].as<long>();
-        if (port < 0 || port > 65535) throw YAML::Exception(health["port"].Mark(), "range");
-        s.health_port = static_cast<unsigned short>(port);
-      } catch (const YAML::Exception&) {
-        problem(health["port"], "service.health.port must be a port number (0: any free port)");
-      }
-    }
+    if (health["port"])
+      s.health_port = static_cast<unsigned short>(whole_number(health["port"], 0, 65535, "service.health.port (0: any free port)", problem));
   }
   if (node["log_level"]) {
     s.log_level = node["log_level"].as<std::string>();
     if (s.log_level != "debug" && s.log_level != "info" && s.log_level != "warn" && s.log_level != "error")
       problem(node["log_level"], "service.log_level must be debug, info, warn or error");
   }
+}
+
+std::optional<As2Settings> load_as2(const YAML::Node& node, const fs::path& dir, const Problem& problem) {
+  if (!node.IsMap()) {
+    problem(node, "as2 must be a mapping (listen, identity, ...)");
+    return std::nullopt;
+  }
+  reject_unknown(node, {"listen", "tls", "max_body_mb", "read_timeout_seconds", "identity", "async_mdn_url"}, "as2", problem);
+  As2Settings s;
+  if (auto listen = node["listen"]) {
+    reject_unknown(listen, {"address", "port", "path"}, "as2.listen", problem);
+    if (listen["address"]) s.address = listen["address"].as<std::string>();
+    if (listen["port"]) s.port = static_cast<unsigned short>(whole_number(listen["port"], 0, 65535, "as2.listen.port", problem));
+    if (listen["path"]) s.path = listen["path"].as<std::string>();
+    if (!s.path.starts_with("/")) problem(listen["path"], "as2.listen.path must start with /");
+  }
+  if (auto tls = node["tls"]) {
+    reject_unknown(tls, {"cert", "key"}, "as2.tls", problem);
+    s.tls = As2Settings::Tls{config_file(tls, "cert", dir, "as2.tls.cert", problem),
+                             config_file(tls, "key", dir, "as2.tls.key", problem)};
+  }
+  if (node["max_body_mb"])
+    s.max_body_bytes = std::size_t(whole_number(node["max_body_mb"], 1, 4096, "as2.max_body_mb", problem)) << 20;
+  if (node["read_timeout_seconds"])
+    s.read_timeout = std::chrono::seconds(whole_number(node["read_timeout_seconds"], 1, 3600, "as2.read_timeout_seconds", problem));
+  if (node["async_mdn_url"]) s.async_mdn_url = node["async_mdn_url"].as<std::string>();
+  auto identity = node["identity"];
+  if (!identity || !identity.IsMap()) {
+    problem(identity ? identity : node, "as2.identity {as2_id, certificate, private_key} is required");
+    return std::nullopt;
+  }
+  reject_unknown(identity, {"as2_id", "certificate", "private_key"}, "as2.identity", problem);
+  std::string id = identity["as2_id"] ? identity["as2_id"].as<std::string>() : "";
+  if (id.empty()) problem(identity, "as2.identity.as2_id is missing");
+  auto cert = config_file(identity, "certificate", dir, "as2.identity.certificate", problem);
+  auto key = config_file(identity, "private_key", dir, "as2.identity.private_key", problem);
+  if (id.empty() || cert.empty() || key.empty()) return std::nullopt;
+  try {
+    s.identity = transports::as2::As2Identity::load(id, cert.string(), key.string());
+  } catch (const transports::as2::As2Error& e) {
+    problem(identity, std::string("as2.identity: ") + e.what());
+    return std::nullopt;
+  }
+  return s;
 }
 
 }  // namespace
@@ -70,16 +135,16 @@ Config Config::load(const fs::path& dir) {
   std::vector<std::string> problems;
   fs::path file = config.dir / "edihub.yaml";
   auto problem = [&](const YAML::Node& at, const std::string& message) {
-    problems.push_back(file.string() + ":" + std::to_string(at.Mark().line + 1) + ": " + message);
+    problems.push_back(file.string() + ":" + std::to_string(at.IsDefined() ? at.Mark().line + 1 : 0) + ": " + message);
   };
   if (!fs::is_directory(config.dir)) throw partners::ConfigError({config.dir.string() + ": no such config folder"});
   if (fs::exists(file)) {
     try {
       YAML::Node root = YAML::LoadFile(file.string());
       for (const auto& kv : root) {
-        static const std::set<std::string> known{"archive", "pipeline", "service"};
+        static const std::set<std::string> known{"archive", "pipeline", "service", "as2"};
         auto key = kv.first.as<std::string>();
-        if (!known.contains(key)) problem(kv.first, "unknown key '" + key + "' (expected archive, pipeline, service)");
+        if (!known.contains(key)) problem(kv.first, "unknown key '" + key + "' (expected archive, pipeline, service, as2)");
       }
       if (auto archive = root["archive"]) {
         for (const auto& kv : archive)
@@ -104,6 +169,7 @@ Config Config::load(const fs::path& dir) {
         }
       }
       if (auto service = root["service"]) load_service(service, config.service, problem);
+      if (auto as2 = root["as2"]) config.as2 = load_as2(as2, config.dir, problem);
     } catch (const YAML::Exception& e) {
       problems.push_back(file.string() + ":" + std::to_string(e.mark.line + 1) + ": YAML error: " + e.msg);
     }
@@ -112,6 +178,11 @@ Config Config::load(const fs::path& dir) {
     config.partners = partners::Directory::load(config.dir);
   } catch (const partners::ConfigError& e) {
     problems.insert(problems.end(), e.problems.begin(), e.problems.end());
+  }
+  for (const auto& profile : config.partners.profiles()) {
+    if (!profile.as2) continue;
+    if (auto partner = as2_partner_of(profile, config.as2 ? config.as2->async_mdn_url : "", problems))
+      config.as2_partners.emplace(profile.id, std::move(*partner));
   }
   if (!problems.empty()) throw partners::ConfigError(problems);
   return config;

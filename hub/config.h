@@ -1,13 +1,18 @@
-// The hub's configuration folder: edihub.yaml (archive location, pipeline settings),
-// partners/*.yaml and mappings/*.yaml. Every path is relative to the folder.
+// The hub's configuration folder: edihub.yaml (archive location, pipeline settings, the
+// AS2 receiver), partners/*.yaml and mappings/*.yaml. Every path is relative to the folder.
+// AS2 certificates and keys are loaded here, so a bad one is a configuration error
+// (file:line) in `edihub check`, not a failure of the first message.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "partners/profile.h"
+#include "transports/as2.h"
 
 namespace edihub::hub {
 
@@ -22,12 +27,30 @@ struct ServiceSettings {
   std::string log_level = "info";                // debug, info, warn, error
 };
 
+// edihub.yaml `as2:`: where the hub's AS2 receiver listens and who we are (docs/as2.md).
+struct As2Settings {
+  std::string address = "0.0.0.0";
+  unsigned short port = 4080;
+  std::string path = "/as2";
+  struct Tls {
+    std::filesystem::path cert, key;  // PEM, absolute after loading
+  };
+  std::optional<Tls> tls;
+  std::size_t max_body_bytes = 100u * 1024 * 1024;
+  std::chrono::seconds read_timeout{60};
+  transports::as2::As2Identity identity;
+  std::string async_mdn_url;  // what we put in Receipt-Delivery-Option when asking for async MDNs
+};
+
 struct Config {
   std::filesystem::path dir;           // the config folder, absolute
   std::filesystem::path archive_dir;   // raw store and index live here
   std::size_t batch_files = 500;       // files per group commit
   ServiceSettings service;
   partners::Directory partners;
+  std::optional<As2Settings> as2;
+  // The AS2 agreement of every partner with one, certificates loaded, by partner id.
+  std::map<std::string, transports::as2::As2Partner> as2_partners;
 
   std::filesystem::path index_file() const { return archive_dir / "index.db"; }
 

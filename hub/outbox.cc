@@ -47,7 +47,7 @@ archive::FileRecord Outbox::queue(const partners::Profile& partner, const std::s
 
 void Outbox::publish_staged() { store_.publish(staged_); }
 
-std::vector<archive::FileRecord> Outbox::send_queued() {
+std::vector<archive::FileRecord> Outbox::send_queued(const Raise& raise) {
   std::map<std::string, std::vector<archive::FileRecord>> by_partner;
   for (auto& file : index_.files_with_status("queued")) by_partner[file.partner].push_back(std::move(file));
   std::vector<Handed> handed;
@@ -57,7 +57,7 @@ std::vector<archive::FileRecord> Outbox::send_queued() {
     const auto& channel = *partner->outbound;
     auto sent = channel.folder ? send_folder(*partner, std::move(files))
                 : channel.sftp ? send_sftp(*partner, std::move(files))
-                               : send_as2(*partner, std::move(files));
+                               : send_as2(*partner, std::move(files), raise);
     std::move(sent.begin(), sent.end(), std::back_inserter(handed));
   }
   std::vector<archive::FileRecord> sent;
@@ -68,6 +68,8 @@ std::vector<archive::FileRecord> Outbox::send_queued() {
     index_.set_file_status(h.file.id, "sent");
     h.file.status = "sent";
     index_.add_event({0, h.file.id, 0, now, "sent", fmt::format("{} -> {}", h.file.source_name, h.where)});
+    if (h.as2) index_.update_as2_message(*h.as2);
+    if (h.problem) raise(std::move(*h.problem));
     sent.push_back(std::move(h.file));
   }
   tx.commit();
@@ -80,7 +82,7 @@ std::vector<Outbox::Handed> Outbox::send_folder(const partners::Profile& partner
   for (const auto& file : files) sink.stage(file.source_name, store_.read(file.sha256));
   sink.commit();
   std::vector<Handed> handed;
-  for (auto& file : files) handed.push_back({std::move(file), partner.outbound->name(config_.dir)});
+  for (auto& file : files) handed.push_back({std::move(file), partner.outbound->name(config_.dir), std::nullopt, std::nullopt});
   return handed;
 }
 

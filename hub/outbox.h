@@ -9,6 +9,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,19 +44,26 @@ class Outbox {
   // Sends every queued file over its partner's outbound channel (folder, SFTP, AS2) and
   // marks it sent. Returns the files sent. Files a channel could not send stay queued for
   // the next run (the channel raises its own exception); a partner without an outbound
-  // channel keeps its files queued.
-  std::vector<archive::FileRecord> send_queued();
+  // channel keeps its files queued. `raise` records an exception (inside an index
+  // transaction): a channel's transport_error, an AS2 partner's bad MDN (as2_mdn).
+  using Raise = std::function<void(archive::ExceptionRecord)>;
+  std::vector<archive::FileRecord> send_queued(const Raise& raise);
 
  private:
   // One channel's sending of one partner's queued files. Each returns the files it handed
   // over (send_queued marks them sent, with `where` in the event) and leaves the rest queued.
+  // AS2 also hands over the message's final row and, for a bad MDN, an exception: both
+  // are written in the transaction that marks the file sent.
   struct Handed {
     archive::FileRecord file;
     std::string where;
+    std::optional<archive::As2MessageRecord> as2;
+    std::optional<archive::ExceptionRecord> problem;
   };
   std::vector<Handed> send_folder(const partners::Profile& partner, std::vector<archive::FileRecord> files);
   std::vector<Handed> send_sftp(const partners::Profile& partner, std::vector<archive::FileRecord> files);  // outbox_sftp.cc
-  std::vector<Handed> send_as2(const partners::Profile& partner, std::vector<archive::FileRecord> files);   // outbox_as2.cc
+  std::vector<Handed> send_as2(const partners::Profile& partner, std::vector<archive::FileRecord> files,
+                               const Raise& raise);  // outbox_as2.cc
 
   const Config& config_;
   const Clock& clock_;

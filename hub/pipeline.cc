@@ -115,6 +115,7 @@ void Pipeline::resume(RunSummary& summary) {
 void Pipeline::finish(RunSummary& summary) {
   finish_deliveries(summary);
   flag_overdue(summary);
+  flag_overdue_mdns(summary);
 }
 
 void Pipeline::poll(const partners::Profile& partner, Lock& lock, RunSummary& summary) {
@@ -165,6 +166,7 @@ std::vector<FileRecord> Pipeline::record_receipts(std::vector<Receipt>& receipts
       file.claim = r.claim;
       file.direction = r.direction;
       r.file_id = file.id = index_->add_file(file);
+      if (r.record_with) r.record_with(file.id);
       files.push_back(file);
       if (r.staged.size == r.staged.content.size()) fresh_content_[file.id] = std::move(r.staged.content);
       index_->add_event({0, r.file_id, 0, now, "received",

@@ -26,6 +26,7 @@
 #include "hub/clock.h"
 #include "hub/config.h"
 #include "hub/outbox.h"
+#include "transports/as2_server.h"
 
 namespace edihub::hub {
 
@@ -79,6 +80,26 @@ class Pipeline {
   // exceptions of the old file are resolved when the replay raises none.
   RunSummary replay(std::int64_t file_id, const std::string& by);
 
+  // --- AS2 (pipeline_as2.cc): what `edihub serve` wires into transports::as2::As2Server ---
+  // As2ServerConfig::find_partner: the inbound agreement of the partner whose `as2.as2_id`
+  // is `as2_from`, certificates loaded; nullopt (HTTP 403) for anyone else.
+  std::optional<transports::as2::As2Partner> as2_partner(const std::string& as2_from);
+  // As2ServerConfig::async_url_allowed: `url` starts with one of the partner's
+  // as2.async_mdn_urls (none listed: any URL, as the transport's default).
+  bool as2_async_url_allowed(const transports::as2::As2Partner& partner, const std::string& url);
+  // As2ServerConfig::handler: archives the payload as a received file of the partner
+  // (channel "as2:<AS2-From>") and records the message, both in one index commit, and only
+  // then returns accepted(), so the MDN follows the durable archive. A Message-ID already
+  // received from that partner is accepted("duplicate-document") without a second file.
+  // The file is processed by housekeeping(), not here. Throws when archiving fails (503).
+  transports::as2::As2Result receive_as2(const transports::as2::ReceivedMessage& message);
+  // As2ServerConfig::on_mdn: an async MDN for a message we sent, matched by its
+  // Original-Message-ID, verified against the MIC we committed, archived, and the message
+  // settled (delivered, negative_mdn or mdn_mismatch with an as2_mdn exception; a late one
+  // resolves its mdn_overdue exception). An MDN for no message of ours: unmatched_mdn.
+  void receive_mdn(const transports::as2::Headers& headers, const std::string& body);
+  // ---
+
   enum class DeliveryOutcome { delivered, retry_later, rejected, dead_letter };
   // One mapped transaction set on its way to its partner's ERP sink (folder, HTTP or
   // PostgreSQL); the outcome is filled in by write_deliveries.
@@ -101,6 +122,8 @@ class Pipeline {
     bool remote = false;           // from an SFTP server: removed there after the commit, by the poller
     std::filesystem::path source;  // where it came from, when that is a local path
     archive::Staged staged;
+    // Rows recorded in the same commit as the file row (given its id): an AS2 message.
+    std::function<void(std::int64_t file_id)> record_with;
     std::int64_t file_id = 0;
   };
   std::vector<archive::FileRecord> record_receipts(std::vector<Receipt>& receipts, RunSummary& summary);
@@ -156,6 +179,8 @@ class Pipeline {
   void settle(archive::AwaitedAck& row, const std::string& state, const archive::FileRecord& ack_file,
               const std::string& detail, RunSummary& summary);
   void flag_overdue(RunSummary& summary);
+  // Async MDNs past their deadline: state mdn_overdue, one exception each (pipeline_as2.cc).
+  void flag_overdue_mdns(RunSummary& summary);
   void send_outbox(RunSummary& summary);
   // Outbound documents (pipeline_outbound.cc)
   void process_erp_document(const archive::FileRecord& file, RunSummary& summary);

@@ -250,7 +250,7 @@ void Pipeline::flag_overdue(RunSummary& summary) {
 }
 
 void Pipeline::send_outbox(RunSummary& summary) {
-  auto sent = outbox_->send_queued();
+  auto sent = outbox_->send_queued([&](ExceptionRecord e) { raise(summary, std::move(e)); });
   if (sent.empty()) return;
   archive::Index::Transaction tx(*index_);
   const std::string now = clock_.iso_now();

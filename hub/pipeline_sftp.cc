@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "hub/pipeline.h"
+#include "hub/transport_errors.h"
 #include "transports/sftp.h"
 
 namespace edihub::hub {
@@ -59,19 +60,13 @@ void Pipeline::take_in_sftp(const partners::Profile& partner, Lock& lock, RunSum
   // Partial downloads of a crashed or abandoned poll were never recorded: the remote files are still there.
   fs::remove_all(downloads);
   fs::create_directories(downloads);
-  auto open_transport_error = [&]() -> std::optional<archive::ExceptionRecord> {
-    for (auto& open : index_->exceptions(partner.id, std::string("open")))
-      if (open.kind == "transport_error" && open.reason.starts_with(channel + ":")) return open;
-    return std::nullopt;
-  };
   try {
     std::optional<transports::SftpSession> session;
     {
       Unlocked connecting(lock);
       session.emplace(endpoint_of(c));
     }
-    if (auto open = open_transport_error())
-      index_->close_exception(open->id, "resolved", "edihub", "connected again", clock_.iso_now());
+    resolve_transport_error(*index_, partner.id, channel, "connected again", clock_.iso_now());
     transports::SftpInbox inbox(rules_of(c));
     auto removed = [&](const archive::FileRecord& file) {
       {
@@ -121,7 +116,7 @@ void Pipeline::take_in_sftp(const partners::Profile& partner, Lock& lock, RunSum
     }
   } catch (const transports::SftpError& e) {
     // Raised once while it lasts: an unreachable server is not a new exception every poll.
-    if (open_transport_error()) return;
+    if (open_transport_error(*index_, partner.id, channel)) return;
     archive::ExceptionRecord problem;
     problem.partner = partner.id;
     problem.kind = "transport_error";

@@ -19,6 +19,7 @@
 #include "hub/log.h"
 #include "hub/pipeline.h"
 #include "hub/scheduler.h"
+#include "transports/as2_server.h"
 
 namespace edihub::hub {
 
@@ -69,6 +70,7 @@ class Service {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     try {
       start_pipeline();
+      start_as2();
       health_ = std::make_unique<HealthServer>(config_->service.health_address, config_->service.health_port,
                                                [this] { return health_report(); });
       health_->start();
@@ -82,7 +84,8 @@ class Service {
     log::info("serve_started", {{"config", dir_.string()},
                                 {"partners", config_->partners.profiles().size()},
                                 {"workers", config_->service.workers},
-                                {"health", fmt::format("http://{}:{}/healthz", config_->service.health_address, health_->port())}});
+                                {"health", fmt::format("http://{}:{}/healthz", config_->service.health_address, health_->port())},
+                                {"as2", as2_ ? as2_->url(config_->as2->path) : ""}});
     schedule(pool);
     return stop(pool);
   }
@@ -115,6 +118,52 @@ class Service {
       entries.push_back({p.id, p.schedule.poll_every.value_or(config_->service.poll_every), p.schedule});
     scheduler_.emplace(entries, system_clock::now());
     next_housekeeping_ = system_clock::now();
+  }
+
+  // The AS2 receiver, when edihub.yaml has `as2:`. Its handlers use pipeline_, so it is
+  // stopped before the pipeline is swapped or closed.
+  void start_as2() {
+    if (!config_->as2) return;
+    namespace as2 = transports::as2;
+    const auto& settings = *config_->as2;
+    as2::As2ServerConfig c;
+    c.address = settings.address;
+    c.port = settings.port;
+    c.identity = settings.identity;
+    c.max_body_bytes = settings.max_body_bytes;
+    c.read_timeout = settings.read_timeout;
+    c.health_path = "";  // /healthz is the service's own endpoint
+    if (settings.tls) c.tls = as2::As2ServerConfig::Tls{settings.tls->cert.string(), settings.tls->key.string()};
+    c.find_partner = [this](const std::string& from) { return pipeline_->as2_partner(from); };
+    c.async_url_allowed = [this](const as2::As2Partner& p, const std::string& url) {
+      return pipeline_->as2_async_url_allowed(p, url);
+    };
+    c.handler = [this](const as2::ReceivedMessage& m) {
+      auto result = pipeline_->receive_as2(m);
+      log::info("as2_received", {{"from", m.as2_from}, {"message_id", m.message_id}, {"bytes", m.payload.size()},
+                                 {"outcome", result.outcome == as2::As2Result::Outcome::accepted ? "accepted" : "refused"},
+                                 {"note", result.modifier}});
+      // Process it now rather than at the next housekeeping interval.
+      std::lock_guard lock(mu_);
+      next_housekeeping_ = system_clock::now();
+      cv_.notify_all();
+      return result;
+    };
+    c.on_rejected = [](const as2::ReceivedMessage& m) {
+      log::warn("as2_rejected", {{"from", m.as2_from}, {"message_id", m.message_id}, {"error", m.error},
+                                 {"reason", m.error_text}});
+    };
+    c.on_mdn = [this](const as2::Headers& h, const std::string& body) {
+      pipeline_->receive_mdn(h, body);
+      log::info("as2_mdn_received", {{"original_message_id", as2::peek_mdn_original_message_id(h, body)}});
+    };
+    c.on_async_mdn_sent = [](const as2::AsyncMdnDelivery& d) {
+      bool ok = d.result.error == as2::PostResult::Error::none && d.result.http_status / 100 == 2;
+      (ok ? log::info : log::warn)("as2_async_mdn_sent", {{"message_id", d.message_id}, {"url", d.url},
+                                                          {"http_status", d.result.http_status}, {"reason", d.result.reason}});
+    };
+    as2_ = std::make_unique<as2::As2Server>(std::move(c));
+    as2_->start();
   }
 
   // The scheduling loop: runs until stopping_.
@@ -220,10 +269,18 @@ class Service {
     if (fresh->service.health_address != config_->service.health_address ||
         fresh->service.health_port != config_->service.health_port || fresh->service.workers != config_->service.workers)
       log::warn("reload_partial", {{"note", "service.health and service.workers take effect at the next start"}});
+    lock.unlock();  // AS2 handlers take mu_ while the receiver stops
+    as2_.reset();
+    lock.lock();
     pipeline_.reset();  // releases the archive lock before the new pipeline takes it
     config_ = std::move(fresh);
     log::init(config_->service.log_level);
     start_pipeline();
+    try {
+      start_as2();
+    } catch (const std::exception& e) {
+      log::error("as2_start_failed", {{"error", e.what()}, {"note", "AS2 is not received until the next reload"}});
+    }
     polls_.clear();
     log::info("reloaded", {{"config", dir_.string()}, {"partners", config_->partners.profiles().size()}});
   }
@@ -253,6 +310,7 @@ class Service {
   }
 
   int stop(boost::asio::thread_pool& pool) {
+    as2_.reset();  // no new messages; those being received finish first (bounded by its stop_timeout)
     std::unique_lock lock(mu_);
     log::info("stopping", {{"in_flight", in_flight_}, {"grace_seconds", config_->service.shutdown_grace.count()}});
     if (!cv_.wait_for(lock, config_->service.shutdown_grace, [this] { return in_flight_ == 0; })) {
@@ -284,6 +342,7 @@ class Service {
   std::optional<Scheduler> scheduler_;
   std::map<std::string, PollHealth> polls_;
   std::unique_ptr<HealthServer> health_;
+  std::unique_ptr<transports::as2::As2Server> as2_;
 };
 
 }  // namespace

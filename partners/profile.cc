@@ -87,7 +87,7 @@ class Loader {
       return profile;
     }
     reject_unknown_keys(root,
-                        {"id", "name", "identities", "inbound", "outbound", "erp", "envelope", "acknowledgments",
+                        {"id", "name", "identities", "inbound", "outbound", "as2", "erp", "envelope", "acknowledgments",
                          "validation", "mappings", "code_tables", "schedule"},
                         file, "the profile", problems);
     profile.id = scalar(root["id"], file, "'id' (the partner id)", problems);
@@ -102,7 +102,8 @@ class Loader {
     } else if (root["inbound"]) {
       profile.inbound = folder_channel(root["inbound"], file, "inbound", problems);
     }
-    if (root["outbound"]) profile.outbound = outbound_channel(root["outbound"], file, problems);
+    if (root["as2"]) profile.as2 = as2_agreement(root["as2"], file, problems);
+    if (root["outbound"]) profile.outbound = outbound_channel(root["outbound"], file, profile, problems);
     load_erp(root["erp"], file, profile, problems);
     load_envelope(root["envelope"], file, profile, problems);
     load_acks(root["acknowledgments"], file, profile, problems);
@@ -226,7 +227,63 @@ class Loader {
     return c;
   }
 
-  std::optional<OutboundChannel> outbound_channel(const YAML::Node& node, const fs::path& file, ProblemList& problems) {
+  As2Agreement as2_agreement(const YAML::Node& node, const fs::path& file, ProblemList& problems) {
+    As2Agreement a;
+    a.line = node.Mark().line + 1;
+    if (!node.IsMap()) {
+      problems.add(file, node, "'as2' must be a mapping (as2_id, certificates, url, ...)");
+      return a;
+    }
+    reject_unknown_keys(node,
+                        {"as2_id", "certificates", "require_signed", "require_encrypted", "async_mdn_urls", "url",
+                         "ca_file", "sign", "encrypt", "cipher", "key_transport", "compress", "mic_alg", "mdn",
+                         "signed_mdn", "content_type", "timeout_seconds", "mdn_due", "max_attempts"},
+                        file, "'as2'", problems);
+    a.as2_id = scalar(node["as2_id"], file, "as2.as2_id", problems);
+    if (a.as2_id.size() > 128 || a.as2_id.find_first_of("\"\r\n") != std::string::npos)
+      problems.add(file, node["as2_id"], "as2.as2_id must be at most 128 characters without quotes or line breaks");
+    const auto certs = node["certificates"];
+    if (!certs.IsSequence() || certs.size() == 0)
+      problems.add(file, certs.IsDefined() ? certs : node, "as2.certificates must list the partner's certificate files (PEM)");
+    else
+      for (const auto& c : certs)
+        a.certificates.push_back({config_path(c, config_dir_, file, "as2.certificates entry", problems), c.Mark().line + 1});
+    for (auto [key, into] : {std::pair{"require_signed", &a.require_signed}, {"require_encrypted", &a.require_encrypted},
+                             {"sign", &a.sign}, {"encrypt", &a.encrypt}, {"compress", &a.compress},
+                             {"signed_mdn", &a.signed_mdn}})
+      if (node[key]) *into = boolean(node[key], file, std::string("as2.") + key, problems);
+    if (const auto urls = node["async_mdn_urls"]) {
+      if (!urls.IsSequence()) problems.add(file, urls, "as2.async_mdn_urls must list URL prefixes");
+      else
+        for (const auto& u : urls) a.async_mdn_urls.push_back(scalar(u, file, "as2.async_mdn_urls entry", problems));
+    }
+    if (node["url"]) {
+      a.url = scalar(node["url"], file, "as2.url", problems);
+      if (!a.url.starts_with("http://") && !a.url.starts_with("https://"))
+        problems.add(file, node["url"], "as2.url must start with https:// (or http:// for loopback tests)");
+    }
+    if (node["ca_file"]) a.ca_file = config_path(node["ca_file"], config_dir_, file, "as2.ca_file", problems);
+    auto choice = [&](const char* key, std::string& into, const std::set<std::string>& allowed) {
+      one_of(node, key, std::string("as2.") + key, into, allowed, file, problems);
+    };
+    choice("cipher", a.cipher, {"aes128-cbc", "aes192-cbc", "aes256-cbc"});
+    choice("key_transport", a.key_transport, {"rsa-oaep", "rsa-pkcs1"});
+    choice("mic_alg", a.mic_alg, {"sha1", "sha256", "sha384", "sha512"});
+    choice("mdn", a.mdn, {"sync", "async", "none"});
+    if (node["content_type"]) a.content_type = scalar(node["content_type"], file, "as2.content_type", problems);
+    if (node["timeout_seconds"])
+      a.timeout = std::chrono::seconds(bounded_int(node["timeout_seconds"], 1, 3600, file, "as2.timeout_seconds", problems));
+    if (node["max_attempts"]) a.max_attempts = bounded_int(node["max_attempts"], 1, 1000, file, "as2.max_attempts", problems);
+    if (node["mdn_due"]) {
+      auto text = scalar(node["mdn_due"], file, "as2.mdn_due", problems);
+      if (auto d = parse_duration(text)) a.mdn_due = *d;
+      else problems.add(file, node["mdn_due"], "as2.mdn_due '" + text + "' is not a duration such as 90m, 4h or 2d");
+    }
+    return a;
+  }
+
+  std::optional<OutboundChannel> outbound_channel(const YAML::Node& node, const fs::path& file, const Profile& profile,
+                                                  ProblemList& problems) {
     if (!node.IsMap() || int(bool(node["folder"])) + bool(node["sftp"]) + bool(node["as2"]) != 1) {
       problems.add(file, node, "'outbound' needs exactly one channel: {folder: {path: ...}}, {sftp: {...}} or {as2: {}}");
       return std::nullopt;
@@ -240,6 +297,16 @@ class Loader {
       }
       reject_unknown_keys(folder, {"path"}, file, "'outbound.folder'", problems);
       channel.folder = FolderSink{config_path(folder["path"], config_dir_, file, "outbound.folder.path", problems)};
+    }
+    if (const auto as2 = node["as2"]) {
+      if (!(as2.IsMap() && as2.size() == 0) && !as2.IsNull())
+        problems.add(file, as2, "'outbound.as2' takes no keys ({as2: {}}): the sending options are in the top-level 'as2' agreement");
+      if (!profile.as2 || profile.as2->url.empty()) {
+        problems.add(file, as2, "outbound {as2: {}} needs a top-level 'as2' agreement with the partner's 'url'");
+        return std::nullopt;
+      }
+      channel.as2 = true;
+      channel.as2_id = profile.as2->as2_id;
     }
     return channel;
   }
@@ -406,6 +473,18 @@ class Loader {
       problems.add(file, node, "element, component, repetition and segment delimiters must all differ");
   }
 
+  // node[key], when present, must be one of `allowed`; `what` names it in the problem.
+  void one_of(const YAML::Node& node, const char* key, const std::string& what, std::string& into,
+              const std::set<std::string>& allowed, const fs::path& file, ProblemList& problems) {
+    if (!node[key]) return;
+    into = scalar(node[key], file, what, problems);
+    if (!allowed.count(into)) {
+      std::string list;
+      for (const auto& v : allowed) list += (list.empty() ? "" : ", ") + v;
+      problems.add(file, node[key], what + " '" + into + "' is not one of: " + list);
+    }
+  }
+
   bool boolean(const YAML::Node& node, const fs::path& file, const std::string& what, ProblemList& problems) {
     try {
       return node.as<bool>();
@@ -420,14 +499,8 @@ class Loader {
     if (!node.IsMap()) return problems.add(file, node, "'acknowledgments' must be a mapping (send, ta1, reject, expect, overdue_after)");
     reject_unknown_keys(node, {"send", "ta1", "reject", "expect", "overdue_after"}, file, "'acknowledgments'", problems);
     auto& a = profile.acks;
-    auto choice = [&](const char* key, std::string& into, std::set<std::string> allowed) {
-      if (!node[key]) return;
-      into = scalar(node[key], file, key, problems);
-      if (!allowed.count(into)) {
-        std::string list;
-        for (const auto& v : allowed) list += (list.empty() ? "" : ", ") + v;
-        problems.add(file, node[key], std::string(key) + " '" + into + "' is not one of: " + list);
-      }
+    auto choice = [&](const char* key, std::string& into, const std::set<std::string>& allowed) {
+      one_of(node, key, key, into, allowed, file, problems);
     };
     choice("send", a.send, {"auto", "997", "999", "none"});
     choice("ta1", a.ta1, {"always", "on_request", "on_error", "never"});
@@ -646,7 +719,7 @@ const MappingRule* Profile::mapping_for(std::string_view transaction_set, std::s
 std::string OutboundChannel::name(const fs::path& config_dir) const {
   if (folder) return "folder:" + folder->path.lexically_relative(config_dir).string();
   if (sftp) return sftp->name();
-  return "as2";
+  return "as2:" + as2_id;
 }
 
 std::string SftpChannel::name() const {

@@ -75,8 +75,35 @@ struct OutboundChannel {
   std::optional<FolderSink> folder;
   std::optional<SftpChannel> sftp;
   bool as2 = false;
+  std::string as2_id;  // with `as2`: the partner's AS2 id (from its `as2` agreement)
   // How sent files are recorded: "folder:<path relative to config_dir>", "sftp:user@host:port/dir", "as2:<AS2 id>".
   std::string name(const std::filesystem::path& config_dir) const;
+};
+
+// The partner's AS2 agreement (top-level `as2:`), used in both directions (docs/as2.md).
+// Certificates stay file paths here (this module does not link OpenSSL); hub/ loads them
+// when the configuration is loaded, so a bad certificate is still a config error.
+struct As2Agreement {
+  struct CertificateFile {
+    std::filesystem::path path;  // absolute after loading
+    int line = 0;                // where the profile names it, for errors
+  };
+  std::string as2_id;                          // their AS2-From / our AS2-To
+  std::vector<CertificateFile> certificates;   // several overlap during a rotation
+  bool require_signed = true, require_encrypted = true;   // inbound requirements
+  std::vector<std::string> async_mdn_urls;     // prefixes allowed in their Receipt-Delivery-Option
+  // Sending (outbound: {as2: {}}).
+  std::string url;
+  std::filesystem::path ca_file;
+  bool sign = true, encrypt = true, compress = false;
+  std::string cipher = "aes256-cbc", key_transport = "rsa-oaep", mic_alg = "sha256";
+  std::string mdn = "sync";                    // sync | async | none
+  bool signed_mdn = true;
+  std::string content_type = "application/edi-x12";
+  std::chrono::seconds timeout{120};
+  std::chrono::seconds mdn_due{3600};          // async MDN deadline
+  int max_attempts = 3;                        // failed sends before a transport_error exception
+  int line = 0;                                // of the `as2` key
 };
 
 // ERP sinks besides a folder; secrets come from the environment, read when loading.
@@ -145,6 +172,7 @@ struct Profile {
   std::optional<FolderChannel> inbound;      // a local folder,
   std::optional<SftpChannel> inbound_sftp;   // or the partner's SFTP server
   std::optional<OutboundChannel> outbound;   // where what we send to the partner goes
+  std::optional<As2Agreement> as2;           // AS2 in and/or out
   std::optional<FolderSink> erp;             // where mapped inbound transactions go: a folder,
   std::optional<ErpHttp> erp_http;           // or an HTTP endpoint,
   std::optional<ErpPostgres> erp_postgres;   // or a PostgreSQL staging table

@@ -247,3 +247,59 @@ TEST_CASE("a schedule sets the poll interval and UTC windows; mistakes name file
   CHECK(any_contains(problems, "acme.yaml:9: schedule window: days 'mon-fry' must be a day"));
   CHECK(problems.size() == 2);
 }
+
+TEST_CASE("an AS2 agreement loads with its defaults and selects AS2 for sending", "[partners][as2]") {
+  TempDir dir;
+  write_profile(dir, "globex.yaml", R"(id: globex
+name: Globex
+identities: [{isa_id: GLOBEX}]
+as2:
+  as2_id: GLOBEX AS2
+  certificates: [certs/globex-2025.crt, certs/globex-2026.crt]
+  url: https://as2.globex.example/receive
+  mdn: async
+  mdn_due: 2h
+  key_transport: rsa-pkcs1
+outbound: {as2: {}}
+)");
+  auto directory = Directory::load(dir.path());
+  const auto& p = directory.profiles().at(0);
+  REQUIRE(p.as2);
+  CHECK(p.as2->as2_id == "GLOBEX AS2");
+  REQUIRE(p.as2->certificates.size() == 2);
+  CHECK(p.as2->certificates[1].path == fs::weakly_canonical(dir / "certs/globex-2026.crt"));
+  CHECK(p.as2->certificates[1].line == 6);
+  CHECK(p.as2->mdn == "async");
+  CHECK(p.as2->mdn_due == std::chrono::hours(2));
+  CHECK(p.as2->key_transport == "rsa-pkcs1");
+  CHECK(p.as2->cipher == "aes256-cbc");  // defaults
+  CHECK(p.as2->content_type == "application/edi-x12");
+  CHECK(p.as2->require_signed);
+  CHECK(p.as2->max_attempts == 3);
+  REQUIRE(p.outbound);
+  CHECK(p.outbound->as2);
+  CHECK(p.outbound->name(dir.path()) == "as2:GLOBEX AS2");
+}
+
+TEST_CASE("AS2 agreement mistakes are reported with file and line", "[partners][as2]") {
+  TempDir dir;
+  write_profile(dir, "bad.yaml", R"(id: bad
+name: Bad
+identities: [{isa_id: BAD}]
+as2:
+  as2_id: BAD
+  certificates: []
+  mdn: maybe
+  mdn_due: soon
+  cipher: des
+  colour: red
+outbound: {as2: {}}
+)");
+  auto problems = problems_of(dir);
+  CHECK(any_contains(problems, "bad.yaml:6: as2.certificates must list"));
+  CHECK(any_contains(problems, "bad.yaml:7: as2.mdn 'maybe' is not one of"));
+  CHECK(any_contains(problems, "bad.yaml:8: as2.mdn_due 'soon' is not a duration"));
+  CHECK(any_contains(problems, "bad.yaml:9: as2.cipher 'des' is not one of"));
+  CHECK(any_contains(problems, "bad.yaml:10: unknown key 'colour' in 'as2'"));
+  CHECK(any_contains(problems, "bad.yaml:11: outbound {as2: {}} needs a top-level 'as2' agreement with the partner's 'url'"));
+}

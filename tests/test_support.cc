@@ -1,7 +1,10 @@
 #include "tests/test_support.h"
 
 #include <fcntl.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -148,6 +151,22 @@ RunResult run_edihub_at(const std::string& now, const std::vector<std::string>& 
   std::vector<std::string> argv{"env", "EDIHUB_NOW=" + now, edihub_binary().string()};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_program(argv, timeout_seconds);
+}
+
+int free_loopback_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::runtime_error("socket failed");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  int port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+    port = ntohs(addr.sin_port);
+  ::close(fd);
+  if (port == 0) throw std::runtime_error("no free loopback port");
+  return port;
 }
 
 }  // namespace edihub::testing

@@ -54,6 +54,10 @@ int spawn_edihub(const std::vector<std::string>& args);
 // the kill interrupted it (it had not exited by itself).
 bool kill_edihub_after(const std::vector<std::string>& args, std::chrono::milliseconds delay);
 
+// A loopback TCP port that was free a moment ago (bound and released), for a peer the
+// test starts later on a port it must know in advance.
+int free_loopback_port();
+
 // Copies a folder tree (a config folder, say) into `to`.
 void copy_tree(const std::filesystem::path& from, const std::filesystem::path& to);
 

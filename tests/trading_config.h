@@ -11,7 +11,9 @@
 
 namespace edihub::testing {
 
-inline void write_trading_config(const std::filesystem::path& dir, const std::string& extra_profile = "") {
+// `outbound`: the profile's outbound channel (YAML under `outbound:`).
+inline void write_trading_config(const std::filesystem::path& dir, const std::string& extra_profile = "",
+                                 const std::string& outbound = "folder: {path: outbox}") {
   write_file(dir / "edihub.yaml", "archive: {path: archive}\n");
   write_file(dir / "partners" / "supplier.yaml", R"(id: supplier
 name: Supplier One
@@ -20,7 +22,7 @@ identities:
 inbound:
   folder: {path: inbox, settle_seconds: 0}
 outbound:
-  folder: {path: outbox}
+  )" + outbound + R"(
 erp:
   folder: {path: erp}
   outbound:

@@ -164,6 +164,8 @@ SendResult send(const BuiltMessage& message, const As2Partner& partner, std::chr
     return r;
   }
   r.mdn = verify_mdn(p.headers, p.body, partner, message.message_id, message.mic);
+  r.mdn_headers = std::move(p.headers);
+  r.mdn_body = std::move(p.body);
   r.reason = r.mdn.reason;
   switch (r.mdn.status) {
     case MdnStatus::ok: r.status = SendStatus::delivered; break;

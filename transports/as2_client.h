@@ -53,6 +53,8 @@ struct SendResult {
   std::string reason;
   std::string message_id;
   MdnResult mdn;  // for a sync MDN
+  Headers mdn_headers;    // the sync MDN as received (response headers and body), for archiving
+  std::string mdn_body;
   std::chrono::milliseconds elapsed{0};
   // For awaiting_mdn: checks a later MDN; nullopt when it is for another message.
   std::function<std::optional<MdnResult>(const Headers&, const std::string&)> match_async_mdn;

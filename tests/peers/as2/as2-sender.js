@@ -2,7 +2,8 @@
 //   node as2-sender.js CONFIG.json FILE
 // CONFIG: { "url": "http://127.0.0.1:PORT/as2", "ownId": "PARTNER", "ownCert": "...crt", "ownKey": "...key",
 //           "receiverId": "HUB", "receiverCert": "...crt", "sign": "sha-256", "encrypt": "aes256-CBC",
-//           "mdnSigning": "sha-256", "contentType": "application/edi-x12", "dumpTo": null }
+//           "mdnSigning": "sha-256", "contentType": "application/edi-x12", "dumpTo": null,
+//           "messageId": null }   (messageId: send under this Message-ID, to test duplicate detection)
 // Composes FILE with AS2Composer (signed/encrypted as configured), POSTs it and checks the
 // synchronous MDN the way a partner would: signature against receiverCert, Original-Message-ID,
 // disposition, and Received-Content-MIC against the MIC computed here. Prints one JSON object;
@@ -68,6 +69,7 @@ async function main () {
     expectedMic = crypto.createHash(cfg.sign.replace('-', '')).update(first).digest('base64')
   }
   const req = await compose(cfg.sign || false, cfg.encrypt || false, content).toRequestOptions()
+  if (cfg.messageId) req.headers['Message-ID'] = cfg.messageId
   const messageId = req.headers['Message-ID']
   if (cfg.dumpTo) {
     const head = Object.entries(req.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')
