@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "hub/exception_queue.h"
 #include "transports/folder.h"
 
 namespace edihub::hub {
@@ -47,7 +48,15 @@ archive::FileRecord Outbox::queue(const partners::Profile& partner, const std::s
 
 void Outbox::publish_staged() { store_.publish(staged_); }
 
-std::vector<archive::FileRecord> Outbox::send_queued() {
+void Outbox::raise(archive::ExceptionRecord exception) {
+  archive::Index::Transaction tx(index_);
+  auto recorded = record_exception(index_, clock_, std::move(exception));
+  tx.commit();
+  raised_.push_back(std::move(recorded));
+}
+
+Outbox::Sent Outbox::send_queued() {
+  raised_.clear();
   std::map<std::string, std::vector<archive::FileRecord>> by_partner;
   for (auto& file : index_.files_with_status("queued")) by_partner[file.partner].push_back(std::move(file));
   std::vector<Handed> handed;
@@ -60,7 +69,8 @@ std::vector<archive::FileRecord> Outbox::send_queued() {
                                : send_as2(*partner, std::move(files));
     std::move(sent.begin(), sent.end(), std::back_inserter(handed));
   }
-  std::vector<archive::FileRecord> sent;
+  Sent sent;
+  sent.exceptions = std::move(raised_);
   if (handed.empty()) return sent;
   archive::Index::Transaction tx(index_);
   const std::string now = clock_.iso_now();
@@ -68,7 +78,7 @@ std::vector<archive::FileRecord> Outbox::send_queued() {
     index_.set_file_status(h.file.id, "sent");
     h.file.status = "sent";
     index_.add_event({0, h.file.id, 0, now, "sent", fmt::format("{} -> {}", h.file.source_name, h.where)});
-    sent.push_back(std::move(h.file));
+    sent.files.push_back(std::move(h.file));
   }
   tx.commit();
   return sent;

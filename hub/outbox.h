@@ -40,10 +40,14 @@ class Outbox {
   void publish_staged();
 
   // Sends every queued file over its partner's outbound channel (folder, SFTP, AS2) and
-  // marks it sent. Returns the files sent. Files a channel could not send stay queued for
-  // the next run (the channel raises its own exception); a partner without an outbound
-  // channel keeps its files queued.
-  std::vector<archive::FileRecord> send_queued();
+  // marks it sent. Files a channel could not send stay queued for the next run (the channel
+  // raises its own exception, returned for the run's summary); a partner without an
+  // outbound channel keeps its files queued.
+  struct Sent {
+    std::vector<archive::FileRecord> files;
+    std::vector<archive::ExceptionRecord> exceptions;  // raised (and committed) while sending
+  };
+  Sent send_queued();
 
  private:
   // One channel's sending of one partner's queued files. Each returns the files it handed
@@ -54,6 +58,8 @@ class Outbox {
   };
   std::vector<Handed> send_folder(const partners::Profile& partner, std::vector<archive::FileRecord> files);
   std::vector<Handed> send_sftp(const partners::Profile& partner, std::vector<archive::FileRecord> files);  // outbox_sftp.cc
+  // Records an exception raised while sending, in its own transaction.
+  void raise(archive::ExceptionRecord exception);
   std::vector<Handed> send_as2(const partners::Profile& partner, std::vector<archive::FileRecord> files);   // outbox_as2.cc
 
   const Config& config_;
@@ -61,6 +67,7 @@ class Outbox {
   archive::RawStore& store_;
   archive::Index& index_;
   std::vector<archive::Staged> staged_;
+  std::vector<archive::ExceptionRecord> raised_;  // by the current send_queued()
 };
 
 }  // namespace edihub::hub

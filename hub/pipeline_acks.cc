@@ -251,10 +251,11 @@ void Pipeline::flag_overdue(RunSummary& summary) {
 
 void Pipeline::send_outbox(RunSummary& summary) {
   auto sent = outbox_->send_queued();
-  if (sent.empty()) return;
+  for (auto& exception : sent.exceptions) summary.add_exception(std::move(exception));
+  if (sent.files.empty()) return;
   archive::Index::Transaction tx(*index_);
   const std::string now = clock_.iso_now();
-  for (const auto& file : sent) {
+  for (const auto& file : sent.files) {
     bool document = false;
     for (auto set : index_->transaction_sets_of_file(file.id)) {
       document |= set.type != "997" && set.type != "999";

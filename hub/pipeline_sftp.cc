@@ -6,7 +6,9 @@
 // raised once while they last, never a lost or half-read file.
 #include <fmt/format.h>
 
+#include "hub/exception_queue.h"
 #include "hub/pipeline.h"
+#include "hub/sftp_endpoint.h"
 #include "transports/sftp.h"
 
 namespace edihub::hub {
@@ -14,20 +16,6 @@ namespace edihub::hub {
 namespace fs = std::filesystem;
 
 namespace {
-
-transports::SftpEndpoint endpoint_of(const partners::SftpChannel& c) {
-  transports::SftpEndpoint e;
-  e.host = c.host;
-  e.port = c.port;
-  e.user = c.user;
-  e.private_key = c.private_key;
-  e.passphrase = c.passphrase;
-  e.host_key_sha256 = c.host_key_sha256;
-  e.known_hosts = c.known_hosts;
-  e.connect_timeout = c.connect_timeout;
-  e.transfer_timeout = c.transfer_timeout;
-  return e;
-}
 
 transports::SftpInboxRules rules_of(const partners::SftpChannel& c) {
   transports::SftpInboxRules r;
@@ -59,19 +47,13 @@ void Pipeline::take_in_sftp(const partners::Profile& partner, Lock& lock, RunSum
   // Partial downloads of a crashed or abandoned poll were never recorded: the remote files are still there.
   fs::remove_all(downloads);
   fs::create_directories(downloads);
-  auto open_transport_error = [&]() -> std::optional<archive::ExceptionRecord> {
-    for (auto& open : index_->exceptions(partner.id, std::string("open")))
-      if (open.kind == "transport_error" && open.reason.starts_with(channel + ":")) return open;
-    return std::nullopt;
-  };
   try {
     std::optional<transports::SftpSession> session;
     {
       Unlocked connecting(lock);
-      session.emplace(endpoint_of(c));
+      session.emplace(sftp_endpoint(c));
     }
-    if (auto open = open_transport_error())
-      index_->close_exception(open->id, "resolved", "edihub", "connected again", clock_.iso_now());
+    resolve_transport_error(*index_, clock_, partner.id, channel, "connected again");
     transports::SftpInbox inbox(rules_of(c));
     auto removed = [&](const archive::FileRecord& file) {
       {
@@ -118,17 +100,11 @@ void Pipeline::take_in_sftp(const partners::Profile& partner, Lock& lock, RunSum
       process_batch(files, summary);
     }
   } catch (const transports::SftpError& e) {
-    // Raised once while it lasts: an unreachable server is not a new exception every poll.
-    if (open_transport_error()) return;
-    archive::ExceptionRecord problem;
-    problem.partner = partner.id;
-    problem.kind = "transport_error";
-    problem.reason = fmt::format("{}: {}{}", channel, e.what(),
-                                 e.retryable() ? "; polled again on the next run"
-                                               : "; needs a person (host key or login)");
-    archive::Index::Transaction tx(*index_);
-    raise(summary, problem);
-    tx.commit();
+    if (auto problem = transport_error(*index_, partner.id, channel, e, "polled again on the next run")) {
+      archive::Index::Transaction tx(*index_);
+      raise(summary, std::move(*problem));
+      tx.commit();
+    }
   }
 }
 
