@@ -112,7 +112,7 @@ std::vector<edihub::archive::ExceptionRecord> exceptions(const TempDir& dir, con
 
 }  // namespace
 
-TEST_CASE("sshd stopped mid-download: nothing half-archived; after the restart every file is taken once", "[faults][sftp][e2e]") {
+TEST_CASE("sshd stopped mid-download: nothing half-archived, every file taken once after the restart", "[faults][sftp][e2e]") {
   SshServer server;
   TempDir dir;
   // One file per batch, so the small files before the large one are committed before it.

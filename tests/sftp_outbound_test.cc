@@ -1,12 +1,15 @@
 // A partner's SFTP server as the outbound channel, end to end through the binary against a
 // real OpenSSH sshd (started by the fixture): our 997s arrive under their final names with
 // no temporary file left; a server that is down keeps them queued with one transport_error,
-// resolved once they are sent; a different file already there under the same name is not
-// overwritten.
+// resolved once they are sent; a file already there under the same name is not overwritten:
+// with our bytes it counts as sent, with other bytes it waits for a person.
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "archive/index.h"
+#include "archive/raw_store.h"
 #include "tests/fixtures/sshd.h"
 #include "tests/trading_config.h"
 
@@ -91,6 +94,24 @@ TEST_CASE("SFTP outbound: 997s uploaded under their final names, kept queued whi
   CHECK(open_exceptions(dir, "transport_error") == 0);  // resolved by the send
   CHECK(run_once(dir)["acks_sent"] == 0);               // sent once
   CHECK(remote_files(server).size() == 2);
+
+  // A crash after the upload but before it was recorded: the same bytes are already there,
+  // so the file counts as sent without a second upload (which would replace the inode).
+  const auto uploaded = server.local("inbox") / "supplier-000000002-997.edi";
+  struct stat before {};
+  REQUIRE(::stat(uploaded.c_str(), &before) == 0);
+  {
+    auto index = edihub::archive::Index::open(dir / "archive/index.db");
+    auto sent = index->files_by_sha(edihub::archive::sha256_hex(read_file(uploaded)));
+    REQUIRE(sent.size() == 1);
+    index->set_file_status(sent[0].id, "queued");
+  }
+  auto again = run_once(dir);
+  CHECK(again["acks_sent"] == 1);
+  CHECK(again["exceptions"].empty());
+  struct stat after {};
+  REQUIRE(::stat(uploaded.c_str(), &after) == 0);
+  CHECK(after.st_ino == before.st_ino);
 }
 
 TEST_CASE("SFTP outbound: a different file under the same name is not overwritten", "[sftp][outbound][e2e]") {
