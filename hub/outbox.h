@@ -58,9 +58,9 @@ class Outbox {
   };
   std::vector<Handed> send_folder(const partners::Profile& partner, std::vector<archive::FileRecord> files);
   std::vector<Handed> send_sftp(const partners::Profile& partner, std::vector<archive::FileRecord> files);  // outbox_sftp.cc
+  std::vector<Handed> send_as2(const partners::Profile& partner, std::vector<archive::FileRecord> files);   // outbox_as2.cc
   // Records an exception raised while sending, in its own transaction.
   void raise(archive::ExceptionRecord exception);
-  std::vector<Handed> send_as2(const partners::Profile& partner, std::vector<archive::FileRecord> files);   // outbox_as2.cc
 
   const Config& config_;
   const Clock& clock_;
