@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "hub/exception_queue.h"
 #include "transports/folder.h"
 
 namespace edihub::hub {
@@ -56,7 +57,7 @@ std::vector<archive::FileRecord> Outbox::send_queued(const Raise& raise) {
     if (!partner || !partner->outbound) continue;
     const auto& channel = *partner->outbound;
     auto sent = channel.folder ? send_folder(*partner, std::move(files))
-                : channel.sftp ? send_sftp(*partner, std::move(files))
+                : channel.sftp ? send_sftp(*partner, std::move(files), raise)
                                : send_as2(*partner, std::move(files), raise);
     std::move(sent.begin(), sent.end(), std::back_inserter(handed));
   }

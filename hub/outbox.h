@@ -61,7 +61,8 @@ class Outbox {
     std::optional<archive::ExceptionRecord> problem;
   };
   std::vector<Handed> send_folder(const partners::Profile& partner, std::vector<archive::FileRecord> files);
-  std::vector<Handed> send_sftp(const partners::Profile& partner, std::vector<archive::FileRecord> files);  // outbox_sftp.cc
+  std::vector<Handed> send_sftp(const partners::Profile& partner, std::vector<archive::FileRecord> files,
+                                const Raise& raise);  // outbox_sftp.cc
   std::vector<Handed> send_as2(const partners::Profile& partner, std::vector<archive::FileRecord> files,
                                const Raise& raise);  // outbox_as2.cc
 

@@ -10,7 +10,7 @@
 
 #include "hub/as2_agreement.h"
 #include "hub/outbox.h"
-#include "hub/transport_errors.h"
+#include "hub/exception_queue.h"
 #include "transports/as2_client.h"
 
 namespace edihub::hub {
@@ -104,7 +104,7 @@ std::vector<Outbox::Handed> Outbox::send_as2(const partners::Profile& partner, s
     }
     {
       archive::Index::Transaction tx(index_);
-      resolve_transport_error(index_, partner.id, channel, "sent again: " + file.source_name, now);
+      resolve_transport_error(index_, clock_, partner.id, channel, "sent again: " + file.source_name);
       tx.commit();
     }
     Handed h{file, channel + " " + row.message_id, std::nullopt, std::nullopt};

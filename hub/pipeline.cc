@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "hub/exception_queue.h"
 #include "hub/validation_text.h"
 #include "hub/x12_file.h"
 #include "transports/folder.h"
@@ -274,12 +275,7 @@ void Pipeline::take_in(const partners::Profile& partner, const partners::FolderC
 }
 
 void Pipeline::raise(RunSummary& summary, ExceptionRecord exception) {
-  exception.created_at = clock_.iso_now();
-  exception.id = index_->add_exception(exception);
-  index_->add_event({0, exception.file_id, exception.set_id, exception.created_at, "exception",
-                     exception.kind + ": " + exception.reason});
-  summary.partners[exception.partner].exceptions++;
-  summary.exceptions.push_back(std::move(exception));
+  summary.add_exception(record_exception(*index_, clock_, std::move(exception)));
 }
 
 // A batch is processed on this thread while the previous batch's outputs are written into

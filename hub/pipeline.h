@@ -52,6 +52,12 @@ struct RunSummary {
   std::size_t acks_overdue = 0;       // awaited acknowledgments that passed their deadline in this run
   std::vector<archive::ExceptionRecord> exceptions;  // raised in this run
   std::map<std::string, PartnerCounts> partners;
+
+  // Counts an exception already recorded in the index.
+  void add_exception(archive::ExceptionRecord exception) {
+    partners[exception.partner].exceptions++;
+    exceptions.push_back(std::move(exception));
+  }
 };
 
 class Pipeline {

@@ -6,8 +6,9 @@
 // raised once while they last, never a lost or half-read file.
 #include <fmt/format.h>
 
+#include "hub/exception_queue.h"
 #include "hub/pipeline.h"
-#include "hub/transport_errors.h"
+#include "hub/sftp_endpoint.h"
 #include "transports/sftp.h"
 
 namespace edihub::hub {
@@ -15,20 +16,6 @@ namespace edihub::hub {
 namespace fs = std::filesystem;
 
 namespace {
-
-transports::SftpEndpoint endpoint_of(const partners::SftpChannel& c) {
-  transports::SftpEndpoint e;
-  e.host = c.host;
-  e.port = c.port;
-  e.user = c.user;
-  e.private_key = c.private_key;
-  e.passphrase = c.passphrase;
-  e.host_key_sha256 = c.host_key_sha256;
-  e.known_hosts = c.known_hosts;
-  e.connect_timeout = c.connect_timeout;
-  e.transfer_timeout = c.transfer_timeout;
-  return e;
-}
 
 transports::SftpInboxRules rules_of(const partners::SftpChannel& c) {
   transports::SftpInboxRules r;
@@ -64,9 +51,9 @@ void Pipeline::take_in_sftp(const partners::Profile& partner, Lock& lock, RunSum
     std::optional<transports::SftpSession> session;
     {
       Unlocked connecting(lock);
-      session.emplace(endpoint_of(c));
+      session.emplace(sftp_endpoint(c));
     }
-    resolve_transport_error(*index_, partner.id, channel, "connected again", clock_.iso_now());
+    resolve_transport_error(*index_, clock_, partner.id, channel, "connected again");
     transports::SftpInbox inbox(rules_of(c));
     auto removed = [&](const archive::FileRecord& file) {
       {
@@ -115,17 +102,11 @@ void Pipeline::take_in_sftp(const partners::Profile& partner, Lock& lock, RunSum
       for (const auto& file : files) removed(file);
     }
   } catch (const transports::SftpError& e) {
-    // Raised once while it lasts: an unreachable server is not a new exception every poll.
-    if (open_transport_error(*index_, partner.id, channel)) return;
-    archive::ExceptionRecord problem;
-    problem.partner = partner.id;
-    problem.kind = "transport_error";
-    problem.reason = fmt::format("{}: {}{}", channel, e.what(),
-                                 e.retryable() ? "; polled again on the next run"
-                                               : "; needs a person (host key or login)");
-    archive::Index::Transaction tx(*index_);
-    raise(summary, problem);
-    tx.commit();
+    if (auto problem = transport_error(*index_, partner.id, channel, e, "polled again on the next run")) {
+      archive::Index::Transaction tx(*index_);
+      raise(summary, std::move(*problem));
+      tx.commit();
+    }
   }
 }
 

@@ -98,7 +98,7 @@ class Loader {
     load_schedule(root["schedule"], file, profile.schedule, problems);
     if (root["inbound"] && root["inbound"].IsMap() && root["inbound"]["sftp"]) {
       reject_unknown_keys(root["inbound"], {"sftp"}, file, "'inbound'", problems);
-      profile.inbound_sftp = sftp_channel(root["inbound"]["sftp"], file, problems);
+      profile.inbound_sftp = sftp_channel(root["inbound"]["sftp"], file, "inbound.sftp", true, problems);
     } else if (root["inbound"]) {
       profile.inbound = folder_channel(root["inbound"], file, "inbound", problems);
     }
@@ -176,27 +176,32 @@ class Loader {
     return channel;
   }
 
-  SftpChannel sftp_channel(const YAML::Node& node, const fs::path& file, ProblemList& problems) {
+  // inbound.sftp and outbound.sftp share the connection keys; the intake rules (which files,
+  // when settled, what to do after receipt) mean nothing for uploads and are refused there,
+  // so a misplaced key is reported instead of silently ignored.
+  SftpChannel sftp_channel(const YAML::Node& node, const fs::path& file, const std::string& where, bool inbound,
+                           ProblemList& problems) {
     SftpChannel c;
     if (!node.IsMap()) {
-      problems.add(file, node, "'inbound.sftp' must be a mapping (host, user, private_key, host_key_sha256, remote_dir, ...)");
+      problems.add(file, node, "'" + where + "' must be a mapping (host, user, private_key, host_key_sha256, remote_dir, ...)");
       return c;
     }
-    reject_unknown_keys(node,
-                        {"host", "port", "user", "private_key", "passphrase_env", "passphrase_file", "host_key_sha256",
-                         "known_hosts", "remote_dir", "pattern", "temp_pattern", "done_suffix", "stable_listing",
-                         "settle_seconds", "after_receipt", "max_files", "connect_timeout_seconds",
-                         "transfer_timeout_seconds"},
-                        file, "'inbound.sftp'", problems);
-    c.host = scalar(node["host"], file, "inbound.sftp.host", problems);
-    c.user = scalar(node["user"], file, "inbound.sftp.user", problems);
-    c.remote_dir = scalar(node["remote_dir"], file, "inbound.sftp.remote_dir", problems);
-    c.private_key = config_path(node["private_key"], config_dir_, file, "inbound.sftp.private_key", problems);
+    std::set<std::string> known = {"host", "port", "user", "private_key", "passphrase_env", "passphrase_file",
+                                   "host_key_sha256", "known_hosts", "remote_dir", "connect_timeout_seconds",
+                                   "transfer_timeout_seconds"};
+    if (inbound)
+      known.insert({"pattern", "temp_pattern", "done_suffix", "stable_listing", "settle_seconds", "after_receipt",
+                    "max_files"});
+    reject_unknown_keys(node, known, file, "'" + where + "'", problems);
+    c.host = scalar(node["host"], file, where + ".host", problems);
+    c.user = scalar(node["user"], file, where + ".user", problems);
+    c.remote_dir = scalar(node["remote_dir"], file, where + ".remote_dir", problems);
+    c.private_key = config_path(node["private_key"], config_dir_, file, where + ".private_key", problems);
     if (node["port"]) c.port = bounded_int(node["port"], 1, 65535, file, "port", problems);
     if (node["host_key_sha256"]) c.host_key_sha256 = scalar(node["host_key_sha256"], file, "host_key_sha256", problems);
     if (node["known_hosts"]) c.known_hosts = config_path(node["known_hosts"], config_dir_, file, "known_hosts", problems);
     if (c.host_key_sha256.empty() && c.known_hosts.empty())
-      problems.add(file, node, "inbound.sftp needs the server's host key pinned: host_key_sha256 or known_hosts");
+      problems.add(file, node, where + " needs the server's host key pinned: host_key_sha256 or known_hosts");
     if (node["passphrase_env"]) {
       YAML::Node env;
       env["env"] = node["passphrase_env"];
@@ -207,18 +212,19 @@ class Loader {
       if (!in) problems.add(file, node["passphrase_file"], "cannot read passphrase_file " + path.string());
       else std::getline(in, c.passphrase);
     }
+    if (node["connect_timeout_seconds"])
+      c.connect_timeout = std::chrono::seconds(bounded_int(node["connect_timeout_seconds"], 1, 600, file, "connect_timeout_seconds", problems));
+    if (node["transfer_timeout_seconds"])
+      c.transfer_timeout = std::chrono::seconds(bounded_int(node["transfer_timeout_seconds"], 1, 86400, file, "transfer_timeout_seconds", problems));
+    if (!inbound) return c;
     for (auto [key, into] : {std::pair{"pattern", &c.pattern}, {"temp_pattern", &c.temp_pattern}, {"done_suffix", &c.done_suffix}})
       if (node[key]) *into = scalar(node[key], file, key, problems);
     if (node["stable_listing"]) c.stable_listing = boolean(node["stable_listing"], file, "stable_listing", problems);
     if (node["settle_seconds"]) c.settle = std::chrono::seconds(bounded_int(node["settle_seconds"], 0, 3600, file, "settle_seconds", problems));
     if (node["max_files"]) c.max_files = static_cast<std::size_t>(bounded_int(node["max_files"], 1, 100000, file, "max_files", problems));
-    if (node["connect_timeout_seconds"])
-      c.connect_timeout = std::chrono::seconds(bounded_int(node["connect_timeout_seconds"], 1, 600, file, "connect_timeout_seconds", problems));
-    if (node["transfer_timeout_seconds"])
-      c.transfer_timeout = std::chrono::seconds(bounded_int(node["transfer_timeout_seconds"], 1, 86400, file, "transfer_timeout_seconds", problems));
     const auto after = node["after_receipt"];
     if (!after.IsDefined()) {
-      problems.add(file, node, "inbound.sftp needs after_receipt: delete or {move: FOLDER} (otherwise every poll takes the same files)");
+      problems.add(file, node, where + " needs after_receipt: delete or {move: FOLDER} (otherwise every poll takes the same files)");
     } else if (after.IsMap() && after["move"]) {
       c.move_to = scalar(after["move"], file, "after_receipt.move", problems);
     } else if (!after.IsScalar() || after.as<std::string>() != "delete") {
@@ -308,6 +314,7 @@ class Loader {
       channel.as2 = true;
       channel.as2_id = profile.as2->as2_id;
     }
+    if (const auto sftp = node["sftp"]) channel.sftp = sftp_channel(sftp, file, "outbound.sftp", false, problems);
     return channel;
   }
 

@@ -303,3 +303,43 @@ outbound: {as2: {}}
   CHECK(any_contains(problems, "bad.yaml:10: unknown key 'colour' in 'as2'"));
   CHECK(any_contains(problems, "bad.yaml:11: outbound {as2: {}} needs a top-level 'as2' agreement with the partner's 'url'"));
 }
+
+TEST_CASE("outbound.sftp takes the connection keys and refuses inbound-only ones with file and line", "[partners][sftp]") {
+  TempDir dir;
+  write_file(dir / "keys/id", "key");
+  write_profile(dir, "good.yaml", R"(id: good
+name: Good
+identities:
+  - {isa_id: GOOD}
+outbound:
+  sftp: {host: sftp.example.com, port: 2222, user: edi, private_key: keys/id, host_key_sha256: "SHA256:abc",
+         remote_dir: /in, connect_timeout_seconds: 5, transfer_timeout_seconds: 30}
+)");
+  auto loaded = Directory::load(dir.path());
+  const auto& out = loaded.find("good")->outbound;
+  REQUIRE(out);
+  REQUIRE(out->sftp);
+  CHECK(out->sftp->port == 2222);
+  CHECK(out->sftp->remote_dir == "/in");
+  CHECK(out->sftp->connect_timeout == std::chrono::seconds(5));
+  CHECK(out->name(dir.path()) == "sftp:edi@sftp.example.com:2222//in");
+
+  write_profile(dir, "bad.yaml", R"(id: bad
+name: Bad
+identities:
+  - {isa_id: BAD}
+outbound:
+  sftp:
+    host: sftp.example.com
+    user: edi
+    private_key: keys/id
+    remote_dir: /in
+    after_receipt: delete
+    pattern: "*.edi"
+)");
+  auto problems = problems_of(dir);
+  CHECK(any_contains(problems, "bad.yaml:11: unknown key 'after_receipt' in 'outbound.sftp'"));
+  CHECK(any_contains(problems, "bad.yaml:12: unknown key 'pattern' in 'outbound.sftp'"));
+  CHECK(any_contains(problems, "bad.yaml:7: outbound.sftp needs the server's host key pinned"));
+  CHECK_FALSE(any_contains(problems, "needs after_receipt"));
+}

@@ -16,12 +16,9 @@ using nlohmann::json;
 namespace {
 
 // The supplier configuration with its ERP folder sink replaced by `erp_yaml`.
-void use_erp_sink(const TempDir& dir, const std::string& erp_yaml) {
+void erp_config(const TempDir& dir, const std::string& erp_yaml) {
   write_supplier_config(dir.path());
-  auto profile = read_file(dir / "partners/supplier.yaml");
-  const std::string folder = "erp:\n  folder: {path: erp}\n";
-  profile.replace(profile.find(folder), folder.size(), erp_yaml);
-  write_file(dir / "partners/supplier.yaml", profile);
+  use_erp_sink(dir.path(), erp_yaml);
 }
 
 json run_once(const TempDir& dir) {
@@ -37,7 +34,7 @@ TEST_CASE("HTTP ERP: 500 then 200 over two runs delivers once with one idempoten
   HttpErp erp;
   erp.reply(HttpErp::status(500));
   TempDir dir;
-  use_erp_sink(dir, "erp:\n  http: {url: \"" + erp.url() + "\", max_attempts: 3, timeout_seconds: 5}\n");
+  erp_config(dir, "erp:\n  http: {url: \"" + erp.url() + "\", max_attempts: 3, timeout_seconds: 5}\n");
   write_file(dir / "inbox/asn.edi", sample_856(21));
   auto first = run_once(dir);
   CHECK(first["sets_delivered"] == 0);
@@ -61,7 +58,7 @@ TEST_CASE("HTTP ERP: a 400 is not retried and a dead endpoint is dead-lettered",
   erp.reply(HttpErp::status(400, R"({"error":"unknown plant 1000"})"));
   erp.reply(HttpErp::status(503), 3);
   TempDir dir;
-  use_erp_sink(dir, "erp:\n  http: {url: \"" + erp.url() + "\", max_attempts: 2}\n");
+  erp_config(dir, "erp:\n  http: {url: \"" + erp.url() + "\", max_attempts: 2}\n");
   write_file(dir / "inbox/a.edi", sample_856(31));
   auto first = run_once(dir);
   REQUIRE(first["exceptions"].size() == 1);
@@ -80,7 +77,7 @@ TEST_CASE("HTTP ERP: a 400 is not retried and a dead endpoint is dead-lettered",
 TEST_CASE("PostgreSQL ERP: staged once, kept for the next run while the database is down", "[erp][postgres][e2e]") {
   PostgresServer pg;
   TempDir dir;
-  use_erp_sink(dir, "erp:\n  postgres: {conninfo: \"" + pg.conninfo() + "\", schema: erp_in, table: deliveries}\n");
+  erp_config(dir, "erp:\n  postgres: {conninfo: \"" + pg.conninfo() + "\", schema: erp_in, table: deliveries}\n");
   auto init = run_edihub({"erp", "init-db", "--config", dir.path().string()});
   INFO(init.err);
   REQUIRE(init.exit_code == 0);

@@ -7,32 +7,13 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/fixtures/postgres.h"
-#include "tests/fixtures/sshd.h"
-#include "tests/supplier_config.h"
+#include "tests/sftp_config.h"
 
 namespace fs = std::filesystem;
 using namespace edihub::testing;
 using nlohmann::json;
 
 namespace {
-
-void sftp_config(const TempDir& dir, const SshServer& server, const std::string& host_key, const std::string& erp_yaml) {
-  write_supplier_config(dir.path());
-  fs::create_directories(dir / "keys");
-  fs::copy_file(server.client_key(), dir / "keys/supplier_ed25519");
-  fs::permissions(dir / "keys/supplier_ed25519", fs::perms::owner_read | fs::perms::owner_write);
-  auto profile = read_file(dir / "partners/supplier.yaml");
-  const std::string folder = "inbound:\n  folder: {path: inbox, settle_seconds: 0}\n";
-  profile.replace(profile.find(folder), folder.size(),
-                  fmt::format("inbound:\n  sftp:\n    host: 127.0.0.1\n    port: {}\n    user: {}\n"
-                              "    private_key: keys/supplier_ed25519\n    host_key_sha256: \"{}\"\n"
-                              "    remote_dir: {}\n    pattern: \"*.edi\"\n    settle_seconds: 0\n"
-                              "    after_receipt: delete\n    connect_timeout_seconds: 3\n",
-                              server.port(), server.user(), host_key, server.remote("outbox")));
-  const std::string erp = "erp:\n  folder: {path: erp}\n";
-  profile.replace(profile.find(erp), erp.size(), erp_yaml);
-  write_file(dir / "partners/supplier.yaml", profile);
-}
 
 void put_remote(const SshServer& server, unsigned n) {
   auto path = server.local("outbox") / fmt::format("asn-{}.edi", n);
@@ -59,7 +40,7 @@ TEST_CASE("SFTP -> hub -> PostgreSQL: polled, staged once, removed remotely afte
   SshServer server;
   PostgresServer pg;
   TempDir dir;
-  sftp_config(dir, server, server.host_key_sha256(), "erp:\n  postgres: {conninfo: \"" + pg.conninfo() + "\"}\n");
+  write_sftp_supplier_config(dir, server, server.host_key_sha256(), "erp:\n  postgres: {conninfo: \"" + pg.conninfo() + "\"}\n");
   REQUIRE(run_edihub({"erp", "init-db", "--config", dir.path().string()}).exit_code == 0);
   for (unsigned n = 51; n <= 53; ++n) put_remote(server, n);
   auto summary = run_once(dir);
@@ -89,7 +70,7 @@ TEST_CASE("SFTP -> hub -> PostgreSQL: polled, staged once, removed remotely afte
 TEST_CASE("SFTP with a host key that does not match the pin takes nothing", "[sftp][e2e]") {
   SshServer server;
   TempDir dir;
-  sftp_config(dir, server, "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "erp:\n  folder: {path: erp}\n");
+  write_sftp_supplier_config(dir, server, "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "erp:\n  folder: {path: erp}\n");
   put_remote(server, 61);
   auto summary = run_once(dir);
   CHECK(summary["files_received"] == 0);

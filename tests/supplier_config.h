@@ -33,4 +33,12 @@ code_tables:
                              std::filesystem::copy_options::overwrite_existing);
 }
 
+// Replaces the supplier's ERP folder sink by `erp_yaml` (a whole "erp:" block).
+inline void use_erp_sink(const std::filesystem::path& dir, const std::string& erp_yaml) {
+  auto profile = read_file(dir / "partners/supplier.yaml");
+  const std::string folder = "erp:\n  folder: {path: erp}\n";
+  profile.replace(profile.find(folder), folder.size(), erp_yaml);
+  write_file(dir / "partners/supplier.yaml", profile);
+}
+
 }  // namespace edihub::testing

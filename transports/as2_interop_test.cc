@@ -174,7 +174,7 @@ TEST_CASE("AS2 interop: libas2 sender -> our As2Server, our MDN verified by liba
   CHECK(got.size() == 1);  // the handler never saw it
 }
 
-TEST_CASE("AS2 interop: openssl cms decrypts and verifies what we build; MIC equals openssl dgst", "[as2][interop]") {
+TEST_CASE("AS2 interop: openssl cms decrypts and verifies what we build, and the MIC equals openssl dgst", "[as2][interop]") {
   TempDir dir;
   auto hub = identity("HUB", "hub");
   for (const std::string kt : {"rsa-oaep", "rsa-pkcs1"}) {

@@ -243,7 +243,7 @@ TEST_CASE("a wrong, changed or missing host key pin is refused", "[sftp]") {
   }
 }
 
-TEST_CASE("only an authorised client key logs in; passphrases are used but never shown", "[sftp]") {
+TEST_CASE("only an authorised client key logs in, and passphrases are used but never shown", "[sftp]") {
   SshServer server;
   TempDir dir;
   auto ep = endpoint(server);
