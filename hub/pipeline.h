@@ -104,6 +104,9 @@ class Pipeline {
   // settled (delivered, negative_mdn or mdn_mismatch with an as2_mdn exception; a late one
   // resolves its mdn_overdue exception). An MDN for no message of ours: unmatched_mdn.
   void receive_mdn(const transports::as2::Headers& headers, const std::string& body);
+  // The receiver's settings from edihub.yaml's `as2:` with the four methods above as its
+  // callbacks: what `edihub serve` runs (it adds logging). Requires Config::as2.
+  transports::as2::As2ServerConfig as2_server_config();
   // ---
 
   enum class DeliveryOutcome { delivered, retry_later, rejected, dead_letter };

@@ -159,4 +159,21 @@ void Pipeline::flag_overdue_mdns(RunSummary& summary) {
   tx.commit();
 }
 
+as2::As2ServerConfig Pipeline::as2_server_config() {
+  const auto& settings = config_.as2.value();
+  as2::As2ServerConfig c;
+  c.address = settings.address;
+  c.port = settings.port;
+  c.identity = settings.identity;
+  c.max_body_bytes = settings.max_body_bytes;
+  c.read_timeout = settings.read_timeout;
+  c.health_path = "";  // /healthz is the service's own endpoint
+  if (settings.tls) c.tls = as2::As2ServerConfig::Tls{settings.tls->cert.string(), settings.tls->key.string()};
+  c.find_partner = [this](const std::string& from) { return as2_partner(from); };
+  c.async_url_allowed = [this](const as2::As2Partner& p, const std::string& url) { return as2_async_url_allowed(p, url); };
+  c.handler = [this](const as2::ReceivedMessage& m) { return receive_as2(m); };
+  c.on_mdn = [this](const as2::Headers& h, const std::string& body) { receive_mdn(h, body); };
+  return c;
+}
+
 }  // namespace edihub::hub

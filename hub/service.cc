@@ -125,21 +125,9 @@ class Service {
   void start_as2() {
     if (!config_->as2) return;
     namespace as2 = transports::as2;
-    const auto& settings = *config_->as2;
-    as2::As2ServerConfig c;
-    c.address = settings.address;
-    c.port = settings.port;
-    c.identity = settings.identity;
-    c.max_body_bytes = settings.max_body_bytes;
-    c.read_timeout = settings.read_timeout;
-    c.health_path = "";  // /healthz is the service's own endpoint
-    if (settings.tls) c.tls = as2::As2ServerConfig::Tls{settings.tls->cert.string(), settings.tls->key.string()};
-    c.find_partner = [this](const std::string& from) { return pipeline_->as2_partner(from); };
-    c.async_url_allowed = [this](const as2::As2Partner& p, const std::string& url) {
-      return pipeline_->as2_async_url_allowed(p, url);
-    };
-    c.handler = [this](const as2::ReceivedMessage& m) {
-      auto result = pipeline_->receive_as2(m);
+    auto c = pipeline_->as2_server_config();
+    c.handler = [this, receive = std::move(c.handler)](const as2::ReceivedMessage& m) {
+      auto result = receive(m);
       log::info("as2_received", {{"from", m.as2_from}, {"message_id", m.message_id}, {"bytes", m.payload.size()},
                                  {"outcome", result.outcome == as2::As2Result::Outcome::accepted ? "accepted" : "refused"},
                                  {"note", result.modifier}});
@@ -153,8 +141,8 @@ class Service {
       log::warn("as2_rejected", {{"from", m.as2_from}, {"message_id", m.message_id}, {"error", m.error},
                                  {"reason", m.error_text}});
     };
-    c.on_mdn = [this](const as2::Headers& h, const std::string& body) {
-      pipeline_->receive_mdn(h, body);
+    c.on_mdn = [receive = std::move(c.on_mdn)](const as2::Headers& h, const std::string& body) {
+      receive(h, body);
       log::info("as2_mdn_received", {{"original_message_id", as2::peek_mdn_original_message_id(h, body)}});
     };
     c.on_async_mdn_sent = [](const as2::AsyncMdnDelivery& d) {

@@ -10,7 +10,7 @@
 #include "hub/config.h"
 #include "hub/pipeline.h"
 #include "tests/fixtures/as2_peer.h"
-#include "tests/trading_config.h"
+#include "tests/as2_config.h"
 #include "transports/as2_server.h"
 
 namespace fs = std::filesystem;
@@ -23,52 +23,6 @@ using Catch::Contains;
 
 namespace {
 
-void require_peer() {
-  std::string why = as2_peer_ready();
-  if (!why.empty()) FAIL(why);
-}
-
-fs::path test_cert(const std::string& who, const char* ext) {
-  return data_dir() / "as2" / ("test-only-" + who + "." + ext);
-}
-
-// The trading config (partner "supplier") sending over AS2 to `url`, as AS2 id PARTNER,
-// with edihub.yaml's AS2 identity HUB. `agreement` adds keys to the partner's `as2`.
-void write_as2_config(const fs::path& dir, const std::string& url, const std::string& agreement = "") {
-  write_trading_config(dir,
-                       "as2:\n  as2_id: PARTNER\n  certificates: [certs/partner.crt]\n  url: " + url + "\n" + agreement,
-                       "as2: {}");
-  fs::create_directories(dir / "certs");
-  fs::copy_file(test_cert("partner", "crt"), dir / "certs/partner.crt");
-  fs::copy_file(test_cert("hub", "crt"), dir / "certs/hub.crt");
-  fs::copy_file(test_cert("hub", "key"), dir / "certs/hub.key");
-}
-
-void write_hub_yaml(const fs::path& dir, const std::string& async_mdn_url = "") {
-  write_file(dir / "edihub.yaml",
-             "archive: {path: archive}\n"
-             "as2:\n"
-             "  listen: {address: 127.0.0.1, port: 0, path: /as2}\n"
-             "  identity: {as2_id: HUB, certificate: certs/hub.crt, private_key: certs/hub.key}\n" +
-                 (async_mdn_url.empty() ? "" : "  async_mdn_url: " + async_mdn_url + "\n"));
-}
-
-// What `edihub serve` does with Config::as2 and the pipeline.
-as2::As2ServerConfig server_config(const Config& config, Pipeline& pipeline) {
-  as2::As2ServerConfig c;
-  c.address = config.as2->address;
-  c.port = config.as2->port;
-  c.identity = config.as2->identity;
-  c.max_body_bytes = config.as2->max_body_bytes;
-  c.read_timeout = config.as2->read_timeout;
-  c.find_partner = [&pipeline](const std::string& from) { return pipeline.as2_partner(from); };
-  c.handler = [&pipeline](const as2::ReceivedMessage& m) { return pipeline.receive_as2(m); };
-  c.on_mdn = [&pipeline](const as2::Headers& h, const std::string& b) { pipeline.receive_mdn(h, b); };
-  c.async_url_allowed = [&pipeline](const as2::As2Partner& p, const std::string& url) {
-    return pipeline.as2_async_url_allowed(p, url);
-  };
-  return c;
-}
 
 std::vector<edihub::archive::ExceptionRecord> open_exceptions(const Config& config, const std::string& kind) {
   auto index = edihub::archive::Index::open(config.index_file());
@@ -78,8 +32,6 @@ std::vector<edihub::archive::ExceptionRecord> open_exceptions(const Config& conf
   return found;
 }
 
-const As2PeerParty kPartnerSide{"PARTNER", test_cert("partner", "crt"), test_cert("partner", "key"), "HUB",
-                                test_cert("hub", "crt")};
 
 }  // namespace
 
@@ -93,19 +45,12 @@ TEST_CASE("AS2 hub: an 856 from libas2 is archived once and its resend answered 
   const Config config = Config::load(dir.path());
   edihub::hub::SystemClock clock;
   Pipeline pipeline(config, clock, [](std::chrono::milliseconds) {});
-  as2::As2Server server(server_config(config, pipeline));
+  as2::As2Server server(pipeline.as2_server_config());
   server.start();
 
   write_file(dir / "asn.edi", sample_856(1));
   auto sender = [&](const std::string& work, const std::string& message_id) {
-    json c{{"url", server.url()}, {"ownId", "PARTNER"}, {"ownCert", kPartnerSide.own_cert},
-           {"ownKey", kPartnerSide.own_key}, {"receiverId", "HUB"}, {"receiverCert", kPartnerSide.other_cert},
-           {"sign", "sha-256"}, {"encrypt", "aes256-CBC"}, {"mdnSigning", "sha-256"},
-           {"contentType", "application/edi-x12"}, {"messageId", message_id}};
-    auto r = run_as2_node_sender(dir / work, c.dump(), dir / "asn.edi");
-    INFO("exit " << r.exit_code << "\nstdout: " << r.out << "\nstderr: " << r.err);
-    REQUIRE(r.exit_code == 0);
-    return json::parse(r.out.substr(r.out.find('{')));
+    return send_from_partner(dir / work, server.url(), dir / "asn.edi", message_id);
   };
   const std::string id = "<as2-hub-test-1@partner.example>";
   auto first = sender("send-1", id);
@@ -243,7 +188,7 @@ TEST_CASE("AS2 hub: an async MDN is settled by receive_mdn and a missing one bec
   auto start = std::chrono::system_clock::now();
   edihub::hub::FixedClock clock(start);
   Pipeline pipeline(config, clock, [](std::chrono::milliseconds) {});
-  auto server_cfg = server_config(config, pipeline);
+  auto server_cfg = pipeline.as2_server_config();
   server_cfg.port = static_cast<unsigned short>(port);
   as2::As2Server server(server_cfg);
   server.start();

@@ -1,13 +1,15 @@
 // SIGKILL of `edihub serve` while every channel is busy: a partner's SFTP server being
-// polled (into PostgreSQL), a folder partner being delivered to a slow HTTP ERP, both at
-// once on the worker pool. Killed at random moments over several rounds while new files
-// keep arriving; after a final clean start: every file archived once, every transaction
-// staged once in PostgreSQL and accepted once per idempotency key by the HTTP ERP, the
-// remote files removed (only after their receipt), no exception left unexplained.
+// polled (into PostgreSQL), a folder partner and an AS2 partner (libas2 POSTing to the
+// service, resending what got no MDN, as AS2 partners do) delivered to a slow HTTP ERP.
+// Killed at random moments over several rounds while new files keep arriving; after a
+// final clean start: every file and AS2 message archived once, every transaction staged
+// once in PostgreSQL and accepted once per idempotency key by the HTTP ERP, the remote
+// files removed (only after their receipt), no exception left unexplained.
 #include <signal.h>
 
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <random>
 #include <set>
 #include <thread>
@@ -16,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "archive/index.h"
+#include "tests/as2_config.h"
 #include "tests/fixtures/http_erp.h"
 #include "tests/fixtures/postgres.h"
 #include "tests/fixtures/serve.h"
@@ -39,7 +42,12 @@ void busy_config(const TempDir& dir, const SshServer& sftp, const PostgresServer
   write_supplier_config(dir.path());
   write_file(dir / "edihub.yaml", read_file(dir / "edihub.yaml") +
                                       "service:\n  workers: 2\n  health: {port: 0}\n  poll_every: 1s\n"
-                                      "  housekeeping_every: 1s\n  shutdown_grace: 30s\n");
+                                      "  housekeeping_every: 1s\n  shutdown_grace: 30s\n"
+                                      "as2:\n  listen: {address: 127.0.0.1, port: 0}\n"
+                                      "  identity: {as2_id: HUB, certificate: certs/hub.crt, private_key: certs/hub.key}\n");
+  fs::create_directories(dir / "certs");
+  for (const char* cert : {"partner.crt", "hub.crt", "hub.key"})
+    fs::copy_file(data_dir() / "as2" / (std::string("test-only-") + cert), dir / "certs" / cert);
   fs::create_directories(dir / "keys");
   fs::copy_file(sftp.client_key(), dir / "keys/supplier_ed25519");
   fs::permissions(dir / "keys/supplier_ed25519", fs::perms::owner_read | fs::perms::owner_write);
@@ -66,12 +74,63 @@ code_tables:
   uom: {{EA: EA}}
   transport_mode: {{M: truck}}
 )", erp.url()));
+  write_file(dir / "partners/globex.yaml", fmt::format(R"(id: globex
+name: Globex (AS2)
+identities: [{{isa_qualifier: ZZ, isa_id: GLOBEX1}}]
+as2: {{as2_id: PARTNER, certificates: [certs/partner.crt]}}
+erp:
+  http: {{url: "{}", max_attempts: 50, timeout_seconds: 5}}
+mappings:
+  - {{transaction_set: "856", versions: ["004010"], file: mappings/x12-856-inbound-delivery.yaml}}
+code_tables:
+  uom: {{EA: EA}}
+  transport_mode: {{M: truck}}
+)", erp.url()));
 }
+
+// The AS2 partner's side: messages it sends, resending those that got no MDN.
+class As2Partner {
+ public:
+  explicit As2Partner(fs::path work) : work_(std::move(work)) {}
+  void add(unsigned n) {
+    write_file(work_ / fmt::format("asn-{}.edi", n), sample_856(n, "GLOBEX1"));
+    std::lock_guard lock(mu_);
+    pending_.push_back(n);
+  }
+  // Sends what is pending to `url`, one message after the other, until all got their MDN
+  // or `stop` is set (bounded by the node sender's own timeout per message).
+  void send_pending(const std::string& url, const std::atomic<bool>& stop) {
+    for (unsigned n : pending()) {
+      if (stop) return;
+      auto verdict = try_send_from_partner(work_ / fmt::format("send-{}-{}", n, attempts_++), url,
+                                           work_ / fmt::format("asn-{}.edi", n), message_id(n));
+      if (verdict && (*verdict)["processed"] == true) {
+        std::lock_guard lock(mu_);
+        std::erase(pending_, n);
+        acknowledged_++;
+      }
+    }
+  }
+  std::vector<unsigned> pending() const {
+    std::lock_guard lock(mu_);
+    return pending_;
+  }
+  static std::string message_id(unsigned n) { return fmt::format("<crash-{}@partner.example>", n); }
+  unsigned attempts() const { return attempts_; }
+
+ private:
+  fs::path work_;
+  mutable std::mutex mu_;
+  std::vector<unsigned> pending_;
+  std::atomic<unsigned> attempts_{0};
+  unsigned acknowledged_ = 0;
+};
 
 }  // namespace
 
-TEST_CASE("SIGKILL of serve while SFTP, PostgreSQL and the HTTP ERP are busy loses and repeats nothing",
+TEST_CASE("SIGKILL of serve while SFTP, AS2, PostgreSQL and the HTTP ERP are busy loses and repeats nothing",
           "[serve][crash][e2e]") {
+  require_peer();
   SshServer sftp;
   PostgresServer pg;
   HttpErp erp;
@@ -80,6 +139,8 @@ TEST_CASE("SIGKILL of serve while SFTP, PostgreSQL and the HTTP ERP are busy los
   TempDir dir;
   busy_config(dir, sftp, pg, erp);
   REQUIRE(run_edihub({"erp", "init-db", "--config", dir.path().string()}).exit_code == 0);
+  As2Partner globex(dir / "globex");
+  const unsigned as2_per_round = 2;
 
   std::mt19937 random(Catch::rngSeed());
   std::uniform_int_distribution<int> delay_ms(200, 1500);
@@ -93,20 +154,32 @@ TEST_CASE("SIGKILL of serve while SFTP, PostgreSQL and the HTTP ERP are busy los
       sftp.give_to_user(remote);
       write_file(dir / fmt::format("inbox-second/asn-{}.edi", 1000 + n), sample_856(1000 + n, "SECOND1"));
     }
+    for (unsigned i = 0; i < as2_per_round; ++i) globex.add(5000 + round * as2_per_round + i);
     ServeProcess serve(dir.path());
     serve.health_url();
+    std::atomic<bool> stop{false};
+    std::thread as2_sender([&, url = (*serve.wait_for_event("serve_started", 1s))["as2"].get<std::string>()] {
+      globex.send_pending(url, stop);
+    });
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
     auto h = http_get(serve.health_url());
     killed_busy += h.body.find("\"in_flight\":0") == std::string::npos;
     serve.signal(SIGKILL);
     REQUIRE(serve.wait_exit(10s) == std::optional<int>(-1));
+    stop = true;
+    as2_sender.join();
   }
   const unsigned total = n - 1;
+  const unsigned as2_total = rounds * as2_per_round;
 
   // A clean start finishes everything, then stops on SIGTERM.
   {
     ServeProcess serve(dir.path());
     serve.health_url();
+    std::atomic<bool> never{false};
+    const std::string url = (*serve.wait_for_event("serve_started", 1s))["as2"];
+    for (int attempt = 0; attempt < 3 && !globex.pending().empty(); ++attempt) globex.send_pending(url, never);
+    REQUIRE(globex.pending().empty());  // every message got its MDN in the end
     auto deadline = std::chrono::steady_clock::now() + 90s;
     auto staged = [&] { return pg.psql("select count(*) from edihub.erp_inbound"); };
     auto accepted = [&] {
@@ -114,7 +187,7 @@ TEST_CASE("SIGKILL of serve while SFTP, PostgreSQL and the HTTP ERP are busy los
       for (const auto& r : erp.requests()) keys.insert(r.header("Idempotency-Key"));
       return keys.size();
     };
-    while ((staged() != std::to_string(total) || accepted() < total || regular_files(sftp.local("outbox")) > 0 ||
+    while ((staged() != std::to_string(total) || accepted() < total + as2_total || regular_files(sftp.local("outbox")) > 0 ||
             regular_files(dir / "inbox-second") > 0) &&
            std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(250ms);
@@ -130,12 +203,13 @@ TEST_CASE("SIGKILL of serve while SFTP, PostgreSQL and the HTTP ERP are busy los
   // between the ERP's answer and the hub's record of it).
   std::map<std::string, int> posts;
   for (const auto& r : erp.requests()) posts[r.header("Idempotency-Key")]++;
-  CHECK(posts.size() == total);
+  CHECK(posts.size() == total + as2_total);
   int repeats = 0;
   for (const auto& [key, count] : posts) repeats += count - 1;
   INFO("HTTP deliveries repeated under the same idempotency key: " << repeats);
-  std::cerr << fmt::format("serve SIGKILL test: {} files per channel, {} of {} kills with work in flight, "
-                           "{} HTTP repeat(s) under the same key\n", total, killed_busy, rounds, repeats);
+  std::cerr << fmt::format("serve SIGKILL test: {} SFTP and {} folder files, {} AS2 messages in {} POSTs; "
+                           "{} of {} kills with work in flight; {} HTTP repeat(s) under the same key\n",
+                           total, total, as2_total, globex.attempts(), killed_busy, rounds, repeats);
   // Remote files removed, and only after their receipt: every one of them is archived once.
   CHECK(regular_files(sftp.local("outbox")) == 0);
   CHECK(regular_files(dir / "inbox-second") == 0);
@@ -144,12 +218,17 @@ TEST_CASE("SIGKILL of serve while SFTP, PostgreSQL and the HTTP ERP are busy los
   for (const char* status : {"received", "processed", "duplicate", "exception"})
     for (const auto& f : index->files_with_status(status))
       if (f.direction == "in") archived[f.partner + "/" + f.source_name] += 1 + 100 * (std::string(status) != "processed");
-  CHECK(archived.size() == 2 * total);
+  CHECK(archived.size() == 2 * total + as2_total);
   for (const auto& [name, count] : archived) {
     INFO(name);
     CHECK(count == 1);  // archived once and processed
   }
   CHECK(index->files_with_source_pending().empty());
+  // Each AS2 message recorded once, however often the partner had to resend it.
+  for (unsigned i = 0; i < as2_total; ++i) {
+    INFO(As2Partner::message_id(5000 + i));
+    CHECK(index->as2_messages_by_id("in", As2Partner::message_id(5000 + i)).size() == 1);
+  }
   // No exception: the kills were crashes the hub recovered from, not problems for a person.
   auto open = run_edihub({"exceptions", "--config", dir.path().string(), "--json"});
   INFO(open.out);
