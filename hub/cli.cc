@@ -68,6 +68,7 @@ int run_cli(int argc, char** argv) {
   parts->add_flag("--raw", show.raw, "The raw document");
   parts->add_flag("--mapped", show.mapped, "The mapped ERP transaction");
   parts->add_flag("--events", show.events, "The events");
+  parts->add_flag("--mdn", show.mdn, "The AS2 MDNs of a file (F<ID>): the one we sent for it, or the partner's for ours");
   parts->require_option(0, 1);
   s->add_flag("--json", json, "Print JSON");
 

@@ -20,7 +20,7 @@ struct QueryOptions {
 
 struct ShowOptions {
   std::string id;
-  bool raw = false, mapped = false, events = false;
+  bool raw = false, mapped = false, events = false, mdn = false;
 };
 
 struct ExceptionsOptions {

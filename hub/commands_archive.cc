@@ -144,7 +144,7 @@ int command_archive_show(const std::string& config_dir, const ShowOptions& o, bo
   fs::path archive_dir;
   auto index = open_index(config_dir, &archive_dir);
   archive::RawStore store(archive_dir);
-  bool whole = !o.raw && !o.mapped && !o.events;
+  bool whole = !o.raw && !o.mapped && !o.events && !o.mdn;
   bool is_file = !o.id.empty() && (o.id[0] == 'F' || o.id[0] == 'f');
   std::int64_t id = 0;
   try {
@@ -190,6 +190,13 @@ int command_archive_show(const std::string& config_dir, const ShowOptions& o, bo
       return 0;
     }
     if (o.raw) return out << store.read(file->sha256), 0;
+    if (o.mdn) {
+      bool any = false;
+      for (const auto& m : index->as2_messages_of_file(id))
+        if (!m.mdn_sha256.empty()) out << store.read(m.mdn_sha256) << "\n", any = true;
+      if (!any) err << "no AS2 MDN archived for F" << id << "\n";
+      return any ? 0 : 1;
+    }
     if (o.events) return print_events(events, out), 0;
     if (o.mapped) {
       for (const auto& s : sets)

@@ -104,6 +104,10 @@ class Pipeline {
   // settled (delivered, negative_mdn or mdn_mismatch with an as2_mdn exception; a late one
   // resolves its mdn_overdue exception). An MDN for no message of ours: unmatched_mdn.
   void receive_mdn(const transports::as2::Headers& headers, const std::string& body);
+  // As2ServerConfig::on_mdn_built: archives an MDN we send for a message we received
+  // (linked to its row and file by an event); nothing for messages we could not read.
+  void record_sent_mdn(const transports::as2::ReceivedMessage& message, const std::string& disposition,
+                       const transports::as2::BuiltMdn& mdn);
   // The receiver's settings from edihub.yaml's `as2:` with the four methods above as its
   // callbacks: what `edihub serve` runs (it adds logging). Requires Config::as2.
   transports::as2::As2ServerConfig as2_server_config();

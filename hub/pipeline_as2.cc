@@ -159,6 +159,28 @@ void Pipeline::flag_overdue_mdns(RunSummary& summary) {
   tx.commit();
 }
 
+void Pipeline::record_sent_mdn(const as2::ReceivedMessage& message, const std::string& disposition,
+                               const as2::BuiltMdn& mdn) {
+  Lock lock(mu_);
+  const auto* partner = partner_by_as2_id(config_, message.as2_from);
+  auto row = partner ? index_->as2_message("in", partner->id, message.message_id) : std::nullopt;
+  if (!row) return;
+  std::vector<archive::Staged> bytes{store_->stage_bytes(mime_bytes(mdn.headers, mdn.body))};
+  const std::string sha = bytes.front().sha256;
+  store_->publish(bytes);  // durable before the commit below refers to it
+  archive::Index::Transaction tx(*index_);
+  const std::string now = clock_.iso_now();
+  if (row->mdn_sha256.empty()) {  // the first answer; a duplicate's MDN is kept by its event
+    row->mdn_sha256 = sha;
+    row->updated_at = now;
+    index_->update_as2_message(*row);
+  }
+  index_->add_event({0, row->file_id, 0, now, "as2_mdn_sent",
+                     fmt::format("MDN for {} ({}): {}, archived as {}", message.message_id,
+                                 message.mdn.async ? "async" : "sync", disposition, sha)});
+  tx.commit();
+}
+
 as2::As2ServerConfig Pipeline::as2_server_config() {
   const auto& settings = config_.as2.value();
   as2::As2ServerConfig c;
@@ -173,6 +195,9 @@ as2::As2ServerConfig Pipeline::as2_server_config() {
   c.async_url_allowed = [this](const as2::As2Partner& p, const std::string& url) { return as2_async_url_allowed(p, url); };
   c.handler = [this](const as2::ReceivedMessage& m) { return receive_as2(m); };
   c.on_mdn = [this](const as2::Headers& h, const std::string& body) { receive_mdn(h, body); };
+  c.on_mdn_built = [this](const as2::ReceivedMessage& m, const std::string& disposition, const as2::BuiltMdn& mdn) {
+    record_sent_mdn(m, disposition, mdn);
+  };
   return c;
 }
 

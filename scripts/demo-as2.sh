@@ -103,12 +103,15 @@ EOF
 sender_rc=0
 sent=$(timeout 60 node tests/peers/as2/as2-sender.js "$work/sender.json" "$sample") || sender_rc=$?
 echo "The MDN as libas2 verified it (signature, disposition, MIC):"
-if [[ $sent == \{* ]]; then printf '%s\n' "$sent" | pretty_json; else printf '%s\n' "$sent"; fi
+if [[ $sent == \{* ]]; then printf '%s\n' "$sent" | pretty_json; else printf '%s\n' "${sent:-(no result: see the error above)}"; fi
 ((sender_rc == 0)) || fail "the libas2 sender did not get a good MDN (exit $sender_rc)"
 
 say "the ERP endpoint's log ($work/erp.log)"
 wait_until "$wait_seconds" grep -q '^received ' "$work/erp.log" || fail "the ERP received nothing within ${wait_seconds}s"
 cat "$work/erp.log"
+say "the hub's log lines for it ($work/serve.log)"
+wait_until "$wait_seconds" grep -q '"event":"housekeeping_finished"' "$work/serve.log" || true
+grep -E '"event":"(as2_received|as2_rejected|housekeeping_finished|exception)"' "$work/serve.log" || true
 delivered=$(sed -n 's/^received .* -> //p' "$work/erp.log" | head -n 1)
 say "the inbound_delivery the ERP received ($delivered)"
 pretty_json <"$delivered"
@@ -117,6 +120,8 @@ say "edihub archive query --config $work"
 "$edihub" archive query --config "$work"
 say "edihub archive show --config $work F1 (the AS2 message and its MDN)"
 "$edihub" archive show --config "$work" F1
+say "edihub archive show --config $work F1 --mdn (the signed MDN the hub sent, as archived)"
+"$edihub" archive show --config "$work" F1 --mdn
 
 say "GET $health_url"
 node -e '

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "hub/config.h"
+#include "archive/raw_store.h"
 #include "hub/pipeline.h"
 #include "tests/fixtures/as2_peer.h"
 #include "tests/as2_config.h"
@@ -71,7 +72,17 @@ TEST_CASE("AS2 hub: an 856 from libas2 is archived once and its resend answered 
   auto in_rows = index->as2_messages_of_file(received[0].id);
   REQUIRE(in_rows.size() == 1);
   CHECK(in_rows[0].message_id == id);
+  // The signed MDN we answered with is archived with the message; the duplicate's too, by its event.
   CHECK(in_rows[0].state == "received");
+  REQUIRE(in_rows[0].mdn_sha256.size() == 64);
+  edihub::archive::RawStore mdn_store(config.archive_dir);
+  const std::string our_mdn = mdn_store.read(in_rows[0].mdn_sha256);
+  CHECK_THAT(our_mdn, Contains("Original-Message-ID: " + id));
+  CHECK_THAT(our_mdn, Contains("automatic-action/MDN-sent-automatically; processed"));
+  CHECK_THAT(our_mdn, Contains("application/pkcs7-signature"));
+  int mdn_events = 0;
+  for (const auto& e : index->events_of_file(received[0].id)) mdn_events += e.step == "as2_mdn_sent";
+  CHECK(mdn_events == 2);
 
   // Processing is housekeeping's: the 856 is mapped to the ERP folder and our 997 sent over
   // AS2 to the partner's libas2 receiver.

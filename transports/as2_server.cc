@@ -210,6 +210,7 @@ As2Server::Impl::Outcome As2Server::Impl::process(const Request& req) {
   }
   if (!msg.mdn.requested) return {text_response(http::status::ok, "", v, ka), {}};
   BuiltMdn mdn = build_mdn(msg, disposition, cfg.identity, text);
+  if (cfg.on_mdn_built) cfg.on_mdn_built(msg, disposition, mdn);
   if (msg.mdn.async) {
     if (cfg.async_url_allowed && !cfg.async_url_allowed(*partner, msg.mdn.async_url))
       return {text_response(http::status::forbidden, "async MDN URL not allowed for this partner", v, ka), {}};

@@ -59,6 +59,8 @@ struct As2ServerConfig {
   std::function<void(const ReceivedMessage&)> on_rejected;              // optional
   std::function<void(const Headers&, const std::string&)> on_mdn;       // optional; else 501
   std::function<void(const AsyncMdnDelivery&)> on_async_mdn_sent;       // optional
+  // Every MDN we send, sync or async, just before it goes out (for the hub's archive).
+  std::function<void(const ReceivedMessage&, const std::string& disposition, const BuiltMdn&)> on_mdn_built;
   // May the partner have its async MDN sent to this URL? default: any http(s) URL.
   std::function<bool(const As2Partner&, const std::string& url)> async_url_allowed;
   SendOptions async_mdn_options;  // TLS trust for async MDN delivery
