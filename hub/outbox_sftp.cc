@@ -60,7 +60,7 @@ std::vector<Outbox::Handed> Outbox::send_sftp(const partners::Profile& partner, 
       } else {
         session->upload(c.remote_dir, file.source_name, store_.read(file.sha256));
       }
-      handed.push_back({std::move(file), channel});
+      handed.push_back({std::move(file), channel, std::nullopt, std::nullopt});
     } catch (const transports::SftpError& e) {
       // Remote (refused) and Local (unsafe name) are about this file; anything else spends the session.
       if (e.kind == transports::SftpError::Kind::Remote || e.kind == transports::SftpError::Kind::Local) {
