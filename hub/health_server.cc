@@ -90,6 +90,8 @@ void HealthServer::stop() {
   });
   impl_->io.stop();
   impl_->thread.join();
+  beast::error_code ignored;  // in case the posted close did not run before the I/O stopped
+  impl_->acceptor.close(ignored);
 }
 
 }  // namespace edihub::hub

@@ -62,30 +62,23 @@ void busy_config(const TempDir& dir, const SshServer& sftp, const PostgresServer
   replace("erp:\n  folder: {path: erp}\n", "erp:\n  postgres: {conninfo: \"" + pg.conninfo() + "\"}\n");
   write_file(dir / "partners/supplier.yaml", profile);
   fs::create_directories(dir / "inbox-second");
-  write_file(dir / "partners/second.yaml", fmt::format(R"(id: second
-name: Second Supplier
-identities: [{{isa_qualifier: ZZ, isa_id: SECOND1}}]
-inbound: {{folder: {{path: inbox-second, settle_seconds: 0}}}}
+  // Two partners delivering into the HTTP ERP: one from a folder, one over AS2 (its agreement).
+  auto http_partner = [&](const std::string& id, const std::string& isa_id, const std::string& channel) {
+    write_file(dir / ("partners/" + id + ".yaml"), fmt::format(R"(id: {0}
+name: Partner {0}
+identities: [{{isa_qualifier: ZZ, isa_id: {1}}}]
+{2}
 erp:
-  http: {{url: "{}", max_attempts: 50, timeout_seconds: 5}}
+  http: {{url: "{3}", max_attempts: 50, timeout_seconds: 5}}
 mappings:
   - {{transaction_set: "856", versions: ["004010"], file: mappings/x12-856-inbound-delivery.yaml}}
 code_tables:
   uom: {{EA: EA}}
   transport_mode: {{M: truck}}
-)", erp.url()));
-  write_file(dir / "partners/globex.yaml", fmt::format(R"(id: globex
-name: Globex (AS2)
-identities: [{{isa_qualifier: ZZ, isa_id: GLOBEX1}}]
-as2: {{as2_id: PARTNER, certificates: [certs/partner.crt]}}
-erp:
-  http: {{url: "{}", max_attempts: 50, timeout_seconds: 5}}
-mappings:
-  - {{transaction_set: "856", versions: ["004010"], file: mappings/x12-856-inbound-delivery.yaml}}
-code_tables:
-  uom: {{EA: EA}}
-  transport_mode: {{M: truck}}
-)", erp.url()));
+)", id, isa_id, channel, erp.url()));
+  };
+  http_partner("second", "SECOND1", "inbound: {folder: {path: inbox-second, settle_seconds: 0}}");
+  http_partner("globex", "GLOBEX1", "as2: {as2_id: PARTNER, certificates: [certs/partner.crt]}");
 }
 
 // The AS2 partner's side: messages it sends, resending those that got no MDN.

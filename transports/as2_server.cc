@@ -298,6 +298,10 @@ void As2Server::stop() {
   s.keep_running.reset();
   s.ioc.stop();
   if (s.io_thread.joinable()) s.io_thread.join();
+  // The posted close may not have run before the I/O stopped: a stopped server must not
+  // keep its port listening (connections would hang in the backlog instead of being refused).
+  beast::error_code ec;
+  s.acceptor.close(ec);
 }
 
 }  // namespace edihub::transports::as2

@@ -414,3 +414,20 @@ TEST_CASE("AS2 server over TLS with certificate verification on", "[as2]") {
   INFO(s.reason);
   CHECK(s.status == SendStatus::delivered);
 }
+
+// Regression: stop() posted the acceptor's close to the I/O thread and could stop the I/O
+// before it ran, leaving the port listening; a sender then hung until its timeout instead
+// of being refused (seen once in CI as a timeout where connect_error was expected).
+TEST_CASE("a stopped AS2 server refuses connections at once", "[as2]") {
+  auto hub = identity("HUB", "hub");
+  for (int round = 0; round < 20; ++round) {
+    Receiver rx;
+    auto to_partner = profile("PARTNER", {"partner"});
+    to_partner.url = rx.server->url();
+    rx.server->stop();  // nothing in flight: the quickest path through stop()
+    BuiltMessage m = build_message(kEdi, "application/edi-x12", "po.edi", hub, to_partner);
+    SendResult down = send(m, to_partner, std::chrono::seconds(5));
+    INFO("round " << round << ": " << to_string(down.status) << " after " << down.elapsed.count() << " ms");
+    REQUIRE(down.status == SendStatus::connect_error);
+  }
+}
