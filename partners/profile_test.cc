@@ -227,7 +227,7 @@ TEST_CASE("durations are seconds, minutes, hours or days", "[partners]") {
   CHECK_FALSE(parse_duration("4w"));
 }
 
-TEST_CASE("a schedule sets the poll interval and UTC windows; mistakes name file and line", "[partners][schedule]") {
+TEST_CASE("a schedule sets the poll interval and UTC windows, and mistakes name file and line", "[partners][schedule]") {
   TempDir dir;
   write_file(dir / "mappings/asn.yaml", kMapping);
   fs::create_directories(dir / "erp");

@@ -114,7 +114,7 @@ TEST_CASE("serve polls each partner on its own schedule, delivers what arrives, 
   }
 }
 
-TEST_CASE("SIGHUP swaps in a configuration only after it checks; a broken one is refused and the running one kept",
+TEST_CASE("SIGHUP swaps in a configuration only after it checks, a broken one is refused and the running one kept",
           "[serve][e2e]") {
   TempDir dir;
   write_service_config(dir.path());
