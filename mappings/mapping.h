@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -16,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "formats/x12.h"
+#include "formats/xml.h"
 
 namespace edihub::mapping {
 
@@ -47,9 +50,12 @@ class MappingError : public std::runtime_error {
 };
 
 struct Source {
-  std::string format;                  // "x12"
-  std::string transaction_set;         // "856"
-  std::vector<std::string> versions;   // "004010", "005010" (GS08 prefixes)
+  std::string format;                  // "x12" or "xml"
+  std::string transaction_set;         // x12: "856"
+  std::vector<std::string> versions;   // x12: "004010", "005010" (GS08 prefixes)
+  std::string document;                // xml: document type (xml::Document::type), e.g. "DespatchAdvice"
+  std::string standard;                // xml: "cxml", "ubl", "gs1" or "" (any XML whose type matches)
+  std::vector<std::pair<std::string, std::string>> namespaces;  // xml: prefix -> URI used by the XPaths
 };
 
 struct Result {
@@ -57,11 +63,18 @@ struct Result {
   std::vector<std::pair<std::string, std::string>> keys;    // business keys, e.g. {"po_number","4500012345"}
 };
 
+// Cross-document lookups (`lookup:`): the ERP transaction (JSON object) of the latest
+// archived document of ERP type `target` that carries business key `key` = `value`, for the
+// partner being mapped; nullopt when the archive holds none.
+using Lookup = std::function<std::optional<nlohmann::json>(const std::string& target, const std::string& key,
+                                                           const std::string& value)>;
+
 // Envelope context a mapping may read (e.g. the sender id, the GS version).
 struct Context {
   const x12::InterchangeHeader* interchange = nullptr;
   const x12::GroupHeader* group = nullptr;
   std::string partner_id;
+  const Lookup* lookup = nullptr;  // nullptr: a `lookup:` field finds nothing
 };
 
 class Mapping {
@@ -79,6 +92,9 @@ class Mapping {
   std::vector<std::string> code_tables_used() const;
 
   Result evaluate(const x12::TransactionSet& set, const Context& context, const CodeTables& tables) const;
+  // XML source: binds the mapping's namespace prefixes in `document.tree` (renames nodes)
+  // and evaluates the XPaths; errors give the line and column of the node at fault.
+  Result evaluate(xml::Document& document, const Context& context, const CodeTables& tables) const;
 
   ~Mapping();
   struct Impl;
