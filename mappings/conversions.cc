@@ -31,8 +31,11 @@ std::string_view without_zone(std::string_view s, std::size_t from) {
   return s;
 }
 
-// ISO YYYY-MM-DD as CCYYMMDD; anything else unchanged.
+bool iso(std::string_view s) { return s.find_first_of("-:") != std::string_view::npos; }
+
+// ISO YYYY-MM-DD (of a date or a dateTime) as CCYYMMDD; anything else unchanged.
 std::string iso_date(std::string_view s) {
+  if (s.size() > 10 && s[10] == 'T') s = s.substr(0, 10);
   s = without_zone(s, 10);
   if (s.size() == 10 && s[4] == '-' && s[7] == '-')
     return std::string(s.substr(0, 4)) + std::string(s.substr(5, 2)) + std::string(s.substr(8, 2));
@@ -52,7 +55,8 @@ std::string date(std::string_view iso_or_x12) {
   std::string text = iso_date(iso_or_x12);
   std::string_view s = text;
   if (!all_digits(s) || (s.size() != 8 && s.size() != 6))
-    throw ConversionError("'" + std::string(iso_or_x12) + "' is not a date (CCYYMMDD, YYMMDD or YYYY-MM-DD)");
+    throw ConversionError("'" + std::string(iso_or_x12) + "' is not a date (" +
+                          (iso(iso_or_x12) ? "YYYY-MM-DD" : "CCYYMMDD or YYMMDD") + ")");
   int year = s.size() == 8 ? number(s.substr(0, 4)) : number(s.substr(0, 2));
   if (s.size() == 6) year += year < 50 ? 2000 : 1900;
   std::string_view md = s.substr(s.size() - 4);
@@ -68,7 +72,8 @@ std::string time(std::string_view iso_or_x12) {
   std::string text = iso_time(iso_or_x12);
   std::string_view s = text;
   if (!all_digits(s) || s.size() < 4 || s.size() > 8 || s.size() == 5)
-    throw ConversionError("'" + std::string(iso_or_x12) + "' is not a time (HHMM, HHMMSS, HHMMSSDD or HH:MM:SS)");
+    throw ConversionError("'" + std::string(iso_or_x12) + "' is not a time (" +
+                          (iso(iso_or_x12) ? "HH:MM:SS" : "HHMM, HHMMSS or HHMMSSDD") + ")");
   int h = number(s.substr(0, 2)), m = number(s.substr(2, 2)), sec = s.size() >= 6 ? number(s.substr(4, 2)) : 0;
   if (h > 23 || m > 59 || sec > 59)
     throw ConversionError("'" + std::string(iso_or_x12) + "' is not a valid time of day");
@@ -142,7 +147,7 @@ nlohmann::json convert(const Conversion& as, std::string_view text) {
     case K::DateTime:
       if (std::size_t t = text.find('T'); t == 10) return date(text.substr(0, t)) + "T" + time(text.substr(t + 1));
       if (!all_digits(text) || (text.size() != 12 && text.size() != 14))
-        throw ConversionError("'" + std::string(text) + "' is not a datetime (CCYYMMDDHHMM[SS] or YYYY-MM-DDTHH:MM:SS)");
+        throw ConversionError("'" + std::string(text) + "' is not a datetime (CCYYMMDDHHMM or CCYYMMDDHHMMSS)");
       return date(text.substr(0, 8)) + "T" + time(text.substr(8));
     case K::Decimal:
       return decimal(text);

@@ -1,6 +1,7 @@
 // X12 and XML data types to ERP JSON values (the `as:` of a mapping field):
 //   text      the element as sent (trimmed)
-//   date      CCYYMMDD or YYMMDD (YY < 50 is 20YY), ISO 8601 YYYY-MM-DD[zone] -> "YYYY-MM-DD"
+//   date      CCYYMMDD or YYMMDD (YY < 50 is 20YY), ISO 8601 YYYY-MM-DD[zone] (also the
+//             date of an ISO datetime) -> "YYYY-MM-DD"
 //   time      HHMM, HHMMSS, HHMMSSd[d], ISO HH:MM:SS[.f][zone] (fraction dropped) -> "HH:MM:SS"
 //   datetime  [date, time] -> "YYYY-MM-DDTHH:MM:SS" ("YYYY-MM-DD" when the time is absent);
 //             a single CCYYMMDDHHMM[SS] or ISO YYYY-MM-DDTHH:MM:SS[.f][zone] value works too.

@@ -122,7 +122,7 @@ TEST_CASE("features: arithmetic in the order written, exact and rounded", "[mapp
   json out = run(
       "  dozens: {from: SN102, as: decimal, multiply: 12}\n"
       "  kilos: {from: MEA03, calc: [{multiply: 12}, {divide: 2.2046}], round: 3}\n"
-      "  per_pack: {from: SN102, as: decimal, calc: [{divide: {from: PO414}}], round: 2}\n"
+      "  per_pack: {from: SN102, as: decimal, calc: [{divide: {from: PO401}}], round: 2}\n"
       "  sum: {from: REF02 where REF01=A, as: decimal, add: 0.2, round: 2}\n"
       "  sum_raw: {from: REF02 where REF01=A, as: decimal, add: 0.2}\n"
       "  less: {from: SN102, as: decimal, subtract: 3, multiply: 2}\n"

@@ -1,7 +1,8 @@
-// Mapping files: YAML documents that turn one X12 transaction set into one ERP
-// transaction (JSON) plus the business keys the archive indexes. Loading checks the whole
-// file (unknown keys, bad paths, bad conversions) and reports file:line; evaluation errors
-// name the mapping file and line, the transaction set and the segment position.
+// Mapping files: YAML documents that turn one X12 transaction set or one XML document into
+// one ERP transaction (JSON) plus the business keys the archive indexes. Loading checks the
+// whole file, and the fragment files and base mapping it names (unknown keys, bad paths or
+// XPaths, bad conversions), and reports file:line; evaluation errors name the mapping file
+// and line, the transaction set and the segment position (XML: the node's line and column).
 // The language is documented in docs/mapping-language.md.
 #pragma once
 
