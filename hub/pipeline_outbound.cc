@@ -143,6 +143,11 @@ void Pipeline::process_erp_document(const FileRecord& file, RunSummary& summary)
   std::string st02 = fmt::format("{:04}", numbers.first_set);
   auto out = outbox_->queue(*partner, fmt::format("{}-{}-{}.edi", partner->id, isa13, set.id), bytes);
   auto rec = record_sent(*partner, out, bytes, key).at(0);
+  // The ERP document is kept as the set's mapped output: cross-document lookups read it
+  // (an ASN without the PO date takes it from the 850 we sent).
+  rec.target = type;
+  index_->update_transaction_set(rec);
+  index_->put_mapped_output(rec.id, text);
   for (const auto& [name, value] : output.keys) index_->add_business_key(rec.id, name, value);
   index_->add_event({0, file.id, rec.id, now, "mapped",
                      fmt::format("ERP {} -> {} {} in interchange {} ({}) with {}", type, set.id, st02, isa13, out.source_name,
