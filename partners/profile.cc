@@ -117,8 +117,10 @@ class Loader {
         problems.add(file, root["mappings"], "outbound mappings are listed but there is no 'outbound' channel to send with");
       if (!profile.erp_outbound)
         problems.add(file, root["mappings"], "outbound mappings are listed but there is no 'erp.outbound' folder to pick ERP transactions from");
-      if (profile.envelope.our_id.empty())
-        problems.add(file, root["envelope"], "outbound documents need envelope.our_id (the ISA06 we send under)");
+      bool x12_out = std::any_of(profile.outbound_mappings.begin(), profile.outbound_mappings.end(),
+                                 [](const OutboundRule& r) { return r.mapping && r.mapping->target_format() == "x12"; });
+      if (x12_out && profile.envelope.our_id.empty())
+        problems.add(file, root["envelope"], "outbound X12 documents need envelope.our_id (the ISA06 we send under)");
     }
     if (!profile.outbound && (profile.acks.send == "997" || profile.acks.send == "999"))
       problems.add(file, root["acknowledgments"], "acknowledgments.send is " + profile.acks.send + " but there is no 'outbound' channel to send them with");

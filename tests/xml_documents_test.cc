@@ -269,4 +269,41 @@ fields:
   CHECK(found);
 }
 
+TEST_CASE("an ERP purchase order goes out as a cXML OrderRequest, archived, sent once and findable by PO", "[xml][e2e][outbound]") {
+  TempDir dir;
+  write_cobalt_config(dir.path(), "outbound:\n  folder: {path: outbox/cobalt}\nacknowledgments: {send: none, expect: none}\n");
+  auto profile = read_file(dir / "partners/cobalt.yaml");
+  profile.replace(profile.find("erp:\n  folder: {path: erp/cobalt}\n"), 33,
+                  "erp:\n  folder: {path: erp/cobalt}\n  outbound: {folder: {path: erp/to-cobalt, settle_seconds: 0}}\n");
+  profile.insert(profile.find("code_tables:"),
+                 "  - {direction: outbound, transaction: purchase_order, file: mappings/cxml-order-request-outbound.yaml}\n");
+  write_file(dir / "partners/cobalt.yaml", profile);
+  put(source_dir() / "examples/demo/mappings/cxml-order-request-outbound.yaml", dir / "mappings/cxml-order-request-outbound.yaml");
+  put(data_dir() / "erp/purchase_order_standard.json", dir / "erp/to-cobalt/po.json");
+  auto summary = run_once(dir);
+  INFO(summary.dump(2) << exception_reasons(dir));
+  CHECK(summary["exceptions"].empty());
+  std::vector<fs::path> sent;
+  for (const auto& e : fs::directory_iterator(dir / "outbox/cobalt")) sent.push_back(e.path());
+  REQUIRE(sent.size() == 1);
+  CHECK(sent[0].extension() == ".xml");
+  std::string xml = read_file(sent[0]);
+  CHECK(xml.rfind("<?xml version=\"1.0\"", 0) == 0);
+  CHECK(xml.find("<OrderRequestHeader") != std::string::npos);
+  CHECK(xml.find("orderID=\"4500012345\"") != std::string::npos);
+
+  auto q = run_edihub({"archive", "query", "--config", dir.path().string(), "--direction", "out", "--key",
+                       "po_number=4500012345", "--json"});
+  auto rows = json::parse(q.out);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0]["type"] == "OrderRequest");
+
+  put(data_dir() / "erp/purchase_order_standard.json", dir / "erp/to-cobalt/po-again.json");
+  auto again = run_once(dir);
+  CHECK(again["duplicates"] == 1);
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir / "outbox/cobalt")) ++files;
+  CHECK(files == 1);
+}
+
 }  // namespace edihub::testing
