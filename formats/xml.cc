@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <unordered_set>
 
 namespace edihub::xml {
 namespace {
@@ -77,10 +78,16 @@ std::pair<int, int> line_column(std::string_view bytes, std::size_t offset) {
   throw XmlError(line, column, message);
 }
 
-std::size_t attribute_count(pugi::xml_node node) {
-  std::size_t n = 0;
-  for (auto a = node.first_attribute(); a; a = a.next_attribute()) ++n;
-  return n;
+// Counts the attributes of `node`, refusing a name given twice (pugixml keeps both).
+std::size_t checked_attributes(const Document& doc, pugi::xml_node node) {
+  const auto first = node.first_attribute();
+  if (!first || !first.next_attribute()) return first ? 1 : 0;
+  std::unordered_set<std::string_view> names;
+  for (auto a = first; a; a = a.next_attribute())
+    if (!names.insert(a.name()).second)
+      fail_at(doc, node, "attribute " + std::string(a.name()) + " appears twice in <" + std::string(node.name()) +
+                             ">: each attribute is given once");
+  return names.size();
 }
 
 bool utf16(std::string_view bytes) {
@@ -121,7 +128,7 @@ void check_bounds(const Document& doc, const Limits& limits) {
   std::size_t depth = 1;
   pugi::xml_node node = doc.tree.first_child();
   while (node) {
-    nodes += 1 + attribute_count(node);
+    nodes += 1 + checked_attributes(doc, node);
     if (nodes > limits.max_nodes)
       fail_at(doc, node, "more than " + std::to_string(limits.max_nodes) +
                              " nodes (elements, attributes and text): the document is too large");

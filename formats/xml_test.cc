@@ -195,6 +195,10 @@ TEST_CASE("xml malformed documents are placed at a line and column", "[xml]") {
     CHECK(e.line == 2);
     CHECK(e.column == 6);
   }
+  SECTION("attribute given twice") {
+    const auto e = parse_error("<a>\n  <b x=\"1\" x=\"2\"/>\n</a>");
+    CHECK(std::string(e.what()) == "line 2, column 3: attribute x appears twice in <b>: each attribute is given once");
+  }
   SECTION("no root element") {
     const auto e = parse_error("  \n");
     CHECK(std::string(e.what()).find("no root element") != std::string::npos);
