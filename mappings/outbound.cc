@@ -36,10 +36,9 @@ class X12Writer : ValueReader {
 
  private:
   // Messages end with the segment being built, if any: "(purchase_order to 850, segment 7 PO1)".
-  [[noreturn]] void fail(int line, const std::string& message) const override {
+  Place place() const override {
     auto position = tag_.empty() ? 0 : static_cast<std::uint32_t>(out_.segments.size() + 2);
-    throw MappingError(program_.file, line, program_.source_type + " to " + program_.transaction_set, position, message,
-                       tag_);
+    return {program_.source_type + " to " + program_.transaction_set, position, tag_};
   }
 
   void entries(const std::vector<Entry>& list, const Scope& scope) {

@@ -3,6 +3,7 @@
 // A writer derives from ValueReader and says how its errors are told (fail()).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <utility>
@@ -36,8 +37,20 @@ class ValueReader {
   virtual ~ValueReader() = default;
 
  protected:
-  // Throws the writer's MappingError: the mapping line, `message`, then where it was writing.
-  [[noreturn]] virtual void fail(int line, const std::string& message) const = 0;
+  // Where the writer is, for messages: "purchase_order to 850", segment position and tag
+  // (0 and "" outside a segment, and for XML).
+  struct Place {
+    std::string transaction;
+    std::uint32_t position = 0;
+    std::string tag;
+  };
+  virtual Place place() const = 0;
+
+  // Throws MappingError: the mapping line, `message`, then place().
+  [[noreturn]] void fail(int line, const std::string& message) const {
+    Place p = place();
+    throw MappingError(program_.file, line, p.transaction, p.position, message, p.tag);
+  }
 
   // The document root; fails unless the transaction is a JSON object.
   Scope root() const;

@@ -41,9 +41,7 @@ class XmlWriter : ValueReader {
   }
 
  private:
-  [[noreturn]] void fail(int line, const std::string& message) const override {
-    throw MappingError(program_.file, line, program_.source_type + " to " + program_.document_type, 0, message);
-  }
+  Place place() const override { return {program_.source_type + " to " + program_.document_type, 0, ""}; }
 
   // The children of `node` in `scope`: elements, repeated and conditional, and blocks.
   void children(const std::vector<XmlNode>& list, const Scope& scope, pugi::xml_node parent, const std::string& at) {

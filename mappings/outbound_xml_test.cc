@@ -269,7 +269,7 @@ TEST_CASE("outbound xml: mapping file errors name the line", "[mappings][outboun
   doc("  element: Doc\n  children: [{element: A, colour: red}]\n",
       "unknown key 'colour' in an element (expected element, attributes, text, children, each, in, when, keep_empty)", 5);
   check_load_error(kHead + "  element: Doc\nsegments: [{BEG: [\"00\"]}]\n",
-                   "m.yaml:7: an XML mapping writes document:, not segments:", 7);
+                   "m.yaml:5: an XML mapping writes document:, not segments:", 5);
   check_load_error("source: {format: erp, transaction: t}\n"
                    "target: {format: x12, transaction_set: \"850\", versions: [\"004010\"]}\n"
                    "segments: [{BEG: [\"00\"]}]\n"
