@@ -570,7 +570,11 @@ class Loader {
       step.op = op == "add" ? CalcStep::Op::Add : op == "subtract" ? CalcStep::Op::Subtract
               : op == "multiply" ? CalcStep::Op::Multiply : CalcStep::Op::Divide;
       if (operand.IsMap()) {
-        step.operand = std::make_shared<const ValueSpec>(value(operand, "the operand of " + op, false));
+        ValueSpec spec = value(operand, "the operand of " + op, false);
+        for (const char* format : {"date", "time", "decimal", "implied", "integer", "as"})
+          if (operand[format])
+            fail(operand[format], "the operand of " + op + " is read as a number: it takes no " + format);
+        step.operand = std::make_shared<const ValueSpec>(std::move(spec));
       } else {
         step.number = scalar(operand, "the operand of " + op);
         try {

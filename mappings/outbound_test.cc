@@ -572,6 +572,8 @@ TEST_CASE("outbound: concat, split, calc and round", "[mappings][outbound][value
         "unknown key 'power' in a calc step (expected add, subtract, multiply, divide)", 4);
   entry("  - QTY: [{from: q, calc: [{add: 1, subtract: 2}]}]\n",
         "a calc step is one of add, subtract, multiply, divide with its operand", 4);
+  entry("  - QTY: [{from: q, calc: [{divide: {from: p, implied: 2}}]}]\n",
+        "the operand of divide is read as a number: it takes no implied", 4);
   entry("  - QTY: [{from: q, round: 12}]\n", "round (decimal places) must be a whole number from 0 to 9", 4);
   entry("  - QTY: [{from: q, table: uom, round: 2}]\n", "calc and round take numbers; they do not go with table", 4);
   entry("  - REF: [{from: q, split: {separator: \",\"}}]\n", "split needs separator and part (from 1)", 4);

@@ -136,8 +136,7 @@ Decimal apply(CalcStep::Op op, Decimal a, Decimal b) {
       if (__builtin_mul_overflow(a.digits, b.digits, &out.digits)) throw overflow();
       out.scale = a.scale + b.scale;
       return out.scale > kMaxScale ? rescaled(out, kMaxScale) : out;
-    case CalcStep::Op::Divide: {
-      if (b.digits == 0) throw ConversionError("is divided by zero");
+    case CalcStep::Op::Divide: {  // b is not 0: the caller says so with the operand's place
       // a/b at kMaxScale places: a * 10^(kMaxScale + b.scale - a.scale) / b.digits.
       Decimal wide = rescaled(a, kMaxScale + b.scale);
       return {divided(wide.digits, b.digits), kMaxScale};
@@ -382,24 +381,14 @@ std::string ValueReader::read(const ValueSpec& v, const Scope& scope, const std:
       Decimal total;
       for (const Found& f : all) {
         if (!has_value(*f.value)) continue;
-        const std::string& at = f.path;
-        Decimal d = [&] {
-          try {
-            return decimal_of(number_of(*f.value));
-          } catch (const ConversionError& e) {
-            fail(v.line, name + ": " + at + " " + e.what());
-          }
-        }();
-        try {
-          total = apply(CalcStep::Op::Add, total, d);
-        } catch (const ConversionError& e) {
-          fail(v.line, name + ": the sum of " + path + " " + e.what());
-        }
+        Decimal d = converted(v.line, name + ": " + f.path, [&] { return decimal_of(number_of(*f.value)); });
+        total = converted(v.line, name + ": the sum of " + path, [&] { return apply(CalcStep::Op::Add, total, d); });
       }
       path = "the sum of " + path;
       return calculated(v, scope, name, path, number_of(total).text);
     }
     case ValueSpec::Kind::Literal:
+      path = "value";
       text = v.literal;
       break;
     case ValueSpec::Kind::Concat: {
@@ -465,18 +454,12 @@ std::string ValueReader::calculated(const ValueSpec& v, const Scope& scope, cons
         operand = value(*step.operand, scope, name, at);
         if (operand.empty()) fail(step.operand->line, name + ": calc needs " + at + ", which is missing");
       }
-      Decimal b = [&] {
-        try {
-          return decimal_of(number_of(operand));
-        } catch (const ConversionError& e) {
-          fail(step.operand ? step.operand->line : v.line, name + ": " + at + " " + e.what());
-        }
-      }();
-      try {
-        d = apply(step.op, d, b);
-      } catch (const ConversionError& e) {
-        fail(v.line, name + ": " + path + " '" + number_of(d).text + "' " + e.what() + (step.operand ? " (" + at + ")" : ""));
-      }
+      Decimal b = converted(step.operand ? step.operand->line : v.line, name + ": " + at,
+                            [&] { return decimal_of(number_of(operand)); });
+      // "QTY01: q '12' is divided by zero (pack_size)"
+      const std::string what = name + ": " + path + " '" + number_of(d).text + "'";
+      if (step.op == CalcStep::Op::Divide && b.digits == 0) fail(v.line, what + " is divided by zero (" + at + ")");
+      d = converted(v.line, what, [&] { return apply(step.op, d, b); });
     }
     if (v.round) d = rounded(d, *v.round);
     n = number_of(d);
