@@ -133,6 +133,12 @@ TEST_CASE("outbound xml: the cXML OrderRequest of the standard purchase order", 
   CHECK(x.text("//ItemOut[3]/ItemDetail/UnitOfMeasure") == "CA");  // CS backwards through the partner's uom
   CHECK(x.text("//ItemOut[1]/ItemDetail/Extrinsic[@name='UPC']") == "012345678905");
   CHECK(x.count("//ItemOut[2]/ItemDetail/Extrinsic") == 0);
+
+  // A partner table without LB: units it does not list go as the ERP writes them.
+  Parsed y;
+  parse(m->evaluate_xml(po, CodeTables{{"uom", {{"EA", "EA"}, {"CA", "CS"}}}}).document, y);
+  CHECK(y.text("//ItemOut[2]/ItemDetail/UnitOfMeasure") == "LB");
+  CHECK(y.text("//ItemOut[3]/ItemDetail/UnitOfMeasure") == "CA");
 }
 
 TEST_CASE("outbound xml: the cXML OrderRequest refuses an order without a currency", "[mappings][outbound][xml]") {
