@@ -482,7 +482,8 @@ class Loader {
                                                              : "XML targets (X12 values take date, time, decimal, implied or integer)"));
       fail(item, "key '" + key + "' does not apply to a " + kind + " element (it takes " + join(allowed) + ")");
     }
-    if (e.count("qualifier") && !simple) fail(e.at("qualifier"), "qualifier does not apply inside a composite");
+    if (e.count("qualifier") && !simple)
+      fail(e.at("qualifier"), "qualifier applies to a simple X12 element (not in a composite, a concat part, a calc operand or XML)");
     formats_of(node, e, v, what);
 
     if (e.count("table")) {

@@ -496,7 +496,7 @@ TEST_CASE("outbound: mapping file errors name the line", "[mappings][outbound]")
         4);
   entry("  - REF: [DP, {from: \"l[].x\"}]\n",
         "bad JSON path 'l[].x': from takes a path without [] ([] collects values for count, sum, when and keys)", 4);
-  entry("  - REF: [DP, [[{qualifier: X, from: d}]]]\n", "qualifier does not apply inside a composite", 4);
+  entry("  - REF: [DP, [[{qualifier: X, from: d}]]]\n", "qualifier applies to a simple X12 element (not in a composite, a concat part, a calc operand or XML)", 4);
   entry("  - REF: [DP, [a, b]]\n",
         "a composite is written [[component, component, ...]] (a list holding its list of components)", 4);
   entry("  - REF: [DP, [[a, [b]]]]\n", "a component cannot be a list (composites do not nest)", 4);

@@ -272,6 +272,8 @@ TEST_CASE("outbound xml: mapping file errors name the line", "[mappings][outboun
   doc("  element: Doc\n  text: {from: d, date: CCYYMMDD}\n",
       "key 'date' applies to X12 targets (XML values take as: date, datetime, decimal or integer)", 5);
   doc("  element: Doc\n  text: {from: d, as: money}\n", "as must be text, date, datetime, decimal or integer", 5);
+  doc("  element: Doc\n  text: {from: d, qualifier: VP}\n",
+      "qualifier applies to a simple X12 element (not in a composite, a concat part, a calc operand or XML)", 5);
   doc("  element: Doc\n  children: [{element: A, colour: red}]\n",
       "unknown key 'colour' in an element (expected element, attributes, text, children, each, in, when, keep_empty)", 5);
   check_load_error(kHead + "  element: Doc\nsegments: [{BEG: [\"00\"]}]\n",
