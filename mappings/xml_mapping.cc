@@ -7,9 +7,8 @@ namespace edihub::mapping {
 
 Result Mapping::evaluate(xml::Document& document, const Context& context, const CodeTables& tables) const {
   const Program& program = impl_->program;
-  pugi::xml_node root = document.tree.document_element();
-  if (program.source.format == "xml") xml::bind_prefixes(root, program.source.namespaces);
-  XmlInput input{root, document.standard, document.type, document.document_id,
+  if (program.source.format == "xml") xml::bind_prefixes(document, program.source.namespaces);
+  XmlInput input{document.tree.document_element(), document.standard, document.type, document.document_id,
                  [&document](pugi::xml_node node) { return document.position(node); }};
   return mapping::evaluate(program, input, context, tables);
 }
