@@ -7,17 +7,22 @@ namespace edihub::mapping {
 namespace {
 
 const Keys kCalcKeys = {"multiply", "divide", "add", "subtract"};
+
+Keys with(Keys keys, const Keys& more) {
+  keys.insert(keys.end(), more.begin(), more.end());
+  return keys;
+}
+
 // The keys that make one value, in a field or in a `first:` alternative.
-#define EDIHUB_VALUE_KEYS                                                                                          \
-  "in", "when", "from", "concat", "separator", "lookup", "split", "as", "table", "on_missing", "calc", "multiply", \
-      "divide", "add", "subtract", "round"
-const Keys kAlternativeKeys = {"value", EDIHUB_VALUE_KEYS};
-const Keys kFieldKeys = {"first", "default", "required", EDIHUB_VALUE_KEYS};
-const Keys kAllKeys = {"from",  "first", "all",  "value",     "fields",  "use",   "each",   "otherwise",
-                       "group_by", "in", "when", "as",        "table",   "on_missing", "default", "required",
-                       "concat", "separator", "lookup", "split", "calc", "multiply", "divide", "add",
-                       "subtract", "round"};
-#undef EDIHUB_VALUE_KEYS
+const Keys kValueKeys = with({"in", "when", "from", "concat", "separator", "lookup", "split", "as", "table",
+                              "on_missing", "calc", "round"},
+                             kCalcKeys);
+const Keys kAlternativeKeys = with({"value"}, kValueKeys);
+const Keys kFieldKeys = with({"first", "default", "required"}, kValueKeys);
+const Keys kAllKeys = with({"from", "first", "all", "value", "fields", "use", "each", "otherwise", "group_by", "in",
+                            "when", "as", "table", "on_missing", "default", "required", "concat", "separator",
+                            "lookup", "split", "calc", "round"},
+                           kCalcKeys);
 
 bool contains(const Keys& keys, std::string_view key) { return std::find(keys.begin(), keys.end(), key) != keys.end(); }
 

@@ -39,7 +39,9 @@ struct Loaded {
 
 class FileLoader {
  public:
-  FileLoader(std::string file, std::vector<std::string>& reading) : yaml_(std::move(file)), reading_(reading) {}
+  // `reading`: the files being read, to refuse cycles; `state`: shared with included files.
+  FileLoader(std::string file, std::vector<std::string>& reading, LoadState& state)
+      : yaml_(std::move(file)), reading_(reading), state_(state) {}
 
   Loaded load(const std::string& text) {
     YAML::Node root = yaml_.parse(text);
@@ -164,9 +166,6 @@ class FileLoader {
     }
   }
 
-  FileLoader(std::string file, std::vector<std::string>& reading, LoadState& state)
-      : yaml_(std::move(file)), reading_(reading), shared_(&state) {}
-
   void key_texts(std::vector<KeyText>& keys, const YAML::Node& node) const {
     yaml_.entries(node, "keys", {});  // rejects duplicate names
     for (auto it = node.begin(); it != node.end(); ++it) {
@@ -205,7 +204,8 @@ class FileLoader {
     std::string path = beside(yaml_.name(), yaml_.scalar(at, "extends"));
     std::string text = read(path, at);
     reading_.push_back(path);
-    Loaded out = FileLoader(path, reading_).load(text);
+    LoadState base;  // the base's fragments are its own
+    Loaded out = FileLoader(path, reading_, base).load(text);
     reading_.pop_back();
     Program& program = out.program;
     program.file = yaml_.name();
@@ -273,16 +273,15 @@ class FileLoader {
 
   YamlFile yaml_;
   std::vector<std::string>& reading_;
-  LoadState own_;
-  LoadState* shared_ = &own_;
-  LoadState& state_ = *shared_;
+  LoadState& state_;
 };
 
 }  // namespace
 
 Program load_program(const std::string& yaml_text, const std::string& file_name) {
   std::vector<std::string> reading{std::filesystem::path(file_name).lexically_normal().string()};
-  return FileLoader(file_name, reading).load(yaml_text).program;
+  LoadState state;
+  return FileLoader(file_name, reading, state).load(yaml_text).program;
 }
 
 }  // namespace edihub::mapping
