@@ -171,6 +171,19 @@ TEST_CASE("fragments: unknown names, cycles and mistakes inside a fragment", "[m
                                            "  a: N101\n"),
                    dir.root / "shared/dup.yaml", 1, "fragment 'party' is also defined in");
 
+  // An evaluation error in a fragment's field names the fragment file and line.
+  dir.put("shared/req.yaml", "fragments:\n  party:\n    id: {from: N104, required: true}\n");
+  auto strict = Mapping::load_file(dir.put("req.yaml", "include: [shared/req.yaml]\n" + head.substr(head.find('\n') + 1) +
+                                                          "  ship_to: {in: N1 where N101=ST, use: party}\n"));
+  try {
+    strict->evaluate(read.set, read.context(), {});
+    FAIL("no MappingError");
+  } catch (const MappingError& e) {
+    CHECK(fs::path(e.file) == (dir.root / "shared/req.yaml").lexically_normal());
+    CHECK(e.line == 3);
+    CHECK_THAT(e.what(), Contains("field ship_to.id is required but N104 is empty (856 control 0001, segment 2 N1)"));
+  }
+
   // Mapping::load resolves includes relative to the name's folder.
   auto loaded = Mapping::load(head + "  ship_to: {in: N1 where N101=ST, use: party}\n", (dir.root / "x.yaml").string());
   CHECK(loaded->evaluate(read.set, read.context(), {}).transaction == ok->evaluate(read.set, read.context(), {}).transaction);

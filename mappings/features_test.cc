@@ -116,6 +116,8 @@ TEST_CASE("features: concat and split mistakes are load errors", "[mappings][fea
   check_load_error("  a:\n    from: PRF01\n    split: {separator: \"/\"}\n", 6, "split needs separator and part");
   check_load_error("  a:\n    all: [PRF01]\n    split: {separator: \"/\", part: 1}\n", 6,
                    "split on an 'all' field is the separator");
+  check_load_error("  a:\n    first: [PRF01]\n    split: {separator: \"/\", part: 1}\n", 6,
+                   "split goes on an alternative of first");
 }
 
 TEST_CASE("features: arithmetic in the order written, exact and rounded", "[mappings][features]") {

@@ -429,6 +429,8 @@ Field FieldLoader::field(const std::string& name, const YAML::Node& key, const Y
     case Field::Kind::Value: {
       PickDefaults d = settings(e, {});
       if (const auto* first = e.find("first")) {
+        for (const char* k : {"split", "separator"})
+          if (e.has(k)) yaml_.fail(e.key_node(k), what + ": " + k + " goes on an alternative of first");
         Pick field_level;  // calc and round of the field apply to every alternative
         field_level.as = d.as;
         calc(field_level, e, node, what);

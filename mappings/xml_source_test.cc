@@ -154,7 +154,7 @@ TEST_CASE("xml: the cXML ShipNoticeRequest sample: attributes, ISO datetimes, lo
                                 {"orders", {{{"po_number", "DO1234"}, {"po_date", "2000-10-01"}}}}}}});
 }
 
-TEST_CASE("xml: group_by an XPath groups elements; inner each goes through the group", "[mappings][xml]") {
+TEST_CASE("xml: group_by an XPath groups elements, an inner each goes through the group", "[mappings][xml]") {
   XmlSample doc(
       "<Notice>\n <Line po=\"A\"><Q>1</Q></Line>\n <Line po=\"B\"><Q>2</Q></Line>\n <Line po=\"A\"><Q>3</Q></Line>\n"
       "</Notice>\n");
@@ -215,7 +215,7 @@ TEST_CASE("xml: XPath and source mistakes are load errors with their line", "[ma
                    1, "source document does not apply to x12");
 }
 
-TEST_CASE("xml: ISO 8601 dates, times and datetimes; decimals with trailing zeros", "[mappings][xml][conversions]") {
+TEST_CASE("xml: ISO 8601 dates, times and datetimes, decimals with trailing zeros", "[mappings][xml][conversions]") {
   using K = Conversion::Kind;
   CHECK(convert({K::Date, 0}, "2005-06-20") == "2005-06-20");
   CHECK(convert({K::Date, 0}, "2005-06-20Z") == "2005-06-20");
