@@ -92,6 +92,7 @@ ordered_json map_x12_document(const mapping::Mapping& mapping, const fs::path& f
   }
   if (parsed.interchanges.empty()) throw Unusable(file.string() + ": no interchange (ISA ... IEA) in it");
   const auto* named = named_partner(s);
+  const mapping::CodeTables no_tables;
   ordered_json sets = ordered_json::array();
   for (const auto& interchange : parsed.interchanges) {
     const auto& h = interchange.header;
@@ -100,7 +101,6 @@ ordered_json map_x12_document(const mapping::Mapping& mapping, const fs::path& f
       mapping::Lookup lookup;
       if (s.index && partner) lookup = archive_lookup(*s.index, partner->id);
       mapping::Context context{&h, &group.header, partner ? partner->id : "", s.index && partner ? &lookup : nullptr};
-      static const mapping::CodeTables no_tables;
       for (std::size_t i = 0; i < group.sets.size(); ++i) {
         const auto& set = group.sets[i];
         ordered_json entry{{"transaction_set", set.id},

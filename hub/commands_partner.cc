@@ -133,9 +133,10 @@ struct Adopted {
 // The partner's own mapping file. Until `extends:` is in the mapping language it is a full
 // copy of the standard mapping; then it becomes a thin override of the shared copy.
 std::string partner_mapping_text(const Adopted& a, const std::string& partner_id) {
-  return fmt::format("# Mapping of {} for partner {}: written by `edihub partner new` as a copy of the standard\n"
-                     "# mapping {} (also in {}). Edit it for this partner; `edihub mapping run` and\n"
-                     "# `edihub mapping diff` show what an edit changes.\n",
+  return fmt::format("# Mapping of {} for partner {}: written by `edihub partner new` as a copy of\n"
+                     "# the standard mapping {} (shared copy: {}).\n"
+                     "# Edit it for this partner; `edihub mapping run` and `edihub mapping diff` show\n"
+                     "# what an edit changes.\n",
                      a.transaction_set, partner_id, a.standard_name, a.shared_file.string()) +
          a.text;
 }
@@ -169,7 +170,8 @@ std::string profile_text(const SampleFacts& f, const std::string& id, const std:
   if (d.repetition) delimiters += ", repetition: " + quoted(std::string(1, d.repetition));
   delimiters += ", segment: " + quoted(d.segment);
   std::string text = fmt::format(
-      "# {}: written by `edihub partner new` from {} ({} {}). Keys: docs/partners.md.\n"
+      "# {}: written by `edihub partner new` from {} ({} {}).\n"
+      "# Keys: docs/partners.md.\n"
       "id: {}\n"
       "name: {}\n"
       "identities:\n"
@@ -235,14 +237,16 @@ void write_new_file(const fs::path& path, const std::string& text) {
 int command_partner_new(const PartnerNewOptions& o, std::ostream& out, std::ostream& err) {
   const fs::path dir = o.config_dir;
   try {
+    // A config folder without partners/ gets its first partner: nobody to clash with, and
+    // the check after writing reports anything else.
     std::optional<Config> config;
-    try {
-      config = Config::load(dir);
-    } catch (const partners::ConfigError& e) {
-      for (const auto& p : e.problems) err << p << "\n";
-      throw Refused(fmt::format("{}: the configuration has {} problem(s); fix them before adding a partner", o.config_dir,
-                                e.problems.size()));
-    }
+    if (fs::is_directory(dir / "partners")) try {
+        config = Config::load(dir);
+      } catch (const partners::ConfigError& e) {
+        for (const auto& p : e.problems) err << p << "\n";
+        throw Refused(fmt::format("{}: the configuration has {} problem(s); fix them before adding a partner",
+                                  o.config_dir, e.problems.size()));
+      }
     const auto facts = read_sample(o.sample);
     print_facts(facts, o.sample, out);
 
@@ -250,9 +254,10 @@ int command_partner_new(const PartnerNewOptions& o, std::ostream& out, std::ostr
     if (id.empty() || id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
       throw Refused(fmt::format("partner id '{}' (from {}) may hold only lowercase letters, digits, '_' and '-': "
                                 "give one with --id", id, o.id ? "--id" : "ISA06 " + facts.sender_id));
-    if (const auto* existing = config->partners.find(id))
+    if (const auto* existing = config ? config->partners.find(id) : nullptr)
       throw Refused(fmt::format("{}: partner id '{}' is already taken", existing->file.string(), id));
-    if (const auto* owner = config->partners.resolve(facts.sender_qualifier, facts.sender_id, facts.group_sender))
+    if (const auto* owner = config ? config->partners.resolve(facts.sender_qualifier, facts.sender_id, facts.group_sender)
+                                   : nullptr)
       throw Refused(fmt::format("{}: segment 1 ISA05/ISA06 {}:{} (GS02 {}) is already an identity of partner '{}' ({})",
                                 o.sample, facts.sender_qualifier, facts.sender_id, facts.group_sender, owner->id,
                                 owner->file.string()));

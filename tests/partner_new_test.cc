@@ -37,10 +37,14 @@ TEST_CASE("partner new onboards senders with different delimiters and their samp
        "  delimiters: element \"*\", component \">\", repetition none, segment terminator \"~\" (a line break after each)\n",
        "  sender: ISA05/06 12:2125931122, GS02 2125931122\n",
        "  - {transaction_set: \"856\", versions: [\"004010VICS\"], file: mappings/2125931122-856.yaml}\n"},
-      {"856_oopfactory_pipe_component_flat_hl.edi", "787347434",
-       "  delimiters: element \"*\", component \"|\", repetition none, segment terminator \"~\" (a line break after each)\n",
-       "  receiver: ISA07/08 12:RECEIVERID, GS03 RECEIVERID\n",
-       "  - {transaction_set: \"856\", versions: [\"004010\"], file: mappings/787347434-856.yaml}\n"},
+      {"856_oopfactory_tilde_elem_star_seg_s_o_i.edi", "201495124",
+       "  delimiters: element \"~\", component \"`\", repetition none, segment terminator \"*\" (a line break after each)\n",
+       "  sender: ISA05/06 01:201495124, GS02 207663412\n",
+       "  - {transaction_set: \"856\", versions: [\"004010\"], file: mappings/201495124-856.yaml}\n"},
+      {"856_oopfactory_ellipsis_terminator_s_i.edi", "123456789",
+       "  delimiters: element \"*\", component \":\", repetition none, segment terminator \"\u2026\" (a line break after each)\n",
+       "  receiver: ISA07/08 01:965061609, GS03 965061609\n",
+       "  - {transaction_set: \"856\", versions: [\"004010\"], file: mappings/123456789-856.yaml}\n"},
       {"856_nodex12_s_o_i_isa11_dash.edi", "4405197800",
        "  delimiters: element \"*\", component \">\", repetition \"-\", segment terminator \"~\" (a line break after each)\n",
        "  versions: ISA12 00406, GS08 004060\n",
@@ -72,7 +76,7 @@ TEST_CASE("partner new onboards senders with different delimiters and their samp
   auto run = run_edihub_at("2026-11-27T08:00:00Z", {"run", "--config", config, "--once", "--json"});
   INFO(run.out << run.err);
   REQUIRE(run.exit_code == 0);
-  CHECK(json::parse(run.out)["sets_delivered"] == 3);
+  CHECK(json::parse(run.out)["sets_delivered"] == 4);
   for (const auto& sample : samples) {
     INFO(sample.id);
     auto delivered = files_in(dir / ("erp/" + sample.id));
