@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "archive/index.h"
+#include "hub/archive_lookup.h"
 #include "tests/test_support.h"
 
 namespace fs = std::filesystem;
@@ -148,6 +150,17 @@ TEST_CASE("mapping diff shows what a changed mapping and profile would change in
   REQUIRE(rows.size() == 1);
   const std::string doc = "F" + std::to_string(rows[0]["file_id"].get<int>()) + " 856 0001 (shipment_id 521649209219): ";
   const auto index_before = read_file(dir / "archive/index.db");
+
+  // What `lookup:` fields read through mapping run and mapping diff: the partner's latest
+  // transaction of a type carrying a key.
+  {
+    auto index = edihub::archive::Index::open(dir / "archive/index.db");
+    auto lookup = edihub::hub::archive_lookup(*index, "northwind");
+    auto golden = json::parse(read_file(data_dir() / "demo-golden/northwind_000000005_5_0001.json"));
+    CHECK(lookup("inbound_delivery", "shipment_id", "521649209219") == golden["transaction"]);
+    CHECK_FALSE(lookup("invoice", "shipment_id", "521649209219"));
+    CHECK_FALSE(lookup("inbound_delivery", "shipment_id", "829716"));  // abc-co's
+  }
 
   auto same = run_edihub({"mapping", "diff", "--config", config, "--partner", "northwind"});
   INFO(same.out << same.err);
