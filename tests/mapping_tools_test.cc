@@ -167,19 +167,22 @@ TEST_CASE("mapping diff shows what a changed mapping and profile would change in
   CHECK(same.exit_code == 0);
   CHECK(same.out == doc + "unchanged\n1 document(s): 0 changed, 1 unchanged, 0 error(s)\n");
 
-  // Rename a field, drop a field, and change the partner's code table.
+  // Rename a field, drop a field, add an element, and change the partner's code table.
   const auto mapping = dir / "mappings/x12-856-inbound-delivery.yaml";
   edit(mapping, "      routing: TD505\n", "      route: TD505\n");
   edit(mapping, "  packaging_code: TD101 in shipment\n", "");
+  edit(mapping, "    all: [REF02 where REF01=CN, MAN02 where MAN01=CP]\n",
+       "    all: [REF02 where REF01=CN, MAN02 where MAN01=CP, DTM02 where DTM01=011]\n");  // an element more
   edit(dir / "partners/northwind.yaml", "    EA: EA\n", "    EA: EACH\n");
   auto changed = run_edihub({"mapping", "diff", "--config", config, "--partner", "northwind"});
   INFO(changed.out << changed.err);
   CHECK(changed.exit_code == 1);
-  CHECK(changed.out == doc + "4 change(s)\n"
+  CHECK(changed.out == doc + "5 change(s)\n"
                              "  - /carrier/routing: \"FEDX 2 DAY\"\n"
                              "  + /carrier/route: \"FEDX 2 DAY\"\n"
                              "  ~ /orders/0/items/0/uom: \"EA\" -> \"EACH\"\n"
                              "  - /packaging_code: \"CTN25\"\n"
+                             "  + /tracking_numbers/1: \"20120510\"\n"
                              "1 document(s): 1 changed, 0 unchanged, 0 error(s)\n");
   auto as_json = json::parse(run_edihub({"mapping", "diff", "--config", config, "--partner", "northwind", "--json"}).out);
   CHECK(as_json["totals"] == json{{"documents", 1}, {"changed", 1}, {"unchanged", 0}, {"errors", 0}});
