@@ -207,6 +207,21 @@ std::optional<std::string> Index::mapped_output(std::int64_t set_id) const {
   return content;
 }
 
+std::optional<Index::MappedDocument> Index::latest_mapped_with_key(const std::string& partner, const std::string& target,
+                                                                  const std::string& name, const std::string& value) const {
+  auto cursor = impl_->run(
+      "SELECT s.id, s.direction, m.content FROM business_keys k JOIN transaction_sets s ON s.id = k.set_id "
+      "JOIN mapped_outputs m ON m.set_id = s.id "
+      "WHERE k.name = ? AND k.value = ? AND s.partner = ? AND s.target = ? ORDER BY s.id DESC LIMIT 1",
+      name, value, partner, target);
+  if (!cursor.next()) return std::nullopt;
+  MappedDocument found;
+  cursor.get(0, found.set_id);
+  cursor.get(1, found.direction);
+  cursor.get(2, found.content);
+  return found;
+}
+
 void Index::add_business_key(std::int64_t set_id, const std::string& name, const std::string& value) {
   impl_->run("INSERT INTO business_keys (set_id, name, value) VALUES (?, ?, ?) "
              "ON CONFLICT (set_id, name, value) DO NOTHING",

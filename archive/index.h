@@ -236,6 +236,15 @@ class Index {
   std::optional<std::string> mapped_output(std::int64_t set_id) const;
   void add_business_key(std::int64_t set_id, const std::string& name, const std::string& value);  // repeats ignored
   std::vector<std::pair<std::string, std::string>> business_keys(std::int64_t set_id) const;
+  // The mapped output of the newest transaction set of `partner` with `target` (ERP type)
+  // carrying business key name = value: for cross-document lookups.
+  struct MappedDocument {
+    std::int64_t set_id = 0;
+    std::string direction;  // "in": a mapped partner document; "out": the ERP document we sent
+    std::string content;
+  };
+  std::optional<MappedDocument> latest_mapped_with_key(const std::string& partner, const std::string& target,
+                                                       const std::string& name, const std::string& value) const;
 
   // Events and exceptions
   std::int64_t add_event(const EventRecord& event);

@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -51,8 +52,12 @@ struct Document {
   std::vector<PartyId> senders;  // cXML From then Sender credentials; UBL despatch supplier; GS1 shipper / SBDH sender
   std::vector<PartyId> receivers;
 
-  // Line and column (1-based) of a node of `tree`; {0, 0} when unknown.
+  // Line and column (1-based) of a node of `tree` (an element: its '<'); {0, 0} when unknown.
   std::pair<int, int> position(pugi::xml_node node) const;
+
+  // Byte offsets of elements renamed by bind_prefixes(Document&, ...): pugixml forgets where
+  // a renamed node came from, so position() looks here first.
+  std::unordered_map<const pugi::xml_node_struct*, std::ptrdiff_t> renamed_at;
 };
 
 // True when the bytes start (after an optional UTF-8 BOM and white space) with '<'.
@@ -63,12 +68,17 @@ std::unique_ptr<Document> parse(std::string bytes, const Limits& limits = {});
 
 // The namespace URI an element or attribute is in, from the xmlns declarations in scope.
 std::string namespace_uri(pugi::xml_node element);
+// An attribute of `element`: "" without a prefix (unprefixed attributes are in no namespace).
+std::string namespace_uri(pugi::xml_attribute attribute, pugi::xml_node element);
 std::string local_name(std::string_view qualified_name);
 
 // Renames every element (and prefixed attribute) of `root`'s subtree so that XPath written
 // with the caller's prefixes works whatever prefixes the sender chose: a name in a namespace
 // bound in `prefixes` (prefix -> URI) becomes "prefix:local" ("local" for an empty prefix);
-// any other name becomes its local name.
+// any other name becomes its local name. xmlns declarations and xml: attributes are left alone.
+// Renamed nodes lose their position: prefer the Document overload.
 void bind_prefixes(pugi::xml_node root, const std::vector<std::pair<std::string, std::string>>& prefixes);
+// The same over the whole document, keeping every element's position (Document::renamed_at).
+void bind_prefixes(Document& document, const std::vector<std::pair<std::string, std::string>>& prefixes);
 
 }  // namespace edihub::xml

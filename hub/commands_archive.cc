@@ -231,7 +231,10 @@ int command_archive_show(const std::string& config_dir, const ShowOptions& o, bo
   auto file = index->file(set->file_id);
   auto keys = index->business_keys(id);
   auto events = index->events_of_set(id);
-  std::string raw = file ? raw_transaction_set(store.path_of(file->sha256), set->first_segment) : "";
+  // An XML document is a set of its own (no first segment): its raw form is the whole file.
+  std::string raw = !file                ? ""
+                    : set->first_segment ? raw_transaction_set(store.path_of(file->sha256), set->first_segment)
+                                         : store.read(file->sha256);
   std::string mapped = index->mapped_output(id).value_or("");
   if (json) {
     auto j = set_json(*set);

@@ -52,8 +52,9 @@ int command_check(const std::string& config_dir, bool json, std::ostream& out, s
       for (const auto& p : config.partners.profiles()) {
         nlohmann::json mappings = nlohmann::json::array();
         for (const auto& m : p.mappings)
-          mappings.push_back({{"transaction_set", m.transaction_set}, {"versions", m.versions},
-                              {"file", m.file.lexically_relative(config.dir).string()}, {"target", m.mapping->target()}});
+          mappings.push_back({{"transaction_set", m.transaction_set}, {"versions", m.versions}, {"document", m.document},
+                              {"standard", m.standard}, {"file", m.file.lexically_relative(config.dir).string()},
+                              {"target", m.mapping->target()}});
         partners.push_back({{"id", p.id}, {"name", p.name}, {"mappings", mappings}});
       }
       out << nlohmann::json{{"valid", true}, {"partners", partners}, {"problems", nlohmann::json::array()}}.dump(2) << "\n";
@@ -65,8 +66,10 @@ int command_check(const std::string& config_dir, bool json, std::ostream& out, s
                        config.partners.profiles().size(), rules);
     for (const auto& p : config.partners.profiles()) {
       out << fmt::format("  {} ({}):", p.id, p.name);
-      for (const auto& id : p.identities) out << " " << id.isa_qualifier << ":" << id.isa_id;
-      for (const auto& m : p.mappings) out << fmt::format("; {} -> {}", m.transaction_set, m.mapping->target());
+      for (const auto& id : p.identities) out << " " << id.text();
+      for (const auto& m : p.mappings)
+        out << fmt::format("; {} -> {}", m.document.empty() ? m.transaction_set : m.standard + " " + m.document,
+                           m.mapping->target());
       out << "\n";
     }
     return 0;

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cctype>
+#include <fstream>
 #include <future>
 #include <optional>
 #include <system_error>
@@ -13,6 +14,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "formats/xml.h"
 #include "hub/exception_queue.h"
 #include "hub/validation_text.h"
 #include "hub/x12_file.h"
@@ -129,6 +131,15 @@ namespace {
 
 // Removes a received file from its inbound folder only if it still holds exactly the
 // content we archived (a partner may have dropped a new file under the same name).
+// Whether an archived file is XML, from its first bytes (X12 files are streamed, not read whole).
+bool starts_like_xml(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(512, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  return xml::looks_like_xml(head);
+}
+
 void remove_source_if_archived(const fs::path& source, const std::string& sha256) {
   if (!source.empty() && fs::exists(source) && archive::sha256_file(source) == sha256)
     transports::FolderInbox::remove(source);
@@ -312,10 +323,15 @@ void Pipeline::process_file(const FileRecord& file, RunSummary& summary, std::ve
   base.partner = file.partner;
   base.file_id = file.id;
 
+  auto fresh = fresh_content_.find(file.id);
+  const fs::path stored = store_->path_of(file.sha256);
+  if (fresh != fresh_content_.end() ? xml::looks_like_xml(fresh->second) : starts_like_xml(stored)) {
+    process_xml_file(file, fresh != fresh_content_.end() ? fresh->second : store_->read(file.sha256), summary, deliveries);
+    return;
+  }
   x12::ParsedFile parsed;
   try {
-    auto fresh = fresh_content_.find(file.id);
-    parsed = fresh != fresh_content_.end() ? x12::parse_bytes(fresh->second) : parse_x12_file(store_->path_of(file.sha256));
+    parsed = fresh != fresh_content_.end() ? x12::parse_bytes(fresh->second) : parse_x12_file(stored);
   } catch (const x12::UnusableInput& e) {
     base.kind = "unusable_file";
     base.reason = fmt::format("{}: not a usable X12 interchange: {} (segment {}, byte {})", file.source_name, e.what(),
@@ -521,35 +537,47 @@ void Pipeline::process_group(const FileRecord& file, const partners::Profile& pa
 bool Pipeline::map_set(const FileRecord& file, const partners::Profile& partner, const x12::ParsedInterchange& interchange,
                        const x12::ParsedGroup& group, const x12::TransactionSet& set, archive::TransactionSetRecord& rec,
                        RunSummary& summary, std::vector<Delivery>& deliveries) {
-  const std::string now = clock_.iso_now();
   const auto& h = interchange.header;
   const auto& g = group.header;
+  nlohmann::ordered_json source = {{"file_sha256", file.sha256},
+                                   {"sender", h.sender_qualifier + ":" + h.sender_id},
+                                   {"receiver", h.receiver_qualifier + ":" + h.receiver_id},
+                                   {"interchange_control", h.control_number},
+                                   {"group_control", g.control_number},
+                                   {"transaction_set", set.id},
+                                   {"transaction_set_control", set.control_number},
+                                   {"version", g.version}};
+  std::string what = fmt::format("transaction set {} control {} (segment {}), version {}", set.id, set.control_number,
+                                 rec.first_segment, g.version);
   const auto* rule = partner.mapping_for(set.id, g.version);
+  return map_document(file, partner, rule, what, std::move(source),
+                      [&](const mapping::Lookup* lookup) {
+                        mapping::Context context{&h, &g, partner.id, lookup};
+                        return rule->mapping->evaluate(set, context, partner.code_tables);
+                      },
+                      rec, summary, deliveries);
+}
+
+bool Pipeline::map_document(const FileRecord& file, const partners::Profile& partner, const partners::MappingRule* rule,
+                            const std::string& what, nlohmann::ordered_json source, const Evaluate& evaluate,
+                            archive::TransactionSetRecord& rec, RunSummary& summary, std::vector<Delivery>& deliveries) {
+  const std::string now = clock_.iso_now();
   ExceptionRecord failure;
   failure.partner = partner.id;
   failure.file_id = file.id;
   failure.set_id = rec.id;
   failure.kind = "mapping_error";
   if (!rule) {
-    failure.reason = fmt::format("{}: transaction set {} control {} (segment {}), version {}: no mapping for it in {}",
-                                 file.source_name, set.id, set.control_number, rec.first_segment, g.version,
-                                 partner.file.filename().string());
+    failure.reason = fmt::format("{}: {}: no mapping for it in {}", file.source_name, what, partner.file.filename().string());
   } else {
     try {
-      mapping::Context context{&h, &g, partner.id};
-      auto result = rule->mapping->evaluate(set, context, partner.code_tables);
+      mapping::Lookup lookup = lookup_for(partner.id);
+      auto result = evaluate(&lookup);
       nlohmann::ordered_json doc;
       doc["idempotency_key"] = rec.idempotency_key;
       doc["target"] = rule->mapping->target();
       doc["partner"] = partner.id;
-      doc["source"] = {{"file_sha256", file.sha256},
-                       {"sender", h.sender_qualifier + ":" + h.sender_id},
-                       {"receiver", h.receiver_qualifier + ":" + h.receiver_id},
-                       {"interchange_control", h.control_number},
-                       {"group_control", g.control_number},
-                       {"transaction_set", set.id},
-                       {"transaction_set_control", set.control_number},
-                       {"version", g.version}};
+      doc["source"] = std::move(source);
       doc["transaction"] = result.transaction;
       rec.status = "mapped";
       rec.target = rule->mapping->target();
@@ -559,7 +587,7 @@ bool Pipeline::map_set(const FileRecord& file, const partners::Profile& partner,
       if (auto d = delivery_for(rec, std::move(content), summary)) deliveries.push_back(std::move(*d));
       for (const auto& [name, value] : result.keys) index_->add_business_key(rec.id, name, value);
       index_->add_event({0, file.id, rec.id, now, "mapped",
-                         fmt::format("{} {} -> {} with {}", set.id, set.control_number, rec.target, rule->file.filename().string())});
+                         fmt::format("{} {} -> {} with {}", rec.type, rec.control_number, rec.target, rule->file.filename().string())});
       summary.sets_mapped++;
       return true;
     } catch (const mapping::MappingError& e) {
@@ -572,6 +600,19 @@ bool Pipeline::map_set(const FileRecord& file, const partners::Profile& partner,
   summary.sets_failed++;
   summary.partners[partner.id].failed++;
   return false;
+}
+
+// Cross-document lookups read the partner's archive: the newest document of the ERP type
+// with that business key, inbound (its mapped transaction) or outbound (the ERP document we sent).
+mapping::Lookup Pipeline::lookup_for(const std::string& partner) const {
+  return [this, partner](const std::string& target, const std::string& key, const std::string& value) -> std::optional<nlohmann::json> {
+    auto found = index_->latest_mapped_with_key(partner, target, key, value);
+    if (!found) return std::nullopt;
+    auto doc = nlohmann::json::parse(found->content, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) return std::nullopt;
+    if (found->direction == "in") return doc.contains("transaction") ? std::optional<nlohmann::json>(doc["transaction"]) : std::nullopt;
+    return doc;
+  };
 }
 
 std::optional<Pipeline::Delivery> Pipeline::delivery_for(const archive::TransactionSetRecord& set, std::string content,

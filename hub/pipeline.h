@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "archive/index.h"
 #include "archive/raw_store.h"
 #include "formats/parsed_file.h"
@@ -26,6 +28,7 @@
 #include "hub/clock.h"
 #include "hub/config.h"
 #include "hub/outbox.h"
+#include "mappings/mapping.h"
 #include "transports/as2_server.h"
 
 namespace edihub::hub {
@@ -177,6 +180,19 @@ class Pipeline {
   bool map_set(const archive::FileRecord& file, const partners::Profile& partner,
                const x12::ParsedInterchange& interchange, const x12::ParsedGroup& group, const x12::TransactionSet& set,
                archive::TransactionSetRecord& rec, RunSummary& summary, std::vector<Delivery>& deliveries);
+  // Maps one document (an X12 set or an XML document) with `rule` (none: a mapping_error
+  // naming `what`), then records the output, its business keys and its delivery; a
+  // MappingError becomes a mapping_error exception. `source` says in the delivered JSON
+  // where the document came from.
+  using Evaluate = std::function<mapping::Result(const mapping::Lookup*)>;
+  bool map_document(const archive::FileRecord& file, const partners::Profile& partner, const partners::MappingRule* rule,
+                    const std::string& what, nlohmann::ordered_json source, const Evaluate& evaluate,
+                    archive::TransactionSetRecord& rec, RunSummary& summary, std::vector<Delivery>& deliveries);
+  mapping::Lookup lookup_for(const std::string& partner) const;
+  // XML documents (pipeline_xml.cc): partner from the document's sender or the channel,
+  // one transaction set row per document, mapped by the partner's rule for its type.
+  void process_xml_file(const archive::FileRecord& file, std::string bytes, RunSummary& summary,
+                        std::vector<Delivery>& deliveries);
   // Records the interchange, groups and sets of a file we built and queued (direction
   // out); each set's idempotency key is `key_prefix` (+ "/ST02" when the group has several).
   std::vector<archive::TransactionSetRecord> record_sent(const partners::Profile& partner,

@@ -82,16 +82,49 @@ void Pipeline::process_erp_document(const FileRecord& file, RunSummary& summary)
     return fail("mapping_error", fmt::format("no outbound mapping for ERP transaction type '{}' in {} (it has: {})", type,
                                              partner->file.filename().string(), known.empty() ? "none" : known));
   }
-  std::string key = "out/" + partner->id + "/" +
-                    (doc.contains("idempotency_key") && doc["idempotency_key"].is_string()
-                         ? doc["idempotency_key"].get<std::string>()
-                         : file.sha256);
+  const std::string erp_id = doc.contains("idempotency_key") && doc["idempotency_key"].is_string()
+                                 ? doc["idempotency_key"].get<std::string>()
+                                 : file.sha256;
+  std::string key = "out/" + partner->id + "/" + erp_id;
   if (auto sent = index_->transaction_set_by_key(key)) {
     summary.duplicates++;
     return fail("duplicate",
                 fmt::format("ERP transaction {} was already sent as {} {} (interchange {}); not sent again", key, sent->type,
                             sent->control_number, sent->interchange_control),
                 "duplicate");
+  }
+
+  if (rule->mapping->target_format() == "xml") {
+    // An XML document stands alone: no envelope, no control numbers, no acknowledgment.
+    const auto& mapping = *rule->mapping;
+    mapping::OutboundMapping::XmlOutput output;
+    try {
+      output = mapping.evaluate_xml(doc, partner->code_tables);
+    } catch (const mapping::MappingError& e) {
+      return fail("mapping_error", e.what());
+    }
+    auto out = outbox_->queue(*partner, fmt::format("{}-{}-F{}.xml", partner->id, mapping.document_type(), file.id),
+                              output.document);
+    archive::TransactionSetRecord rec;
+    rec.file_id = out.id;
+    rec.partner = partner->id;
+    rec.type = mapping.document_type();
+    rec.control_number = erp_id;
+    rec.version = mapping.standard();
+    rec.status = "queued";
+    rec.idempotency_key = key;
+    rec.target = type;
+    rec.received_at = now;
+    rec.updated_at = now;
+    rec.direction = "out";
+    rec.id = index_->add_transaction_set(rec);
+    index_->put_mapped_output(rec.id, text);
+    for (const auto& [name, value] : output.keys) index_->add_business_key(rec.id, name, value);
+    index_->add_event({0, file.id, rec.id, now, "mapped",
+                       fmt::format("ERP {} -> XML {} ({}) with {}", type, rec.type, out.source_name, rule->file.filename().string())});
+    index_->add_event({0, out.id, rec.id, now, "built", fmt::format("from ERP transaction F{} ({})", file.id, file.source_name)});
+    index_->set_file_status(file.id, "processed");
+    return;
   }
 
   const auto& envelope = partner->envelope;
@@ -143,6 +176,11 @@ void Pipeline::process_erp_document(const FileRecord& file, RunSummary& summary)
   std::string st02 = fmt::format("{:04}", numbers.first_set);
   auto out = outbox_->queue(*partner, fmt::format("{}-{}-{}.edi", partner->id, isa13, set.id), bytes);
   auto rec = record_sent(*partner, out, bytes, key).at(0);
+  // The ERP document is kept as the set's mapped output: cross-document lookups read it
+  // (an ASN without the PO date takes it from the 850 we sent).
+  rec.target = type;
+  index_->update_transaction_set(rec);
+  index_->put_mapped_output(rec.id, text);
   for (const auto& [name, value] : output.keys) index_->add_business_key(rec.id, name, value);
   index_->add_event({0, file.id, rec.id, now, "mapped",
                      fmt::format("ERP {} -> {} {} in interchange {} ({}) with {}", type, set.id, st02, isa13, out.source_name,

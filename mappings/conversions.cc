@@ -1,6 +1,9 @@
 #include "mappings/conversions.h"
 
 #include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstdint>
 
 namespace edihub::mapping {
@@ -20,9 +23,40 @@ int number(std::string_view digits) {
 
 std::string two(int n) { return std::string{static_cast<char>('0' + n / 10), static_cast<char>('0' + n % 10)}; }
 
-std::string date(std::string_view s) {
+// ISO 8601 time zone designator: Z, +HH:MM, -HH:MM (dropped: the local time is kept).
+std::string_view without_zone(std::string_view s, std::size_t from) {
+  if (s.size() > from && s.back() == 'Z') return s.substr(0, s.size() - 1);
+  std::size_t sign = s.find_first_of("+-", from);
+  if (sign != std::string_view::npos && s.size() - sign == 6 && s[sign + 3] == ':') return s.substr(0, sign);
+  return s;
+}
+
+bool iso(std::string_view s) { return s.find_first_of("-:") != std::string_view::npos; }
+
+// ISO YYYY-MM-DD (of a date or a dateTime) as CCYYMMDD; anything else unchanged.
+std::string iso_date(std::string_view s) {
+  if (s.size() > 10 && s[10] == 'T') s = s.substr(0, 10);
+  s = without_zone(s, 10);
+  if (s.size() == 10 && s[4] == '-' && s[7] == '-')
+    return std::string(s.substr(0, 4)) + std::string(s.substr(5, 2)) + std::string(s.substr(8, 2));
+  return std::string(s);
+}
+
+// ISO HH:MM[:SS[.fff]] as HHMM[SS]; anything else unchanged.
+std::string iso_time(std::string_view s) {
+  s = without_zone(s, 5);
+  s = s.substr(0, s.find('.'));
+  if ((s.size() == 5 || s.size() == 8) && s[2] == ':' && (s.size() == 5 || s[5] == ':'))
+    return std::string(s.substr(0, 2)) + std::string(s.substr(3, 2)) + (s.size() == 8 ? std::string(s.substr(6)) : "");
+  return std::string(s);
+}
+
+std::string date(std::string_view iso_or_x12) {
+  std::string text = iso_date(iso_or_x12);
+  std::string_view s = text;
   if (!all_digits(s) || (s.size() != 8 && s.size() != 6))
-    throw ConversionError("'" + std::string(s) + "' is not a date (CCYYMMDD or YYMMDD)");
+    throw ConversionError("'" + std::string(iso_or_x12) + "' is not a date (" +
+                          (iso(iso_or_x12) ? "YYYY-MM-DD" : "CCYYMMDD or YYMMDD") + ")");
   int year = s.size() == 8 ? number(s.substr(0, 4)) : number(s.substr(0, 2));
   if (s.size() == 6) year += year < 50 ? 2000 : 1900;
   std::string_view md = s.substr(s.size() - 4);
@@ -30,15 +64,19 @@ std::string date(std::string_view s) {
   bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1] + (month == 2 && leap))
-    throw ConversionError("'" + std::string(s) + "' is not a valid calendar date");
+    throw ConversionError("'" + std::string(iso_or_x12) + "' is not a valid calendar date");
   return std::to_string(year) + "-" + two(month) + "-" + two(day);
 }
 
-std::string time(std::string_view s) {
+std::string time(std::string_view iso_or_x12) {
+  std::string text = iso_time(iso_or_x12);
+  std::string_view s = text;
   if (!all_digits(s) || s.size() < 4 || s.size() > 8 || s.size() == 5)
-    throw ConversionError("'" + std::string(s) + "' is not a time (HHMM, HHMMSS or HHMMSSDD)");
+    throw ConversionError("'" + std::string(iso_or_x12) + "' is not a time (" +
+                          (iso(iso_or_x12) ? "HH:MM:SS" : "HHMM, HHMMSS or HHMMSSDD") + ")");
   int h = number(s.substr(0, 2)), m = number(s.substr(2, 2)), sec = s.size() >= 6 ? number(s.substr(4, 2)) : 0;
-  if (h > 23 || m > 59 || sec > 59) throw ConversionError("'" + std::string(s) + "' is not a valid time of day");
+  if (h > 23 || m > 59 || sec > 59)
+    throw ConversionError("'" + std::string(iso_or_x12) + "' is not a valid time of day");
   return two(h) + ":" + two(m) + ":" + two(sec);
 }
 
@@ -107,6 +145,7 @@ nlohmann::json convert(const Conversion& as, std::string_view text) {
     case K::Time:
       return time(text);
     case K::DateTime:
+      if (std::size_t t = text.find('T'); t == 10) return date(text.substr(0, t)) + "T" + time(text.substr(t + 1));
       if (!all_digits(text) || (text.size() != 12 && text.size() != 14))
         throw ConversionError("'" + std::string(text) + "' is not a datetime (CCYYMMDDHHMM or CCYYMMDDHHMMSS)");
       return date(text.substr(0, 8)) + "T" + time(text.substr(8));
@@ -124,6 +163,40 @@ nlohmann::json convert(const Conversion& as, std::string_view text) {
       return implied(text, as.decimals);
   }
   return nullptr;
+}
+
+long double decimal_value(std::string_view text) {
+  split_decimal(text);  // refuses anything but an R value
+  return std::strtold(std::string(text).c_str(), nullptr);
+}
+
+long double calculate(Operation op, long double left, long double right) {
+  switch (op) {
+    case Operation::Multiply:
+      return left * right;
+    case Operation::Divide:
+      if (right == 0) throw ConversionError("division by zero");
+      return left / right;
+    case Operation::Add:
+      return left + right;
+    case Operation::Subtract:
+      return left - right;
+  }
+  return left;
+}
+
+nlohmann::json decimal_json(long double value, std::optional<int> round) {
+  char text[128];
+  if (round) {
+    long double scale = std::pow(10.0L, *round);
+    value = std::round(value * scale) / scale;
+    std::snprintf(text, sizeof text, "%.*Lf", *round, value);
+  } else {
+    std::snprintf(text, sizeof text, "%.15Lg", value);
+  }
+  if (std::string_view(text).find_first_of("eEn") != std::string_view::npos)
+    throw ConversionError(std::string("the result ") + text + " is out of range");
+  return decimal(text);
 }
 
 }  // namespace edihub::mapping

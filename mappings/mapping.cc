@@ -35,9 +35,19 @@ MappingError::MappingError(std::string file_name, int line_number, std::string s
       segment_position(position),
       segment_tag(std::move(tag)) {}
 
-struct Mapping::Impl {
-  Program program;
-};
+MappingError::MappingError(std::string file_name, int line_number, std::string document, int node_line_number,
+                           int node_column_number, const std::string& message)
+    : std::runtime_error(located(file_name, line_number) + ": " + message + " (" + document +
+                         (node_line_number > 0 ? ", line " + std::to_string(node_line_number) + ", column " +
+                                                     std::to_string(node_column_number)
+                                               : "") +
+                         ")"),
+      file(std::move(file_name)),
+      line(line_number),
+      transaction_set(std::move(document)),
+      segment_position(0),
+      node_line(node_line_number),
+      node_column(node_column_number) {}
 
 Mapping::Mapping(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Mapping::~Mapping() = default;

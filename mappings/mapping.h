@@ -1,7 +1,8 @@
-// Mapping files: YAML documents that turn one X12 transaction set into one ERP
-// transaction (JSON) plus the business keys the archive indexes. Loading checks the whole
-// file (unknown keys, bad paths, bad conversions) and reports file:line; evaluation errors
-// name the mapping file and line, the transaction set and the segment position.
+// Mapping files: YAML documents that turn one X12 transaction set or one XML document into
+// one ERP transaction (JSON) plus the business keys the archive indexes. Loading checks the
+// whole file, and the fragment files and base mapping it names (unknown keys, bad paths or
+// XPaths, bad conversions), and reports file:line; evaluation errors name the mapping file
+// and line, the transaction set and the segment position (XML: the node's line and column).
 // The language is documented in docs/mapping-language.md.
 #pragma once
 
@@ -37,16 +38,21 @@ class MappingFileError : public std::runtime_error {
 // A failure while evaluating a mapping on a document (required field missing, value that
 // does not convert, code not in a table).
 // what(): "mappings/x.yaml:12: field shipment_id is required but BSN02 is empty
-// (856 control 0001, segment 2 BSN)".
+// (856 control 0001, segment 2 BSN)"; on XML documents
+// "mappings/u.yaml:7: field id is required but cbc:ID is missing (DespatchAdvice 565899, line 3, column 2)".
 class MappingError : public std::runtime_error {
  public:
   MappingError(std::string file, int line, std::string transaction_set, std::uint32_t segment_position,
                const std::string& message, std::string segment_tag = "");
+  // XML documents: the line and column of the node at fault instead of a segment.
+  MappingError(std::string file, int line, std::string document, int node_line, int node_column,
+               const std::string& message);
   std::string file;
   int line;                          // of the field definition; 0 when not tied to one
   std::string transaction_set;       // "856 control 0001"
   std::uint32_t segment_position;    // position in the set (ST = 1); 0 when not tied to a segment
   std::string segment_tag;           // "BSN"; empty when not tied to a segment
+  int node_line = 0, node_column = 0;  // XML: 1-based place of the node; 0 when not tied to one
 };
 
 struct Source {
@@ -79,7 +85,8 @@ struct Context {
 
 class Mapping {
  public:
-  // Parses and checks `yaml_text`; `file_name` is used in every error message.
+  // Parses and checks `yaml_text`; `file_name` is used in every error message, and
+  // `include:`/`extends:` files are read relative to its folder.
   static std::shared_ptr<const Mapping> load(const std::string& yaml_text, const std::string& file_name);
   static std::shared_ptr<const Mapping> load_file(const std::string& path);
 

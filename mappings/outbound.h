@@ -1,10 +1,12 @@
 // Outbound mapping files: YAML documents that turn one ERP transaction (JSON) into the body
-// of one X12 transaction set (the segments between ST and SE) plus its business keys.
+// of one X12 transaction set (the segments between ST and SE), or into one XML document
+// (cXML, UBL, ...), plus its business keys.
 // Loading checks the whole file (unknown keys, segment tags, JSON paths, conversions, code
 // tables) and reports MappingFileError file:line; nothing is parsed again per document.
-// Evaluation is pure: it writes elements in the target delimiters, refuses data that
-// contains one of them, and reports MappingError with the mapping line and the JSON path.
-// The language is documented in docs/mapping-language.md ("Outbound direction").
+// Evaluation is pure: X12 elements are written in the target delimiters (data that contains
+// one is refused); XML is written by pugixml, which escapes the data. Errors are MappingError
+// with the mapping line and the JSON path. The language is documented in
+// docs/mapping-language.md ("Outbound direction", "Outbound to XML").
 #pragma once
 
 #include <memory>
@@ -26,9 +28,12 @@ class OutboundMapping {
   static std::shared_ptr<const OutboundMapping> load_file(const std::string& path);
 
   const std::string& source_type() const;             // ERP transaction type it takes, e.g. "purchase_order"
-  const std::string& transaction_set() const;         // ST01, e.g. "850"
-  const std::string& functional_id() const;           // GS01, e.g. "PO" (from the file, or known from ST01)
-  const std::vector<std::string>& versions() const;   // GS08 it produces, e.g. "004010"; first = default
+  const std::string& target_format() const;           // "x12" or "xml"
+  const std::string& transaction_set() const;         // x12: ST01, e.g. "850"
+  const std::string& functional_id() const;           // x12: GS01, e.g. "PO" (from the file, or known from ST01)
+  const std::vector<std::string>& versions() const;   // x12: GS08 it produces, e.g. "004010"; first = default
+  const std::string& standard() const;                // xml: "cxml", "ubl", ... as the file says (may be empty)
+  const std::string& document_type() const;           // xml: e.g. "OrderRequest"
   const std::string& file_name() const;
 
   // Code tables the mapping uses and does not define itself; a partner table of the same
@@ -44,7 +49,16 @@ class OutboundMapping {
 
   // Throws MappingError (mapping file:line + JSON path) on missing required values, values
   // that do not convert, codes not in a table, or values containing a target delimiter.
+  // std::logic_error on an XML mapping.
   Output evaluate(const nlohmann::json& transaction, const CodeTables& tables, const x12::Delimiters& target) const;
+
+  struct XmlOutput {
+    std::string document;  // UTF-8, with the XML declaration and the DOCTYPE if any, indented 2 spaces
+    std::vector<std::pair<std::string, std::string>> keys;
+  };
+
+  // XML mapping: the document. Throws MappingError as evaluate(); std::logic_error on an X12 mapping.
+  XmlOutput evaluate_xml(const nlohmann::json& transaction, const CodeTables& tables) const;
 
   ~OutboundMapping();
   struct Impl;

@@ -1,10 +1,13 @@
 // An outbound mapping file compiled for evaluation: outbound_loader.cc builds it once,
-// outbound.cc walks it for every ERP transaction. Every node keeps its mapping-file line.
+// outbound.cc (X12) or outbound_xml.cc (XML) walks it for every ERP transaction, both
+// reading values through outbound_values.h. Every node keeps its mapping-file line.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "mappings/mapping.h"
@@ -29,31 +32,54 @@ struct JsonPath {
   }
 };
 
-// `when:` — the path has a value (not null, "", [], {} or false), or equals one of `equals`.
+// `when:` — the path has a value (not null, "", [], {} or false), or equals one of `equals`;
+// `not:`, `all:` and `any:` combine conditions.
 struct Condition {
+  enum class Kind { Path, Not, All, Any };
+  Kind kind = Kind::Path;
   JsonPath path;
   std::vector<std::string> equals;
+  std::vector<Condition> parts;  // Not: one; All, Any: at least one
 };
 
-// How a value is written: X12 text, DT, TM, R, Nn or N0.
+// How a value is written: X12 text, DT, TM, R, Nn or N0; ISO dates for XML.
 struct Format {
-  enum class Kind { Text, Date, Time, Decimal, Implied, Integer };
+  enum class Kind { Text, Date, Time, Decimal, Implied, Integer, IsoDate, IsoDateTime };
   Kind kind = Kind::Text;
   int digits = 0;  // Date: 8 (CCYYMMDD) or 6 (YYMMDD); Time: 4 or 6; Decimal: most places; Implied: places
 
   bool numeric() const { return kind == Kind::Decimal || kind == Kind::Implied || kind == Kind::Integer; }
 };
 
-// A value element: `from` one JSON value, `count` values, or the `sum` of numbers.
+struct ValueSpec;
+
+// One step of `calc:` on a number: the operand is a number written in the file or a value.
+struct CalcStep {
+  enum class Op { Add, Subtract, Multiply, Divide };
+  Op op = Op::Add;
+  std::string number;                       // when not empty
+  std::shared_ptr<const ValueSpec> operand;  // otherwise
+};
+
+// A value: `from` one JSON value, `count` values, the `sum` of numbers, a `value` written in
+// the file, or the `concat` of values.
 struct ValueSpec {
-  enum class Kind { From, Count, Sum };
+  enum class Kind { From, Count, Sum, Literal, Concat };
   Kind kind = Kind::From;
   int line = 0;
   JsonPath path;
+  std::string literal;                 // Literal
+  std::vector<ValueSpec> parts;        // Concat
+  std::string separator;               // Concat: between the parts that have a value
+  std::optional<std::string> split_separator;  // split: the `part`-th piece (from 1) of the text
+  int split_part = 0;
+  std::vector<CalcStep> calc;          // on the number read
+  std::optional<int> round;            // places, half away from zero, after calc
   Format format;
   std::string table;                   // code table, looked up by ERP value
-  bool keep_unknown = false;           // on_missing: keep
-  std::optional<std::string> fallback; // default: X12 text written when there is no value
+  enum class OnMissing { Error, Keep, Default };
+  OnMissing on_missing = OnMissing::Error;  // a value with no code in the table
+  std::optional<std::string> fallback; // default: text written when there is no value (or no code)
   bool required = false;
   std::size_t max = 0;                 // 0: no limit; characters, or digits for numbers
   bool truncate = false;
@@ -84,6 +110,19 @@ struct Entry {
   std::vector<Entry> entries;
 };
 
+// An entry of `document:` (XML): an element with its attributes, text and children, or,
+// without a name, a block of children; repeated (`each`), entered (`in`), conditional (`when`).
+struct XmlNode {
+  int line = 0;
+  std::string name;  // empty: a block
+  std::vector<std::pair<std::string, ValueSpec>> attributes;
+  std::optional<ValueSpec> text;
+  std::vector<XmlNode> children;
+  std::optional<Condition> when;
+  std::optional<JsonPath> each, in;
+  bool keep_empty = false;
+};
+
 struct KeyRule {
   std::string name;
   int line = 0;
@@ -93,12 +132,16 @@ struct KeyRule {
 struct Program {
   std::string file;
   std::string source_type;
+  std::string format;                 // "x12" or "xml"
   std::string transaction_set;
   std::string functional_id;
   std::vector<std::string> versions;
   CodeTables tables;                  // the mapping's own, X12 code -> ERP value
   std::set<std::string> tables_used;  // every `table:` named
-  std::vector<Entry> entries;
+  std::vector<Entry> entries;          // x12
+  std::string standard, document_type, doctype;  // xml
+  std::vector<std::pair<std::string, std::string>> namespaces;  // xml: prefix ("" default) -> URI
+  std::optional<XmlNode> document;    // xml
   std::vector<KeyRule> keys;
 };
 

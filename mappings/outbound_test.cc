@@ -441,7 +441,7 @@ TEST_CASE("outbound: data holding a target delimiter is refused", "[mappings][ou
 TEST_CASE("outbound: mapping file errors name the line", "[mappings][outbound]") {
   const std::string target = "target: {format: x12, transaction_set: \"850\", versions: [\"004010\"]}\n";
   check_load_error(kHead + "  - BEG: [\"00\"]\ntabels: {}\n",
-                   "m.yaml:5: unknown key 'tabels' in the mapping file (expected source, target, tables, segments, keys)", 5);
+                   "m.yaml:5: unknown key 'tabels' in the mapping file (expected source, target, tables, segments, document, keys)", 5);
   check_load_error("source: {format: erp, transaction: t}\n" + target, "m.yaml:1: missing 'segments'", 1);
   check_load_error("source: {format: x12, transaction: t}\n" + target + "segments: [{BEG: [\"00\"]}]\n",
                    "m.yaml:1: source format of an outbound mapping must be erp (ERP transactions in JSON)", 1);
@@ -471,8 +471,8 @@ TEST_CASE("outbound: mapping file errors name the line", "[mappings][outbound]")
   entry("  - SE: [\"1\"]\n", "SE is written by the envelope; segments lists the body between ST and SE", 4);
   entry("  - BEG: []\n", "BEG needs a list of elements: literal codes, {from: ...} values, [[composite]]", 4);
   entry("  - BEG: [\"00\"]\n  - REF: [DP, {frm: d}]\n",
-        "unknown key 'frm' in an element of REF (expected from, count, sum, qualifier, required, default, table, "
-        "on_missing, date, time, decimal, implied, integer, max, truncate)",
+        "unknown key 'frm' in an element of REF (expected from, count, sum, value, concat, qualifier, required, default, "
+        "table, on_missing, date, time, decimal, implied, integer, as, max, truncate, separator, split, calc, round)",
         5);
   entry("  - REF:\n      - DP\n      - {from: d, date: MMDDYY}\n", "date must be CCYYMMDD or YYMMDD", 6);
   entry("  - REF: [DP, {from: d, time: HH}]\n", "time must be HHMM or HHMMSS", 4);
@@ -489,14 +489,14 @@ TEST_CASE("outbound: mapping file errors name the line", "[mappings][outbound]")
   entry("  - REF: [DP, {from: d, on_missing: keep}]\n", "on_missing applies to an element with a table", 4);
   entry("  - REF: [DP, {count: l, table: uom}]\n",
         "key 'table' does not apply to a count element (it takes count, qualifier, max)", 4);
-  entry("  - REF: [DP, {from: d, sum: e}]\n", "an element of REF needs exactly one of from, count, sum", 4);
+  entry("  - REF: [DP, {from: d, sum: e}]\n", "an element of REF needs exactly one of from, count, sum, value, concat", 4);
   entry("  - REF: [DP, {from: \"l[0].x\"}]\n",
         "bad JSON path 'l[0].x': 'l[0]' is not a name or name[] (letters, digits, _ and -)", 4);
   entry("  - REF: [DP, {from: \"a..b\"}]\n", "bad JSON path 'a..b': '' is not a name or name[] (letters, digits, _ and -)",
         4);
   entry("  - REF: [DP, {from: \"l[].x\"}]\n",
         "bad JSON path 'l[].x': from takes a path without [] ([] collects values for count, sum, when and keys)", 4);
-  entry("  - REF: [DP, [[{qualifier: X, from: d}]]]\n", "qualifier does not apply inside a composite", 4);
+  entry("  - REF: [DP, [[{qualifier: X, from: d}]]]\n", "qualifier applies to a simple X12 element (not in a composite, a concat part, a calc operand or XML)", 4);
   entry("  - REF: [DP, [a, b]]\n",
         "a composite is written [[component, component, ...]] (a list holding its list of components)", 4);
   entry("  - REF: [DP, [[a, [b]]]]\n", "a component cannot be a list (composites do not nest)", 4);
@@ -505,7 +505,8 @@ TEST_CASE("outbound: mapping file errors name the line", "[mappings][outbound]")
   entry("  - {segments: [{N1: [X]}]}\n", "a block needs each, in or when", 4);
   entry("  - {each: a, segments: [{N1: [X]}], wen: x}\n", "unknown key 'wen' in a block (expected segments, each, in, when)",
         4);
-  entry("  - {REF: [X], when: {path: a}}\n", "when is a path, or {path: ..., equals: ...}", 4);
+  entry("  - {REF: [X], when: {path: a}}\n",
+        "when is a path, {path: ..., equals: ...}, {not: when}, {all: [when, ...]} or {any: [when, ...]}", 4);
   entry("  - each: a\n    segments:\n      - N1: [X]\n      - XXXX: [Y]\n", "'XXXX' " + not_a_tag, 7);
   check_load_error(kHead.substr(0, kHead.find("segments:")) +
                        "tables:\n"
@@ -524,4 +525,97 @@ TEST_CASE("outbound: mapping file errors name the line", "[mappings][outbound]")
     CHECK_THAT(e.what(), Catch::Matchers::StartsWith("m.yaml:5: "));
   }
   CHECK_THROWS_AS(OutboundMapping::load_file("/nonexistent/o.yaml"), MappingFileError);
+}
+
+TEST_CASE("outbound: concat, split, calc and round", "[mappings][outbound][values]") {
+  json doc = {{"first", "Dana"}, {"last", "Whitfield"}, {"none", ""},   {"codes", "A, B ,C"}, {"q", 12},
+              {"pack", 4},       {"zero", 0},           {"a", 0.1},     {"b", 0.2},           {"txt", "abc"},
+              {"price", "2.675"}, {"neg", -2.5},        {"lines", {{{"q", 1.5}}, {{"q", 2}}}}};
+  // Absent parts are skipped with their separator; literals are parts too.
+  CHECK(run("  - NTE: [{concat: [{from: first}, {from: none}, {from: missing}, {from: last}], separator: \" \"}, "
+            "{concat: [PO, {from: q}], separator: \"-\"}, {concat: [{from: none}, {from: missing}]}, X]\n",
+            doc) == std::vector<std::string>{"NTE*Dana Whitfield*PO-12**X"});
+  CHECK(run("  - REF: [{from: codes, split: {separator: \",\", part: 2}}, {from: codes, split: {separator: \",\", part: 4}}, "
+            "{from: codes, split: {separator: \";\", part: 1}}]\n",
+            doc) == std::vector<std::string>{"REF*B**A, B ,C"});
+  // 12 * 12 / 4 + 1 - 0.5; operands are numbers or values.
+  CHECK(run("  - QTY: [{from: q, calc: [{multiply: 12}, {divide: {from: pack}}, {add: 1}, {subtract: 0.5}]}]\n", doc) ==
+        std::vector<std::string>{"QTY*36.5"});
+  // Exact decimals: 0.1 + 0.2 is 0.3; half away from zero (2.675 is 2.67499... as a double).
+  CHECK(run("  - AMT: [{from: a, calc: [{add: {from: b}}]}, {from: a, calc: [{add: {from: b}}], round: 1}, "
+            "{from: price, round: 2}, {from: neg, round: 0}, {from: q, calc: [{divide: 7}], round: 2}, "
+            "{from: q, calc: [{divide: 3}], round: 4, decimal: 4}]\n",
+            doc) == std::vector<std::string>{"AMT*0.3*0.3*2.68*-3*1.71*4"});
+  CHECK(run("  - CTT: [{sum: \"lines[].q\", calc: [{multiply: 2}]}, {from: q, calc: [{divide: 8}], round: 0, integer: true}]\n",
+            doc) == std::vector<std::string>{"CTT*7*2"});
+  // Without round, a quotient that does not end is more places than R takes.
+  check_error("  - QTY: [{from: q, calc: [{divide: 7}], decimal: 4}]\n", doc,
+              "m.yaml:4: QTY01: q '1.714285714285714286' has more than 4 decimal places (t to 850, segment 2 QTY)", 4);
+  check_error("  - QTY: [{from: q, calc: [{divide: {from: zero}}]}]\n", doc,
+              "m.yaml:4: QTY01: q '12' is divided by zero (zero) (t to 850, segment 2 QTY)", 4);
+  check_error("  - QTY: [{from: q, calc: [{multiply: 2}, {divide: {from: txt}}]}]\n", doc,
+              "m.yaml:4: QTY01: txt 'abc' is not a decimal number (t to 850, segment 2 QTY)", 4);
+  check_error("  - QTY: [{from: txt, calc: [{multiply: 2}]}]\n", doc,
+              "m.yaml:4: QTY01: txt 'abc' is not a decimal number (t to 850, segment 2 QTY)", 4);
+  check_error("  - QTY:\n      - from: q\n        calc:\n          - divide: {from: nothing}\n", doc,
+              "m.yaml:7: QTY01: calc needs nothing, which is missing (t to 850, segment 2 QTY)", 7);
+  check_error("  - each: lines\n    segments: [{QTY: [{from: q, calc: [{divide: {from: /zero}}]}]}]\n", doc,
+              "m.yaml:5: QTY01: lines[0].q '1.5' is divided by zero (zero) (t to 850, segment 2 QTY)", 5);
+
+  auto entry = [&](const std::string& entries, const std::string& what, int line) {
+    check_load_error(kHead + entries, "m.yaml:" + std::to_string(line) + ": " + what, line);
+  };
+  entry("  - QTY: [{from: q, calc: [{divide: 0}]}]\n", "divide by zero", 4);
+  entry("  - QTY: [{from: q, calc: [{multiply: x}]}]\n",
+        "the operand of multiply must be a number such as 12 or 0.5, or a value such as {from: pack_size}", 4);
+  entry("  - QTY: [{from: q, calc: [{power: 2}]}]\n",
+        "unknown key 'power' in a calc step (expected add, subtract, multiply, divide)", 4);
+  entry("  - QTY: [{from: q, calc: [{add: 1, subtract: 2}]}]\n",
+        "a calc step is one of add, subtract, multiply, divide with its operand", 4);
+  entry("  - QTY: [{from: q, calc: [{divide: {from: p, implied: 2}}]}]\n",
+        "the operand of divide is read as a number: it takes no implied", 4);
+  entry("  - QTY: [{from: q, round: 12}]\n", "round (decimal places) must be a whole number from 0 to 9", 4);
+  entry("  - QTY: [{from: q, table: uom, round: 2}]\n", "calc and round take numbers; they do not go with table", 4);
+  entry("  - REF: [{from: q, split: {separator: \",\"}}]\n", "split needs separator and part (from 1)", 4);
+  entry("  - REF: [{concat: [{from: a}]}]\n", "concat needs a list of at least two values", 4);
+  entry("  - REF: [{count: a, round: 2}]\n", "key 'round' does not apply to a count element (it takes count, qualifier, max)", 4);
+  entry("  - REF: [{from: d, as: date}]\n",
+        "key 'as' applies to XML targets (X12 values take date, time, decimal, implied or integer)", 4);
+}
+
+TEST_CASE("outbound: when with not, all and any", "[mappings][outbound][values]") {
+  json doc = {{"a", "x"}, {"b", ""}, {"k", "drop"}};
+  CHECK(run("  - {REF: [N1], when: {not: b}}\n"
+            "  - {REF: [N2], when: {all: [a, {path: k, equals: drop}]}}\n"
+            "  - {REF: [N3], when: {all: [a, b]}}\n"
+            "  - {REF: [N4], when: {any: [b, {not: a}]}}\n"
+            "  - {REF: [N5], when: {any: [b, a]}}\n"
+            "  - {REF: [N6], when: {not: {any: [b, {path: k, equals: [ship, hold]}]}}}\n",
+            doc) == std::vector<std::string>{"REF*N1", "REF*N2", "REF*N5", "REF*N6"});
+  check_load_error(kHead + "  - {REF: [X], when: {all: []}}\n", "m.yaml:4: all needs a list of conditions", 4);
+  check_load_error(kHead + "  - {REF: [X], when: {not: a, path: b}}\n",
+                   "m.yaml:4: when is a path, {path: ..., equals: ...}, {not: when}, {all: [when, ...]} or {any: [when, ...]}",
+                   4);
+}
+
+TEST_CASE("outbound: on_missing error, keep or default", "[mappings][outbound][values]") {
+  const std::string head = kHead.substr(0, kHead.find("segments:")) + "tables: {purpose: {\"00\": original}}\nsegments:\n";
+  auto m = OutboundMapping::load(head +
+                                     "  - BEG: [{from: p, table: purpose, default: \"00\", on_missing: default}, "
+                                     "{from: p, table: purpose, on_missing: keep}]\n"
+                                     "  - REF: [{from: p, table: purpose, default: \"00\", on_missing: error}]\n",
+                                 "m.yaml");
+  // A value without a code: default, kept, or an error even with a default (which is for no value).
+  CHECK(lines(m->evaluate(json::object(), {}, kStar)) == std::vector<std::string>{"BEG*00", "REF*00"});
+  CHECK(lines(m->evaluate(json{{"p", "original"}}, {}, kStar)) == std::vector<std::string>{"BEG*00*00", "REF*00"});
+  try {
+    m->evaluate(json{{"p", "other"}}, {}, kStar);
+    FAIL("no MappingError");
+  } catch (const MappingError& e) {
+    CHECK(std::string(e.what()) == "m.yaml:6: REF01: p 'other' has no code in code table purpose (t to 850, segment 3 REF)");
+  }
+  check_load_error(head + "  - BEG: [{from: p, table: purpose, on_missing: default}]\n",
+                   "m.yaml:5: on_missing: default needs default: (the code written)", 5);
+  check_load_error(head + "  - BEG: [{from: p, table: purpose, on_missing: drop}]\n",
+                   "m.yaml:5: on_missing must be error, keep or default", 5);
 }

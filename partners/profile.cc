@@ -117,8 +117,10 @@ class Loader {
         problems.add(file, root["mappings"], "outbound mappings are listed but there is no 'outbound' channel to send with");
       if (!profile.erp_outbound)
         problems.add(file, root["mappings"], "outbound mappings are listed but there is no 'erp.outbound' folder to pick ERP transactions from");
-      if (profile.envelope.our_id.empty())
-        problems.add(file, root["envelope"], "outbound documents need envelope.our_id (the ISA06 we send under)");
+      bool x12_out = std::any_of(profile.outbound_mappings.begin(), profile.outbound_mappings.end(),
+                                 [](const OutboundRule& r) { return r.mapping && r.mapping->target_format() == "x12"; });
+      if (x12_out && profile.envelope.our_id.empty())
+        problems.add(file, root["envelope"], "outbound X12 documents need envelope.our_id (the ISA06 we send under)");
     }
     if (!profile.outbound && (profile.acks.send == "997" || profile.acks.send == "999"))
       problems.add(file, root["acknowledgments"], "acknowledgments.send is " + profile.acks.send + " but there is no 'outbound' channel to send them with");
@@ -127,21 +129,28 @@ class Loader {
 
  private:
   void load_identities(const YAML::Node& node, const fs::path& file, Profile& profile, ProblemList& problems) {
+    const std::string forms = "{isa_qualifier, isa_id, group_id} (X12) or {party_id, scheme} (XML)";
     if (!node.IsDefined() || !node.IsSequence() || node.size() == 0) {
-      problems.add(file, node, "'identities' must list at least one {isa_qualifier, isa_id, group_id}");
+      problems.add(file, node, "'identities' must list at least one " + forms);
       return;
     }
     for (const auto& entry : node) {
       if (!entry.IsMap()) {
-        problems.add(file, entry, "each identity must be a mapping {isa_qualifier, isa_id, group_id}");
+        problems.add(file, entry, "each identity must be a mapping " + forms);
         continue;
       }
-      reject_unknown_keys(entry, {"isa_qualifier", "isa_id", "group_id"}, file, "an identity", problems);
       Identity id;
-      id.isa_qualifier = scalar(entry["isa_qualifier"], file, "isa_qualifier", problems, false);
-      id.isa_id = scalar(entry["isa_id"], file, "'isa_id' (ISA06) of an identity", problems);
-      id.group_id = scalar(entry["group_id"], file, "group_id", problems, false);
-      if (id.isa_id.size() > 15) problems.add(file, entry["isa_id"], "isa_id is longer than ISA06's 15 characters");
+      if (entry["party_id"]) {
+        reject_unknown_keys(entry, {"party_id", "scheme"}, file, "an XML identity", problems);
+        id.party_id = scalar(entry["party_id"], file, "'party_id' of an identity", problems);
+        id.party_scheme = scalar(entry["scheme"], file, "scheme", problems, false);
+      } else {
+        reject_unknown_keys(entry, {"isa_qualifier", "isa_id", "group_id"}, file, "an identity", problems);
+        id.isa_qualifier = scalar(entry["isa_qualifier"], file, "isa_qualifier", problems, false);
+        id.isa_id = scalar(entry["isa_id"], file, "'isa_id' (ISA06) of an identity", problems);
+        id.group_id = scalar(entry["group_id"], file, "group_id", problems, false);
+        if (id.isa_id.size() > 15) problems.add(file, entry["isa_id"], "isa_id is longer than ISA06's 15 characters");
+      }
       profile.identities.push_back(id);
     }
   }
@@ -404,10 +413,12 @@ class Loader {
 
   void load_envelope(const YAML::Node& node, const fs::path& file, Profile& profile, ProblemList& problems) {
     auto& e = profile.envelope;
-    if (!profile.identities.empty()) {
-      e.their_qualifier = profile.identities.front().isa_qualifier;
-      e.their_id = profile.identities.front().isa_id;
-      e.their_group_id = profile.identities.front().group_id;
+    auto x12_identity = std::find_if(profile.identities.begin(), profile.identities.end(),
+                                     [](const Identity& id) { return !id.is_xml(); });
+    if (x12_identity != profile.identities.end()) {
+      e.their_qualifier = x12_identity->isa_qualifier;
+      e.their_id = x12_identity->isa_id;
+      e.their_group_id = x12_identity->group_id;
     }
     if (!node.IsDefined()) return finish_envelope(e);
     if (!node.IsMap()) return problems.add(file, node, "'envelope' must be a mapping (our_id, version, delimiters, ...)");
@@ -622,11 +633,20 @@ class Loader {
         load_outbound_rule(entry, file, profile, problems);
         continue;
       }
-      reject_unknown_keys(entry, {"direction", "transaction_set", "versions", "file"}, file, "a mapping rule", problems);
+      reject_unknown_keys(entry, {"direction", "transaction_set", "versions", "document", "standard", "file"}, file,
+                          "a mapping rule", problems);
       if (entry["direction"] && entry["direction"].as<std::string>() != "inbound")
-        problems.add(file, entry["direction"], "direction must be inbound (X12 to ERP) or outbound (ERP to X12)");
+        problems.add(file, entry["direction"], "direction must be inbound (partner to ERP) or outbound (ERP to partner)");
       MappingRule rule;
-      rule.transaction_set = scalar(entry["transaction_set"], file, "'transaction_set' of a mapping rule", problems);
+      if (entry["document"]) {
+        rule.document = scalar(entry["document"], file, "'document' (the XML document type) of a mapping rule", problems);
+        rule.standard = scalar(entry["standard"], file, "standard", problems, false);
+        if (entry["transaction_set"] || entry["versions"])
+          problems.add(file, entry, "a mapping rule names either an X12 transaction_set (and versions) or an XML document, not both");
+      } else {
+        rule.transaction_set = scalar(entry["transaction_set"], file, "'transaction_set' (X12) or 'document' (XML) of a mapping rule", problems);
+        if (entry["standard"]) problems.add(file, entry["standard"], "'standard' belongs to XML rules (with 'document')");
+      }
       if (entry["versions"]) {
         if (!entry["versions"].IsSequence())
           problems.add(file, entry["versions"], "versions must be a list such as [\"004010\", \"005010\"]");
@@ -636,6 +656,7 @@ class Loader {
       rule.file = config_path(entry["file"], config_dir_, file, "mapping file", problems);
       if (!rule.file.empty()) {
         rule.mapping = loaded_file(inbound_files_, rule.file, file, entry["file"], problems, &mapping::Mapping::load_file);
+        if (rule.mapping && !rule.document.empty() && !entry["standard"]) rule.standard = rule.mapping->source().standard;
         if (rule.mapping) check_rule(rule, profile, file, entry, problems);
       }
       profile.mappings.push_back(std::move(rule));
@@ -665,9 +686,19 @@ class Loader {
   void check_rule(const MappingRule& rule, const Profile& profile, const fs::path& file, const YAML::Node& entry,
                   ProblemList& problems) {
     const auto& source = rule.mapping->source();
-    if (source.transaction_set != rule.transaction_set)
-      problems.add(file, entry, "mapping " + rule.file.filename().string() + " is for transaction set " +
-                                    source.transaction_set + ", not " + rule.transaction_set);
+    const std::string name = rule.file.filename().string();
+    if (!rule.document.empty()) {
+      if (source.format != "xml")
+        problems.add(file, entry, "mapping " + name + " reads X12 transaction set " + source.transaction_set + ", not XML documents");
+      else if (source.document != rule.document || (!source.standard.empty() && source.standard != rule.standard))
+        problems.add(file, entry, "mapping " + name + " is for " + (source.standard.empty() ? "" : source.standard + " ") +
+                                      source.document + ", not " + (rule.standard.empty() ? "" : rule.standard + " ") + rule.document);
+    } else if (source.format == "xml") {
+      problems.add(file, entry, "mapping " + name + " reads XML documents (" + source.document + "); name them with 'document:'");
+    } else if (source.transaction_set != rule.transaction_set) {
+      problems.add(file, entry, "mapping " + name + " is for transaction set " + source.transaction_set + ", not " +
+                                    rule.transaction_set);
+    }
     for (const auto& table : rule.mapping->code_tables_used())
       if (!profile.code_tables.count(table))
         problems.add(file, entry, "mapping " + rule.file.filename().string() + " uses code table '" + table +
@@ -701,25 +732,46 @@ class Loader {
 };
 
 // Two identities overlap when some interchange could match both.
+bool same_scheme(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Two identities overlap when some interchange or XML document could match both.
 bool overlaps(const Identity& a, const Identity& b) {
   auto compatible = [](const std::string& x, const std::string& y) { return x.empty() || y.empty() || x == y; };
+  if (a.is_xml() != b.is_xml()) return false;
+  if (a.is_xml())
+    return a.party_id == b.party_id &&
+           (a.party_scheme.empty() || b.party_scheme.empty() || same_scheme(a.party_scheme, b.party_scheme));
   return a.isa_id == b.isa_id && compatible(a.isa_qualifier, b.isa_qualifier) && compatible(a.group_id, b.group_id);
 }
 
 bool identity_matches(const Identity& id, std::string_view qualifier, std::string_view isa_id, std::string_view gs) {
-  return id.isa_id == isa_id && (id.isa_qualifier.empty() || id.isa_qualifier == qualifier) &&
+  return !id.is_xml() && id.isa_id == isa_id && (id.isa_qualifier.empty() || id.isa_qualifier == qualifier) &&
          (id.group_id.empty() || gs.empty() || id.group_id == gs);
 }
 
 }  // namespace
 
+std::string Identity::text() const {
+  return is_xml() ? (party_scheme.empty() ? "" : party_scheme + ":") + party_id : isa_qualifier + ":" + isa_id;
+}
+
 const MappingRule* Profile::mapping_for(std::string_view transaction_set, std::string_view version) const {
   for (const auto& rule : mappings) {
-    if (rule.transaction_set != transaction_set || !rule.mapping) continue;
+    if (!rule.document.empty() || rule.transaction_set != transaction_set || !rule.mapping) continue;
     if (rule.versions.empty()) return &rule;
     for (const auto& v : rule.versions)
       if (version.substr(0, v.size()) == v) return &rule;
   }
+  return nullptr;
+}
+
+const MappingRule* Profile::mapping_for_document(std::string_view standard, std::string_view type) const {
+  for (const auto& rule : mappings)
+    if (!rule.document.empty() && rule.document == type && rule.standard == standard && rule.mapping) return &rule;
   return nullptr;
 }
 
@@ -794,7 +846,7 @@ Directory Directory::load(const fs::path& config_dir) {
       for (const auto& ia : a.identities)
         for (const auto& ib : b.identities)
           if (overlaps(ia, ib))
-            problems.add(a.file, 1, "identity " + ia.isa_qualifier + ":" + ia.isa_id + " is also claimed by partner '" +
+            problems.add(a.file, 1, "identity " + ia.text() + " is also claimed by partner '" +
                                         b.id + "' (" + b.file.string() + "), so routing would be ambiguous");
     }
   if (!problems.problems.empty()) throw ConfigError(problems.problems);
@@ -811,6 +863,15 @@ const Profile* Directory::resolve(std::string_view qualifier, std::string_view i
   for (const auto& p : profiles_)
     for (const auto& id : p.identities)
       if (identity_matches(id, qualifier, isa_id, gs)) return &p;
+  return nullptr;
+}
+
+const Profile* Directory::resolve_party(const std::vector<xml::PartyId>& senders) const {
+  for (const auto& sender : senders)
+    for (const auto& p : profiles_)
+      for (const auto& id : p.identities)
+        if (id.is_xml() && id.party_id == sender.id && (id.party_scheme.empty() || same_scheme(id.party_scheme, sender.scheme)))
+          return &p;
   return nullptr;
 }
 

@@ -18,17 +18,25 @@
 
 #include "formats/schema.h"
 #include "formats/x12.h"
+#include "formats/xml.h"
 #include "mappings/mapping.h"
 #include "mappings/outbound.h"
 #include "partners/schedule.h"
 
 namespace edihub::partners {
 
-// One X12 identity a partner sends under. Empty qualifier or group id match any.
+// One identity a partner sends under: X12 (ISA05/ISA06/GS02; empty qualifier or group id
+// match any) or, for XML documents, a party id (cXML credential, UBL/GS1 party identifier;
+// an empty scheme matches any).
 struct Identity {
   std::string isa_qualifier;  // ISA05
   std::string isa_id;         // ISA06, trimmed
   std::string group_id;       // GS02
+  std::string party_scheme;   // XML: cXML credential domain, UBL schemeID, GLN
+  std::string party_id;       // XML
+
+  bool is_xml() const { return !party_id.empty(); }
+  std::string text() const;   // "ZZ:ACME" or "NetworkId:AN01"
 };
 
 // Inbound folder channel: files are taken once they are settled (unchanged size and
@@ -158,8 +166,10 @@ struct OutboundRule {
 };
 
 struct MappingRule {
-  std::string transaction_set;          // ST01, e.g. "856"
-  std::vector<std::string> versions;    // GS08 prefixes; empty = any
+  std::string transaction_set;          // X12: ST01, e.g. "856"
+  std::vector<std::string> versions;    // X12: GS08 prefixes; empty = any
+  std::string document;                 // XML: document type, e.g. "DespatchAdvice"
+  std::string standard;                 // XML: cxml, ubl, gs1 or "" (other XML)
   std::filesystem::path file;
   std::shared_ptr<const mapping::Mapping> mapping;
 };
@@ -189,6 +199,8 @@ struct Profile {
   bool has_erp_sink() const { return erp || erp_http || erp_postgres; }
   // The rule for a transaction set and GS08 version, or nullptr.
   const MappingRule* mapping_for(std::string_view transaction_set, std::string_view version) const;
+  // The rule for an XML document of `standard` and `type`, or nullptr.
+  const MappingRule* mapping_for_document(std::string_view standard, std::string_view type) const;
   const OutboundRule* outbound_mapping_for(std::string_view transaction) const;
   // The schema this partner's sets are validated against; nullptr when there is none.
   const x12::TransactionSetSchema* schema_for(std::string_view transaction_set, std::string_view gs08) const;
@@ -217,6 +229,8 @@ class Directory {
   // The partner an interchange belongs to, by ISA05/ISA06 and GS02; nullptr if none.
   const Profile* resolve(std::string_view isa_qualifier, std::string_view isa_id,
                          std::string_view group_id = {}) const;
+  // The partner of an XML document: the first of its sender party ids a profile claims.
+  const Profile* resolve_party(const std::vector<xml::PartyId>& senders) const;
 
  private:
   std::vector<Profile> profiles_;

@@ -117,6 +117,66 @@ TEST_CASE("two partners claiming one identity make routing ambiguous and are ref
   CHECK(any_contains(problems, "b.yaml:1: identity :SAME is also claimed by partner 'a'"));
 }
 
+TEST_CASE("XML identities route documents by sender party and XML rules pick the mapping by document type", "[partners][xml]") {
+  TempDir dir;
+  write_file(dir / "mappings/asn.yaml", kMapping);
+  write_file(dir / "mappings/ubl.yaml", R"(source:
+  format: xml
+  standard: ubl
+  document: DespatchAdvice
+  namespaces: {cbc: "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"}
+target: inbound_delivery
+fields:
+  shipment_id: {from: cbc:ID, required: true}
+)");
+  write_profile(dir, "cobalt.yaml", R"(id: cobalt
+name: Cobalt
+identities:
+  - {party_id: "0614141000012", scheme: GLN}
+  - {isa_qualifier: ZZ, isa_id: COBALT}
+erp: {folder: {path: erp}}
+mappings:
+  - {document: DespatchAdvice, standard: ubl, file: mappings/ubl.yaml}
+  - {transaction_set: "856", file: mappings/asn.yaml}
+)");
+  write_profile(dir, "other.yaml", "id: other\nname: Other\nidentities: [{party_id: \"0614141000012\", scheme: DUNS}]\n");
+  auto partners = Directory::load(dir.path());
+  const auto* cobalt = partners.find("cobalt");
+  REQUIRE(cobalt);
+  CHECK(cobalt->envelope.their_id == "COBALT");  // the first X12 identity, not the party id
+  using edihub::xml::PartyId;
+  CHECK(partners.resolve_party({PartyId{"0088", "0614141000012"}, PartyId{"gln", "0614141000012"}}) == cobalt);
+  CHECK(partners.resolve_party({PartyId{"DUNS", "0614141000012"}})->id == "other");
+  CHECK(partners.resolve_party({PartyId{"GLN", "999"}}) == nullptr);
+  CHECK(partners.resolve("ZZ", "COBALT") == cobalt);
+  CHECK(partners.resolve("", "") == nullptr);  // an XML identity never matches an interchange
+  const auto* rule = cobalt->mapping_for_document("ubl", "DespatchAdvice");
+  REQUIRE(rule);
+  CHECK(rule->file.filename() == "ubl.yaml");
+  CHECK(cobalt->mapping_for_document("cxml", "DespatchAdvice") == nullptr);
+  CHECK(cobalt->mapping_for("856", "004010")->file.filename() == "asn.yaml");
+}
+
+TEST_CASE("XML identity and rule mistakes are reported with file and line", "[partners][xml]") {
+  TempDir dir;
+  write_file(dir / "mappings/asn.yaml", kMapping);
+  write_profile(dir, "a.yaml", R"(id: a
+name: A
+identities:
+  - {party_id: AN01, scheme: NetworkId, isa_id: X}
+erp: {folder: {path: erp}}
+mappings:
+  - {document: DespatchAdvice, transaction_set: "856", file: mappings/asn.yaml}
+  - {document: ShipNoticeRequest, standard: cxml, file: mappings/asn.yaml}
+)");
+  write_profile(dir, "b.yaml", "id: b\nname: B\nidentities: [{party_id: AN01, scheme: networkid}]\n");
+  auto problems = problems_of(dir);
+  CHECK(any_contains(problems, "a.yaml:4: unknown key 'isa_id' in an XML identity"));
+  CHECK(any_contains(problems, "a.yaml:7: a mapping rule names either an X12 transaction_set (and versions) or an XML document, not both"));
+  CHECK(any_contains(problems, "a.yaml:8: mapping asn.yaml reads X12 transaction set 856, not XML documents"));
+  CHECK(any_contains(problems, "b.yaml:1: identity networkid:AN01 is also claimed by partner 'a'"));
+}
+
 TEST_CASE("envelope, acknowledgment policy and outbound settings load with their defaults", "[partners]") {
   TempDir dir;
   for (const char* folder : {"out/acme", "erp-out"}) fs::create_directories(dir / folder);

@@ -1,0 +1,85 @@
+// docs/onboarding.md is executable: every `$ ` line of its ```console blocks runs, in
+// order, in one fresh folder holding the samples it names (bash, the built edihub first on
+// PATH, the hub's clock fixed), and the lines printed under a command in the guide must
+// appear in that order in what the command printed ("..." lines skip). A command is
+// expected to succeed unless the guide shows `[exit N]` under it. So the guide cannot
+// drift from what edihub does.
+#include <catch2/catch_test_macros.hpp>
+#include <fmt/format.h>
+#include <sstream>
+
+#include "tests/test_support.h"
+
+namespace edihub::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct GuideStep {
+  int line = 0;                       // of the command in the guide
+  std::string command;                // with its here-document, if any
+  std::vector<std::string> expected;  // lines to find in order
+  int exit_code = 0;
+};
+
+std::vector<GuideStep> console_steps(const std::string& markdown) {
+  std::vector<GuideStep> steps;
+  std::istringstream in(markdown);
+  std::string line, heredoc_end;
+  bool console = false;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.rfind("```", 0) == 0) {
+      console = !console && line == "```console";
+      continue;
+    }
+    if (!console) continue;
+    if (!heredoc_end.empty()) {
+      steps.back().command += "\n" + line;
+      if (line == heredoc_end) heredoc_end.clear();
+      continue;
+    }
+    if (line.rfind("$ ", 0) == 0) {
+      steps.push_back({number, line.substr(2), {}, 0});
+      // cat > file <<'EOF' ... EOF: the body belongs to the command.
+      if (auto at = line.find("<<'"); at != std::string::npos)
+        heredoc_end = line.substr(at + 3, line.find('\'', at + 3) - at - 3);
+      continue;
+    }
+    if (steps.empty() || line.empty() || line == "...") continue;
+    if (line.rfind("[exit ", 0) == 0)
+      steps.back().exit_code = std::stoi(line.substr(6));
+    else
+      steps.back().expected.push_back(line);
+  }
+  return steps;
+}
+
+}  // namespace
+
+TEST_CASE("every command of docs/onboarding.md runs and prints what the guide shows", "[docs][onboarding]") {
+  auto steps = console_steps(read_file(source_dir() / "docs/onboarding.md"));
+  REQUIRE(steps.size() >= 8);
+  TempDir work;
+  fs::create_directories(work / "samples");
+  for (const char* sample : {"asn-1001.856.edi", "asn-1002.856.edi", "asn-1001.ubl.xml"})
+    fs::copy_file(data_dir() / "pairs" / sample, work / "samples" / sample);
+  const std::string env = fmt::format("cd '{}' && export PATH='{}':\"$PATH\" EDIHUB_NOW=2026-11-27T09:00:00Z && ",
+                                      work.path().string(), edihub_binary().parent_path().string());
+  for (const auto& step : steps) {
+    auto r = run_program({"bash", "-c", env + step.command}, 120);
+    const std::string printed = r.out + r.err;
+    INFO("docs/onboarding.md:" << step.line << ": $ " << step.command << "\n--- printed ---\n" << printed);
+    REQUIRE(r.exit_code == step.exit_code);
+    std::size_t at = 0;
+    for (const auto& expected : step.expected) {
+      INFO("expected line: " << expected);
+      auto found = printed.find(expected, at);
+      REQUIRE(found != std::string::npos);
+      at = found + expected.size();
+    }
+  }
+}
+
+}  // namespace edihub::testing
