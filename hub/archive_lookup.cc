@@ -5,14 +5,13 @@ namespace edihub::hub {
 mapping::Lookup archive_lookup(const archive::Index& index, const std::string& partner) {
   return [&index, partner](const std::string& target, const std::string& key,
                            const std::string& value) -> std::optional<nlohmann::json> {
-    archive::Query query;
-    query.partner = partner;
-    query.key = std::make_pair(key, value);
-    query.limit = -1;
-    for (const auto& row : index.query(query))  // newest first
-      if (row.set.target == target)
-        if (auto output = index.mapped_output(row.set.id)) return nlohmann::json::parse(*output).at("transaction");
-    return std::nullopt;
+    auto found = index.latest_mapped_with_key(partner, target, key, value);
+    if (!found) return std::nullopt;
+    auto doc = nlohmann::json::parse(found->content, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) return std::nullopt;
+    // A partner's document is archived wrapped (its "transaction" member); an ERP document we sent, as it came.
+    if (found->direction == "in") return doc.contains("transaction") ? std::optional<nlohmann::json>(doc["transaction"]) : std::nullopt;
+    return doc;
   };
 }
 

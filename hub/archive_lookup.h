@@ -1,5 +1,6 @@
 // Cross-document lookups (mapping `lookup:`) answered from the archive index: the ERP
-// transaction most recently mapped for a partner that carries a business key.
+// transaction most recently mapped (or the ERP document most recently sent) for a partner
+// that carries a business key. The pipeline, `mapping run` and `mapping diff` share it.
 #pragma once
 
 #include <string>

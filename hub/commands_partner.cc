@@ -130,15 +130,16 @@ struct Adopted {
   fs::path shared_file, partner_file;        // relative to the config folder
 };
 
-// The partner's own mapping file. Until `extends:` is in the mapping language it is a full
-// copy of the standard mapping; then it becomes a thin override of the shared copy.
+// The partner's own mapping file: a thin override of the shared copy of the standard
+// mapping (`extends:`, docs/mapping-language.md), empty until the partner differs.
 std::string partner_mapping_text(const Adopted& a, const std::string& partner_id) {
-  return fmt::format("# Mapping of {} for partner {}: written by `edihub partner new` as a copy of\n"
-                     "# the standard mapping {} (shared copy: {}).\n"
-                     "# Edit it for this partner; `edihub mapping run` and `edihub mapping diff` show\n"
-                     "# what an edit changes.\n",
-                     a.transaction_set, partner_id, a.standard_name, a.shared_file.string()) +
-         a.text;
+  return fmt::format("# Mapping of {} for partner {}: written by `edihub partner new`. It is the standard\n"
+                     "# mapping {} until you add what differs for this partner (fields:,\n"
+                     "# remove:, tables:, keys:; docs/mapping-language.md, \"Partner overrides\"). `edihub\n"
+                     "# mapping run` and `edihub mapping diff` show what an edit changes.\n"
+                     "extends: {}\n",
+                     a.transaction_set, partner_id, a.standard_name,
+                     a.shared_file.lexically_relative(a.partner_file.parent_path()).string());
 }
 
 std::vector<Adopted> adopt_standard_mappings(const SampleFacts& facts, const std::string& id) {

@@ -64,6 +64,9 @@ TEST_CASE("partner new onboards senders with different delimiters and their samp
     CHECK_THAT(made.out, Catch::Contains("  wrote mappings/" + sample.id + "-856.yaml\n  created inbox/" + sample.id + "/\n"));
     CHECK_THAT(made.out, Catch::Contains("configuration OK"));
     CHECK_THAT(read_file(dir / ("partners/" + sample.id + ".yaml")), Catch::Contains(sample.mapping_rule));
+    // The partner's mapping is an override of the shared standard mapping, for it to edit.
+    CHECK_THAT(read_file(dir / ("mappings/" + sample.id + "-856.yaml")),
+               Catch::EndsWith("\nextends: shared/x12-856-inbound-delivery.yaml\n"));
     // The standard mapping is shared, written once.
     CHECK((sample.id == samples.front().id) ==
           (made.out.find("  wrote mappings/shared/x12-856-inbound-delivery.yaml\n") != std::string::npos));
