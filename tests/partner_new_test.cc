@@ -90,6 +90,20 @@ TEST_CASE("partner new onboards senders with different delimiters and their samp
     CHECK(doc["transaction"]["orders"].size() >= 1);
     CHECK(files_in(dir / ("outbox/" + sample.id)).size() == 1);  // our 997/999 in the partner's delimiters
   }
+
+  // The partner's first edit to its override, checked against what was delivered.
+  const auto& first = samples.front();
+  auto same = run_edihub({"mapping", "diff", "--config", config, "--partner", first.id});
+  CHECK(same.exit_code == 0);
+  CHECK_THAT(same.out, Catch::EndsWith(": unchanged\n1 document(s): 0 changed, 1 unchanged, 0 error(s)\n"));
+  write_file(dir / ("mappings/" + first.id + "-856.yaml"),
+             read_file(dir / ("mappings/" + first.id + "-856.yaml")) + "remove: [carrier.routing]\n");
+  auto edited = run_edihub({"mapping", "diff", "--config", config, "--partner", first.id});
+  INFO(edited.out << edited.err);
+  CHECK(edited.exit_code == 1);
+  CHECK_THAT(edited.out, Catch::EndsWith(" 856 0001 (shipment_id 521649209219): 1 change(s)\n"
+                                         "  - /carrier/routing: \"FEDX 2 DAY\"\n"
+                                         "1 document(s): 1 changed, 0 unchanged, 0 error(s)\n"));
 }
 
 TEST_CASE("partner new refuses a taken id, a known sender, an unusable sample and existing files", "[partner-new]") {
