@@ -4,7 +4,7 @@
 // appear in that order in what the command printed ("..." lines skip). A command is
 // expected to succeed unless the guide shows `[exit N]` under it. So the guide cannot
 // drift from what edihub does.
-#include <catch2/catch_test_macros.hpp>
+#include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <sstream>
 

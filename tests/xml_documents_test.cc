@@ -3,7 +3,7 @@
 // ERP inbound delivery; routing by the sender party or the channel; malformed XML and
 // external entities; duplicates and replays; a lookup in the archive (the PO date of an
 // ASN taken from the 850 we sent) through a partner override of the shared 856 mapping.
-#include <catch2/catch_test_macros.hpp>
+#include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <algorithm>
 #include <map>
