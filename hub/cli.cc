@@ -109,6 +109,36 @@ int run_cli(int argc, char** argv) {
   replay->add_option("--by", replay_by, "Who (default: $USER)");
   replay->add_flag("--json", json, "Print JSON");
 
+  auto* mapping = app.add_subcommand("mapping", "Try mapping files: on one document, or on the archive before a change goes live");
+  mapping->require_subcommand(1);
+  MappingRunOptions map_run;
+  auto* mrun = mapping->add_subcommand(
+      "run", "Evaluate one mapping file on one document (exit 0 all mapped, 1 a mapping error, 2 unusable input)");
+  mrun->add_option("--config", map_run.config_dir, "Config folder (code tables, archive for lookups)")->required();
+  mrun->add_option("MAPPING", map_run.mapping, "Mapping file (inbound or outbound)")->required();
+  mrun->add_option("FILE", map_run.file, "X12 document (inbound mapping) or ERP JSON (outbound mapping)")->required();
+  mrun->add_option("--partner", map_run.partner, "Partner whose code tables and delimiters apply (default: the X12 sender's)");
+  mrun->add_flag("--json", map_run.json, "Print JSON");
+
+  MappingDiffOptions map_diff;
+  auto* mdiff = mapping->add_subcommand(
+      "diff", "Map a partner's archived documents again with the current mappings and show what would change (exit 0 nothing)");
+  mdiff->add_option("--config", map_diff.config_dir, "Config folder")->required();
+  mdiff->add_option("--partner", map_diff.partner, "Partner id")->required();
+  mdiff->add_option("--since", map_diff.since, "Received at or after (ISO 8601)");
+  mdiff->add_flag("--json", map_diff.json, "Print JSON");
+
+  auto* partner = app.add_subcommand("partner", "Partner onboarding");
+  partner->require_subcommand(1);
+  PartnerNewOptions partner_new;
+  auto* pnew = partner->add_subcommand(
+      "new", "Write a partner profile, mappings and folders from a sample document, then check the config");
+  pnew->add_option("--config", partner_new.config_dir, "Config folder")->required();
+  pnew->add_option("--from-sample", partner_new.sample, "A document the partner sent (X12)")->required();
+  pnew->add_option("--id", partner_new.id, "Partner id (default: from the sender id)");
+  pnew->add_option("--name", partner_new.name, "Partner name (default: the id)");
+  pnew->add_flag("--dry-run", partner_new.dry_run, "Print what would be written; write nothing");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& err) {
@@ -127,6 +157,9 @@ int run_cli(int argc, char** argv) {
     if (*e) return command_exceptions(config_dir, exc, json, std::cout, std::cerr);
     if (*acks) return command_acks(config_dir, acks_options, json, std::cout, std::cerr);
     if (*init_db) return command_erp_init_db(config_dir, std::cout, std::cerr);
+    if (*mrun) return command_mapping_run(map_run, std::cout, std::cerr);
+    if (*mdiff) return command_mapping_diff(map_diff, std::cout, std::cerr);
+    if (*pnew) return command_partner_new(partner_new, std::cout, std::cerr);
     if (*replay) return command_replay(config_dir, replay_id, replay_by, json, std::cout, std::cerr);
   } catch (const std::exception& err) {
     std::cerr << "edihub: " << err.what() << "\n";

@@ -52,6 +52,40 @@ struct CloseExceptionOptions {
   std::string by;          // defaults to $USER
 };
 
+// `edihub mapping run`: one mapping file on one document (docs/tools.md).
+struct MappingRunOptions {
+  std::string config_dir;
+  std::string mapping;                // path as given (relative to the current directory)
+  std::string file;                   // the document: X12 for an inbound mapping, ERP JSON for an outbound one
+  std::optional<std::string> partner; // whose code tables (and delimiters, outbound); default: the X12 sender's
+  bool json = false;
+};
+
+// `edihub mapping diff`: the partner's archived inbound sets mapped again with the current
+// configuration, compared with what was mapped then. Reads the archive, never writes it.
+struct MappingDiffOptions {
+  std::string config_dir;
+  std::string partner;
+  std::optional<std::string> since;   // received at or after (ISO 8601)
+  bool json = false;
+};
+
+// `edihub partner new`: a partner profile, mappings and folders from a sample document.
+struct PartnerNewOptions {
+  std::string config_dir;
+  std::string sample;
+  std::optional<std::string> id;      // default: from the sender id
+  std::optional<std::string> name;    // default: the id
+  bool dry_run = false;
+};
+
+// Exit codes: run 0 all mapped, 1 a mapping error, 2 unusable mapping file or document;
+// diff 0 nothing would change, 1 something would change or fail, 2 unusable configuration;
+// partner new 0 written and checked, 1 the check failed, 2 refused (nothing written).
+int command_mapping_run(const MappingRunOptions& options, std::ostream& out, std::ostream& err);
+int command_mapping_diff(const MappingDiffOptions& options, std::ostream& out, std::ostream& err);
+int command_partner_new(const PartnerNewOptions& options, std::ostream& out, std::ostream& err);
+
 int command_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err);
 int command_acks(const std::string& config_dir, const AcksOptions& options, bool json, std::ostream& out, std::ostream& err);
 int command_close_exception(const std::string& config_dir, const CloseExceptionOptions& options, bool json,

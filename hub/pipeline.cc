@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "formats/xml.h"
+#include "hub/archive_lookup.h"
 #include "hub/exception_queue.h"
 #include "hub/validation_text.h"
 #include "hub/x12_file.h"
@@ -604,16 +605,7 @@ bool Pipeline::map_document(const FileRecord& file, const partners::Profile& par
 
 // Cross-document lookups read the partner's archive: the newest document of the ERP type
 // with that business key, inbound (its mapped transaction) or outbound (the ERP document we sent).
-mapping::Lookup Pipeline::lookup_for(const std::string& partner) const {
-  return [this, partner](const std::string& target, const std::string& key, const std::string& value) -> std::optional<nlohmann::json> {
-    auto found = index_->latest_mapped_with_key(partner, target, key, value);
-    if (!found) return std::nullopt;
-    auto doc = nlohmann::json::parse(found->content, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) return std::nullopt;
-    if (found->direction == "in") return doc.contains("transaction") ? std::optional<nlohmann::json>(doc["transaction"]) : std::nullopt;
-    return doc;
-  };
-}
+mapping::Lookup Pipeline::lookup_for(const std::string& partner) const { return archive_lookup(*index_, partner); }
 
 std::optional<Pipeline::Delivery> Pipeline::delivery_for(const archive::TransactionSetRecord& set, std::string content,
                                                           RunSummary& summary) {

@@ -1,0 +1,165 @@
+// `edihub partner new` as a user onboards partners: corpus ship notices with different
+// delimiters make profiles that pass `edihub check`, and the same samples dropped into the
+// new inboxes are delivered as inbound_delivery transactions.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tests/test_support.h"
+
+namespace fs = std::filesystem;
+using namespace edihub::testing;
+using nlohmann::json;
+
+namespace {
+
+fs::path corpus(const std::string& name) { return data_dir() / "corpus/x12" / name; }
+
+// A config folder with nothing but edihub.yaml, as in examples/demo.
+void fresh_config(const TempDir& dir) {
+  write_file(dir / "edihub.yaml", "archive:\n  path: archive\npipeline:\n  batch_files: 500\n");
+}
+
+std::vector<fs::path> files_in(const fs::path& folder) {
+  std::vector<fs::path> files;
+  if (fs::exists(folder))
+    for (const auto& entry : fs::directory_iterator(folder)) files.push_back(entry.path());
+  return files;
+}
+
+}  // namespace
+
+TEST_CASE("partner new onboards senders with different delimiters and their samples are delivered", "[partner-new]") {
+  struct Sample {
+    std::string file, id, delimiters, line, mapping_rule;
+  };
+  const std::vector<Sample> samples{
+      {"856_oopfactory_vics_s_o_p_i.edi", "2125931122",
+       "  delimiters: element \"*\", component \">\", repetition none, segment terminator \"~\" (a line break after each)\n",
+       "  sender: ISA05/06 12:2125931122, GS02 2125931122\n",
+       "  - {transaction_set: \"856\", versions: [\"004010VICS\"], file: mappings/2125931122-856.yaml}\n"},
+      {"856_oopfactory_tilde_elem_star_seg_s_o_i.edi", "201495124",
+       "  delimiters: element \"~\", component \"`\", repetition none, segment terminator \"*\" (a line break after each)\n",
+       "  sender: ISA05/06 01:201495124, GS02 207663412\n",
+       "  - {transaction_set: \"856\", versions: [\"004010\"], file: mappings/201495124-856.yaml}\n"},
+      {"856_oopfactory_ellipsis_terminator_s_i.edi", "123456789",
+       "  delimiters: element \"*\", component \":\", repetition none, segment terminator \"\u2026\" (a line break after each)\n",
+       "  receiver: ISA07/08 01:965061609, GS03 965061609\n",
+       "  - {transaction_set: \"856\", versions: [\"004010\"], file: mappings/123456789-856.yaml}\n"},
+      {"856_nodex12_s_o_i_isa11_dash.edi", "4405197800",
+       "  delimiters: element \"*\", component \">\", repetition \"-\", segment terminator \"~\" (a line break after each)\n",
+       "  versions: ISA12 00406, GS08 004060\n",
+       "  - {transaction_set: \"856\", versions: [\"004060\"], file: mappings/4405197800-856.yaml}\n"},
+  };
+  TempDir dir;
+  fresh_config(dir);
+  const std::string config = dir.path().string();
+  for (const auto& sample : samples) {
+    INFO(sample.file);
+    auto made = run_edihub({"partner", "new", "--config", config, "--from-sample", corpus(sample.file).string()});
+    INFO(made.out << made.err);
+    REQUIRE(made.exit_code == 0);
+    CHECK_THAT(made.out, Catch::StartsWith(corpus(sample.file).string() + ": X12\n" + sample.delimiters));
+    CHECK_THAT(made.out, Catch::Contains(sample.line) && Catch::Contains("  transaction sets: 856 x1\n"));
+    CHECK_THAT(made.out, Catch::Contains("partner " + sample.id + ":\n  wrote partners/" + sample.id + ".yaml\n"));
+    CHECK_THAT(made.out, Catch::Contains("  wrote mappings/" + sample.id + "-856.yaml\n  created inbox/" + sample.id + "/\n"));
+    CHECK_THAT(made.out, Catch::Contains("configuration OK"));
+    CHECK_THAT(read_file(dir / ("partners/" + sample.id + ".yaml")), Catch::Contains(sample.mapping_rule));
+    // The partner's mapping is an override of the shared standard mapping, for it to edit.
+    CHECK_THAT(read_file(dir / ("mappings/" + sample.id + "-856.yaml")),
+               Catch::EndsWith("\nextends: shared/x12-856-inbound-delivery.yaml\n"));
+    // The standard mapping is shared, written once.
+    CHECK((sample.id == samples.front().id) ==
+          (made.out.find("  wrote mappings/shared/x12-856-inbound-delivery.yaml\n") != std::string::npos));
+    REQUIRE(run_edihub({"check", "--config", config}).exit_code == 0);
+    fs::copy_file(corpus(sample.file), dir / ("inbox/" + sample.id + "/" + sample.file));
+  }
+  CHECK(read_file(dir / "mappings/shared/x12-856-inbound-delivery.yaml") ==
+        read_file(source_dir() / "mappings/standard/x12-856-inbound-delivery.yaml"));
+
+  auto run = run_edihub_at("2026-11-27T08:00:00Z", {"run", "--config", config, "--once", "--json"});
+  INFO(run.out << run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(json::parse(run.out)["sets_delivered"] == 4);
+  for (const auto& sample : samples) {
+    INFO(sample.id);
+    auto delivered = files_in(dir / ("erp/" + sample.id));
+    REQUIRE(delivered.size() == 1);
+    auto doc = json::parse(read_file(delivered.front()));
+    CHECK(doc["target"] == "inbound_delivery");
+    CHECK(doc["partner"] == sample.id);
+    CHECK(doc["transaction"]["orders"].size() >= 1);
+    CHECK(files_in(dir / ("outbox/" + sample.id)).size() == 1);  // our 997/999 in the partner's delimiters
+  }
+
+  // The partner's first edit to its override, checked against what was delivered.
+  const auto& first = samples.front();
+  auto same = run_edihub({"mapping", "diff", "--config", config, "--partner", first.id});
+  CHECK(same.exit_code == 0);
+  CHECK_THAT(same.out, Catch::EndsWith(": unchanged\n1 document(s): 0 changed, 1 unchanged, 0 error(s)\n"));
+  write_file(dir / ("mappings/" + first.id + "-856.yaml"),
+             read_file(dir / ("mappings/" + first.id + "-856.yaml")) + "remove: [carrier.routing]\n");
+  auto edited = run_edihub({"mapping", "diff", "--config", config, "--partner", first.id});
+  INFO(edited.out << edited.err);
+  CHECK(edited.exit_code == 1);
+  CHECK_THAT(edited.out, Catch::EndsWith(" 856 0001 (shipment_id 521649209219): 1 change(s)\n"
+                                         "  - /carrier/routing: \"FEDX 2 DAY\"\n"
+                                         "1 document(s): 1 changed, 0 unchanged, 0 error(s)\n"));
+}
+
+TEST_CASE("partner new refuses a taken id, a known sender, an unusable sample and existing files", "[partner-new]") {
+  TempDir dir;
+  fresh_config(dir);
+  const std::string config = dir.path().string();
+  const auto sample = corpus("856_oopfactory_vics_s_o_p_i.edi").string();
+
+  auto dry = run_edihub({"partner", "new", "--config", config, "--from-sample", sample, "--id", "vics", "--name",
+                         "Vics Supply", "--dry-run"});
+  INFO(dry.out << dry.err);
+  REQUIRE(dry.exit_code == 0);
+  CHECK_THAT(dry.out, Catch::Contains("partner vics (dry run: nothing written):\n  would write partners/vics.yaml\n"));
+  CHECK_THAT(dry.out, Catch::Contains("id: vics\nname: \"Vics Supply\"\n"));
+  CHECK_FALSE(fs::exists(dir / "partners"));
+  CHECK_FALSE(fs::exists(dir / "inbox"));
+
+  REQUIRE(run_edihub({"partner", "new", "--config", config, "--from-sample", sample, "--id", "vics"}).exit_code == 0);
+
+  auto taken = run_edihub({"partner", "new", "--config", config, "--from-sample",
+                           corpus("856_nodex12_s_o_i_isa11_dash.edi").string(), "--id", "vics"});
+  CHECK(taken.exit_code == 2);
+  CHECK_THAT(taken.err, Catch::Contains("partners/vics.yaml: partner id 'vics' is already taken"));
+
+  auto known = run_edihub({"partner", "new", "--config", config, "--from-sample", sample, "--id", "other"});
+  CHECK(known.exit_code == 2);
+  CHECK_THAT(known.err, Catch::Contains(sample + ": segment 1 ISA05/ISA06 12:2125931122 (GS02 2125931122) is already an "
+                                                 "identity of partner 'vics'"));
+
+  write_file(dir / "mappings/other-856.yaml", "# the user's own\n");
+  auto existing = run_edihub({"partner", "new", "--config", config, "--from-sample",
+                              corpus("856_nodex12_s_o_i_isa11_dash.edi").string(), "--id", "other"});
+  CHECK(existing.exit_code == 2);
+  CHECK_THAT(existing.err, Catch::Contains("mappings/other-856.yaml: already exists; not overwritten"));
+  CHECK_FALSE(fs::exists(dir / "partners/other.yaml"));
+  CHECK(read_file(dir / "mappings/other-856.yaml") == "# the user's own\n");
+
+  write_file(dir / "order.json", "{\"po_number\": \"1\"}\n");
+  auto unusable = run_edihub({"partner", "new", "--config", config, "--from-sample", (dir / "order.json").string()});
+  CHECK(unusable.exit_code == 2);
+  CHECK_THAT(unusable.err, Catch::Contains((dir / "order.json").string() + ": byte 0: not a document edihub reads"));
+
+  write_file(dir / "cut.edi", read_file(sample).substr(0, 60));
+  auto cut = run_edihub({"partner", "new", "--config", config, "--from-sample", (dir / "cut.edi").string()});
+  CHECK(cut.exit_code == 2);
+  CHECK_THAT(cut.err, Catch::Contains((dir / "cut.edi").string() + ": unusable X12 at segment 1, byte "));
+}
+
+TEST_CASE("partner new lists the transaction sets it has no standard mapping for", "[partner-new]") {
+  TempDir dir;
+  fresh_config(dir);
+  auto made = run_edihub({"partner", "new", "--config", dir.path().string(), "--from-sample",
+                          corpus("810_850_staedi_two_groups.edi").string(), "--id", "staedi"});
+  INFO(made.out << made.err);
+  REQUIRE(made.exit_code == 0);
+  CHECK_THAT(made.out, Catch::Contains("  not mapped yet: 810 (") && Catch::Contains("  not mapped yet: 850 ("));
+  CHECK_FALSE(fs::exists(dir / "mappings"));
+  CHECK(run_edihub({"check", "--config", dir.path().string()}).exit_code == 0);
+}
