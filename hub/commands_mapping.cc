@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "formats/x12_writer.h"
+#include "formats/xml.h"
 #include "hub/archive_lookup.h"
 #include "hub/commands.h"
 #include "hub/config.h"
@@ -133,12 +134,51 @@ ordered_json map_x12_document(const mapping::Mapping& mapping, const fs::path& f
   return sets;
 }
 
-// The transaction sets of a document for an inbound mapping. X12 only for now: XML
-// documents (with XML mappings) are a second branch here, on the mapping's source format.
+// One XML document: mapped, skipped (another document type or standard) or failed.
+ordered_json map_xml_document(const mapping::Mapping& mapping, std::string bytes, const fs::path& file, const Setting& s) {
+  std::unique_ptr<xml::Document> doc;
+  try {
+    doc = xml::parse(std::move(bytes));
+  } catch (const xml::XmlError& e) {
+    throw Unusable(fmt::format("{}: not a usable XML document: {}", file.string(), e.what()));
+  }
+  const auto* partner = named_partner(s);
+  if (!partner) partner = s.config.partners.resolve_party(doc->senders);
+  mapping::Lookup lookup;
+  if (s.index && partner) lookup = archive_lookup(*s.index, partner->id);
+  ordered_json entry{{"transaction_set", doc->type},
+                     {"control", doc->document_id},
+                     {"standard", doc->standard},
+                     {"partner", partner ? partner->id : ""}};
+  const auto& source = mapping.source();
+  if (doc->type != source.document || (!source.standard.empty() && doc->standard != source.standard)) {
+    entry["status"] = "skipped";
+    entry["reason"] = fmt::format("the mapping takes {} {}", source.standard, source.document);
+    return ordered_json::array({entry});
+  }
+  try {
+    mapping::Context context{nullptr, nullptr, partner ? partner->id : "", s.index && partner ? &lookup : nullptr};
+    auto result = mapping.evaluate(*doc, context, partner ? partner->code_tables : mapping::CodeTables{});
+    entry["status"] = "mapped";
+    entry["target"] = mapping.target();
+    entry["keys"] = keys_object(result.keys);
+    entry["transaction"] = result.transaction;
+  } catch (const mapping::MappingError& e) {
+    entry["status"] = "error";
+    entry["error"] = e.what();
+  }
+  return ordered_json::array({entry});
+}
+
+// The transaction sets (X12) or the document (XML) a file holds, for an inbound mapping
+// of the same format.
 ordered_json map_inbound_document(const mapping::Mapping& mapping, const fs::path& file, const Setting& s) {
-  if (mapping.source().format == "x12") return map_x12_document(mapping, file, s);
-  throw Unusable(fmt::format("{}: source format '{}': mapping run takes X12 documents only", mapping.file_name(),
-                             mapping.source().format));
+  std::string bytes = read_text(file);
+  const bool is_xml = xml::looks_like_xml(bytes);
+  if (is_xml != (mapping.source().format == "xml"))
+    throw Unusable(fmt::format("{}: the mapping reads {} documents but {} is {}", mapping.file_name(),
+                               mapping.source().format == "xml" ? "XML" : "X12", file.string(), is_xml ? "XML" : "not XML"));
+  return is_xml ? map_xml_document(mapping, std::move(bytes), file, s) : map_x12_document(mapping, file, s);
 }
 
 // nlohmann reports a byte offset; people look for line and column.

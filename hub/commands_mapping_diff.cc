@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/raw_store.h"
+#include "formats/xml.h"
 #include "hub/archive_lookup.h"
 #include "hub/commands.h"
 #include "hub/config.h"
@@ -72,6 +73,17 @@ json map_again(const archive::DocumentRow& row, const partners::Profile& partner
   return rule->mapping->evaluate(*found.set, context, partner.code_tables).transaction;
 }
 
+// The same for an archived XML document (a set row without a first segment).
+json map_again_xml(const partners::Profile& partner, std::string bytes, const mapping::Lookup& lookup) {
+  auto doc = xml::parse(std::move(bytes));
+  const auto* rule = partner.mapping_for_document(doc->standard, doc->type);
+  if (!rule)
+    throw std::runtime_error(fmt::format("XML {} {}: no mapping for it in {} any more", doc->standard, doc->type,
+                                         partner.file.filename().string()));
+  mapping::Context context{nullptr, nullptr, partner.id, &lookup};
+  return rule->mapping->evaluate(*doc, context, partner.code_tables).transaction;
+}
+
 std::string describe(const archive::DocumentRow& row) {
   std::string text = fmt::format("F{} {} {}", row.set.file_id, row.set.type, row.set.control_number);
   if (!row.keys.empty()) text += fmt::format(" ({} {})", row.keys.front().first, row.keys.front().second);
@@ -120,15 +132,19 @@ int command_mapping_diff(const MappingDiffOptions& o, std::ostream& out, std::os
                                                                                {"value", row.keys.front().second}}}};
     std::string line = describe(row) + ": ";
     try {
-      auto file = files.find(row.set.file_id);
-      if (file == files.end()) {
-        auto record = index->file(row.set.file_id);
-        if (!record) throw std::runtime_error(fmt::format("file F{} is not in the index", row.set.file_id));
-        file = files.emplace(row.set.file_id, parse_x12_file(store.path_of(record->sha256))).first;
+      auto record = index->file(row.set.file_id);
+      if (!record) throw std::runtime_error(fmt::format("file F{} is not in the index", row.set.file_id));
+      json now;
+      if (row.set.first_segment == 0) {
+        now = map_again_xml(*partner, store.read(record->sha256), lookup);
+      } else {
+        auto file = files.find(row.set.file_id);
+        if (file == files.end()) file = files.emplace(row.set.file_id, parse_x12_file(store.path_of(record->sha256))).first;
+        now = map_again(row, *partner, file->second, lookup);
       }
       auto archived = index->mapped_output(row.set.id);
       if (!archived) throw std::runtime_error("no mapped output archived for it");
-      auto changes = json_changes(json::parse(*archived).at("transaction"), map_again(row, *partner, file->second, lookup));
+      auto changes = json_changes(json::parse(*archived).at("transaction"), now);
       ordered_json listed = ordered_json::array();
       for (const auto& c : changes)
         listed.push_back({{"op", std::string(1, c.op)}, {"path", c.path}, {"before", c.before}, {"after", c.after}});

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "formats/parsed_file.h"
+#include "formats/xml.h"
 #include "hub/commands.h"
 #include "hub/config.h"
 #include "hub/standard_mappings.h"
@@ -31,7 +32,7 @@ class Refused : public std::runtime_error {
 
 // What a sample document tells about the partner who sent it.
 struct SampleFacts {
-  std::string format;                           // "X12"
+  std::string format;                           // "X12" or "XML"
   x12::Delimiters delimiters;
   bool line_breaks = false;                     // a newline follows each segment terminator
   std::string isa_version;                      // ISA12
@@ -42,6 +43,11 @@ struct SampleFacts {
   std::map<std::string, std::size_t> set_counts;                 // ST01 -> sets
   std::map<std::string, std::set<std::string>> set_versions;     // ST01 -> GS08s
   std::vector<std::string> warnings;            // envelope issues, with their positions
+  // XML samples: what formats/xml.h tells (set_counts and set_versions hold the document type).
+  std::string standard, document_type, document_id, xml_version;
+  std::vector<xml::PartyId> senders, receivers;
+
+  bool is_xml() const { return format == "XML"; }
 };
 
 std::string read_bytes(const fs::path& path) {
@@ -94,14 +100,39 @@ SampleFacts read_x12_sample(const fs::path& file, const std::string& bytes) {
   return facts;
 }
 
-// The sample's format and what it tells. X12 only for now: XML samples are a second
-// branch here.
+SampleFacts read_xml_sample(const fs::path& file, std::string bytes) {
+  std::unique_ptr<xml::Document> doc;
+  try {
+    doc = xml::parse(std::move(bytes));
+  } catch (const xml::XmlError& e) {
+    throw Refused(fmt::format("{}: not a usable XML document: {}", file.string(), e.what()));
+  }
+  if (doc->senders.empty())
+    throw Refused(fmt::format("{}: XML {} names no sender party (cXML From/Sender credential, UBL or GS1 party id), so "
+                              "documents could not be routed by it; write the profile by hand (docs/partners.md)",
+                              file.string(), doc->type));
+  SampleFacts facts;
+  facts.format = "XML";
+  facts.standard = doc->standard;
+  facts.document_type = doc->type;
+  facts.document_id = doc->document_id;
+  facts.xml_version = doc->version;
+  facts.senders = doc->senders;
+  facts.receivers = doc->receivers;
+  facts.sender_id = doc->senders.front().id;
+  facts.set_counts[doc->type] = 1;
+  facts.set_versions[doc->type].insert(doc->version);
+  return facts;
+}
+
+// The sample's format and what it tells.
 SampleFacts read_sample(const fs::path& file) {
-  const std::string bytes = read_bytes(file);
+  std::string bytes = read_bytes(file);
+  if (xml::looks_like_xml(bytes)) return read_xml_sample(file, std::move(bytes));
   std::size_t start = bytes.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
   start = bytes.find_first_not_of(" \t\r\n", start);
   if (start != std::string::npos && bytes.compare(start, 3, "ISA") == 0) return read_x12_sample(file, bytes);
-  throw Refused(fmt::format("{}: byte {}: not a document edihub reads (expected an X12 interchange starting with ISA)",
+  throw Refused(fmt::format("{}: byte {}: not a document edihub reads (expected an X12 interchange starting with ISA, or XML)",
                             file.string(), start == std::string::npos ? bytes.size() : start));
 }
 
@@ -147,6 +178,17 @@ std::vector<Adopted> adopt_standard_mappings(const SampleFacts& facts, const std
   for (const auto& [name, text] : standard_mapping_files()) {
     auto mapping = mapping::Mapping::load(text, "mappings/standard/" + name);
     const auto& source = mapping->source();
+    if (facts.is_xml()) {
+      if (source.format != "xml" || source.document != facts.document_type ||
+          (!source.standard.empty() && source.standard != facts.standard))
+        continue;
+      std::string file_label = facts.document_type;
+      for (char& c : file_label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      adopted.push_back({facts.document_type, {}, name, text, fs::path("mappings/shared") / name,
+                         fs::path("mappings") / (id + "-" + file_label + ".yaml")});
+      continue;
+    }
+    if (source.format != "x12") continue;
     auto versions = facts.set_versions.find(source.transaction_set);
     if (versions == facts.set_versions.end()) continue;
     std::vector<std::string> accepted;
@@ -163,8 +205,31 @@ std::vector<Adopted> adopt_standard_mappings(const SampleFacts& facts, const std
   return adopted;
 }
 
+// An XML partner is routed by its sender party ids and is not acknowledged (997s are X12).
+std::string xml_profile_text(const SampleFacts& f, const std::string& id, const std::string& name, const fs::path& sample,
+                             const std::vector<Adopted>& adopted) {
+  std::string text = fmt::format(
+      "# {}: written by `edihub partner new` from {} ({} {}).\n"
+      "# Keys: docs/partners.md.\n"
+      "id: {}\n"
+      "name: {}\n"
+      "identities:       # the sender party ids the sample carries\n",
+      name, sample.filename().string(), f.standard.empty() ? "XML" : f.standard, f.document_type, id, quoted(name));
+  for (const auto& party : f.senders)
+    text += fmt::format("  - {{party_id: {}, scheme: {}}}\n", quoted(party.id), quoted(party.scheme));
+  text += fmt::format("inbound:\n  folder: {{path: inbox/{}}}\nerp:\n  folder: {{path: erp/{}}}\n", id, id);
+  if (!adopted.empty()) {
+    text += "mappings:\n";
+    for (const auto& a : adopted)
+      text += fmt::format("  - {{document: {}, standard: {}, file: {}}}\n", quoted(a.transaction_set), quoted(f.standard),
+                          a.partner_file.string());
+  }
+  return text;
+}
+
 std::string profile_text(const SampleFacts& f, const std::string& id, const std::string& name, const fs::path& sample,
                          const std::vector<Adopted>& adopted) {
+  if (f.is_xml()) return xml_profile_text(f, id, name, sample, adopted);
   const auto& d = f.delimiters;
   std::string delimiters = fmt::format("element: {}, component: {}", quoted(std::string(1, d.element)),
                                        quoted(std::string(1, d.component)));
@@ -207,7 +272,21 @@ std::string profile_text(const SampleFacts& f, const std::string& id, const std:
   return text;
 }
 
+std::string parties(const std::vector<xml::PartyId>& list) {
+  std::vector<std::string> out;
+  for (const auto& p : list) out.push_back(p.scheme.empty() ? p.id : p.scheme + ":" + p.id);
+  return out.empty() ? "none" : fmt::format("{}", fmt::join(out, ", "));
+}
+
 void print_facts(const SampleFacts& f, const fs::path& sample, std::ostream& out) {
+  if (f.is_xml()) {
+    out << fmt::format("{}: XML ({}{})\n", sample.string(), f.standard.empty() ? "" : f.standard + " ", f.document_type);
+    out << fmt::format("  document id: {}, version {}\n", f.document_id.empty() ? "none" : f.document_id,
+                       f.xml_version.empty() ? "not given" : f.xml_version);
+    out << fmt::format("  sender: {}\n", parties(f.senders));
+    out << fmt::format("  receiver: {}\n", parties(f.receivers));
+    return;
+  }
   const auto& d = f.delimiters;
   out << fmt::format("{}: {}\n", sample.string(), f.format);
   out << fmt::format("  delimiters: element {}, component {}, repetition {}, segment terminator {}{}\n",
@@ -254,11 +333,15 @@ int command_partner_new(const PartnerNewOptions& o, std::ostream& out, std::ostr
     const std::string id = o.id ? *o.id : id_from(facts.sender_id);
     if (id.empty() || id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
       throw Refused(fmt::format("partner id '{}' (from {}) may hold only lowercase letters, digits, '_' and '-': "
-                                "give one with --id", id, o.id ? "--id" : "ISA06 " + facts.sender_id));
+                                "give one with --id", id, o.id ? "--id" : (facts.is_xml() ? "sender " : "ISA06 ") + facts.sender_id));
     if (const auto* existing = config ? config->partners.find(id) : nullptr)
       throw Refused(fmt::format("{}: partner id '{}' is already taken", existing->file.string(), id));
-    if (const auto* owner = config ? config->partners.resolve(facts.sender_qualifier, facts.sender_id, facts.group_sender)
-                                   : nullptr)
+    if (const auto* owner = config && facts.is_xml() ? config->partners.resolve_party(facts.senders) : nullptr)
+      throw Refused(fmt::format("{}: sender party {} is already an identity of partner '{}' ({})", o.sample,
+                                parties(facts.senders), owner->id, owner->file.string()));
+    if (const auto* owner = config && !facts.is_xml()
+                                ? config->partners.resolve(facts.sender_qualifier, facts.sender_id, facts.group_sender)
+                                : nullptr)
       throw Refused(fmt::format("{}: segment 1 ISA05/ISA06 {}:{} (GS02 {}) is already an identity of partner '{}' ({})",
                                 o.sample, facts.sender_qualifier, facts.sender_id, facts.group_sender, owner->id,
                                 owner->file.string()));
@@ -273,7 +356,8 @@ int command_partner_new(const PartnerNewOptions& o, std::ostream& out, std::ostr
     for (const auto& [path, text] : files)
       if (fs::exists(dir / path)) throw Refused(fmt::format("{}: already exists; not overwritten", (dir / path).string()));
 
-    const std::vector<fs::path> folders{fs::path("inbox") / id, fs::path("erp") / id, fs::path("outbox") / id};
+    std::vector<fs::path> folders{fs::path("inbox") / id, fs::path("erp") / id};
+    if (!facts.is_xml()) folders.push_back(fs::path("outbox") / id);  // our acknowledgments
     out << fmt::format("partner {}{}:\n", id, o.dry_run ? " (dry run: nothing written)" : "");
     for (const auto& [path, text] : files) {
       if (!o.dry_run) write_new_file(dir / path, text);
