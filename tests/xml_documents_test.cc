@@ -306,4 +306,32 @@ TEST_CASE("an ERP purchase order goes out as a cXML OrderRequest, archived, sent
   CHECK(files == 1);
 }
 
+TEST_CASE("mapping diff re-runs archived XML documents through a changed XML mapping", "[xml][e2e][mapping-tools]") {
+  TempDir dir;
+  write_cobalt_config(dir.path());
+  put(data_dir() / "pairs/asn-1001.ubl.xml", dir / "inbox/cobalt/a.xml");
+  put(data_dir() / "pairs/asn-1001.856.edi", dir / "inbox/cobalt/a.edi");
+  run_once(dir);
+  auto same = run_edihub({"mapping", "diff", "--config", dir.path().string(), "--partner", "cobalt"});
+  INFO(same.out << same.err);
+  CHECK(same.exit_code == 0);
+  CHECK(same.out.find("2 document(s): 0 changed, 2 unchanged, 0 error(s)") != std::string::npos);
+
+  // Quantities in dozens, for UBL only: the X12 856 stays as it was.
+  const fs::path ubl = dir / "mappings/ubl-despatch-advice-inbound-delivery.yaml";
+  std::string text = read_file(ubl);
+  const std::string quantity = "quantity: {from: cbc:DeliveredQuantity, as: decimal, required: true}";
+  REQUIRE(text.find(quantity) != std::string::npos);
+  text.replace(text.find(quantity), quantity.size(),
+               "quantity: {from: cbc:DeliveredQuantity, as: decimal, required: true, multiply: 12}");
+  write_file(ubl, text);
+  auto diff = run_edihub({"mapping", "diff", "--config", dir.path().string(), "--partner", "cobalt"});
+  INFO(diff.out << diff.err);
+  CHECK(diff.exit_code == 1);
+  CHECK(diff.out.find("~ /orders/0/items/0/quantity: 4 -> 48") != std::string::npos);
+  CHECK(diff.out.find("~ /orders/0/items/1/quantity: 10 -> 120") != std::string::npos);
+  CHECK(diff.out.find("856 0001 (shipment_id ASN1001): unchanged") != std::string::npos);
+  CHECK(diff.out.find("2 document(s): 1 changed, 1 unchanged, 0 error(s)") != std::string::npos);
+}
+
 }  // namespace edihub::testing
