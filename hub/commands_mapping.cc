@@ -1,6 +1,7 @@
 // mapping run: one mapping file tried on one document, outside the pipeline (nothing is
 // archived or delivered). The result is built as JSON first; the text output renders it.
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -13,6 +14,7 @@
 #include "hub/archive_lookup.h"
 #include "hub/commands.h"
 #include "hub/config.h"
+#include "hub/validation_text.h"
 #include "hub/x12_file.h"
 #include "mappings/outbound.h"
 
@@ -83,6 +85,20 @@ bool accepts(const mapping::Source& source, const std::string& set_id, const std
   return false;
 }
 
+// The outcome of one evaluation in `entry`: mapped (target, keys, transaction) or error.
+void record_result(ordered_json& entry, const mapping::Mapping& mapping, const std::function<mapping::Result()>& evaluate) {
+  try {
+    auto result = evaluate();
+    entry["status"] = "mapped";
+    entry["target"] = mapping.target();
+    entry["keys"] = keys_object(result.keys);
+    entry["transaction"] = result.transaction;
+  } catch (const mapping::MappingError& e) {
+    entry["status"] = "error";
+    entry["error"] = e.what();
+  }
+}
+
 // Every transaction set of an X12 file: mapped, skipped (another set or version) or failed.
 ordered_json map_x12_document(const mapping::Mapping& mapping, const fs::path& file, const Setting& s) {
   x12::ParsedFile parsed;
@@ -116,16 +132,7 @@ ordered_json map_x12_document(const mapping::Mapping& mapping, const fs::path& f
           entry["reason"] = fmt::format("the mapping takes {} {}", mapping.source().transaction_set,
                                         fmt::join(mapping.source().versions, "|"));
         } else {
-          try {
-            auto result = mapping.evaluate(set, context, partner ? partner->code_tables : no_tables);
-            entry["status"] = "mapped";
-            entry["target"] = mapping.target();
-            entry["keys"] = keys_object(result.keys);
-            entry["transaction"] = result.transaction;
-          } catch (const mapping::MappingError& e) {
-            entry["status"] = "error";
-            entry["error"] = e.what();
-          }
+          record_result(entry, mapping, [&] { return mapping.evaluate(set, context, partner ? partner->code_tables : no_tables); });
         }
         sets.push_back(std::move(entry));
       }
@@ -156,17 +163,8 @@ ordered_json map_xml_document(const mapping::Mapping& mapping, std::string bytes
     entry["reason"] = fmt::format("the mapping takes {} {}", source.standard, source.document);
     return ordered_json::array({entry});
   }
-  try {
-    mapping::Context context{nullptr, nullptr, partner ? partner->id : "", s.index && partner ? &lookup : nullptr};
-    auto result = mapping.evaluate(*doc, context, partner ? partner->code_tables : mapping::CodeTables{});
-    entry["status"] = "mapped";
-    entry["target"] = mapping.target();
-    entry["keys"] = keys_object(result.keys);
-    entry["transaction"] = result.transaction;
-  } catch (const mapping::MappingError& e) {
-    entry["status"] = "error";
-    entry["error"] = e.what();
-  }
+  mapping::Context context{nullptr, nullptr, partner ? partner->id : "", s.index && partner ? &lookup : nullptr};
+  record_result(entry, mapping, [&] { return mapping.evaluate(*doc, context, partner ? partner->code_tables : mapping::CodeTables{}); });
   return ordered_json::array({entry});
 }
 
@@ -179,20 +177,6 @@ ordered_json map_inbound_document(const mapping::Mapping& mapping, const fs::pat
     throw Unusable(fmt::format("{}: the mapping reads {} documents but {} is {}", mapping.file_name(),
                                mapping.source().format == "xml" ? "XML" : "X12", file.string(), is_xml ? "XML" : "not XML"));
   return is_xml ? map_xml_document(mapping, std::move(bytes), file, s) : map_x12_document(mapping, file, s);
-}
-
-// nlohmann reports a byte offset; people look for line and column.
-std::string json_position(const std::string& text, std::size_t byte) {
-  std::size_t line = 1, column = 1;
-  for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return fmt::format("line {}, column {}", line, column);
 }
 
 // The X12 body an outbound mapping builds from an ERP transaction (one entry).

@@ -16,20 +16,6 @@ using archive::FileRecord;
 
 namespace {
 
-// nlohmann reports a byte offset; people look for line and column.
-std::string json_position(const std::string& text, std::size_t byte) {
-  std::size_t line = 1, column = 1;
-  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return fmt::format("line {}, column {}", line, column);
-}
-
 // The body of a set with ST and SE around it, numbered as the validator expects.
 x12::TransactionSet as_transaction_set(const std::string& id, std::vector<x12::Segment> body, const x12::Delimiters& d) {
   x12::TransactionSet set;

@@ -131,4 +131,17 @@ nlohmann::ordered_json report_json(const x12::ValidationReport& report) {
   return {{"valid", report.valid()}, {"interchanges", interchanges}, {"unplaced", unplaced}};
 }
 
+std::string json_position(const std::string& text, std::size_t byte) {
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return fmt::format("line {}, column {}", line, column);
+}
+
 }  // namespace edihub::hub

@@ -25,4 +25,7 @@ std::string indented_lines(const std::vector<std::string>& lines, std::size_t ma
 
 nlohmann::ordered_json report_json(const x12::ValidationReport& report);
 
+// "line 3, column 14" of a JSON parse error (nlohmann reports the byte after the fault).
+std::string json_position(const std::string& text, std::size_t byte);
+
 }  // namespace edihub::hub
