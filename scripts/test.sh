@@ -8,7 +8,8 @@ bash scripts/install-deps.sh
 timeout 600 npm ci --prefix tests/peers --no-audit --no-fund --loglevel=error
 jobs=$(nproc)
 # Line tables only (-g1): stack traces keep file:line while the builds skip full debug info.
-bash scripts/build.sh build -DEDIHUB_WERROR=ON -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG"
+# -O1: the tests need optimised code, not the last few percent of it (a quarter less build time).
+bash scripts/build.sh build -DEDIHUB_WERROR=ON -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG"
 (cd build && ctest --output-on-failure -j "$jobs" --timeout 600)
 bash scripts/build.sh build-asan -DEDIHUB_WERROR=ON -DEDIHUB_SANITIZE=ON -DEDIHUB_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_FLAGS_DEBUG="-g1"
