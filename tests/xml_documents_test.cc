@@ -334,4 +334,41 @@ TEST_CASE("mapping diff re-runs archived XML documents through a changed XML map
   CHECK(diff.out.find("2 document(s): 1 changed, 1 unchanged, 0 error(s)") != std::string::npos);
 }
 
+TEST_CASE("a partner's own XML, described only by XPath, is routed by the channel it came in on", "[xml][e2e]") {
+  TempDir dir;
+  write_file(dir / "edihub.yaml", "archive: {path: archive}\n");
+  write_file(dir / "partners/lumen.yaml", R"(id: lumen
+name: Lumen Logistics
+identities:
+  - {party_id: LUMEN}
+inbound:
+  folder: {path: inbox/lumen, settle_seconds: 0}
+erp:
+  folder: {path: erp/lumen}
+mappings:
+  - {document: Shipment, file: mappings/lumen-shipment-inbound-delivery.yaml}
+)");
+  put(data_dir() / "mappings/lumen-shipment-inbound-delivery.yaml", dir / "mappings/lumen-shipment-inbound-delivery.yaml");
+  put(data_dir() / "xml/lumen-shipment-7731.xml", dir / "inbox/lumen/7731.xml");
+  auto summary = run_once(dir);
+  INFO(summary.dump(2) << exception_reasons(dir));
+  CHECK(summary["sets_delivered"] == 1);
+  auto out = delivered(dir / "erp/lumen");
+  REQUIRE(out.size() == 1);
+  const json& doc = out.begin()->second;
+  CHECK(doc["source"]["standard"] == "");
+  CHECK(doc["source"]["document_type"] == "Shipment");
+  const json& tx = doc["transaction"];
+  CHECK(tx["shipment_id"] == "LUM-7731");
+  CHECK(tx["shipped_at"] == "2026-11-25T16:05:00");
+  CHECK(tx["carrier"]["scac"] == "LMNX");
+  CHECK(tx["orders"][0]["items"][0]["quantity"] == 2.5);
+  CHECK(tx["orders"][0]["items"][1]["description"] == "Filter papers");
+  std::vector<fs::path> transactions{dir / "tx.json"};
+  write_file(transactions[0], tx.dump());
+  auto valid = validate_json_files(source_dir() / "docs/inbound_delivery.schema.json", transactions);
+  INFO(valid.out << valid.err);
+  CHECK(valid.exit_code == 0);
+}
+
 }  // namespace edihub::testing
