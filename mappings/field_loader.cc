@@ -192,18 +192,21 @@ void FieldLoader::calc(Pick& p, const Entries& e, const YAML::Node& at, const st
     p.calc.push_back(std::move(s));
   };
   bool any = false;
-  for (auto it = at.begin(); it != at.end(); ++it) {
-    std::string key = it->first.Scalar();
+  // Each key/value pair is held by `entry` for the whole iteration: yaml-cpp's it->second
+  // is a member of a temporary, which a range-for over it would outlive.
+  for (const auto& entry : at) {
+    const std::string key = entry.first.Scalar();
+    const YAML::Node value = entry.second;
     if (contains(kCalcKeys, key)) {
       if (!any) p.calc.clear();  // the alternative's own steps replace the field's
       any = true;
-      step(key, it->second);
+      step(key, value);
     } else if (key == "calc") {
       if (!any) p.calc.clear();
       any = true;
-      if (!it->second.IsSequence() || it->second.size() == 0)
-        yaml_.fail(it->second, what + ": calc is a list such as [{multiply: 12}, {divide: 2.2046}]");
-      for (const auto& s : it->second) {
+      if (!value.IsSequence() || value.size() == 0)
+        yaml_.fail(value, what + ": calc is a list such as [{multiply: 12}, {divide: 2.2046}]");
+      for (const auto& s : value) {
         Entries one = yaml_.entries(s, what + " calc step", kCalcKeys);
         if (one.by_key.size() != 1) yaml_.fail(s, what + ": each calc step is one of " + join(kCalcKeys));
         step(one.by_key.begin()->first, one.by_key.begin()->second.second);
