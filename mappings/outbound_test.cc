@@ -6,6 +6,7 @@
 
 #include "mappings/mapping.h"
 #include "mappings/outbound.h"
+#include "mappings/outbound_testing.h"
 #include "mappings/testing.h"
 #include "tests/test_support.h"
 
@@ -16,6 +17,10 @@ using edihub::testing::read_file;
 using edihub::testing::source_dir;
 using nlohmann::json;
 using Catch::Matchers::Contains;
+
+using edihub::mapping::testing::check_load_error;
+using edihub::mapping::testing::check_mapping_error;
+using edihub::mapping::testing::erp;
 
 namespace {
 
@@ -36,8 +41,6 @@ std::shared_ptr<const OutboundMapping> demo(const std::string& name) {
   return OutboundMapping::load_file((source_dir() / "examples/demo/mappings" / name).string());
 }
 
-json erp(const std::string& name) { return json::parse(read_file(data_dir() / "erp" / name)); }
-
 // Lines 1-3; the entries given start on line 4.
 const std::string kHead =
     "source: {format: erp, transaction: t}\n"
@@ -53,24 +56,7 @@ std::vector<std::string> run(const std::string& entries, const json& doc) { retu
 
 void check_error(const std::string& entries, const json& doc, const std::string& what, int line,
                  const CodeTables& tables = test_tables(), const edihub::x12::Delimiters& target = kStar) {
-  try {
-    evaluate(entries, doc, tables, target);
-    FAIL("no MappingError");
-  } catch (const MappingError& e) {
-    CHECK(std::string(e.what()) == what);
-    CHECK(e.file == "m.yaml");
-    CHECK(e.line == line);
-  }
-}
-
-void check_load_error(const std::string& text, const std::string& what, int line) {
-  try {
-    OutboundMapping::load(text, "m.yaml");
-    FAIL("no MappingFileError");
-  } catch (const MappingFileError& e) {
-    CHECK(std::string(e.what()) == what);
-    CHECK(e.line == line);
-  }
+  check_mapping_error([&] { evaluate(entries, doc, tables, target); }, what, line);
 }
 
 }  // namespace

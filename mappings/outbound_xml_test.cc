@@ -6,6 +6,7 @@
 #include <pugixml.hpp>
 
 #include "mappings/outbound.h"
+#include "mappings/outbound_testing.h"
 #include "mappings/testing.h"
 #include "tests/test_support.h"
 
@@ -16,13 +17,15 @@ using edihub::testing::read_file;
 using edihub::testing::source_dir;
 using nlohmann::json;
 
+using edihub::mapping::testing::check_load_error;
+using edihub::mapping::testing::check_mapping_error;
+using edihub::mapping::testing::erp;
+
 namespace {
 
 std::shared_ptr<const OutboundMapping> cxml() {
   return OutboundMapping::load_file((source_dir() / "examples/demo/mappings/cxml-order-request-outbound.yaml").string());
 }
-
-json erp(const std::string& name) { return json::parse(read_file(data_dir() / "erp" / name)); }
 
 struct Parsed {
   pugi::xml_document doc;
@@ -49,24 +52,7 @@ std::string run(const std::string& document, const json& doc, const CodeTables& 
 
 void check_error(const std::string& document, const json& doc, const std::string& what, int line,
                  const CodeTables& tables = test_tables()) {
-  try {
-    run(document, doc, tables);
-    FAIL("no MappingError");
-  } catch (const MappingError& e) {
-    CHECK(std::string(e.what()) == what);
-    CHECK(e.file == "m.yaml");
-    CHECK(e.line == line);
-  }
-}
-
-void check_load_error(const std::string& text, const std::string& what, int line) {
-  try {
-    OutboundMapping::load(text, "m.yaml");
-    FAIL("no MappingFileError");
-  } catch (const MappingFileError& e) {
-    CHECK(std::string(e.what()) == what);
-    CHECK(e.line == line);
-  }
+  check_mapping_error([&] { run(document, doc, tables); }, what, line);
 }
 
 }  // namespace
