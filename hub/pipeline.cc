@@ -130,8 +130,6 @@ void Pipeline::poll(const partners::Profile& partner, Lock& lock, RunSummary& su
 
 namespace {
 
-// Removes a received file from its inbound folder only if it still holds exactly the
-// content we archived (a partner may have dropped a new file under the same name).
 // Whether an archived file is XML, from its first bytes (X12 files are streamed, not read whole).
 bool starts_like_xml(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -141,6 +139,8 @@ bool starts_like_xml(const fs::path& path) {
   return xml::looks_like_xml(head);
 }
 
+// Removes a received file from its inbound folder only if it still holds exactly the
+// content we archived (a partner may have dropped a new file under the same name).
 void remove_source_if_archived(const fs::path& source, const std::string& sha256) {
   if (!source.empty() && fs::exists(source) && archive::sha256_file(source) == sha256)
     transports::FolderInbox::remove(source);
