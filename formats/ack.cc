@@ -53,6 +53,28 @@ bool all_digits(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
+std::string trimmed_copy(std::string_view s) {
+  const auto first = s.find_first_not_of(' ');
+  if (first == std::string_view::npos) return {};
+  return std::string(s.substr(first, s.find_last_not_of(' ') - first + 1));
+}
+
+bool hhmm(std::string_view t) {
+  return t.size() == 4 && all_digits(t) && t.compare(0, 2, "24") < 0 && t[2] <= '5';
+}
+
+// An ISA ID qualifier of ours copied from the partner's: ZZ (mutually defined) when unusable.
+std::string qualifier(std::string_view value, const Delimiters& target) {
+  std::string out = clean(value, target);
+  return out.size() == 2 ? out : std::string("ZZ");
+}
+
+// A GS02/GS03 of ours copied from the partner's GS: `fallback` when it is no 2..15-character ID.
+std::string group_id(std::string_view value, std::string_view fallback, const Delimiters& target) {
+  std::string out = clean(value, target);
+  return out.size() >= 2 && out.size() <= 15 ? out : clean(fallback, target);
+}
+
 // The 999 says the implementation code when there is one; the 997 only has base codes.
 template <typename Error>
 const std::string& code_for(AckKind kind, const Error& error) {
@@ -174,14 +196,22 @@ std::vector<Segment> functional_ack_body(AckKind kind, const GroupResult& group,
   return body;
 }
 
-Segment ta1_segment(const InterchangeResult& interchange, const Delimiters& target) {
+Segment ta1_segment(const InterchangeResult& interchange, const Delimiters& target, const AckEnvelope& envelope) {
   const InterchangeHeader& h = interchange.header;
-  std::string control = clean(h.control_number, target);
-  // TA101 is N0 9: pad a short numeric ISA13; anything else is echoed as received.
+  std::string control = trimmed_copy(h.control_number);
+  // TA101 is N0 9: pad a short numeric ISA13; 000000000 stands for one that is no number.
   if (!control.empty() && control.size() <= 9 && all_digits(control)) control.insert(0, 9 - control.size(), '0');
+  else control = "000000000";
+  std::string date = h.date, time = h.time;
+  if (!envelope.date.empty() && !(date.size() == 6 && all_digits(date)))
+    date = envelope.date.size() == 8 ? envelope.date.substr(2) : envelope.date;
+  if (!envelope.time.empty() && !hhmm(time)) time = envelope.time.substr(0, 4);
   const std::string note = interchange.note_code.empty() ? std::string("000") : clean(interchange.note_code, target);
-  return make_segment("TA1", {control, clean(h.date, target), clean(h.time, target),
-                              clean(interchange.ack_code, target), note});
+  return make_segment("TA1", {control, clean(date, target), clean(time, target), clean(interchange.ack_code, target), note});
+}
+
+std::string ack_version(std::string_view partner_version) {
+  return partner_version.size() == 5 && all_digits(partner_version) ? std::string(partner_version) : std::string("00401");
 }
 
 std::string build_ack(const InterchangeResult& partner, const AckRequest& request, const AckEnvelope& envelope) {
@@ -191,30 +221,31 @@ std::string build_ack(const InterchangeResult& partner, const AckRequest& reques
 
   const InterchangeHeader& them = partner.header;
   InterchangeSettings settings;
-  settings.delimiters = ack_delimiters(envelope.delimiters, envelope.version);
+  settings.version = ack_version(envelope.version);
+  settings.delimiters = ack_delimiters(envelope.delimiters, settings.version);
+  const Delimiters& d = settings.delimiters;
   settings.suffix = envelope.suffix;
-  settings.sender_qualifier = them.receiver_qualifier;
-  settings.sender_id = them.receiver_id;
-  settings.receiver_qualifier = them.sender_qualifier;
-  settings.receiver_id = them.sender_id;
+  settings.sender_qualifier = qualifier(them.receiver_qualifier, d);
+  settings.sender_id = clean(them.receiver_id, d).substr(0, 15);
+  settings.receiver_qualifier = qualifier(them.sender_qualifier, d);
+  settings.receiver_id = clean(them.sender_id, d).substr(0, 15);
   // ISA09 is the YYMMDD of GS04's CCYYMMDD; a wrong length is left for the writer to name.
   settings.date = envelope.date.size() == 8 ? envelope.date.substr(2) : envelope.date;
   settings.time = envelope.time;
-  settings.version = envelope.version;
   settings.control_number = envelope.interchange_control;
-  settings.usage = envelope.usage;
+  settings.usage = envelope.usage == "P" || envelope.usage == "T" || envelope.usage == "I" ? envelope.usage : "P";
 
   InterchangeWriter writer(settings);
   const Delimiters& target = writer.delimiters();
-  if (send_ta1) writer.interchange_segment(ta1_segment(partner, target));
+  if (send_ta1) writer.interchange_segment(ta1_segment(partner, target, envelope));
   if (first != nullptr) {
     const bool is999 = request.kind == AckKind::Implementation999;
     GroupSettings group;
     group.functional_id = "FA";
     // Swapped: the partner's application receiver sends the ack. A GS without codes
     // (a damaged header) falls back to the interchange IDs.
-    group.sender = first->header.receiver.empty() ? them.receiver_id : clean(first->header.receiver, target);
-    group.receiver = first->header.sender.empty() ? them.sender_id : clean(first->header.sender, target);
+    group.sender = group_id(first->header.receiver, settings.sender_id, target);
+    group.receiver = group_id(first->header.sender, settings.receiver_id, target);
     group.date = envelope.date;
     group.time = envelope.time;
     group.control_number = envelope.group_control;

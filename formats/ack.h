@@ -60,7 +60,11 @@ struct AckEnvelope {
 // answered by a TA1 alone, even when `request.ta1` is false: it is the only way to tell
 // the partner. Groups with GS01 FA (acks themselves) are never acknowledged. Returns ""
 // when there is nothing to send (no TA1 wanted and no group to acknowledge).
-// Throws std::invalid_argument when an envelope value does not fit (see InterchangeWriter).
+// Partner values the answer must copy but cannot carry (ISA12 not 5 digits, ISA15 not P/T/I,
+// an ID that holds a delimiter or has the wrong length: what validation reports) are
+// replaced by safe fallbacks (00401, P, the ID without delimiters, ZZ, the ISA06 for a
+// GS02 that is no 2..15-character ID), so an answer can be built for every report.
+// Throws std::invalid_argument when an envelope value of the caller's does not fit.
 std::string build_ack(const InterchangeResult& partner, const AckRequest& request, const AckEnvelope& envelope);
 
 // How many ST02 control numbers build_ack will use with the same arguments (0 when it
@@ -79,7 +83,13 @@ Delimiters ack_delimiters(const Delimiters& partner, std::string_view version);
 // delimiters (C030 positions use its component separator).
 std::vector<Segment> functional_ack_body(AckKind kind, const GroupResult& group, const Delimiters& target);
 
-// TA1 for the interchange (elements free of `target` delimiters).
-Segment ta1_segment(const InterchangeResult& interchange, const Delimiters& target);
+// TA1 for the interchange (elements free of `target` delimiters). TA102/TA103 echo ISA09/
+// ISA10; where those are not a YYMMDD date and HHMM time, `envelope`'s date and time stand
+// in (when given), and TA101 is 000000000 where ISA13 is not a number of at most 9 digits,
+// so the TA1 is always one our own reader accepts (TA105 says what was wrong).
+Segment ta1_segment(const InterchangeResult& interchange, const Delimiters& target, const AckEnvelope& envelope = {});
+
+// ISA12 of our answer: the partner's when it is a version we can write (5 digits), else 00401.
+std::string ack_version(std::string_view partner_version);
 
 }  // namespace edihub::x12

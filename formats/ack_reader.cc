@@ -270,7 +270,8 @@ InterchangeAck read_ta1(const Segment& segment) {
   ack.date = segment.element(2);
   if (ack.date.size() != 6 || !all_digits(ack.date)) ack.deviations.push_back("TA102 '" + ack.date + "' is not YYMMDD");
   ack.time = segment.element(3);
-  if (ack.time.size() != 4 || !all_digits(ack.time)) ack.deviations.push_back("TA103 '" + ack.time + "' is not HHMM");
+  if (ack.time.size() != 4 || !all_digits(ack.time) || ack.time.compare(0, 2, "24") >= 0 || ack.time[2] > '5')
+    ack.deviations.push_back("TA103 '" + ack.time + "' is not a time HHMM");
   ack.ack_code = segment.element(4);
   if (ack.ack_code != "A" && ack.ack_code != "E" && ack.ack_code != "R") {
     throw MalformedAck(where + ": TA104 '" + ack.ack_code + "' is not A, E or R");

@@ -431,3 +431,30 @@ TEST_CASE("node-x12 reads our 997 and 999", "[ack][interop]") {
         "GE 1\n"
         "IEA 1\n");
 }
+
+TEST_CASE("partner envelope values the answer cannot copy get safe fallbacks", "[ack]") {
+  InterchangeResult partner = partner_interchange();
+  partner.header.receiver_id = "EDI>HUB";  // ISA08 holding the component separator
+  partner.header.version = "00 01";
+  partner.header.usage = "X";
+  partner.header.date = "2401";            // not YYMMDD
+  partner.header.control_number = "ABC";   // not a number
+  partner.ack_code = "R";
+  partner.note_code = "008";
+  AckEnvelope envelope = envelope_for(partner);
+  envelope.version = partner.header.version;
+  const std::string ack = build_ack(partner, {AckKind::Functional997, true, true}, envelope);
+  CHECK(ack == "ISA*00*          *00*          *ZZ*EDIHUB         *ZZ*PARTNER        *240116*1015*U*00401*000000501*0*P*>~\n"
+               "TA1*000000000*240116*0930*R*008~\nIEA*0*000000501~\n");
+  const auto parsed = parse_bytes(ack);
+  CHECK(parsed.issues.empty());
+  CHECK(read_ta1(parsed.interchanges.at(0).interchange_segments.at(0)).deviations.empty());
+
+  // A GS02 that is no 2..15-character ID: our GS03 is the partner's ISA06.
+  InterchangeResult long_gs02 = partner_interchange();
+  long_gs02.groups = {accepted_group()};
+  long_gs02.groups[0].header.sender = "PARTNER-APPLICATION-ID";
+  long_gs02.groups[0].ack_code = "R";
+  const std::string fa = build_ack(long_gs02, {AckKind::Functional997, false, true}, envelope_for(long_gs02));
+  CHECK_THAT(fa, Catch::Contains("GS*FA*EDIHUBAPP*PARTNER*20240116*1015*601*X*004010~"));
+}

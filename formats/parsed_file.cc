@@ -33,4 +33,37 @@ ParsedFile parse_bytes(std::string_view bytes) {
   return parsed;
 }
 
+namespace {
+
+void decode(std::string& value, const Charset& charset) { value = charset.to_utf8(value); }
+
+void decode(Segment& segment, const Charset& charset) {
+  decode(segment.tag, charset);
+  for (auto& element : segment.elements) decode(element, charset);
+}
+
+}  // namespace
+
+void decode_to_utf8(ParsedFile& parsed, const std::function<const Charset&(const ParsedInterchange&)>& charset_of) {
+  for (auto& interchange : parsed.interchanges) {
+    const Charset& charset = charset_of(interchange);
+    auto& h = interchange.header;
+    for (auto& field : h.isa) decode(field, charset);
+    for (auto* field : {&h.sender_qualifier, &h.sender_id, &h.receiver_qualifier, &h.receiver_id, &h.date, &h.time,
+                        &h.version, &h.control_number, &h.usage})
+      decode(*field, charset);
+    for (auto& segment : interchange.interchange_segments) decode(segment, charset);
+    for (auto& group : interchange.groups) {
+      auto& g = group.header;
+      for (auto* field : {&g.functional_id, &g.sender, &g.receiver, &g.date, &g.time, &g.control_number, &g.agency,
+                          &g.version, &g.declared_sets})
+        decode(*field, charset);
+      for (auto& set : group.sets) {
+        for (auto* field : {&set.id, &set.control_number, &set.convention}) decode(*field, charset);
+        for (auto& segment : set.segments) decode(segment, charset);
+      }
+    }
+  }
+}
+
 }  // namespace edihub::x12

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string_view>
 #include <vector>
 
+#include "formats/charset.h"
 #include "formats/envelope.h"
 
 namespace edihub::x12 {
@@ -44,5 +46,12 @@ class Collector : public EnvelopeListener {
 
 // Reads and envelope-checks bytes already in memory. Throws UnusableInput.
 ParsedFile parse_bytes(std::string_view bytes);
+
+// Turns every value of `parsed` (ISA/GS/ST headers, TA1s, segment elements) into UTF-8
+// from the character set `charset_of` names for its interchange (the partner's `encoding:`),
+// so what the hub maps and writes as JSON is always valid UTF-8: a byte that does not decode
+// becomes U+FFFD (validation reported it already). Run after validation; the archived raw
+// bytes stay as received.
+void decode_to_utf8(ParsedFile& parsed, const std::function<const Charset&(const ParsedInterchange&)>& charset_of);
 
 }  // namespace edihub::x12

@@ -4,11 +4,14 @@
 #include <array>
 #include <optional>
 
+#include "formats/ack_reader.h"
+
 namespace edihub::x12 {
 
 namespace {
 
 constexpr std::size_t kMaxBadValue = 99;  // AK404 / IK404 maximum length
+constexpr std::size_t kMaxElementErrors = 99;  // AK4 / IK4 per AK3 / IK3
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -22,7 +25,13 @@ int digits_value(std::string_view text) {
 
 std::string two_digits(std::uint32_t n) { return n < 10 ? "0" + std::to_string(n) : std::to_string(n); }
 
-std::string quoted(std::string_view value) { return "'" + std::string(value.substr(0, kMaxBadValue)) + "'"; }
+// Messages end up in JSON (reports, exceptions): bytes that are not UTF-8 are shown as \xHH.
+std::string quoted(std::string_view value) { return "'" + escape_invalid_utf8(value.substr(0, kMaxBadValue)) + "'"; }
+
+std::string hex_byte(unsigned char byte) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  return std::string("0x") + kHex[byte >> 4] + kHex[byte & 0xF];
+}
 
 bool has_code(const std::vector<std::string>& sorted_codes, std::string_view value) {
   return std::binary_search(sorted_codes.begin(), sorted_codes.end(), value,
@@ -142,9 +151,9 @@ std::string value_message(std::string_view code, const ElementDef& def, std::str
 
 class ElementChecker {
  public:
-  ElementChecker(const Segment& segment, const SegmentDef& def, const Delimiters& delimiters,
-                 std::vector<ElementError>& errors)
-      : segment_(segment), def_(def), delimiters_(delimiters), errors_(errors) {}
+  ElementChecker(const Segment& segment, const SegmentDef& def, const Delimiters& delimiters, const Charset& charset,
+                 std::vector<ElementError>& errors, std::size_t& cut)
+      : segment_(segment), def_(def), delimiters_(delimiters), charset_(charset), errors_(errors), cut_(cut) {}
 
   void check() {
     const auto& uses = def_.elements;
@@ -167,6 +176,10 @@ class ElementChecker {
 
   void add(std::uint32_t position, std::uint32_t component, std::uint32_t repetition, const std::string& reference,
            const char* code, const char* implementation_code, std::string_view value, const std::string& message) {
+    if (errors_.size() >= kMaxElementErrors) {
+      ++cut_;
+      return;
+    }
     ElementError error;
     error.position = position;
     error.component = component;
@@ -247,6 +260,7 @@ class ElementChecker {
 
   void check_simple(const ElementDef& def, std::string_view value, std::uint32_t position, std::uint32_t component,
                     std::uint32_t repetition) {
+    if (charset_error(def, value, position, component, repetition)) return;
     if (const char* code = value_error(def, value)) {
       add(position, component, repetition, def.reference, code, "", value, value_message(code, def, value));
     } else if (!def.implementation_codes.empty() && !has_code(def.implementation_codes, value)) {
@@ -322,10 +336,25 @@ class ElementChecker {
     }
   }
 
+  // A value that is not text in the partner's character set: AK4 code 6, naming the byte.
+  bool charset_error(const ElementDef& def, std::string_view value, std::uint32_t position, std::uint32_t component,
+                     std::uint32_t repetition) {
+    const auto invalid = charset_.first_invalid(value);
+    if (!invalid) return false;
+    const std::string set = charset_.is_utf8() ? "UTF-8 (the default)" : charset_.name();
+    add(position, component, repetition, def.reference, "6", "", Charset::utf8().to_utf8(value),
+        quoted(value) + ": byte " + hex_byte(invalid->byte) + " at offset " + std::to_string(invalid->offset) +
+            " is not a character of " + set + "; the partner profile's `encoding:` can declare the character set it sends"
+            " (e.g. iso-8859-1, windows-1252)");
+    return true;
+  }
+
   const Segment& segment_;
   const SegmentDef& def_;
   const Delimiters& delimiters_;
+  const Charset& charset_;
   std::vector<ElementError>& errors_;
+  std::size_t& cut_;
 };
 
 bool contains_tag(const std::vector<StructureNode>& nodes, std::size_t end, std::string_view tag) {
@@ -354,8 +383,9 @@ std::optional<std::string> loop_of(const std::vector<StructureNode>& nodes, std:
 // out; a segment that cannot be placed leaves the current point where it was.
 class StructureWalker {
  public:
-  StructureWalker(const TransactionSetSchema& schema, const Delimiters& delimiters, SetResult& result)
-      : schema_(schema), delimiters_(delimiters), result_(result) {
+  StructureWalker(const TransactionSetSchema& schema, const Delimiters& delimiters, const Charset& charset,
+                  std::size_t max_errors, SetResult& result)
+      : schema_(schema), delimiters_(delimiters), charset_(charset), max_errors_(max_errors), result_(result) {
     push(schema.structure, nullptr, -1);
   }
 
@@ -385,12 +415,16 @@ class StructureWalker {
     }
     const StructureNode& use = node.is_loop ? node.children[0] : node;
     std::vector<ElementError> errors;
-    ElementChecker(segment, *use.segment, delimiters_, errors).check();
+    std::size_t cut = 0;
+    ElementChecker(segment, *use.segment, delimiters_, charset_, errors, cut).check();
     if (!errors.empty()) {
-      const auto count = errors.size();
-      SegmentError& error = add(segment, position, loop, "8",
+      const auto count = errors.size() + cut;
+      SegmentError* error = add(segment, position, loop, "8",
                                 "segment " + segment.tag + " has " + std::to_string(count) + " element error" + (count > 1 ? "s" : ""));
-      error.elements = std::move(errors);
+      if (error) {
+        error->elements = std::move(errors);
+        result_.errors_cut += cut;
+      }
     }
   }
 
@@ -462,11 +496,21 @@ class StructureWalker {
       error.message = std::string(partner ? "segment the partner's guide makes mandatory" : "mandatory segment") + " " +
                       node.tag + (node.is_loop ? " (loop " + node.tag + ")" : "") + " missing; expected before position " +
                       std::to_string(position) + (last_tag_.empty() ? "" : " (after " + last_tag_ + ")");
-      result_.segments.push_back(std::move(error));
+      keep(std::move(error));
     }
   }
 
-  SegmentError& add(const Segment& segment, std::uint32_t position, const std::string& loop, const char* code,
+  // The error, or only its count once the cap is reached; nullptr when not kept.
+  SegmentError* keep(SegmentError&& error) {
+    if (result_.segments.size() >= max_errors_) {
+      ++result_.errors_cut;
+      return nullptr;
+    }
+    result_.segments.push_back(std::move(error));
+    return &result_.segments.back();
+  }
+
+  SegmentError* add(const Segment& segment, std::uint32_t position, const std::string& loop, const char* code,
                     std::string message) {
     SegmentError error;
     error.tag = segment.tag;
@@ -475,8 +519,7 @@ class StructureWalker {
     error.loop_id = loop;
     error.code = code;
     error.message = std::move(message);
-    result_.segments.push_back(std::move(error));
-    return result_.segments.back();
+    return keep(std::move(error));
   }
 
   void unplaced(const Segment& segment, std::uint32_t position) {
@@ -505,6 +548,8 @@ class StructureWalker {
 
   const TransactionSetSchema& schema_;
   const Delimiters& delimiters_;
+  const Charset& charset_;
+  std::size_t max_errors_;
   SetResult& result_;
   std::vector<Frame> frames_;  // frames_[0 .. depth_) are open; the rest are kept for reuse
   std::size_t depth_ = 0;
@@ -538,9 +583,20 @@ void set_note(InterchangeResult& result, const std::string& code, const std::str
   }
 }
 
+// A component or repetition separator inside an ID: it could not be answered (X12 has no escape).
+std::optional<char> delimiter_in(std::string_view value, const Delimiters& d) {
+  for (char c : value)
+    if (c == d.component || (d.repetition != 0 && c == d.repetition)) return c;
+  return std::nullopt;
+}
+
 // TA1 checks on ISA fields the envelope checker leaves alone.
 void check_isa(InterchangeResult& result) {
   const InterchangeHeader& h = result.header;
+  if (auto c = delimiter_in(h.sender_id, h.delimiters))
+    set_note(result, "006", "ISA06 " + quoted(h.sender_id) + " contains the delimiter '" + *c + "'");
+  if (auto c = delimiter_in(h.receiver_id, h.delimiters))
+    set_note(result, "008", "ISA08 " + quoted(h.receiver_id) + " contains the delimiter '" + *c + "'");
   const ElementDef date{"I08", "Interchange Date", ElementType::Date, 0, 6, 6, {}, {}};
   const ElementDef time{"I09", "Interchange Time", ElementType::Time, 0, 4, 4, {}, {}};
   if (!listed(kIdQualifiers, h.sender_qualifier)) set_note(result, "005", "ISA05 " + quoted(h.sender_qualifier) + " is not an interchange ID qualifier");
@@ -554,6 +610,48 @@ void check_isa(InterchangeResult& result) {
   const std::string ack = h.isa.size() > 13 ? h.isa[13] : "";
   if (ack != "0" && ack != "1") set_note(result, "019", "ISA14 " + quoted(ack) + " is not 0 or 1");
   if (h.usage != "P" && h.usage != "T" && h.usage != "I") set_note(result, "020", "ISA15 " + quoted(h.usage) + " is not P, T or I");
+}
+
+// TA1 segments the partner sent inside the interchange (its answers to ours): one that
+// breaks the TA1 format makes the interchange content invalid (TA1 note 024).
+void check_ta1s(InterchangeResult& result, const std::vector<Segment>& segments) {
+  for (const Segment& segment : segments) {
+    if (segment.tag != "TA1") continue;
+    const std::string where = "segment " + std::to_string(segment.number) + " TA1: ";
+    try {
+      for (const std::string& deviation : read_ta1(segment).deviations)
+        set_note(result, "024", where + escape_invalid_utf8(deviation));
+    } catch (const MalformedAck& e) {
+      set_note(result, "024", escape_invalid_utf8(e.what()));
+    }
+  }
+}
+
+// GS fields the acknowledgment copies or the standard fixes: GS02/GS03 (AN 2-15, answered
+// swapped in our GS), GS04 (CCYYMMDD), GS05 (HHMM[SS[d[d]]]). X12 has no AK905 code for
+// them: the group is rejected (AK901 R) and the note says why.
+void check_gs(GroupResult& group, const Delimiters& delimiters) {
+  const GroupHeader& h = group.header;
+  std::vector<std::string> problems;
+  auto check_id = [&](const char* element, const std::string& value) {
+    if (value.size() < 2 || value.size() > 15)
+      problems.push_back(std::string(element) + " " + quoted(value) + " is " + std::to_string(value.size()) +
+                         " characters: expected 2..15");
+    else if (auto c = delimiter_in(value, delimiters))
+      problems.push_back(std::string(element) + " " + quoted(value) + " contains the delimiter '" + *c + "'");
+  };
+  check_id("GS02", h.sender);
+  check_id("GS03", h.receiver);
+  // GS04 became CCYYMMDD in 004010; earlier versions send YYMMDD.
+  const bool century = h.version.size() >= 6 && all_digits(h.version.substr(0, 6)) && h.version.compare(0, 6, "004010") >= 0;
+  const ElementDef date{"373", "Date", ElementType::Date, 0, century ? 8u : 6u, 8, {}, {}};
+  const ElementDef time{"337", "Time", ElementType::Time, 0, 4, 8, {}, {}};
+  if (!valid_date(h.date, date)) problems.push_back("GS04 " + quoted(h.date) + " is not a valid date " + (century ? "CCYYMMDD" : "YYMMDD or CCYYMMDD"));
+  if (!valid_time(h.time, time)) problems.push_back("GS05 " + quoted(h.time) + " is not a valid time HHMM, HHMMSS, HHMMSSd or HHMMSSdd");
+  if (problems.empty()) return;
+  group.ack_code = "R";
+  for (const auto& problem : problems)
+    group.note += (group.note.empty() ? "" : "; ") + ("segment " + std::to_string(h.segment_number) + " " + problem);
 }
 
 void add_code(std::vector<std::string>& codes, const std::string& code) {
@@ -633,14 +731,15 @@ bool ValidationReport::valid() const {
   return true;
 }
 
-SetResult validate_set(const TransactionSet& set, const TransactionSetSchema& schema) {
+SetResult validate_set(const TransactionSet& set, const TransactionSetSchema& schema, const ValidationRules& rules,
+                       std::optional<std::size_t> max_errors) {
   SetResult result;
   result.id = set.id;
   result.control_number = set.control_number;
   result.convention = set.convention;
   result.first_segment = set.segments.empty() ? 0 : set.segments.front().number;
   result.validated = true;
-  StructureWalker walker(schema, set.delimiters, result);
+  StructureWalker walker(schema, set.delimiters, *rules.charset, max_errors.value_or(rules.max_errors_per_set), result);
   std::uint32_t position = 0;
   for (std::size_t i = 0; i < set.segments.size(); ++i) {
     const Segment& segment = set.segments[i];
@@ -648,28 +747,35 @@ SetResult validate_set(const TransactionSet& set, const TransactionSetSchema& sc
     walker.on_segment(segment, position);
   }
   walker.finish(position);
-  if (!result.segments.empty()) {
+  if (!result.segments.empty() || result.errors_cut > 0) {
     result.ack_code = "R";
     add_code(result.codes, "5");
   }
   return result;
 }
 
-ValidationReport validate(const ParsedFile& parsed, const SchemaResolver& resolve) {
+ValidationReport validate(const ParsedFile& parsed, const SchemaResolver& resolve, const RulesResolver& rules_for) {
   ValidationReport report;
+  std::size_t kept = 0;  // segment errors kept over the file
   for (const auto& interchange : parsed.interchanges) {
     InterchangeResult& ir = report.interchanges.emplace_back();
     ir.header = interchange.header;
     check_isa(ir);
+    check_ta1s(ir, interchange.interchange_segments);
     for (const auto& group : interchange.groups) {
       GroupResult& gr = ir.groups.emplace_back();
       gr.header = group.header;
+      check_gs(gr, interchange.header.delimiters);
+      const ValidationRules rules = rules_for ? rules_for(interchange.header, group.header) : ValidationRules{};
       for (std::size_t s = 0; s < group.sets.size(); ++s) {
         const TransactionSet& set = group.sets[s];
         const TransactionSetSchema* schema = resolve(interchange.header, group.header, set);
         SetResult result;
         if (schema) {
-          result = validate_set(set, *schema);
+          const std::size_t budget = rules.max_errors_per_file > kept ? rules.max_errors_per_file - kept : 0;
+          result = validate_set(set, *schema, rules, std::min(rules.max_errors_per_set, budget));
+          kept += result.segments.size();
+          report.errors_cut += result.errors_cut;
           if (schema->functional_id != group.header.functional_id) {
             // The set is fine on its own; it was sent in the wrong kind of group.
             result.ack_code = "R";

@@ -7,9 +7,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "formats/charset.h"
 #include "formats/parsed_file.h"
 #include "formats/schema.h"
 
@@ -48,6 +50,7 @@ struct SetResult {
   std::string ack_code = "A";    // A accepted, E accepted with errors noted, R rejected
   std::vector<std::string> codes;  // AK502..AK506 (at most 5 reported in an ack; all kept here)
   std::vector<SegmentError> segments;
+  std::size_t errors_cut = 0;    // errors found beyond the caps (ValidationRules): counted, not kept
   bool validated = false;        // false when no schema applied (envelope checks only)
   std::string note;              // why not plainly validated/accepted: no schema ("no schema for 856 version
                                  // 003060: envelope checks only"), wrong GS01, envelope issue messages
@@ -79,6 +82,7 @@ struct InterchangeResult {
 struct ValidationReport {
   std::vector<InterchangeResult> interchanges;
   std::vector<EnvelopeIssue> unplaced;  // issues outside any interchange
+  std::size_t errors_cut = 0;           // all sets' errors_cut
   bool valid() const;                   // nothing rejected and no errors noted anywhere
 };
 
@@ -87,11 +91,27 @@ struct ValidationReport {
 using SchemaResolver =
     std::function<const TransactionSetSchema*(const InterchangeHeader&, const GroupHeader&, const TransactionSet&)>;
 
+// What a partner's profile sets for validating its interchanges. The caps bound the work
+// and memory one input can cause: errors past them still decide the verdict (the set is
+// rejected all the same) but are only counted (SetResult::errors_cut). Element errors are
+// kept up to 99 per segment, what one AK3 can carry.
+struct ValidationRules {
+  const Charset* charset = &Charset::utf8();  // of element values (profile `encoding:`)
+  std::size_t max_errors_per_set = 100;       // segment errors kept per transaction set
+  std::size_t max_errors_per_file = 1000;     // segment errors kept over the whole input
+};
+
+// The rules for the sets of a group (by the partner its ISA and GS name).
+using RulesResolver = std::function<ValidationRules(const InterchangeHeader&, const GroupHeader&)>;
+
 // Validates every set of `parsed` with the schema `resolve` gives and folds the envelope
 // issues of `parsed` into the results at their level (TA1 note, AK9 code, AK5 code).
-ValidationReport validate(const ParsedFile& parsed, const SchemaResolver& resolve);
+// Without `rules`, the defaults of ValidationRules apply.
+ValidationReport validate(const ParsedFile& parsed, const SchemaResolver& resolve, const RulesResolver& rules = {});
 
 // One transaction set against one schema: its segment and element errors and AK5 result.
-SetResult validate_set(const TransactionSet& set, const TransactionSetSchema& schema);
+// At most `max_errors` segment errors are kept (default: rules.max_errors_per_set).
+SetResult validate_set(const TransactionSet& set, const TransactionSetSchema& schema, const ValidationRules& rules = {},
+                       std::optional<std::size_t> max_errors = std::nullopt);
 
 }  // namespace edihub::x12

@@ -626,3 +626,108 @@ TEST_CASE("invalid corpus files give the errors their MANIFEST notes describe", 
     CHECK(report.interchanges[0].ack_code == "A");
   }
 }
+
+// ---- character sets, caps, GS and TA1 checks (issue 13) ----
+
+namespace {
+
+ValidationReport validate_with(const std::string& text, const ValidationRules& rules) {
+  const SchemaResolver resolve = [](const InterchangeHeader&, const GroupHeader& group, const TransactionSet& set) {
+    return library().find(set.id, group.version);
+  };
+  return validate(parse_bytes(text), resolve, [&](const InterchangeHeader&, const GroupHeader&) { return rules; });
+}
+
+}  // namespace
+
+TEST_CASE("a value that is not text in the partner's character set is AK4 6 naming the byte", "[validation][charset]") {
+  const std::string text = interchange({set_text({kValidBsn, "HL*1**S", "N1*SF*CAF\xC9 M\xDCNCHEN", "N3*A", "CTT*1"})});
+  SECTION("UTF-8 (the default): rejected") {
+    const auto report = validate_with(text, {});
+    const SetResult& set = report.interchanges.at(0).groups.at(0).sets.at(0);
+    CHECK(set.ack_code == "R");
+    CHECK(segments(set) == std::vector<SegmentFound>{{"N1", 4, "N1", "8", ""}});
+    CHECK(elements(set) == std::vector<ElementFound>{{2, 0, 0, "93", "6", "", "CAF\xEF\xBF\xBD M\xEF\xBF\xBDNCHEN"}});
+    CHECK(set.segments[0].elements[0].message ==
+          "N102 (93): 'CAF\\xC9 M\\xDCNCHEN': byte 0xC9 at offset 3 is not a character of UTF-8 (the default); the "
+          "partner profile's `encoding:` can declare the character set it sends (e.g. iso-8859-1, windows-1252)");
+  }
+  SECTION("ISO-8859-1: valid") {
+    const Charset latin1("iso-8859-1");
+    CHECK(validate_with(text, {&latin1}).valid());
+  }
+}
+
+TEST_CASE("errors beyond the caps are counted, not kept, and the set is still rejected", "[validation][caps]") {
+  std::vector<std::string> body{kValidBsn, "HL*1**S"};
+  for (int i = 0; i < 500; ++i) body.push_back("ZZZ*" + std::to_string(i));
+  body.push_back("CTT*1");
+  const std::string one_set = set_text(body, "0001");
+  SECTION("per set") {
+    const auto report = validate_with(interchange({one_set}), {&Charset::utf8(), 10, 1000});
+    const SetResult& set = report.interchanges.at(0).groups.at(0).sets.at(0);
+    CHECK(set.segments.size() == 10);
+    CHECK(set.errors_cut == 490);
+    CHECK(report.errors_cut == 490);
+    CHECK(set.ack_code == "R");
+    CHECK(set.codes == std::vector<std::string>{"5"});
+  }
+  SECTION("per file: later sets keep none but are rejected all the same") {
+    const auto report =
+        validate_with(interchange({one_set, set_text(body, "0002")}), {&Charset::utf8(), 100, 150});
+    const auto& sets = report.interchanges.at(0).groups.at(0).sets;
+    CHECK(sets.at(0).segments.size() == 100);
+    CHECK(sets.at(1).segments.size() == 50);
+    CHECK(sets.at(1).errors_cut == 450);
+    CHECK(sets.at(1).ack_code == "R");
+    CHECK(report.interchanges[0].groups[0].ack_code == "R");
+  }
+  SECTION("element errors: at most 99 per segment") {
+    std::string many = "CTT*1";
+    for (int i = 0; i < 150; ++i) many += "*X";
+    const auto result = check({kValidBsn, "HL*1**S", many});
+    REQUIRE(result.segments.size() == 1);
+    CHECK(result.segments[0].elements.size() == 99);
+    CHECK(result.errors_cut == 51);  // 150 errors: CTT02 'X' is no number (6), CTT03..CTT151 are too many (3)
+  }
+}
+
+TEST_CASE("GS02/GS03 IDs, GS04 date and GS05 time are checked and reject the group", "[validation][report]") {
+  auto group_of = [](const std::string& gs) {
+    std::string text = interchange({set_text(kValidBody)});
+    const auto from = text.find("GS*"), to = text.find('~', from);
+    text.replace(from, to - from, gs);
+    return validate_text(text).interchanges.at(0).groups.at(0);
+  };
+  CHECK(group_of("GS*SH*SENDER*RECEIVER*20240318*1430*1*X*004010").ack_code == "A");
+  CHECK(group_of("GS*SH*SENDER*RECEIVER*20240229*235959*1*X*004010").ack_code == "A");  // leap day, HHMMSS
+  const auto long_gs02 = group_of("GS*SH*SENDER-ID-TOO-LONG*RECEIVER*20240318*1430*1*X*004010");
+  CHECK(long_gs02.ack_code == "R");
+  CHECK(long_gs02.codes.empty());  // X12 has no AK905 code for it
+  CHECK(long_gs02.note == "segment 2 GS02 'SENDER-ID-TOO-LONG' is 18 characters: expected 2..15");
+  CHECK(group_of("GS*SH*SEN>DER*RECEIVER*20240318*1430*1*X*004010").note ==
+        "segment 2 GS02 'SEN>DER' contains the delimiter '>'");
+  CHECK(group_of("GS*SH*SENDER*RECEIVER*20230229*1430*1*X*004010").note ==
+        "segment 2 GS04 '20230229' is not a valid date CCYYMMDD");
+  CHECK(group_of("GS*SH*SENDER*RECEIVER*240318*1430*1*X*004010").note ==
+        "segment 2 GS04 '240318' is not a valid date CCYYMMDD");
+  CHECK(group_of("GS*SH*SENDER*RECEIVER*20240318*2460*1*X*004010").note ==
+        "segment 2 GS05 '2460' is not a valid time HHMM, HHMMSS, HHMMSSd or HHMMSSdd");
+}
+
+TEST_CASE("ISA06/ISA08 holding a delimiter and malformed TA1s are interchange errors", "[validation][report]") {
+  // ISA08 at offset 54, ISA16 '>'.
+  auto report = validate_text(interchange({set_text(kValidBody)}, "004010", "SH", Isa().at(54, "REC>IVER")));
+  CHECK(report.interchanges[0].note_code == "008");
+  CHECK(report.interchanges[0].note == "ISA08 'REC>IVER' contains the delimiter '>'");
+  report = validate_text(Isa().text + "TA1*0659*20261127*1015*A~IEA*0*000000001~");
+  CHECK(report.interchanges[0].ack_code == "R");
+  CHECK(report.interchanges[0].note_code == "024");
+  CHECK(report.interchanges[0].note ==
+        "segment 2 TA1: TA101 '0659' is not 9 digits; segment 2 TA1: TA102 '20261127' is not YYMMDD; "
+        "segment 2 TA1: TA105 note code missing");
+  report = validate_text(Isa().text + "TA1*000000659*261127*2460*A*000~IEA*0*000000001~");
+  CHECK(report.interchanges[0].note == "segment 2 TA1: TA103 '2460' is not a time HHMM");
+  report = validate_text(Isa().text + "TA1*000000659*261127*1015*A*000~IEA*0*000000001~");
+  CHECK(report.valid());
+}
