@@ -259,15 +259,22 @@ void EnvelopeChecker::on_set_trailer(const SegmentView& se) {
   if (auto message = control_mismatch(se.element(2), set_.control_number, "ST02")) {
     report(EnvelopeLevel::TransactionSet, "3", se.number, "SE02", *message);
   }
-  if (listener_) listener_->on_transaction_set(interchange_, group_, set_);
+  if (listener_) hand_over_set();
   in_set_ = false;
+}
+
+void EnvelopeChecker::hand_over_set() {
+  const Delimiters delimiters = set_.delimiters;
+  listener_->take_transaction_set(interchange_, group_, std::move(set_));
+  set_ = TransactionSet{};  // moved from: valid but unspecified
+  set_.delimiters = delimiters;
 }
 
 void EnvelopeChecker::close_set_without_trailer(std::uint64_t segment, const std::string& at) {
   report(EnvelopeLevel::TransactionSet, "2", segment, "",
          "SE missing: transaction set " + set_.control_number + " (ST at segment " +
              std::to_string(set_segment_) + ") is still open at " + at);
-  if (listener_) listener_->on_transaction_set(interchange_, group_, set_);
+  if (listener_) hand_over_set();
   in_set_ = false;
 }
 

@@ -38,6 +38,11 @@ class EnvelopeListener {
   // Called at SE (or at the end of input/group/interchange when SE is missing, with the
   // issue already reported) with the complete set.
   virtual void on_transaction_set(const InterchangeHeader&, const GroupHeader&, const TransactionSet&) {}
+  // The same, for a listener that keeps the set: it may move from it (a set of a million
+  // segments is not copied). Defaults to on_transaction_set.
+  virtual void take_transaction_set(const InterchangeHeader& h, const GroupHeader& g, TransactionSet&& set) {
+    on_transaction_set(h, g, set);
+  }
   virtual void on_group_end(const InterchangeHeader&, const GroupHeader&) {}
   virtual void on_interchange_end(const InterchangeHeader&) {}
 };
@@ -69,6 +74,7 @@ class EnvelopeChecker : public SegmentHandler {
   void on_set_header(const SegmentView& st);
   void on_set_trailer(const SegmentView& se);
   void on_stray_segment(const SegmentView& segment);
+  void hand_over_set();
   // Close what is open when its trailer never came; `at` says where that was noticed.
   void close_set_without_trailer(std::uint64_t segment, const std::string& at);
   void close_group_without_trailer(std::uint64_t segment, const std::string& at);

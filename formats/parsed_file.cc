@@ -12,11 +12,11 @@ void Collector::on_group_start(const InterchangeHeader&, const GroupHeader& head
   if (!out_.interchanges.empty()) out_.interchanges.back().groups.push_back({header, {}, {}});
 }
 
-void Collector::on_transaction_set(const InterchangeHeader&, const GroupHeader&, const TransactionSet& set) {
+void Collector::take_transaction_set(const InterchangeHeader&, const GroupHeader&, TransactionSet&& set) {
   if (out_.interchanges.empty() || out_.interchanges.back().groups.empty()) return;
   auto& group = out_.interchanges.back().groups.back();
-  group.sets.push_back(set);
   group.set_first_segments.push_back(set.segments.empty() ? 0 : set.segments.front().number);
+  group.sets.push_back(std::move(set));
 }
 
 void Collector::on_group_end(const InterchangeHeader&, const GroupHeader& header) {

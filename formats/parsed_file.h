@@ -37,7 +37,7 @@ class Collector : public EnvelopeListener {
   void on_interchange_start(const InterchangeHeader& header) override;
   void on_interchange_segment(const InterchangeHeader&, const Segment& segment) override;
   void on_group_start(const InterchangeHeader&, const GroupHeader& header) override;
-  void on_transaction_set(const InterchangeHeader&, const GroupHeader&, const TransactionSet& set) override;
+  void take_transaction_set(const InterchangeHeader&, const GroupHeader&, TransactionSet&& set) override;
   void on_group_end(const InterchangeHeader&, const GroupHeader& header) override;
 
  private:

@@ -707,9 +707,13 @@ bool fold(ValidationReport& report, const EnvelopeIssue& issue) {
 
 void summarize(GroupResult& group) {
   group.sets_received = static_cast<std::uint32_t>(group.sets.size());
+  // A group-level error rejects the whole group: none of its sets is accepted (AK904 0).
+  if (group.ack_code == "R") {
+    group.sets_accepted = 0;
+    return;
+  }
   group.sets_accepted = static_cast<std::uint32_t>(std::count_if(group.sets.begin(), group.sets.end(),
                                                                  [](const SetResult& s) { return s.accepted(); }));
-  if (group.ack_code == "R") return;  // a group-level error rejects the whole group
   const bool noted = std::any_of(group.sets.begin(), group.sets.end(), [](const SetResult& s) { return s.ack_code == "E"; });
   if (group.sets_accepted == group.sets_received) group.ack_code = noted ? "E" : "A";
   else group.ack_code = group.sets_accepted == 0 ? "R" : "P";

@@ -109,6 +109,8 @@ ordered_json map_x12_document(const mapping::Mapping& mapping, const fs::path& f
   }
   if (parsed.interchanges.empty()) throw Unusable(file.string() + ": no interchange (ISA ... IEA) in it");
   const auto* named = named_partner(s);
+  if (named) x12::decode_to_utf8(parsed, [&](const x12::ParsedInterchange&) -> const x12::Charset& { return named->charset; });
+  else x12::decode_to_utf8(parsed, s.config.partners.charset_resolver());
   const mapping::CodeTables no_tables;
   ordered_json sets = ordered_json::array();
   for (const auto& interchange : parsed.interchanges) {

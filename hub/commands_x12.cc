@@ -94,11 +94,9 @@ int command_validate(const ValidateOptions& options, std::ostream& out, std::ost
   // With a config folder, a partner's tightened schemas apply to its interchanges.
   std::optional<Config> config;
   if (!options.config_dir.empty()) config = Config::load(options.config_dir);
-  auto report = x12::validate(parsed, [&](const x12::InterchangeHeader& h, const x12::GroupHeader& g,
-                                          const x12::TransactionSet& set) -> const x12::TransactionSetSchema* {
-    const auto* partner = config ? config->partners.resolve(h.sender_qualifier, h.sender_id, g.sender) : nullptr;
-    return partner ? partner->schema_for(set.id, g.version) : x12::SchemaLibrary::builtin().find(set.id, g.version);
-  });
+  const partners::Directory none;
+  const auto& partners = config ? config->partners : none;
+  auto report = x12::validate(parsed, partners.schema_resolver(), partners.rules_resolver());
   const auto& issues = parsed.issues;
   const auto& counts = parsed.counts;
   const bool valid = issues.empty() && report.valid();
@@ -122,11 +120,14 @@ int command_validate(const ValidateOptions& options, std::ostream& out, std::ost
     const auto& isa13 = interchange.header.control_number;
     if (interchange.note_code != "000" && !envelope_issue_about(x12::EnvelopeLevel::Interchange, isa13, ""))
       errors.push_back(interchange_error_line(interchange));
-    for (const auto& group : interchange.groups)
+    for (const auto& group : interchange.groups) {
+      if (group.codes.empty())  // GS value checks: not envelope issues (those have AK905 codes)
+        for (const auto& line : group_error_lines(group)) errors.push_back(line);
       for (const auto& set : group.sets)
         if (!set.segments.empty() ||
             (!set.codes.empty() && !envelope_issue_about(x12::EnvelopeLevel::TransactionSet, isa13, set.control_number)))
           for (const auto& line : set_error_lines(set)) errors.push_back(line);
+    }
   }
   if (options.json) {
     nlohmann::json envelope = nlohmann::json::array();
@@ -142,13 +143,15 @@ int command_validate(const ValidateOptions& options, std::ostream& out, std::ost
                                   {"segments", counts.segments},
                                   {"errors", envelope},
                                   {"report", report_json(report)}};
-    out << result.dump(2) << "\n";
+    // Header values are the partner's bytes: whatever is not UTF-8 is replaced, not fatal.
+    out << result.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   } else {
     for (const auto& line : errors) out << file << ": " << line << "\n";
     out << file << ": " << (valid ? "valid" : "invalid") << ": " << counts.interchanges << " interchange(s), "
         << counts.groups << " group(s), " << counts.transaction_sets << " transaction set(s), " << counts.segments
         << " segments";
     if (!errors.empty()) out << ", " << errors.size() << " error(s)";
+    if (report.errors_cut > 0) out << " (" << report.errors_cut << " more not listed)";
     out << "\n";
   }
   return valid ? 0 : 1;

@@ -345,11 +345,9 @@ void Pipeline::process_file(const FileRecord& file, RunSummary& summary, std::ve
                      fmt::format("{} interchange(s), {} group(s), {} transaction set(s), {} segments",
                                  parsed.counts.interchanges, parsed.counts.groups, parsed.counts.transaction_sets,
                                  parsed.counts.segments)});
-  auto report = x12::validate(parsed, [&](const x12::InterchangeHeader& h, const x12::GroupHeader& g,
-                                          const x12::TransactionSet& set) -> const x12::TransactionSetSchema* {
-    const auto* partner = config_.partners.resolve(h.sender_qualifier, h.sender_id, g.sender);
-    return partner ? partner->schema_for(set.id, g.version) : x12::SchemaLibrary::builtin().find(set.id, g.version);
-  });
+  auto report = x12::validate(parsed, config_.partners.schema_resolver(), config_.partners.rules_resolver());
+  // From here on every value is UTF-8 (the partner's `encoding:`), whatever the hub writes it into.
+  x12::decode_to_utf8(parsed, config_.partners.charset_resolver());
   FileOutcome outcome;
   if (!report.unplaced.empty()) {
     base.kind = "envelope_error";

@@ -24,8 +24,9 @@ std::string code_text(const std::string& code, const std::string& implementation
 }
 
 // Values copied from a partner's file may hold line breaks or other control characters:
-// one error stays on one line.
+// one error stays on one line; bytes that are not UTF-8 are shown as \xHH (lines go into JSON).
 std::string printable(std::string text) {
+  text = x12::escape_invalid_utf8(text);
   std::string out;
   for (unsigned char c : text) {
     if (c == '\n') out += "\\n";
@@ -52,6 +53,10 @@ std::vector<std::string> set_error_lines(const x12::SetResult& set) {
       lines.push_back(printable(fmt::format("{} {}{}: {} (AK4 {} at {})", where, s.tag, loop, e.message,
                                             code_text(e.code, e.implementation_code), element_name(s.tag, e))));
   }
+  if (set.errors_cut > 0)
+    lines.push_back(fmt::format("set {} {}: {} more error(s) found but not listed (acknowledgments.max_errors_per_set / "
+                                "max_errors_per_file cap what is reported)",
+                                printable(set.id), printable(set.control_number), set.errors_cut));
   if (!set.accepted() || !set.codes.empty())
     lines.push_back(printable(fmt::format("set {} {} (segment {}): {} (AK5 {}{}){}", set.id, set.control_number,
                                           set.first_segment, set.accepted() ? "accepted" : "rejected", set.ack_code,
@@ -75,6 +80,9 @@ std::vector<std::string> group_error_lines(const x12::GroupResult& group) {
     lines.push_back(printable(fmt::format("group {} (GS segment {}): AK9 {} codes {}{}", group.header.control_number,
                                           group.header.segment_number, group.ack_code, codes_text(group.codes),
                                           group.note.empty() ? "" : ": " + group.note)));
+  else if (!group.note.empty())  // a GS value X12 has no AK905 code for
+    lines.push_back(printable(fmt::format("group {} (GS segment {}): AK9 {}: {}", group.header.control_number,
+                                          group.header.segment_number, group.ack_code, group.note)));
   return lines;
 }
 
@@ -113,12 +121,12 @@ nlohmann::ordered_json report_json(const x12::ValidationReport& report) {
         }
         sets.push_back({{"id", s.id}, {"control_number", s.control_number}, {"segment", s.first_segment},
                         {"ack_code", s.ack_code}, {"codes", s.codes}, {"validated", s.validated}, {"note", s.note},
-                        {"segments", segments}});
+                        {"segments", segments}, {"errors_not_listed", s.errors_cut}});
       }
       groups.push_back({{"functional_id", g.header.functional_id}, {"control_number", g.header.control_number},
                         {"version", g.header.version}, {"segment", g.header.segment_number}, {"ack_code", g.ack_code},
                         {"codes", g.codes}, {"sets_included", g.sets_included}, {"sets_received", g.sets_received},
-                        {"sets_accepted", g.sets_accepted}, {"sets", sets}});
+                        {"sets_accepted", g.sets_accepted}, {"note", g.note}, {"sets", sets}});
     }
     interchanges.push_back({{"control_number", i.header.control_number}, {"sender", i.header.sender_qualifier + ":" + i.header.sender_id},
                             {"receiver", i.header.receiver_qualifier + ":" + i.header.receiver_id},
@@ -128,7 +136,8 @@ nlohmann::ordered_json report_json(const x12::ValidationReport& report) {
   nlohmann::ordered_json unplaced = nlohmann::ordered_json::array();
   for (const auto& u : report.unplaced)
     unplaced.push_back({{"code", u.code}, {"segment", u.segment}, {"element", u.element}, {"message", u.message}});
-  return {{"valid", report.valid()}, {"interchanges", interchanges}, {"unplaced", unplaced}};
+  return {{"valid", report.valid()}, {"errors_not_listed", report.errors_cut}, {"interchanges", interchanges},
+          {"unplaced", unplaced}};
 }
 
 std::string json_position(const std::string& text, std::size_t byte) {

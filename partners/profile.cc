@@ -88,7 +88,7 @@ class Loader {
     }
     reject_unknown_keys(root,
                         {"id", "name", "identities", "inbound", "outbound", "as2", "erp", "envelope", "acknowledgments",
-                         "validation", "mappings", "code_tables", "schedule"},
+                         "validation", "mappings", "code_tables", "schedule", "encoding"},
                         file, "the profile", problems);
     profile.id = scalar(root["id"], file, "'id' (the partner id)", problems);
     if (!profile.id.empty() && profile.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
@@ -106,6 +106,14 @@ class Loader {
     if (root["outbound"]) profile.outbound = outbound_channel(root["outbound"], file, profile, problems);
     load_erp(root["erp"], file, profile, problems);
     load_envelope(root["envelope"], file, profile, problems);
+    if (root["encoding"]) {
+      const auto name = scalar(root["encoding"], file, "'encoding'", problems);
+      try {
+        if (!name.empty()) profile.charset = x12::Charset(name);
+      } catch (const std::invalid_argument&) {
+        problems.add(file, root["encoding"], "encoding '" + name + "' is not a character set iconv knows (e.g. utf-8, iso-8859-1, windows-1252)");
+      }
+    }
     load_acks(root["acknowledgments"], file, profile, problems);
     load_validation(root["validation"], file, profile, problems);
     load_code_tables(root["code_tables"], file, profile, problems);
@@ -515,7 +523,8 @@ class Loader {
   void load_acks(const YAML::Node& node, const fs::path& file, Profile& profile, ProblemList& problems) {
     if (!node.IsDefined()) return;
     if (!node.IsMap()) return problems.add(file, node, "'acknowledgments' must be a mapping (send, ta1, reject, expect, overdue_after)");
-    reject_unknown_keys(node, {"send", "ta1", "reject", "expect", "overdue_after"}, file, "'acknowledgments'", problems);
+    reject_unknown_keys(node, {"send", "ta1", "reject", "expect", "overdue_after", "max_errors_per_set", "max_errors_per_file"},
+                        file, "'acknowledgments'", problems);
     auto& a = profile.acks;
     auto choice = [&](const char* key, std::string& into, const std::set<std::string>& allowed) {
       one_of(node, key, key, into, allowed, file, problems);
@@ -529,6 +538,17 @@ class Loader {
       if (auto d = parse_duration(text)) a.overdue_after = *d;
       else problems.add(file, node["overdue_after"], "overdue_after '" + text + "' is not a duration such as 90m, 4h or 2d");
     }
+    auto cap = [&](const char* key, std::size_t& into) {
+      if (!node[key]) return;
+      try {
+        into = node[key].as<std::size_t>();
+        if (into < 1 || into > 100000) throw YAML::Exception({}, "range");
+      } catch (const YAML::Exception&) {
+        problems.add(file, node[key], std::string(key) + " must be a number from 1 to 100000");
+      }
+    };
+    cap("max_errors_per_set", a.max_errors_per_set);
+    cap("max_errors_per_file", a.max_errors_per_file);
   }
 
   void load_schedule(const YAML::Node& node, const fs::path& file, Schedule& schedule, ProblemList& problems) {
@@ -789,6 +809,30 @@ const OutboundRule* Profile::outbound_mapping_for(std::string_view transaction) 
   for (const auto& rule : outbound_mappings)
     if (rule.transaction == transaction && rule.mapping) return &rule;
   return nullptr;
+}
+
+x12::SchemaResolver Directory::schema_resolver() const {
+  return [this](const x12::InterchangeHeader& h, const x12::GroupHeader& g,
+                const x12::TransactionSet& set) -> const x12::TransactionSetSchema* {
+    const auto* partner = resolve(h.sender_qualifier, h.sender_id, g.sender);
+    return partner ? partner->schema_for(set.id, g.version) : x12::SchemaLibrary::builtin().find(set.id, g.version);
+  };
+}
+
+x12::RulesResolver Directory::rules_resolver() const {
+  return [this](const x12::InterchangeHeader& h, const x12::GroupHeader& g) {
+    const auto* partner = resolve(h.sender_qualifier, h.sender_id, g.sender);
+    return partner ? partner->validation_rules() : x12::ValidationRules{};
+  };
+}
+
+std::function<const x12::Charset&(const x12::ParsedInterchange&)> Directory::charset_resolver() const {
+  return [this](const x12::ParsedInterchange& interchange) -> const x12::Charset& {
+    const auto& h = interchange.header;
+    const auto* partner =
+        resolve(h.sender_qualifier, h.sender_id, interchange.groups.empty() ? "" : interchange.groups.front().header.sender);
+    return partner ? partner->charset : x12::Charset::utf8();
+  };
 }
 
 const x12::TransactionSetSchema* Profile::schema_for(std::string_view transaction_set, std::string_view gs08) const {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <filesystem>
 #include <memory>
@@ -16,7 +17,9 @@
 #include <string_view>
 #include <vector>
 
+#include "formats/charset.h"
 #include "formats/schema.h"
+#include "formats/validation.h"
 #include "formats/x12.h"
 #include "formats/xml.h"
 #include "mappings/mapping.h"
@@ -157,6 +160,10 @@ struct AckPolicy {
   std::string reject = "set";             // set: a rejected set blocks only itself; group: the whole group
   std::string expect = "997";             // 997, 999, none: the acknowledgment the partner returns
   std::chrono::seconds overdue_after{4 * 3600};
+  // Errors listed per transaction set and per file; past them errors are only counted
+  // (bounds what one broken file costs and keeps every 997/999 within the standard).
+  std::size_t max_errors_per_set = x12::ValidationRules{}.max_errors_per_set;
+  std::size_t max_errors_per_file = x12::ValidationRules{}.max_errors_per_file;
 };
 
 struct OutboundRule {
@@ -189,6 +196,7 @@ struct Profile {
   std::optional<FolderChannel> erp_outbound; // where the ERP drops transactions for the partner
   Schedule schedule;                         // when `edihub serve` polls it
   Envelope envelope;
+  x12::Charset charset = x12::Charset::utf8();  // `encoding:` of its element values
   AckPolicy acks;
   std::vector<MappingRule> mappings;
   std::vector<OutboundRule> outbound_mappings;
@@ -204,6 +212,8 @@ struct Profile {
   const OutboundRule* outbound_mapping_for(std::string_view transaction) const;
   // The schema this partner's sets are validated against; nullptr when there is none.
   const x12::TransactionSetSchema* schema_for(std::string_view transaction_set, std::string_view gs08) const;
+  // How its interchanges are validated: its character set and error caps.
+  x12::ValidationRules validation_rules() const { return {&charset, acks.max_errors_per_set, acks.max_errors_per_file}; }
   // The acknowledgment we send for a group of this version: "997", "999" or "none".
   std::string ack_for(std::string_view gs08) const;
 };
@@ -229,6 +239,12 @@ class Directory {
   // The partner an interchange belongs to, by ISA05/ISA06 and GS02; nullptr if none.
   const Profile* resolve(std::string_view isa_qualifier, std::string_view isa_id,
                          std::string_view group_id = {}) const;
+  // What validation and decoding take from the partner an interchange belongs to (resolved
+  // like resolve(), by ISA05/ISA06 and GS02): its schemas, its rules (encoding, error caps)
+  // and its character set; the library's schemas and the defaults for an unknown sender.
+  x12::SchemaResolver schema_resolver() const;
+  x12::RulesResolver rules_resolver() const;
+  std::function<const x12::Charset&(const x12::ParsedInterchange&)> charset_resolver() const;
   // The partner of an XML document: the first of its sender party ids a profile claims.
   const Profile* resolve_party(const std::vector<xml::PartyId>& senders) const;
 

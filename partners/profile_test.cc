@@ -403,3 +403,41 @@ outbound:
   CHECK(any_contains(problems, "bad.yaml:7: outbound.sftp needs the server's host key pinned"));
   CHECK_FALSE(any_contains(problems, "needs after_receipt"));
 }
+
+TEST_CASE("encoding and the error caps load, default to UTF-8 and 100/1000, and mistakes name file and line",
+          "[partners][encoding]") {
+  TempDir dir;
+  write_profile(dir, "latin.yaml", R"(id: latin
+name: Latin
+identities: [{isa_id: LATIN}]
+encoding: iso-8859-1
+acknowledgments: {max_errors_per_set: 20, max_errors_per_file: 200}
+)");
+  write_profile(dir, "plain.yaml", "id: plain\nname: Plain\nidentities: [{isa_id: PLAIN}]\n");
+  auto directory = Directory::load(dir.path());
+  const auto* latin = directory.find("latin");
+  REQUIRE(latin);
+  CHECK(latin->charset.name() == "iso-8859-1");
+  CHECK(latin->charset.to_utf8("CAF\xC9") == "CAF\xC3\x89");
+  const auto rules = latin->validation_rules();
+  CHECK(rules.charset == &latin->charset);
+  CHECK(rules.max_errors_per_set == 20);
+  CHECK(rules.max_errors_per_file == 200);
+  const auto* plain = directory.find("plain");
+  REQUIRE(plain);
+  CHECK(plain->charset.is_utf8());
+  CHECK(plain->validation_rules().max_errors_per_set == 100);
+  CHECK(plain->validation_rules().max_errors_per_file == 1000);
+
+  TempDir bad;
+  write_profile(bad, "bad.yaml", R"(id: bad
+name: Bad
+identities: [{isa_id: BAD}]
+encoding: klingon-8
+acknowledgments: {max_errors_per_set: 0, max_errors_per_file: lots}
+)");
+  auto problems = problems_of(bad);
+  CHECK(any_contains(problems, "bad.yaml:4: encoding 'klingon-8' is not a character set iconv knows"));
+  CHECK(any_contains(problems, "bad.yaml:5: max_errors_per_set must be a number from 1 to 100000"));
+  CHECK(any_contains(problems, "bad.yaml:5: max_errors_per_file must be a number from 1 to 100000"));
+}
