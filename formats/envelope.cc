@@ -4,6 +4,8 @@
 #include <charconv>
 #include <optional>
 
+#include "formats/charset.h"
+
 namespace edihub::x12 {
 
 namespace {
@@ -85,7 +87,7 @@ void EnvelopeChecker::report(EnvelopeLevel level, std::string code, std::uint64_
   issue.code = std::move(code);
   issue.segment = segment;
   issue.element = std::move(element);
-  issue.message = std::move(message);
+  issue.message = escape_invalid_utf8(message);  // it quotes the partner's bytes; messages end up in JSON
   if (in_interchange_) issue.interchange_control = interchange_.control_number;
   if (in_group_) issue.group_control = group_.control_number;
   if (in_set_) issue.set_control = set_.control_number;

@@ -41,6 +41,11 @@ std::string printable(std::string text) {
 
 std::vector<std::string> set_error_lines(const x12::SetResult& set) {
   std::vector<std::string> lines;
+  // First, so that a shortened list (indented_lines) still says it.
+  if (set.errors_cut > 0)
+    lines.push_back(fmt::format("set {} {}: {} error(s) found beyond the caps are not listed "
+                                "(acknowledgments.max_errors_per_set / max_errors_per_file)",
+                                printable(set.id), printable(set.control_number), set.errors_cut));
   for (const auto& s : set.segments) {
     std::string where = s.file_segment ? fmt::format("segment {} (position {} in set {})", s.file_segment, s.position, set.control_number)
                                        : fmt::format("position {} in set {}", s.position, set.control_number);
@@ -53,10 +58,6 @@ std::vector<std::string> set_error_lines(const x12::SetResult& set) {
       lines.push_back(printable(fmt::format("{} {}{}: {} (AK4 {} at {})", where, s.tag, loop, e.message,
                                             code_text(e.code, e.implementation_code), element_name(s.tag, e))));
   }
-  if (set.errors_cut > 0)
-    lines.push_back(fmt::format("set {} {}: {} more error(s) found but not listed (acknowledgments.max_errors_per_set / "
-                                "max_errors_per_file cap what is reported)",
-                                printable(set.id), printable(set.control_number), set.errors_cut));
   if (!set.accepted() || !set.codes.empty())
     lines.push_back(printable(fmt::format("set {} {} (segment {}): {} (AK5 {}{}){}", set.id, set.control_number,
                                           set.first_segment, set.accepted() ? "accepted" : "rejected", set.ack_code,

@@ -272,3 +272,33 @@ TEST_CASE("an error-dense 9 MB file: errors capped, a valid 997 of bounded size,
   CHECK(ak3 == 100);  // acknowledgments.max_errors_per_set
   CHECK_THAT(preview.out, Contains("AK5*R*5~\nAK9*R*1*1*0~"));
 }
+
+TEST_CASE("run: a set with more errors than the cap is rejected with a valid 997 and an exception that says so",
+          "[poison][caps]") {
+  TempDir dir;
+  write_trading_config(dir.path());
+  auto profile = read_file(dir / "partners/supplier.yaml");
+  const std::string overdue = "  overdue_after: 4h\n";
+  profile.replace(profile.find(overdue), overdue.size(), overdue + "  max_errors_per_set: 20\n");
+  write_file(dir / "partners/supplier.yaml", profile);
+  std::string file =
+      "ISA*00*          *00*          *ZZ*SUPPLIER1      *ZZ*BUYERPLANT     *261127*1015*U*00401*000001311*0*P*>~\n"
+      "GS*SH*SUPPLIER1*BUYERPLANT*20261127*1015*1311*X*004010~\nST*856*1311~\nBSN*00*SHP1311*20261127*1015*0001~\n";
+  for (int i = 0; i < 2000; ++i) file += "DTM*999~\n";
+  file += "SE*2003*1311~\nGE*1*1311~\nIEA*1*000001311~\n";
+  write_file(dir / "inbox/dense.edi", file);
+  auto r = run_edihub_at(kMorning, {"run", "--config", dir.path().string(), "--once", "--json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto summary = json::parse(r.out);
+  CHECK(summary["sets_delivered"] == 0);
+  REQUIRE(summary["exceptions"].size() == 1);
+  // 2000 DTM errors and the missing HL loop; 20 listed.
+  CHECK_THAT(summary["exceptions"][0]["reason"].get<std::string>(),
+             Contains("set 856 1311: 1981 error(s) found beyond the caps are not listed"));
+  const auto ack = the_ack(dir);
+  std::size_t ak3 = 0;
+  for (std::size_t at = 0; (at = ack.find("AK3*", at)) != std::string::npos; ++at) ++ak3;
+  CHECK(ak3 == 20);
+  check_ack_is_valid(ack);
+}
