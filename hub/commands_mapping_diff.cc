@@ -139,7 +139,10 @@ int command_mapping_diff(const MappingDiffOptions& o, std::ostream& out, std::os
         now = map_again_xml(*partner, store.read(record->sha256), lookup);
       } else {
         auto file = files.find(row.set.file_id);
-        if (file == files.end()) file = files.emplace(row.set.file_id, parse_x12_file(store.path_of(record->sha256))).first;
+        if (file == files.end()) {
+          store.verify(record->sha256);  // a damaged raw object is never mapped
+          file = files.emplace(row.set.file_id, parse_x12_file(store.path_of(record->sha256))).first;
+        }
         now = map_again(row, *partner, file->second, lookup);
       }
       auto archived = index->mapped_output(row.set.id);
