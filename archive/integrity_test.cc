@@ -157,7 +157,7 @@ TEST_CASE("the start-up check passes a new archive and refuses a lost or damaged
   CHECK_FALSE(ArchiveCheck(dir.path()).index_problems(false).empty());
 }
 
-TEST_CASE("salvage copies the readable rows around a damaged page and counts the lost ones; replace_index keeps the old aside", "[rebuild][integrity]") {
+TEST_CASE("salvage copies the readable rows around a damaged page and counts the lost ones, replace_index keeps the old aside", "[rebuild][integrity]") {
   TempDir dir;
   const fs::path old_file = dir / "index.db";
   {
