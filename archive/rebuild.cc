@@ -120,7 +120,7 @@ class TableCopy {
       // rowid would skip every row after it), ids are dense, the next good leaf is near.
       const std::int64_t base = last == std::numeric_limits<std::int64_t>::min() ? 0 : last;
       constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
-      std::optional<std::int64_t> next;
+      std::int64_t next = 0;  // 0: none found (a found rowid is > base >= 0)
       for (std::int64_t ahead = 1; ahead <= (kMax - base) / 2; ahead *= 2) {
         sqlite3_reset(probe.get());
         sqlite3_bind_int64(probe.get(), 1, base + ahead - 1);
@@ -134,13 +134,13 @@ class TableCopy {
         }
       }
       const std::int64_t from = base + 1;
-      if (!next) {
+      if (next == 0) {
         salvage_.notes.push_back("rows after id " + std::to_string(from - 1) + " unreadable: " + error);
         return count_lost();
       }
       // The next readable rowid may be `from` itself when only its content is damaged
       // (an overflow page): that row is skipped, so the scan always moves on.
-      const std::int64_t resume = std::max(*next, from + 1);
+      const std::int64_t resume = std::max(next, from + 1);
       salvage_.lost += static_cast<std::size_t>(resume - from);
       salvage_.notes.push_back(resume == from + 1 ? "id " + std::to_string(from) + " unreadable: " + error
                                                   : "ids " + std::to_string(from) + ".." + std::to_string(resume - 1) +
