@@ -58,35 +58,6 @@ class Reindexer {
     return "other";
   }
 
- private:
-  std::string add_xml(archive::FileRecord& file, const std::string& bytes) {
-    try {
-      auto doc = xml::parse(bytes);
-      if (const auto* partner = config_.partners.resolve_party(doc->senders)) file.partner = partner->id;
-      record(file, fmt::format("XML {} {}", doc->type, doc->document_id));
-    } catch (const xml::XmlError& e) {
-      record(file, std::string("unreadable XML: ") + e.what());
-    }
-    return fmt::format("XML {}", file.partner.empty() ? "of no known partner" : "of " + file.partner);
-  }
-
-  // The sender names the partner of a file we received; the receiver the partner of one we sent.
-  std::string add_x12(archive::FileRecord& file, const x12::ParsedFile& parsed) {
-    const auto& first = parsed.interchanges.front();
-    const std::string gs02 = first.groups.empty() ? "" : first.groups.front().header.sender;
-    const std::string gs03 = first.groups.empty() ? "" : first.groups.front().header.receiver;
-    const auto& h = first.header;
-    const partners::Profile* partner = config_.partners.resolve(h.sender_qualifier, h.sender_id, gs02);
-    if (!partner && (partner = config_.partners.resolve(h.receiver_qualifier, h.receiver_id, gs03))) file.direction = "out";
-    if (partner) file.partner = partner->id;
-    record(file, fmt::format("X12 interchange {} from {}:{} to {}:{}", h.control_number, h.sender_qualifier,
-                             h.sender_id, h.receiver_qualifier, h.receiver_id));
-    add_envelopes(file, parsed);
-    return fmt::format("{} X12 {} {}", file.direction == "out" ? "outbound" : "inbound",
-                       file.direction == "out" ? "to" : "from", file.partner.empty() ? "no known partner" : file.partner);
-  }
-
- public:
   // Interchange, group and set rows for the interchanges of `file` the index does not hold
   // (by sender, ISA13 and content), so that the same interchange dropped again is a
   // duplicate. A set whose idempotency key is known keeps its row and status (delivered
@@ -124,6 +95,33 @@ class Reindexer {
   }
 
  private:
+  std::string add_xml(archive::FileRecord& file, const std::string& bytes) {
+    try {
+      auto doc = xml::parse(bytes);
+      if (const auto* partner = config_.partners.resolve_party(doc->senders)) file.partner = partner->id;
+      record(file, fmt::format("XML {} {}", doc->type, doc->document_id));
+    } catch (const xml::XmlError& e) {
+      record(file, std::string("unreadable XML: ") + e.what());
+    }
+    return fmt::format("XML {}", file.partner.empty() ? "of no known partner" : "of " + file.partner);
+  }
+
+  // The sender names the partner of a file we received; the receiver the partner of one we sent.
+  std::string add_x12(archive::FileRecord& file, const x12::ParsedFile& parsed) {
+    const auto& first = parsed.interchanges.front();
+    const std::string gs02 = first.groups.empty() ? "" : first.groups.front().header.sender;
+    const std::string gs03 = first.groups.empty() ? "" : first.groups.front().header.receiver;
+    const auto& h = first.header;
+    const partners::Profile* partner = config_.partners.resolve(h.sender_qualifier, h.sender_id, gs02);
+    if (!partner && (partner = config_.partners.resolve(h.receiver_qualifier, h.receiver_id, gs03))) file.direction = "out";
+    if (partner) file.partner = partner->id;
+    record(file, fmt::format("X12 interchange {} from {}:{} to {}:{}", h.control_number, h.sender_qualifier,
+                             h.sender_id, h.receiver_qualifier, h.receiver_id));
+    add_envelopes(file, parsed);
+    return fmt::format("{} X12 {} {}", file.direction == "out" ? "outbound" : "inbound",
+                       file.direction == "out" ? "to" : "from", file.partner.empty() ? "no known partner" : file.partner);
+  }
+
   void record(archive::FileRecord& file, const std::string& what) {
     file.id = index_.add_file(file);
     index_.add_event({0, file.id, 0, now_, "recovered",
