@@ -31,6 +31,29 @@ std::uint64_t Index::next_control_number(const std::string& partner, const std::
   return number;
 }
 
+std::vector<Index::ControlCounter> Index::control_counters() const {
+  auto cursor = impl_->run("SELECT partner, kind, next FROM control_counters ORDER BY partner, kind");
+  std::vector<ControlCounter> counters;
+  while (cursor.next()) {
+    auto& c = counters.emplace_back();
+    cursor.get(0, c.partner);
+    cursor.get(1, c.kind);
+    cursor.get(2, c.next);
+  }
+  return counters;
+}
+
+std::uint64_t Index::raise_control_counter(const std::string& partner, const std::string& kind, std::uint64_t next) {
+  auto cursor = impl_->run(
+      "INSERT INTO control_counters (partner, kind, next) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT (partner, kind) DO UPDATE SET next = max(next, excluded.next) RETURNING next",
+      partner, kind, next);
+  if (!cursor.next()) throw std::logic_error("control counter UPSERT returned no row");
+  auto value = static_cast<std::uint64_t>(cursor.int64(0));
+  cursor.done();
+  return value;
+}
+
 // Awaited acknowledgments
 
 std::int64_t Index::add_awaited_ack(const AwaitedAck& awaited) { return impl_->insert(awaited); }

@@ -132,6 +132,17 @@ std::vector<FileRecord> Index::files_with_source_pending() const {
   return impl_->select<FileRecord>("WHERE source_removed = 0 ORDER BY id");
 }
 
+std::vector<FileRecord> Index::files_in_direction(const std::string& direction) const {
+  return impl_->select<FileRecord>("WHERE direction = ? ORDER BY id", direction);
+}
+
+bool Index::refers_to_object(const std::string& sha256) const {
+  auto cursor = impl_->run("SELECT EXISTS (SELECT 1 FROM files WHERE sha256 = ?1) OR "
+                           "EXISTS (SELECT 1 FROM as2_messages WHERE mdn_sha256 = ?1)",
+                           sha256);
+  return cursor.next() && cursor.int64(0) != 0;
+}
+
 void Index::set_file_status(std::int64_t id, const std::string& status) {
   impl_->update("file", id, "UPDATE files SET status = ? WHERE id = ?", status);
 }

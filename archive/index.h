@@ -147,7 +147,7 @@ struct As2MessageRecord {
 };
 
 // Exception kinds: unusable_file, unknown_partner, envelope_error, validation_error,
-// mapping_error, delivery_error, overdue_ack, duplicate. State: open, resolved, ignored.
+// mapping_error, delivery_error, overdue_ack, duplicate, damaged_raw_object. State: open, resolved, ignored.
 struct ExceptionRecord {
   std::int64_t id = 0;
   std::string partner;       // "" when unknown
@@ -210,6 +210,9 @@ class Index {
   std::optional<FileRecord> file_by_claim(const std::string& claim) const;
   std::vector<FileRecord> files_with_status(const std::string& status) const;
   std::vector<FileRecord> files_with_source_pending() const;  // archived, source not yet removed
+  std::vector<FileRecord> files_in_direction(const std::string& direction) const;  // in, erp, out; by id
+  // Whether a files row or an AS2 MDN (mdn_sha256) refers to the raw object.
+  bool refers_to_object(const std::string& sha256) const;
   void set_file_status(std::int64_t id, const std::string& status);
   void set_file_partner(std::int64_t id, const std::string& partner);
   void mark_source_removed(std::int64_t id);
@@ -267,6 +270,14 @@ class Index {
   // range was changed). first > last throws std::invalid_argument.
   std::uint64_t next_control_number(const std::string& partner, const std::string& kind, std::uint64_t first = 1,
                                     std::uint64_t last = 999999999);
+  struct ControlCounter {
+    std::string partner, kind;
+    std::uint64_t next = 0;  // the number next_control_number hands out next
+  };
+  std::vector<ControlCounter> control_counters() const;  // by partner, then kind
+  // Sets the counter to `next` unless it is already higher: a counter never goes back
+  // (archive rebuild). Returns the counter's value afterwards.
+  std::uint64_t raise_control_counter(const std::string& partner, const std::string& kind, std::uint64_t next);
 
   // Acknowledgment tracking
   std::int64_t add_awaited_ack(const AwaitedAck& awaited);

@@ -107,7 +107,27 @@ Staged hash_in_place(const fs::path& path) {
   return staged;
 }
 
+fs::path object_path(const fs::path& root, const std::string& sha256) {
+  if (!is_sha256_hex(sha256)) throw std::invalid_argument("not a SHA-256 (64 lowercase hex digits): '" + sha256 + "'");
+  return root / "raw" / sha256.substr(0, 2) / sha256;
+}
+
+// Hashes a file in chunks; IntegrityError unless it hashes to `sha256`. `keep` receives
+// the bytes when given.
+void check_hash(const fs::path& path, const std::string& sha256, std::string* keep) {
+  Sha256 hash;
+  for_each_chunk(path, [&](const char* data, std::size_t size) {
+    hash.update(data, size);
+    if (keep) keep->append(data, size);
+  });
+  if (std::string actual = hash.hex_digest(); actual != sha256) throw IntegrityError(path, sha256, actual);
+}
+
 }  // namespace
+
+IntegrityError::IntegrityError(const fs::path& object, const std::string& expected, const std::string& actual)
+    : std::runtime_error("raw object " + object.string() + " is damaged: its content hashes to " + actual +
+                         ", not to its name " + expected + " (run `edihub archive verify`)") {}
 
 RawStore::RawStore(fs::path root) : root_(std::move(root)) {
   fs::create_directories(staging_dir());
@@ -182,8 +202,12 @@ void RawStore::publish(std::vector<Staged>& batch) {
       struct stat st;
       if (::stat(target.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
         ::unlink(item.staging_path.c_str());  // same content, already stored
-      } else if (::rename(item.staging_path.c_str(), target.c_str()) != 0) {
-        throw_errno("cannot publish " + item.staging_path.string() + " as", target);
+      } else {
+        // A claimed file keeps the mode its sender gave it; a stored object is read-only.
+        if (item.claimed && ::chmod(item.staging_path.c_str(), 0444) != 0)
+          throw_errno("cannot make read-only", item.staging_path);
+        if (::rename(item.staging_path.c_str(), target.c_str()) != 0)
+          throw_errno("cannot publish " + item.staging_path.string() + " as", target);
       }
     }
 
@@ -205,15 +229,29 @@ bool RawStore::contains(const std::string& sha256) const {
   return is_sha256_hex(sha256) && ::stat(path_of(sha256).c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-fs::path RawStore::path_of(const std::string& sha256) const {
-  if (!is_sha256_hex(sha256)) throw std::invalid_argument("not a SHA-256 (64 lowercase hex digits): '" + sha256 + "'");
-  return root_ / "raw" / sha256.substr(0, 2) / sha256;
+fs::path RawStore::path_of(const std::string& sha256) const { return object_path(root_, sha256); }
+
+std::string RawStore::read(const std::string& sha256) const { return read_raw_object(root_, sha256); }
+
+std::string read_raw_object(const fs::path& root, const std::string& sha256) {
+  std::string bytes;
+  check_hash(object_path(root, sha256), sha256, &bytes);
+  return bytes;
 }
 
-std::string RawStore::read(const std::string& sha256) const {
-  std::string bytes;
-  for_each_chunk(path_of(sha256), [&](const char* data, std::size_t size) { bytes.append(data, size); });
-  return bytes;
+void RawStore::verify(const std::string& sha256) const { check_hash(path_of(sha256), sha256, nullptr); }
+
+std::vector<RawObject> list_raw_objects(const fs::path& root) {
+  std::vector<RawObject> objects;
+  const fs::path raw = root / "raw";
+  if (!fs::is_directory(raw)) return objects;
+  for (const auto& folder : fs::directory_iterator(raw)) {
+    if (!folder.is_directory()) continue;
+    for (const auto& entry : fs::directory_iterator(folder.path()))
+      objects.push_back({entry.path().filename().string(), entry.path()});
+  }
+  std::sort(objects.begin(), objects.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return objects;
 }
 
 std::string sha256_file(const fs::path& path) {

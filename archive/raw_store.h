@@ -2,11 +2,14 @@
 // kept as raw/ab/<sha256>. Bytes are staged (hashed while copied), then a whole batch
 // is made durable at once (group commit: one filesystem sync for the batch's data, then
 // the renames, then one more sync for the new names), so durability costs two syncs per
-// batch, not an fsync per file and per folder.
+// batch, not an fsync per file and per folder. Published objects are read-only (0444),
+// and every read re-hashes the bytes: an object whose content does not match its name is
+// never served (IntegrityError).
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +17,12 @@
 #include "archive/posix.h"
 
 namespace edihub::archive {
+
+// A raw object whose bytes do not hash to its name (tampered with, or damaged on disk).
+class IntegrityError : public std::runtime_error {
+ public:
+  IntegrityError(const std::filesystem::path& object, const std::string& expected, const std::string& actual);
+};
 
 struct Staged {
   std::filesystem::path staging_path;
@@ -63,7 +72,12 @@ class RawStore {
 
   bool contains(const std::string& sha256) const;  // false for a malformed hash
   std::filesystem::path path_of(const std::string& sha256) const;  // throws std::invalid_argument unless 64 lowercase hex
-  std::string read(const std::string& sha256) const;  // throws when missing
+  // The object's bytes, hashed while read: throws when missing, IntegrityError when they
+  // do not match the name.
+  std::string read(const std::string& sha256) const;
+  // Re-hashes the object in chunks (for callers that stream it from path_of afterwards);
+  // throws like read().
+  void verify(const std::string& sha256) const;
 
   const std::filesystem::path& root() const { return root_; }
 
@@ -78,6 +92,18 @@ class RawStore {
 std::string sha256_hex(std::string_view bytes);
 // SHA-256 of a file's content, read in chunks; throws naming the path.
 std::string sha256_file(const std::filesystem::path& path);
+
+// The bytes of the object `sha256` of the store at `root`, checked like RawStore::read,
+// without opening the store (no folders made, no lock taken): for read-only checks.
+std::string read_raw_object(const std::filesystem::path& root, const std::string& sha256);
+
+// Every object under root/raw (fan-out folders only): its name and path, sorted by name.
+// Names that are not a SHA-256 are listed too (verify reports them).
+struct RawObject {
+  std::string name;
+  std::filesystem::path path;
+};
+std::vector<RawObject> list_raw_objects(const std::filesystem::path& root);
 
 // fsync helpers shared by the store and the folder sinks.
 void fsync_path(const std::filesystem::path& path);     // a file or a folder

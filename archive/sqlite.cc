@@ -6,10 +6,10 @@
 
 namespace edihub::archive::sqlite {
 
-Db::Db(const std::filesystem::path& file) : file_(file.string()) {
+Db::Db(const std::filesystem::path& file, Mode mode) : file_(file.string()) {
   // One connection per thread: the statement cache on top of it is not shared.
-  int rc = sqlite3_open_v2(file_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int flags = mode == Mode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(file_.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close_v2(db_);

@@ -25,7 +25,10 @@ ZeroIsNull(T&) -> ZeroIsNull<T>;
 
 class Db {
  public:
-  explicit Db(const std::filesystem::path& file);  // read-write, created when missing
+  enum class Mode { read_write, read_only };
+  // read_write: created when missing. read_only: must exist; never written (a WAL
+  // database is read beside a process writing it).
+  explicit Db(const std::filesystem::path& file, Mode mode = Mode::read_write);
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;

@@ -43,7 +43,7 @@ int run_cli(int argc, char** argv) {
   auto* serve_cmd = app.add_subcommand("serve", "Run as a service: scheduled polls, housekeeping, /healthz, JSON logs (SIGTERM stops, SIGHUP reloads)");
   serve_cmd->add_option("--config", config_dir, "Config folder")->required();
 
-  auto* archive = app.add_subcommand("archive", "Query the archive");
+  auto* archive = app.add_subcommand("archive", "Query, verify or rebuild the archive");
   archive->require_subcommand(1);
   QueryOptions query;
   auto* q = archive->add_subcommand("query", "List archived transaction sets, newest first");
@@ -71,6 +71,14 @@ int run_cli(int argc, char** argv) {
   parts->add_flag("--mdn", show.mdn, "The AS2 MDNs of a file (F<ID>): the one we sent for it, or the partner's for ours");
   parts->require_option(0, 1);
   s->add_flag("--json", json, "Print JSON");
+
+  auto* verify = archive->add_subcommand(
+      "verify", "Check the index, re-hash every raw object, cross-check them and the control counters (exit 0 sound, 1 problems, 2 cannot run); read-only");
+  verify->add_option("--config", config_dir, "Config folder")->required();
+  verify->add_flag("--json", json, "Print JSON");
+  auto* rebuild = archive->add_subcommand(
+      "rebuild", "Build a new index from the raw store and what is readable of the old one (the old one is kept aside)");
+  rebuild->add_option("--config", config_dir, "Config folder")->required();
 
   ExceptionsOptions exc;
   auto* e = app.add_subcommand("exceptions", "List the exception queue; resolve or ignore an exception");
@@ -153,6 +161,8 @@ int run_cli(int argc, char** argv) {
     if (*serve_cmd) return serve(config_dir, *clock_from_environment());
     if (*q) return command_archive_query(config_dir, query, json, std::cout, std::cerr);
     if (*s) return command_archive_show(config_dir, show, json, std::cout, std::cerr);
+    if (*verify) return command_archive_verify(config_dir, json, std::cout, std::cerr);
+    if (*rebuild) return command_archive_rebuild(config_dir, std::cout, std::cerr);
     if (!closing.state.empty()) return command_close_exception(config_dir, closing, json, std::cout, std::cerr);
     if (*e) return command_exceptions(config_dir, exc, json, std::cout, std::cerr);
     if (*acks) return command_acks(config_dir, acks_options, json, std::cout, std::cerr);

@@ -91,6 +91,11 @@ int command_acks(const std::string& config_dir, const AcksOptions& options, bool
 int command_close_exception(const std::string& config_dir, const CloseExceptionOptions& options, bool json,
                             std::ostream& out, std::ostream& err);
 int command_erp_init_db(const std::string& config_dir, std::ostream& out, std::ostream& err);
+// `edihub archive verify`: 0 sound, 1 problems (one line each), 2 cannot verify. Read-only.
+int command_archive_verify(const std::string& config_dir, bool json, std::ostream& out, std::ostream& err);
+// `edihub archive rebuild`: 0 rebuilt (and what was recovered printed), 2 cannot rebuild
+// (e.g. the archive is locked by a running hub); the old index is kept aside.
+int command_archive_rebuild(const std::string& config_dir, std::ostream& out, std::ostream& err);
 int command_replay(const std::string& config_dir, const std::string& id, const std::string& by, bool json,
                    std::ostream& out, std::ostream& err);
 int command_check(const std::string& config_dir, bool json, std::ostream& out, std::ostream& err);

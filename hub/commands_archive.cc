@@ -232,6 +232,7 @@ int command_archive_show(const std::string& config_dir, const ShowOptions& o, bo
   auto keys = index->business_keys(id);
   auto events = index->events_of_set(id);
   // An XML document is a set of its own (no first segment): its raw form is the whole file.
+  if (file && set->first_segment) store.verify(file->sha256);  // read() below checks itself
   std::string raw = !file                ? ""
                     : set->first_segment ? raw_transaction_set(store.path_of(file->sha256), set->first_segment)
                                          : store.read(file->sha256);

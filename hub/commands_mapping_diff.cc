@@ -140,6 +140,7 @@ int command_mapping_diff(const MappingDiffOptions& o, std::ostream& out, std::os
       } else {
         auto file = files.find(row.set.file_id);
         if (file == files.end()) {
+          store.verify(record->sha256);  // a damaged raw object is never mapped
           file = files.emplace(row.set.file_id, parse_x12_file(store.path_of(record->sha256))).first;
           // Mapped as the pipeline maps it: in UTF-8 from the partner's `encoding:`.
           x12::decode_to_utf8(file->second, [&](const x12::ParsedInterchange&) -> const x12::Charset& { return partner->charset; });

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "archive/verify.h"
 #include "formats/xml.h"
 #include "hub/archive_lookup.h"
 #include "hub/exception_queue.h"
@@ -59,23 +60,15 @@ std::string envelope_issue_text(const x12::EnvelopeIssue& issue) {
 
 Pipeline::Pipeline(const Config& config, const Clock& clock, Sleep sleep)
     : config_(config), clock_(clock), sleep_(std::move(sleep)) {
-  fs::create_directories(config_.archive_dir);
-  fs::path lock = config_.archive_dir / ".lock";
-  lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lock_fd_ < 0) throw std::system_error(errno, std::generic_category(), "cannot open " + lock.string());
-  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
-    ::close(lock_fd_);
-    throw std::runtime_error("another edihub process is working on the archive " + config_.archive_dir.string());
-  }
+  lock_ = std::make_unique<archive::ArchiveLock>(config_.archive_dir);
+  // Before anything is taken in: a lost or damaged index must be rebuilt, not restarted.
+  archive::check_index_before_start(config_.archive_dir, config_.dir.string());
   store_ = std::make_unique<archive::RawStore>(config_.archive_dir);
   index_ = archive::Index::open(config_.index_file());
   outbox_ = std::make_unique<Outbox>(config_, clock_, *store_, *index_);
 }
 
-Pipeline::~Pipeline() {
-  index_.reset();
-  if (lock_fd_ >= 0) ::close(lock_fd_);
-}
+Pipeline::~Pipeline() { index_.reset(); }
 
 RunSummary Pipeline::run_once() {
   Lock lock(mu_);
@@ -326,6 +319,17 @@ void Pipeline::process_file(const FileRecord& file, RunSummary& summary, std::ve
 
   auto fresh = fresh_content_.find(file.id);
   const fs::path stored = store_->path_of(file.sha256);
+  if (fresh == fresh_content_.end()) {
+    try {
+      store_->verify(file.sha256);  // never processes bytes that are not what was received
+    } catch (const archive::IntegrityError& e) {
+      base.kind = "damaged_raw_object";
+      base.reason = file.source_name + ": " + e.what();
+      raise(summary, base);
+      index_->set_file_status(file.id, "exception");
+      return;
+    }
+  }
   if (fresh != fresh_content_.end() ? xml::looks_like_xml(fresh->second) : starts_like_xml(stored)) {
     process_xml_file(file, fresh != fresh_content_.end() ? fresh->second : store_->read(file.sha256), summary, deliveries);
     return;
@@ -752,6 +756,7 @@ RunSummary Pipeline::replay(std::int64_t file_id, const std::string& by) {
   if (!old) throw std::runtime_error(fmt::format("no file F{} in the archive", file_id));
   if (old->direction == "out") throw std::runtime_error(fmt::format("F{} is a file we sent; only received files are replayed", file_id));
   if (old->status == "received") throw std::runtime_error(fmt::format("F{} has not been processed yet; run first", file_id));
+  store_->verify(old->sha256);  // a damaged raw object is refused, not replayed
   FileRecord copy = *old;
   copy.replay_of = old->id;
   copy.channel = fmt::format("replay:F{}", old->id);

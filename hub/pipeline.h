@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/index.h"
+#include "archive/lock.h"
 #include "archive/raw_store.h"
 #include "formats/parsed_file.h"
 #include "formats/validation.h"
@@ -67,6 +68,8 @@ class Pipeline {
  public:
   using Sleep = std::function<void(std::chrono::milliseconds)>;
   // Takes an exclusive lock on the archive: a second hub on the same archive is refused.
+  // Refuses (archive::IndexUnusable) an archive whose index is missing or damaged, before
+  // anything is received (archive::check_index_before_start).
   Pipeline(const Config& config, const Clock& clock, Sleep sleep);
   ~Pipeline();
 
@@ -225,7 +228,7 @@ class Pipeline {
   Sleep sleep_;
   std::mutex mu_;  // serializes index and store work (see housekeeping())
   bool claims_recovered_ = false;
-  int lock_fd_ = -1;
+  std::unique_ptr<archive::ArchiveLock> lock_;  // before store_ and index_: released after them
   std::unique_ptr<archive::RawStore> store_;
   std::unique_ptr<archive::Index> index_;
   std::unique_ptr<Outbox> outbox_;
