@@ -179,10 +179,6 @@ void remove_source_if_archived(const fs::path& source, const std::string& sha256
     transports::FolderInbox::remove(source);
 }
 
-}  // namespace
-
-namespace {
-
 // A name longer than this is claimed under a shortened name: the claim's unique prefix
 // (~50 bytes) plus the name must stay within a file system's 255-byte name limit.
 constexpr std::size_t kLongestClaimedName = 160;
