@@ -193,6 +193,22 @@ TEST_CASE("a 255-byte file name is claimed under a bounded name and keeps its na
   }
 }
 
+TEST_CASE("a shortened claim left by a crash before its row is recorded under its shortened name, and says so",
+          "[isolation][e2e][names][recovery]") {
+  TempDir dir;
+  write_supplier_config(dir.path());
+  const std::string shortened = std::string(120, 'n') + "~0123456789abcdef";
+  write_file(dir / "archive/incoming/supplier" / ("18c0-42-0__" + shortened), sample_856(8));
+  auto summary = run_once(dir);
+  CHECK(summary["sets_delivered"] == 1);
+  auto show = json::parse(run_edihub({"archive", "show", "--config", dir.path().string(), "F1", "--json"}).out);
+  CHECK(show["source_name"] == shortened);
+  bool said = false;
+  for (const auto& e : show["events"])
+    said = said || e["detail"].get<std::string>().find("its name was shortened for its claim before a crash") != std::string::npos;
+  CHECK(said);
+}
+
 TEST_CASE("control characters in a partner's file name are escaped in run, exceptions and archive show output",
           "[isolation][e2e][names]") {
   TempDir dir;
