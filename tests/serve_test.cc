@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include "archive/raw_store.h"
 #include "hub/clock.h"
 #include "tests/fixtures/serve.h"
 #include "tests/supplier_config.h"
@@ -246,4 +247,58 @@ TEST_CASE("a partner whose poll keeps failing shows in /healthz with its error a
   CHECK(all[0]["note"] == "poll works again");
   serve.signal(SIGTERM);
   CHECK(serve.wait_exit(25s) == 0);
+}
+
+TEST_CASE("a housekeeping pass that keeps failing makes /healthz fail with since when and raises one hub_error, "
+          "resolved when it works again",
+          "[serve][e2e][isolation]") {
+  TempDir dir;
+  write_service_config(dir.path());
+  ServeProcess serve(dir.path());
+  const auto url = serve.health_url();
+  write_file(dir / "inbox/asn-1.edi", sample_856(1));
+  REQUIRE(wait_for_files(dir / "erp", 1, 20s));
+  // The received file's raw object turns into a folder: housekeeping re-publishes it from
+  // its claim (still watched under incoming/) on every pass, and every pass fails.
+  const auto sha = edihub::archive::sha256_hex(sample_856(1));
+  const auto object = dir / "archive/raw" / sha.substr(0, 2) / sha;
+  fs::remove(object);
+  fs::create_directories(object / "in-the-way");
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  nlohmann::json h;
+  do {
+    std::this_thread::sleep_for(200ms);
+    h = health(url);
+  } while (h["status"] != "failing" && std::chrono::steady_clock::now() < deadline);
+  REQUIRE(h["status"] == "failing");
+  CHECK(h["http_status"] == 503);
+  CHECK_THAT(h["housekeeping"]["error"].get<std::string>(), Catch::Contains(sha));
+  const auto since = h["housekeeping"]["failing_since"].get<std::string>();
+  CHECK_FALSE(since.empty());
+  std::this_thread::sleep_for(2500ms);  // more failing passes: the same start, one exception
+  h = health(url);
+  CHECK(h["housekeeping"]["failing_since"] == since);
+  std::vector<nlohmann::json> raised;
+  for (const auto& line : serve.log())
+    if (line.value("event", "") == "exception" && line.value("kind", "") == "hub_error") raised.push_back(line);
+  REQUIRE(raised.size() == 1);
+  CHECK_THAT(raised[0]["reason"].get<std::string>(), Catch::StartsWith("housekeeping: "));
+
+  fs::remove_all(object);  // the next pass publishes it again
+  deadline = std::chrono::steady_clock::now() + 20s;
+  do {
+    std::this_thread::sleep_for(200ms);
+    h = health(url);
+  } while (h["status"] != "ok" && std::chrono::steady_clock::now() < deadline);
+  CHECK(h["status"] == "ok");
+  CHECK(h["housekeeping"]["failing_since"] == "");
+  CHECK(edihub::archive::sha256_file(object) == sha);
+  serve.signal(SIGTERM);
+  CHECK(serve.wait_exit(25s) == 0);
+  auto r = run_edihub({"exceptions", "--config", dir.path().string(), "--state", "all", "--json"});
+  REQUIRE(r.exit_code == 0);
+  auto all = nlohmann::json::parse(r.out);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0]["kind"] == "hub_error");
+  CHECK(all[0]["state"] == "resolved");
 }
