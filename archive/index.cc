@@ -110,6 +110,28 @@ void Index::Transaction::commit() {
   done_ = true;
 }
 
+Index::Savepoint::Savepoint(Index& index) : index_(index) { index_.impl_->run("SAVEPOINT edihub_unit").done(); }
+
+Index::Savepoint::~Savepoint() {
+  if (done_) return;
+  try {
+    rollback();
+  } catch (...) {
+    // The enclosing transaction is gone (SQLite rolled it back): nothing is left to undo.
+  }
+}
+
+void Index::Savepoint::release() {
+  index_.impl_->run("RELEASE edihub_unit").done();
+  done_ = true;
+}
+
+void Index::Savepoint::rollback() {
+  done_ = true;
+  index_.impl_->run("ROLLBACK TO edihub_unit").done();
+  index_.impl_->run("RELEASE edihub_unit").done();
+}
+
 // Files
 
 std::int64_t Index::add_file(const FileRecord& file) { return impl_->insert(file); }

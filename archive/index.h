@@ -202,6 +202,19 @@ class Index {
     Index& index_;
     bool done_ = false;
   };
+  // A unit of work inside a Transaction (SQLite SAVEPOINT): release() keeps its changes in
+  // the enclosing transaction; destroyed unreleased, it undoes just them (one file's work
+  // in a batch, so a file that fails does not take the batch down). Not nested.
+  class Savepoint {
+   public:
+    explicit Savepoint(Index& index);
+    ~Savepoint();
+    void release();
+    void rollback();  // undoes its changes now (throws when the index cannot)
+   private:
+    Index& index_;
+    bool done_ = false;
+  };
 
   // Files
   std::int64_t add_file(const FileRecord& file);

@@ -89,22 +89,39 @@ void make_fan_out(const fs::path& raw) {
 }
 
 void remove_staged(const std::vector<Staged>& batch) {
-  for (const auto& item : batch)
-    if (!item.claimed) ::unlink(item.staging_path.c_str());
+  for (const auto& item : batch) ::unlink(item.staging_path.c_str());
 }
 
-Staged hash_in_place(const fs::path& path) {
+bool same_file_state(const struct stat& a, const struct stat& b) {
+  return a.st_size == b.st_size && a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec;
+}
+
+// A staged copy of a claim, hashed while copied (see RawStore::claim_file).
+Staged copy_claim(const fs::path& claim, const fs::path& staging_dir) {
   constexpr std::uint64_t kSmallFile = 1 << 20;
-  Staged staged{path, "", 0, true, true, ""};
-  Sha256 hash;
-  for_each_chunk(path, [&](const char* data, std::size_t n) {
-    hash.update(data, n);
-    staged.size += n;
-    if (staged.size <= kSmallFile) staged.content.append(data, n);
-  });
-  if (staged.size > kSmallFile) std::string().swap(staged.content);
-  staged.sha256 = hash.hex_digest();
-  return staged;
+  constexpr int kTries = 3;
+  for (int attempt = 1;; ++attempt) {
+    UniqueFd in = open_or_throw(claim, O_RDONLY);
+    struct stat before {}, after {};
+    if (::fstat(in.get(), &before) != 0) throw_errno("cannot stat", claim);
+    StagingWriter writer(staging_dir);
+    std::string content;
+    std::uint64_t size = 0;
+    auto buffer = std::make_unique<char[]>(kChunk);
+    while (std::size_t n = read_some(in.get(), buffer.get(), kChunk, claim)) {
+      writer.append(buffer.get(), n);
+      size += n;
+      if (size <= kSmallFile) content.append(buffer.get(), n);
+    }
+    if (::fstat(in.get(), &after) != 0) throw_errno("cannot stat", claim);
+    bool unchanged = same_file_state(before, after) && static_cast<std::uint64_t>(after.st_size) == size;
+    if (!unchanged && attempt < kTries) continue;  // written to while copied: copy again
+    Staged staged = writer.finish();
+    staged.claimed = true;
+    staged.source_moved = true;
+    if (size <= kSmallFile) staged.content = std::move(content);
+    return staged;
+  }
 }
 
 fs::path object_path(const fs::path& root, const std::string& sha256) {
@@ -152,16 +169,33 @@ Staged RawStore::stage_file(const fs::path& source) {
 Staged RawStore::claim_file(const fs::path& source, const std::string& claim) {
   fs::path target = incoming_dir() / claim;
   fs::create_directories(target.parent_path());
-  if (::rename(source.c_str(), target.c_str()) == 0) return hash_in_place(target);
+  if (::rename(source.c_str(), target.c_str()) == 0) return copy_claim(target, staging_dir());
   if (errno != EXDEV) throw_errno("cannot claim " + source.string() + " as", target);
-  // Another filesystem: copy under a temporary name, so a crash never leaves a partial claim.
+  // Another filesystem: copy under a temporary name, so a crash never leaves a partial
+  // claim. The source stays where it is (the caller removes it once it is recorded).
   Staged copy = stage_file(source);
   if (::rename(copy.staging_path.c_str(), target.c_str()) != 0) {
     ::unlink(copy.staging_path.c_str());
     throw_errno("cannot claim " + source.string() + " as", target);
   }
-  return Staged{target, copy.sha256, copy.size, true, false, ""};
+  Staged staged = copy_claim(target, staging_dir());
+  staged.source_moved = false;
+  return staged;
 }
+
+void RawStore::rename_claim(const std::string& from, const std::string& to) {
+  fs::path target = incoming_dir() / to;
+  fs::create_directories(target.parent_path());
+  if (::rename((incoming_dir() / from).c_str(), target.c_str()) != 0)
+    throw_errno("cannot rename claim " + (incoming_dir() / from).string() + " to", target);
+}
+
+void RawStore::retire_claim(const std::string& claim) {
+  fs::path path = incoming_dir() / claim;
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw_errno("cannot remove claim", path);
+}
+
+void RawStore::discard(const Staged& staged) { ::unlink(staged.staging_path.c_str()); }
 
 std::vector<std::string> RawStore::pending_claims() const {
   std::vector<std::string> claims;
@@ -171,7 +205,7 @@ std::vector<std::string> RawStore::pending_claims() const {
   return claims;
 }
 
-Staged RawStore::reclaim(const std::string& claim) { return hash_in_place(incoming_dir() / claim); }
+Staged RawStore::reclaim(const std::string& claim) { return copy_claim(incoming_dir() / claim, staging_dir()); }
 
 void RawStore::sync() { syncfs_or_throw(staging_.get(), incoming_dir()); }
 

@@ -28,7 +28,7 @@ struct Staged {
   std::filesystem::path staging_path;
   std::string sha256;  // lowercase hex
   std::uint64_t size = 0;
-  // Claimed from a source (see claim_file): never deleted on failure, only published.
+  // A copy of a claim (see claim_file): the claim itself stays under incoming/.
   bool claimed = false;
   // The source was moved, not copied: there is nothing left at the source to remove.
   bool source_moved = false;
@@ -52,13 +52,23 @@ class RawStore {
   Staged stage_file(const std::filesystem::path& source);
 
   // Takes a received file over by moving it to root/incoming/<claim> (a rename on the
-  // same filesystem: no copy, no delete; a copy otherwise) and hashes it. A claimed file
-  // is never removed by the store: after sync() the caller records the claim, then
-  // publishes it; a claim left behind by a crash is found again by pending_claims().
+  // same filesystem: no delete; a copy otherwise), then stages a copy of the claim while
+  // hashing it. The copy is what gets published: an uploader that was still writing keeps
+  // writing into the claim (the rename does not stop it), never into raw/, so a raw object
+  // always hashes to its name. The claim's size and modification time are checked after
+  // the copy; while they change, it is copied again (three tries; the last copy is still
+  // consistent with its hash, and the change is found by comparing the claim later).
+  // A claim is never removed by the store except by retire_claim: after sync() the caller
+  // records it, publishes the copy, and keeps the claim a while to see whether it changes;
+  // a claim left behind by a crash is found again by pending_claims().
   // `claim` is a relative name the caller makes unique, e.g. "acme/17a3-1__asn.edi".
   Staged claim_file(const std::filesystem::path& source, const std::string& claim);
   std::vector<std::string> pending_claims() const;
-  Staged reclaim(const std::string& claim);  // hashes a pending claim again
+  Staged reclaim(const std::string& claim);  // stages a new copy of a pending claim
+  std::filesystem::path claim_path(const std::string& claim) const { return incoming_dir() / claim; }
+  void rename_claim(const std::string& from, const std::string& to);
+  void retire_claim(const std::string& claim);  // removes it: its bytes are in raw/
+  void discard(const Staged& staged);           // removes a staged copy that is not published
   // Makes claims (their names and data) durable.
   void sync();
   Staged stage_bytes(std::string_view bytes);

@@ -1,3 +1,5 @@
+#include <fstream>
+
 #include <catch2/catch.hpp>
 
 #include <set>
@@ -221,21 +223,31 @@ TEST_CASE("fsync helpers work on files and folders and name what failed", "[raw_
   REQUIRE_THROWS_WITH(sync_filesystem_of(dir / "missing"), Contains((dir / "missing").string()));
 }
 
-TEST_CASE("claiming moves a received file in without copying, and publishes it", "[raw_store][claim]") {
+TEST_CASE("claiming moves a received file in and publishes a copy: later writes to the claim never reach raw/",
+          "[raw_store][claim]") {
   TempDir dir;
   RawStore store(dir / "archive");
   write_file(dir / "inbox/asn.edi", "abc");
   auto claimed = store.claim_file(dir / "inbox/asn.edi", "acme/1-1-0__asn.edi");
-  CHECK_FALSE(fs::exists(dir / "inbox/asn.edi"));  // moved, not copied
+  CHECK_FALSE(fs::exists(dir / "inbox/asn.edi"));  // moved
   CHECK(claimed.sha256 == kSha256Abc);
   CHECK(claimed.size == 3);
   CHECK(claimed.claimed);
   CHECK(claimed.source_moved);
+  CHECK(claimed.content == "abc");
   CHECK(store.pending_claims() == std::vector<std::string>{"acme/1-1-0__asn.edi"});
   store.sync();
   std::vector<Staged> batch{claimed};
   store.publish(batch);
+  // A writer still holding the file appends after the claim: raw/ keeps what was hashed.
+  {
+    std::ofstream late(store.claim_path("acme/1-1-0__asn.edi"), std::ios::app);
+    late << "def";
+  }
   CHECK(store.read(kSha256Abc) == "abc");
+  CHECK(sha256_file(store.path_of(kSha256Abc)) == kSha256Abc);
+  CHECK(store.pending_claims() == std::vector<std::string>{"acme/1-1-0__asn.edi"});  // kept until retired
+  store.retire_claim("acme/1-1-0__asn.edi");
   CHECK(store.pending_claims().empty());
 }
 
@@ -266,6 +278,7 @@ TEST_CASE("a failed publish never deletes a claimed file", "[raw_store][claim][f
   write_file(folder, "a file where the fan-out folder should be");
   std::vector<Staged> batch{claimed};
   CHECK_THROWS(store.publish(batch));
-  CHECK(fs::exists(claimed.staging_path));  // still there for the next run
-  CHECK(read_file(claimed.staging_path) == "abc");
+  // The claim is still there for the next run; only the staged copy is gone.
+  CHECK(read_file(store.claim_path("acme/1__asn.edi")) == "abc");
+  CHECK_FALSE(fs::exists(claimed.staging_path));
 }

@@ -9,6 +9,7 @@
 #include "hub/commands.h"
 #include "hub/config.h"
 #include "hub/pipeline.h"
+#include "hub/text_escape.h"
 
 namespace edihub::hub {
 
@@ -40,7 +41,7 @@ int command_acks(const std::string& config_dir, const AcksOptions& options, bool
                       {"group_control", r.group_control}, {"set_control", r.set_control},
                       {"functional_id", r.functional_id}, {"set_type", r.set_type}, {"sent_at", r.sent_at},
                       {"due_at", r.due_at}, {"state", r.state}, {"ack_file_id", r.ack_file_id}, {"detail", r.detail}});
-    out << list.dump(2) << "\n";
+    out << dump_json(list, 2) << "\n";
     return 0;
   }
   out << fmt::format("{:<12} {:<11} {:<30} {:<24} {:<24} {}\n", "partner", "level", "document", "sent", "due", "state");
@@ -49,9 +50,10 @@ int command_acks(const std::string& config_dir, const AcksOptions& options, bool
                            : r.level == "group" ? fmt::format("group {} {} (ISA {})", r.functional_id, r.group_control,
                                                               r.interchange_control)
                                                 : fmt::format("interchange {}", r.interchange_control);
+    document = escape_controls(document);
     out << fmt::format("{:<12} {:<11} {:<30} {:<24} {:<24} {}", r.partner, r.level, document, r.sent_at, r.due_at, r.state);
     if (r.ack_file_id) out << fmt::format(" by F{}", r.ack_file_id);
-    if (!r.detail.empty()) out << ": " << r.detail;
+    if (!r.detail.empty()) out << ": " << escape_controls(r.detail);
     out << "\n";
   }
   out << rows.size() << (options.overdue ? " overdue acknowledgment(s)\n" : " awaited acknowledgment(s)\n");
@@ -81,8 +83,7 @@ int command_close_exception(const std::string& config_dir, const CloseExceptionO
     tx.commit();
   }
   if (json)
-    out << ordered_json{{"id", options.id}, {"state", options.state}, {"closed_by", by}, {"closed_at", at}, {"note", options.note}}
-               .dump(2)
+    out << dump_json(ordered_json{{"id", options.id}, {"state", options.state}, {"closed_by", by}, {"closed_at", at}, {"note", options.note}}, 2)
         << "\n";
   else
     out << fmt::format("exception {} {} by {} at {}\n", options.id, options.state, by, at);
@@ -115,16 +116,17 @@ int command_replay(const std::string& config_dir, const std::string& id, const s
     ordered_json exceptions = ordered_json::array();
     for (const auto& e : summary.exceptions)
       exceptions.push_back({{"id", e.id}, {"partner", e.partner}, {"kind", e.kind}, {"reason", e.reason}});
-    out << ordered_json{{"replayed_file", file_id},      {"sets_delivered", summary.sets_delivered},
-                        {"sets_failed", summary.sets_failed}, {"sets_rejected", summary.sets_rejected},
-                        {"acks_sent", summary.acks_sent},     {"exceptions", exceptions}}
-               .dump(2)
+    out << dump_json(ordered_json{{"replayed_file", file_id},      {"sets_delivered", summary.sets_delivered},
+                        {"sets_failed", summary.sets_failed}, {"sets_dead_letter", summary.sets_dead_letter},
+                        {"sets_rejected", summary.sets_rejected},
+                        {"acks_sent", summary.acks_sent},     {"exceptions", exceptions}}, 2)
         << "\n";
   } else {
-    out << fmt::format("replayed F{}: {} transaction set(s) delivered, {} failed mapping, {} rejected, {} new exception(s)\n",
-                       file_id, summary.sets_delivered, summary.sets_failed, summary.sets_rejected,
-                       summary.exceptions.size());
-    for (const auto& e : summary.exceptions) out << fmt::format("  exception {} [{}] {}: {}\n", e.id, e.partner, e.kind, e.reason);
+    out << fmt::format("replayed F{}: {} transaction set(s) delivered, {} failed, {} dead letter(s), {} rejected, {} new exception(s)\n",
+                       file_id, summary.sets_delivered, summary.sets_failed, summary.sets_dead_letter,
+                       summary.sets_rejected, summary.exceptions.size());
+    for (const auto& e : summary.exceptions)
+      out << fmt::format("  exception {} [{}] {}: {}\n", e.id, e.partner, e.kind, escape_controls_keep_lines(e.reason));
   }
   return summary.exceptions.empty() ? 0 : 1;
 }

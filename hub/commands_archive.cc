@@ -10,6 +10,7 @@
 #include "hub/commands.h"
 #include "hub/config.h"
 #include "hub/x12_file.h"
+#include "hub/text_escape.h"
 
 namespace edihub::hub {
 
@@ -81,7 +82,7 @@ std::string raw_transaction_set(const fs::path& raw_file, std::uint64_t first_se
 }
 
 void print_events(const std::vector<archive::EventRecord>& events, std::ostream& out) {
-  for (const auto& e : events) out << fmt::format("  {}  {:<10} {}\n", e.at, e.step, e.detail);
+  for (const auto& e : events) out << fmt::format("  {}  {:<10} {}\n", e.at, e.step, escape_controls(e.detail));
 }
 
 }  // namespace
@@ -126,15 +127,16 @@ int command_archive_query(const std::string& config_dir, const QueryOptions& o, 
       row["keys"] = keys_json(r.keys);
       j.push_back(row);
     }
-    out << j.dump(2) << "\n";
+    out << dump_json(j, 2) << "\n";
     return 0;
   }
   out << fmt::format("{:>6}  {:<24}  {:<12} {:<4} {:<9} {:<6} {:<9} {:<10} {}\n", "ID", "RECEIVED", "PARTNER", "TYPE",
                      "ISA13", "GS06", "ST02", "STATUS", "KEYS");
   for (const auto& r : rows)
     out << fmt::format("{:>6}  {:<24}  {:<12} {:<4} {:<9} {:<6} {:<9} {:<10} {}\n", r.set.id, r.set.received_at,
-                       r.set.partner, r.set.type, r.set.interchange_control, r.set.group_control, r.set.control_number,
-                       r.set.status, keys_text(r.keys));
+                       r.set.partner, r.set.type, escape_controls(r.set.interchange_control),
+                       escape_controls(r.set.group_control), escape_controls(r.set.control_number), r.set.status,
+                       escape_controls(keys_text(r.keys)));
   out << rows.size() << " transaction set(s)\n";
   return 0;
 }
@@ -186,7 +188,7 @@ int command_archive_show(const std::string& config_dir, const ShowOptions& o, bo
       j["transaction_sets"] = set_list;
       j["events"] = events_json(events);
       if (whole || o.raw) j["raw"] = store.read(file->sha256);
-      out << j.dump(2) << "\n";
+      out << dump_json(j, 2) << "\n";
       return 0;
     }
     if (o.raw) return out << store.read(file->sha256), 0;
@@ -204,16 +206,18 @@ int command_archive_show(const std::string& config_dir, const ShowOptions& o, bo
       return 0;
     }
     out << fmt::format("file F{}: {} from {} ({}), {} bytes, sha256 {}\n  received {}, status {}\n", file->id,
-                       file->source_name, file->channel, file->partner, file->size, file->sha256, file->received_at,
+                       escape_controls(file->source_name), file->channel, file->partner, file->size, file->sha256,
+                       file->received_at,
                        file->status);
     if (file->replay_of) out << fmt::format("  replay of F{}\n", file->replay_of);
     for (const auto& replay : index->replays_of(id)) out << fmt::format("  replayed as F{} at {}\n", replay.id, replay.received_at);
     for (const auto& s : sets)
-      out << fmt::format("  transaction set {}: {} {} ({})\n", s.id, s.type, s.control_number, s.status);
+      out << fmt::format("  transaction set {}: {} {} ({})\n", s.id, s.type, escape_controls(s.control_number), s.status);
     for (const auto& a : index->acks_answering(id))
       out << fmt::format("  {} {} acknowledgment F{} (interchange {}{}): {}\n", a.direction, a.kind, a.file_id,
-                         a.answers_interchange_control,
-                         a.answers_group_control.empty() ? "" : ", group " + a.answers_group_control, a.detail);
+                         escape_controls(a.answers_interchange_control),
+                         a.answers_group_control.empty() ? "" : ", group " + escape_controls(a.answers_group_control),
+                         escape_controls(a.detail));
     for (const auto& m : index->as2_messages_of_file(id))
       out << fmt::format("  AS2 {} {} {} (MDN {}{}{}){}\n", m.direction == "in" ? "received" : "sent", m.message_id,
                          m.state, m.mdn_mode, m.mdn_sha256.empty() ? "" : ", archived as " + m.mdn_sha256,
@@ -243,7 +247,7 @@ int command_archive_show(const std::string& config_dir, const ShowOptions& o, bo
     if (whole || o.raw) j["raw"] = raw;
     if ((whole || o.mapped) && !mapped.empty()) j["mapped"] = ordered_json::parse(mapped);
     if (whole || o.events) j["events"] = events_json(events);
-    out << j.dump(2) << "\n";
+    out << dump_json(j, 2) << "\n";
     return 0;
   }
   if (o.raw) return out << raw, 0;
@@ -256,10 +260,11 @@ int command_archive_show(const std::string& config_dir, const ShowOptions& o, bo
   }
   if (o.events) return print_events(events, out), 0;
   out << fmt::format("transaction set {}: {} {} from partner {} ({}), status {}\n", set->id, set->type,
-                     set->control_number, set->partner, set->version, set->status);
-  out << fmt::format("  interchange {} group {}, file F{} segment {}, received {}\n", set->interchange_control,
-                     set->group_control, set->file_id, set->first_segment, set->received_at);
-  if (!keys.empty()) out << "  keys: " << keys_text(keys) << "\n";
+                     escape_controls(set->control_number), set->partner, escape_controls(set->version), set->status);
+  out << fmt::format("  interchange {} group {}, file F{} segment {}, received {}\n",
+                     escape_controls(set->interchange_control), escape_controls(set->group_control), set->file_id,
+                     set->first_segment, set->received_at);
+  if (!keys.empty()) out << "  keys: " << escape_controls(keys_text(keys)) << "\n";
   if (!set->delivered_to.empty()) out << "  delivered to " << set->delivered_to << "\n";
   out << "--- raw ---\n" << raw << "--- mapped ---\n" << (mapped.empty() ? "(none)\n" : mapped) << "--- events ---\n";
   print_events(events, out);
@@ -278,13 +283,13 @@ int command_exceptions(const std::string& config_dir, const ExceptionsOptions& o
       j.push_back({{"id", e.id}, {"partner", e.partner}, {"kind", e.kind}, {"state", e.state},
                    {"created_at", e.created_at}, {"file_id", e.file_id}, {"set_id", e.set_id}, {"reason", e.reason},
                    {"closed_at", e.closed_at}, {"closed_by", e.closed_by}, {"note", e.note}});
-    out << j.dump(2) << "\n";
+    out << dump_json(j, 2) << "\n";
     return 0;
   }
   for (const auto& e : list) {
     out << fmt::format("exception {} [{}] {} ({}) {}  file F{}{}\n", e.id, e.partner.empty() ? "-" : e.partner, e.kind,
                        e.state, e.created_at, e.file_id, e.set_id ? fmt::format(" set {}", e.set_id) : "");
-    out << "  " << e.reason << "\n";
+    out << "  " << escape_controls_keep_lines(e.reason) << "\n";
   }
   out << list.size() << " exception(s)\n";
   return 0;

@@ -16,6 +16,7 @@
 #include "hub/config.h"
 #include "hub/validation_text.h"
 #include "hub/x12_file.h"
+#include "hub/text_escape.h"
 #include "mappings/outbound.h"
 
 namespace edihub::hub {
@@ -234,7 +235,7 @@ void print_run(const ordered_json& result, std::ostream& out) {
           << (set.contains("target") ? " to " + set["target"].get<std::string>() : "") << "\n";
       out << "  keys: " << keys_line(set["keys"]) << "\n";
       if (set.contains("transaction")) {
-        std::string body = set["transaction"].dump(2);
+        std::string body = dump_json(set["transaction"], 2);
         for (std::size_t at = body.find('\n'); at != std::string::npos; at = body.find('\n', at + 3)) body.insert(at + 1, "  ");
         out << "  " << body << "\n";
       }
@@ -284,7 +285,7 @@ int command_mapping_run(const MappingRunOptions& o, std::ostream& out, std::ostr
   bool failed = false;
   for (const auto& set : result["sets"]) failed = failed || set["status"] == "error";
   if (o.json)
-    out << result.dump(2) << "\n";
+    out << dump_json(result, 2) << "\n";
   else
     print_run(result, out);
   return failed ? 1 : 0;

@@ -14,6 +14,7 @@
 #include "hub/config.h"
 #include "hub/json_changes.h"
 #include "hub/x12_file.h"
+#include "hub/text_escape.h"
 
 namespace edihub::hub {
 
@@ -168,10 +169,9 @@ int command_mapping_diff(const MappingDiffOptions& o, std::ostream& out, std::os
     if (!o.json) out << line;
   }
   if (o.json)
-    out << ordered_json{{"partner", partner->id},
+    out << dump_json(ordered_json{{"partner", partner->id},
                         {"documents", documents},
-                        {"totals", {{"documents", rows.size()}, {"changed", changed}, {"unchanged", unchanged}, {"errors", errors}}}}
-               .dump(2)
+                        {"totals", {{"documents", rows.size()}, {"changed", changed}, {"unchanged", unchanged}, {"errors", errors}}}}, 2)
         << "\n";
   else
     out << fmt::format("{} document(s): {} changed, {} unchanged, {} error(s)\n", rows.size(), changed, unchanged, errors);

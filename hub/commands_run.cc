@@ -7,6 +7,7 @@
 #include "hub/commands.h"
 #include "hub/config.h"
 #include "hub/pipeline.h"
+#include "hub/text_escape.h"
 #include "transports/erp_postgres.h"
 
 namespace edihub::hub {
@@ -57,7 +58,7 @@ int command_check(const std::string& config_dir, bool json, std::ostream& out, s
                               {"target", m.mapping->target()}});
         partners.push_back({{"id", p.id}, {"name", p.name}, {"mappings", mappings}});
       }
-      out << nlohmann::json{{"valid", true}, {"partners", partners}, {"problems", nlohmann::json::array()}}.dump(2) << "\n";
+      out << dump_json(nlohmann::json{{"valid", true}, {"partners", partners}, {"problems", nlohmann::json::array()}}, 2) << "\n";
       return 0;
     }
     size_t rules = 0;
@@ -74,7 +75,7 @@ int command_check(const std::string& config_dir, bool json, std::ostream& out, s
     }
     return 0;
   } catch (const partners::ConfigError& e) {
-    if (json) out << nlohmann::json{{"valid", false}, {"problems", e.problems}}.dump(2) << "\n";
+    if (json) out << dump_json(nlohmann::json{{"valid", false}, {"problems", e.problems}}, 2) << "\n";
     print_problems(e, err);
     return 1;
   }
@@ -97,32 +98,33 @@ int command_run_once(const std::string& config_dir, bool json, std::ostream& out
   if (json) {
     nlohmann::json partners = nlohmann::json::object();
     for (const auto& [id, c] : summary.partners)
-      partners[id] = {{"files", c.files}, {"delivered", c.delivered}, {"failed", c.failed}, {"exceptions", c.exceptions}};
+      partners[id] = {{"files", c.files},           {"delivered", c.delivered},  {"failed", c.failed},
+                      {"dead_letters", c.dead_letters}, {"exceptions", c.exceptions}};
     nlohmann::json exceptions = nlohmann::json::array();
     for (const auto& e : summary.exceptions)
       exceptions.push_back({{"id", e.id}, {"partner", e.partner}, {"kind", e.kind}, {"reason", e.reason}});
-    out << nlohmann::json{{"files_received", summary.files_received}, {"files_processed", summary.files_processed},
+    out << dump_json(nlohmann::json{{"files_received", summary.files_received}, {"files_processed", summary.files_processed},
                           {"duplicates", summary.duplicates},         {"sets_delivered", summary.sets_delivered},
-                          {"sets_failed", summary.sets_failed},       {"sets_rejected", summary.sets_rejected},
+                          {"sets_failed", summary.sets_failed},       {"sets_dead_letter", summary.sets_dead_letter},
+                          {"sets_rejected", summary.sets_rejected},
                           {"sets_delivery_pending", summary.sets_delivery_pending},
                           {"acks_sent", summary.acks_sent},           {"acks_reconciled", summary.acks_reconciled},
                           {"documents_sent", summary.documents_sent}, {"acks_overdue", summary.acks_overdue},
-                          {"partners", partners},                     {"exceptions", exceptions}}
-               .dump(2)
+                          {"partners", partners},                     {"exceptions", exceptions}}, 2)
         << "\n";
     return 0;
   }
   out << fmt::format("edihub run: {} file(s) received, {} processed ({} duplicate(s)); "
-                     "{} transaction set(s) delivered, {} failed mapping, {} rejected; "
+                     "{} transaction set(s) delivered, {} failed, {} dead letter(s), {} rejected; "
                      "{} acknowledgment(s) sent, {} reconciled, {} overdue; {} document(s) sent; {} new exception(s)\n",
                      summary.files_received, summary.files_processed, summary.duplicates, summary.sets_delivered,
-                     summary.sets_failed, summary.sets_rejected, summary.acks_sent, summary.acks_reconciled,
-                     summary.acks_overdue, summary.documents_sent, summary.exceptions.size());
+                     summary.sets_failed, summary.sets_dead_letter, summary.sets_rejected, summary.acks_sent,
+                     summary.acks_reconciled, summary.acks_overdue, summary.documents_sent, summary.exceptions.size());
   for (const auto& [id, c] : summary.partners)
-    out << fmt::format("  {:<16} {} file(s), {} delivered, {} failed, {} exception(s)\n", id.empty() ? "(no partner)" : id,
-                       c.files, c.delivered, c.failed, c.exceptions);
+    out << fmt::format("  {:<16} {} file(s), {} delivered, {} failed, {} dead letter(s), {} exception(s)\n",
+                       id.empty() ? "(no partner)" : id, c.files, c.delivered, c.failed, c.dead_letters, c.exceptions);
   for (const auto& e : summary.exceptions) {
-    std::string reason = e.reason;
+    std::string reason = escape_controls_keep_lines(e.reason);
     for (size_t at = reason.find('\n'); at != std::string::npos; at = reason.find('\n', at + 3)) reason.insert(at + 1, "  ");
     out << fmt::format("  exception {} [{}] {}: {}\n", e.id, e.partner, e.kind, reason);
   }

@@ -16,6 +16,7 @@
 #include "hub/config.h"
 #include "hub/validation_text.h"
 #include "hub/x12_file.h"
+#include "hub/text_escape.h"
 
 namespace edihub::hub {
 
@@ -83,9 +84,8 @@ int command_validate(const ValidateOptions& options, std::ostream& out, std::ost
     parsed = parse_x12_file(file);
   } catch (const x12::UnusableInput& e) {
     if (options.json) {
-      out << nlohmann::json{{"file", file}, {"valid", false}, {"usable", false},
-                            {"error", {{"segment", e.segment}, {"byte", e.byte_offset}, {"message", e.what()}}}}
-                 .dump(2)
+      out << dump_json(nlohmann::json{{"file", file}, {"valid", false}, {"usable", false},
+                            {"error", {{"segment", e.segment}, {"byte", e.byte_offset}, {"message", e.what()}}}}, 2)
           << "\n";
     }
     err << file << ": unusable input at segment " << e.segment << ", byte " << e.byte_offset << ": " << e.what() << "\n";
@@ -143,8 +143,7 @@ int command_validate(const ValidateOptions& options, std::ostream& out, std::ost
                                   {"segments", counts.segments},
                                   {"errors", envelope},
                                   {"report", report_json(report)}};
-    // Header values are the partner's bytes: whatever is not UTF-8 is replaced, not fatal.
-    out << result.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    out << dump_json(result, 2) << "\n";
   } else {
     for (const auto& line : errors) out << file << ": " << line << "\n";
     out << file << ": " << (valid ? "valid" : "invalid") << ": " << counts.interchanges << " interchange(s), "

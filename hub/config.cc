@@ -150,8 +150,15 @@ Config Config::load(const fs::path& dir) {
         for (const auto& kv : archive)
           if (kv.first.as<std::string>() != "path") problem(kv.first, "unknown key '" + kv.first.as<std::string>() + "' in archive (expected path)");
         if (archive["path"]) {
-          fs::path p = archive["path"].as<std::string>();
-          if (p.is_absolute()) problem(archive["path"], "archive.path must be relative to the config folder");
+          // The archive lives inside the configuration folder: an absolute path or one
+          // that climbs out with ".." is refused alike (a symlink placed there on purpose
+          // by the operator is followed).
+          std::string text = archive["path"].as<std::string>();
+          fs::path p = fs::path(text).lexically_normal();
+          if (p.is_absolute() || p.empty() || *p.begin() == "..")
+            problem(archive["path"], "archive.path '" + text +
+                                         "' is outside the config folder; give a folder inside it, relative to it "
+                                         "(e.g. archive or data/archive)");
           else config.archive_dir = config.dir / p;
         }
       }

@@ -4,11 +4,33 @@
 
 namespace edihub::hub {
 
+std::optional<archive::ExceptionRecord> open_exception_about(const archive::Index& index, const std::string& partner,
+                                                             const std::string& kind, const std::string& subject) {
+  for (auto& open : index.exceptions(partner, std::string("open")))
+    if (open.kind == kind && open.reason.starts_with(subject + ":")) return open;
+  return std::nullopt;
+}
+
 std::optional<archive::ExceptionRecord> open_transport_error(const archive::Index& index, const std::string& partner,
                                                              const std::string& channel) {
-  for (auto& open : index.exceptions(partner, std::string("open")))
-    if (open.kind == "transport_error" && open.reason.starts_with(channel + ":")) return open;
-  return std::nullopt;
+  return open_exception_about(index, partner, "transport_error", channel);
+}
+
+std::optional<archive::ExceptionRecord> raise_once(archive::Index& index, const Clock& clock, const std::string& partner,
+                                                   const std::string& kind, const std::string& subject,
+                                                   const std::string& detail) {
+  if (open_exception_about(index, partner, kind, subject)) return std::nullopt;
+  archive::ExceptionRecord problem;
+  problem.partner = partner;
+  problem.kind = kind;
+  problem.reason = subject + ": " + detail;
+  return record_exception(index, clock, std::move(problem));
+}
+
+void resolve_exception_about(archive::Index& index, const Clock& clock, const std::string& partner,
+                             const std::string& kind, const std::string& subject, const std::string& how) {
+  if (auto open = open_exception_about(index, partner, kind, subject))
+    index.close_exception(open->id, "resolved", "edihub", how, clock.iso_now());
 }
 
 archive::ExceptionRecord record_exception(archive::Index& index, const Clock& clock, archive::ExceptionRecord exception) {
@@ -33,8 +55,7 @@ std::optional<archive::ExceptionRecord> transport_error(const archive::Index& in
 
 void resolve_transport_error(archive::Index& index, const Clock& clock, const std::string& partner,
                              const std::string& channel, const std::string& how) {
-  if (auto open = open_transport_error(index, partner, channel))
-    index.close_exception(open->id, "resolved", "edihub", how, clock.iso_now());
+  resolve_exception_about(index, clock, partner, "transport_error", channel, how);
 }
 
 }  // namespace edihub::hub

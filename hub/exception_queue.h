@@ -20,6 +20,20 @@ namespace edihub::hub {
 // its id and creation time filled in.
 archive::ExceptionRecord record_exception(archive::Index& index, const Clock& clock, archive::ExceptionRecord exception);
 
+// The open exception of `kind` for `partner` about `subject` (its reason starts with
+// "<subject>:"), if any: how a lasting problem is found again.
+std::optional<archive::ExceptionRecord> open_exception_about(const archive::Index& index, const std::string& partner,
+                                                             const std::string& kind, const std::string& subject);
+
+// Raises `kind` for `partner` with the reason "<subject>: <detail>" unless one about
+// `subject` is open already (then nothing: a lasting problem is one entry). Returns the
+// exception recorded, if any. resolve_exception_about closes it once the problem is gone.
+std::optional<archive::ExceptionRecord> raise_once(archive::Index& index, const Clock& clock, const std::string& partner,
+                                                   const std::string& kind, const std::string& subject,
+                                                   const std::string& detail);
+void resolve_exception_about(archive::Index& index, const Clock& clock, const std::string& partner,
+                             const std::string& kind, const std::string& subject, const std::string& how);
+
 // The open transport_error of `partner`'s `channel`, if any.
 std::optional<archive::ExceptionRecord> open_transport_error(const archive::Index& index, const std::string& partner,
                                                              const std::string& channel);

@@ -1,4 +1,5 @@
 #include "hub/json_changes.h"
+#include "hub/text_escape.h"
 
 #include <map>
 
@@ -30,8 +31,8 @@ std::vector<JsonChange> json_changes(const json& before, const json& after) {
 
 std::string change_line(const JsonChange& change) {
   std::string line = std::string(1, change.op) + " " + change.path + ": ";
-  if (change.op == '~') return line + change.before.dump() + " -> " + change.after.dump();
-  return line + (change.op == '+' ? change.after : change.before).dump();
+  if (change.op == '~') return line + dump_json(change.before) + " -> " + dump_json(change.after);
+  return line + dump_json(change.op == '+' ? change.after : change.before);
 }
 
 }  // namespace edihub::hub

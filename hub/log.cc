@@ -1,6 +1,7 @@
 #include "hub/log.h"
 
 #include "hub/clock.h"
+#include "hub/text_escape.h"
 
 #include <chrono>
 
@@ -32,7 +33,7 @@ void write(std::string_view level, std::string_view event, nlohmann::json fields
   nlohmann::json line = {{"time", iso_utc(now)}, {"level", level}, {"event", event}};
   if (fields.is_object()) line.update(fields);
   // Replace invalid UTF-8 (a partner's file name, say) rather than throw.
-  logger()->log(lvl, line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  logger()->log(lvl, dump_json(line));
 }
 
 }  // namespace edihub::hub::log

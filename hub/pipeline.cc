@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <fstream>
@@ -18,6 +19,7 @@
 #include "formats/xml.h"
 #include "hub/archive_lookup.h"
 #include "hub/exception_queue.h"
+#include "hub/text_escape.h"
 #include "hub/validation_text.h"
 #include "hub/x12_file.h"
 #include "transports/folder.h"
@@ -74,9 +76,40 @@ RunSummary Pipeline::run_once() {
   Lock lock(mu_);
   RunSummary summary;
   resume(summary);
-  for (const auto& partner : config_.partners.profiles()) poll(partner, lock, summary);
+  // One partner's failing poll (its inbox unreadable, its channel broken) does not keep
+  // the others from theirs.
+  for (const auto& partner : config_.partners.profiles()) {
+    try {
+      poll(partner, lock, summary);
+      record_stage_ok("poll", partner.id);
+    } catch (const std::exception& e) {
+      if (auto raised = record_stage_failure("poll", partner.id, e.what())) summary.add_exception(std::move(*raised));
+    }
+  }
   finish(summary);
   return summary;
+}
+
+std::optional<ExceptionRecord> Pipeline::stage_failed(const std::string& stage, const std::string& partner,
+                                                      const std::string& error) {
+  Lock lock(mu_);
+  return record_stage_failure(stage, partner, error);
+}
+
+void Pipeline::stage_ok(const std::string& stage, const std::string& partner) {
+  Lock lock(mu_);
+  record_stage_ok(stage, partner);
+}
+
+std::optional<ExceptionRecord> Pipeline::record_stage_failure(const std::string& stage, const std::string& partner,
+                                                              const std::string& error) {
+  stages_ok_.erase(partner + "/" + stage);
+  return raise_once(*index_, clock_, partner, "hub_error", stage, error + "; tried again on the next pass");
+}
+
+void Pipeline::record_stage_ok(const std::string& stage, const std::string& partner) {
+  if (!stages_ok_.insert(partner + "/" + stage).second) return;  // a query only after a failure or at start
+  resolve_exception_about(*index_, clock_, partner, "hub_error", stage, stage + " works again");
 }
 
 RunSummary Pipeline::housekeeping() {
@@ -139,14 +172,35 @@ void remove_source_if_archived(const fs::path& source, const std::string& sha256
     transports::FolderInbox::remove(source);
 }
 
+// A name longer than this is claimed under a shortened name: the claim's unique prefix
+// (~50 bytes) plus the name must stay within a file system's 255-byte name limit.
+constexpr std::size_t kLongestClaimedName = 160;
+constexpr std::size_t kShortenedKeep = 120;
+constexpr std::size_t kShortenedHash = 16;
+
+// The first `keep` bytes of `name`, not cutting a UTF-8 sequence, then "~" and the start
+// of the SHA-256 of the whole name (so two long names sharing a beginning stay apart).
+std::string shortened_name(const std::string& name) {
+  std::size_t keep = kShortenedKeep;
+  while (keep > 0 && (static_cast<unsigned char>(name[keep]) & 0xc0) == 0x80) --keep;
+  return name.substr(0, keep) + "~" + archive::sha256_hex(name).substr(0, kShortenedHash);
+}
+
+bool is_shortened_name(const std::string& name) {
+  if (name.size() < kShortenedHash + 1 || name[name.size() - kShortenedHash - 1] != '~') return false;
+  return std::all_of(name.end() - kShortenedHash, name.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
+
 }  // namespace
 
 // Claims are named <partner>/<unique>__<file name> under the raw store's incoming/, and
-// <partner>+erp/... for ERP documents ('+' is never part of a partner id).
+// <partner>+erp/... for ERP documents ('+' is never part of a partner id). A name too long
+// for that is shortened (shortened_name); the index row keeps the original name.
 std::string claim_name(const std::string& partner, const std::string& file_name) {
   static std::atomic<unsigned long> counter{0};
   auto ns = std::chrono::system_clock::now().time_since_epoch().count();
-  return fmt::format("{}/{:x}-{}-{}__{}", partner, ns, ::getpid(), counter++, file_name);
+  return fmt::format("{}/{:x}-{}-{}__{}", partner, ns, ::getpid(), counter++,
+                     file_name.size() > kLongestClaimedName ? shortened_name(file_name) : file_name);
 }
 
 // A file moves from the inbox into the store's incoming/ (a rename: it is never deleted),
@@ -176,8 +230,8 @@ std::vector<FileRecord> Pipeline::record_receipts(std::vector<Receipt>& receipts
       files.push_back(file);
       if (r.staged.size == r.staged.content.size()) fresh_content_[file.id] = std::move(r.staged.content);
       index_->add_event({0, r.file_id, 0, now, "received",
-                         fmt::format("{} ({} bytes) from {} archived as {}", r.source_name, r.staged.size, r.channel,
-                                     r.staged.sha256)});
+                         fmt::format("{} ({} bytes) from {} archived as {}{}", escape_controls(r.source_name), r.staged.size,
+                                     r.channel, r.staged.sha256, r.name_note)});
       summary.partners[r.partner].files++;
     }
     tx.commit();
@@ -201,20 +255,42 @@ std::vector<FileRecord> Pipeline::record_receipts(std::vector<Receipt>& receipts
   return files;
 }
 
-// Claims left by a crashed run: publish those already recorded, record the others.
+// Claims under incoming/: those left by a crash before their row are recorded now; those
+// recorded are kept for kClaimWatch after their last change and compared with what was
+// archived (published now if a crash came before), then retired. A claim whose bytes
+// differ from its row's was written to after the hub took it: see claim_changed.
 void Pipeline::recover_claims(RunSummary& summary) {
   claims_recovered_ = true;
   std::vector<archive::Staged> recorded;
   std::vector<Receipt> unrecorded;
+  const auto now = fs::file_time_type::clock::now();
   for (const auto& claim : store_->pending_claims()) {
-    auto staged = store_->reclaim(claim);
-    if (index_->file_by_claim(claim)) {
-      recorded.push_back(staged);
+    if (auto file = index_->file_by_claim(claim)) {
+      std::error_code ec;
+      const fs::path path = store_->claim_path(claim);
+      const auto size = fs::file_size(path, ec);
+      const auto mtime = fs::last_write_time(path, ec);
+      if (ec) continue;  // retired meanwhile
+      const bool published = store_->contains(file->sha256);
+      if (published && size == file->size && now - mtime < kClaimWatch) continue;  // watched a while longer
+      auto copy = store_->reclaim(claim);
+      if (copy.sha256 != file->sha256) {
+        claim_changed(*file, claim, std::move(copy), summary);
+      } else if (!published) {
+        recorded.push_back(std::move(copy));  // the crash came between the commit and the publish
+      } else {
+        store_->discard(copy);
+        store_->retire_claim(claim);
+      }
       continue;
     }
+    auto staged = store_->reclaim(claim);
     Receipt r;
     r.partner = claim.substr(0, claim.find('/'));
     r.source_name = claim.substr(claim.find("__", claim.find('/')) + 2);
+    // A long name was shortened for its claim and the crash came before its row kept the
+    // original: the shortened name is all there is (the event below says so).
+    if (is_shortened_name(r.source_name)) r.name_note = "; its name was shortened for its claim before a crash";
     r.claim = claim;
     std::optional<partners::FolderChannel> channel;
     if (r.partner.ends_with(kErpClaimSuffix)) {
@@ -234,6 +310,37 @@ void Pipeline::recover_claims(RunSummary& summary) {
   }
   store_->publish(recorded);
   record_receipts(unrecorded, summary);
+}
+
+// The claim of `file` now holds other bytes (`copy`): its writer went on after the hub
+// took the file (it paused longer than the settle time). What was archived stays as it
+// is (it hashes to its name); the claim's present bytes are archived as another received
+// file of the same partner, channel and name, processed like any other, and watched in
+// turn. One file_changed_after_receipt on the first file names both.
+void Pipeline::claim_changed(const FileRecord& file, const std::string& claim, archive::Staged copy, RunSummary& summary) {
+  Receipt r;
+  r.partner = file.partner;
+  r.channel = file.channel;
+  r.direction = file.direction;
+  r.source_name = file.source_name;
+  r.claim = claim_name(claim.substr(0, claim.find('/')), file.source_name);
+  r.name_note = fmt::format("; the later bytes of F{}, written after it was taken", file.id);
+  store_->rename_claim(claim, r.claim);
+  r.staged = std::move(copy);
+  r.staged.source_moved = true;  // nothing is left at the source
+  std::vector<Receipt> receipts;
+  receipts.push_back(std::move(r));
+  auto later = record_receipts(receipts, summary);
+  ExceptionRecord changed;
+  changed.partner = file.partner;
+  changed.file_id = file.id;
+  changed.kind = "file_changed_after_receipt";
+  changed.reason = fmt::format(
+      "{}: written to after the hub took it: F{} archived {} bytes (sha256 {}), the file then held {} bytes (sha256 "
+      "{}), archived as F{}; its sender must write under a temporary name and rename when complete (docs/receiving.md)",
+      escape_controls(file.source_name), file.id, file.size, file.sha256, later.front().size, later.front().sha256,
+      later.front().id);
+  raise(summary, changed);
 }
 
 // A crash between an index commit and the removal of a copied source leaves the source
@@ -260,6 +367,7 @@ void Pipeline::take_in(const partners::Profile& partner, const partners::FolderC
     ready = inbox.ready(sleep_);
   }
   std::string channel = channel_of(folder.path, config_.dir);
+  report_skipped(partner, channel, inbox.skipped(), summary);
   std::string claim_folder = direction == "erp" ? partner.id + std::string(kErpClaimSuffix) : partner.id;
   for (size_t start = 0; start < ready.size(); start += config_.batch_files) {
     size_t end = std::min(ready.size(), start + config_.batch_files);
@@ -279,8 +387,45 @@ void Pipeline::take_in(const partners::Profile& partner, const partners::FolderC
   }
 }
 
+// Each entry an inbox will never take is one unreadable_inbox_entry while it is open
+// (kept by name; remembered by this process, so a poll queries the index once per entry).
+void Pipeline::report_skipped(const partners::Profile& partner, const std::string& channel,
+                              const std::vector<transports::SkippedEntry>& skipped, RunSummary& summary) {
+  for (const auto& entry : skipped) {
+    std::string subject = channel + "/" + escape_controls(entry.name);
+    if (!reported_entries_.insert(partner.id + "\n" + subject).second) continue;
+    if (auto raised = raise_once(*index_, clock_, partner.id, "unreadable_inbox_entry", subject,
+                                 entry.why + "; left in place and never taken (remove or rename it)"))
+      summary.add_exception(std::move(*raised));
+  }
+}
+
 void Pipeline::raise(RunSummary& summary, ExceptionRecord exception) {
+  if (held_ && exception.file_id == held_->file_id) {
+    auto& first = held_->first[exception.kind];
+    if (first.size() < kListedPerKind) first.push_back(std::move(exception));
+    held_->count[exception.kind]++;
+    return;
+  }
   summary.add_exception(record_exception(*index_, clock_, std::move(exception)));
+}
+
+// Up to kListedPerKind exceptions of a kind are raised one by one; more become one
+// exception of that kind for the file: how many, and the first ones' reasons.
+void Pipeline::flush_file_exceptions(FileExceptions& held, const std::string& file_name, RunSummary& summary) {
+  for (auto& [kind, first] : held.first) {
+    const std::size_t count = held.count[kind];
+    if (count <= kListedPerKind) {
+      for (auto& e : first) summary.add_exception(record_exception(*index_, clock_, std::move(e)));
+      continue;
+    }
+    ExceptionRecord flood = first.front();
+    flood.set_id = 0;
+    flood.reason = fmt::format("{}: {} {} exceptions in this file; the first {}:", file_name, count, kind, first.size());
+    for (const auto& e : first) flood.reason += indented_lines({e.reason});
+    flood.reason += fmt::format("\n  ... and {} more, not listed", count - first.size());
+    summary.add_exception(record_exception(*index_, clock_, std::move(flood)));
+  }
 }
 
 // A batch is processed on this thread while the previous batch's outputs are written into
@@ -289,10 +434,7 @@ void Pipeline::process_batch(const std::vector<FileRecord>& files, RunSummary& s
   std::vector<Delivery> ready;
   {
     archive::Index::Transaction tx(*index_);
-    for (const auto& file : files) {
-      if (file.direction == "erp") process_erp_document(file, summary);
-      else process_file(file, summary, ready);
-    }
+    for (const auto& file : files) process_contained(file, summary, ready);
     outbox_->publish_staged();  // the acks and documents queued above, before their rows commit
     tx.commit();
   }
@@ -301,6 +443,59 @@ void Pipeline::process_batch(const std::vector<FileRecord>& files, RunSummary& s
   finish_deliveries(summary);
   in_flight_ = std::move(ready);
   writing_ = std::async(std::launch::async, [this] { write_deliveries(in_flight_); });
+}
+
+// An unexpected error while processing one file (input no check foresaw, or a bug) undoes
+// just that file's work: its index rows (a savepoint inside the batch's transaction), its
+// counts, its deliveries. The file ends in the final state `exception` with one
+// processing_error naming it and the error, so it is not taken again on every run, and the
+// batch goes on. Acknowledgments it queued are rolled back with their rows (their staged
+// bytes become unreferenced raw objects, as after a crash). An index that cannot roll back
+// or record the exception is the hub's own failure and stops the run.
+void Pipeline::process_contained(const FileRecord& file, RunSummary& summary, std::vector<Delivery>& deliveries) {
+  const std::size_t raised_before = summary.exceptions.size(), deliveries_before = deliveries.size();
+  std::vector<ExceptionRecord> raised;
+  raised.swap(summary.exceptions);
+  RunSummary counts_before = summary;  // without the exceptions: this runs once per file
+  raised.swap(summary.exceptions);
+  std::string error;
+  // Processing names the file only in reasons and events: there its name is escaped, so a
+  // name holding a newline or an escape sequence cannot forge lines where they are printed.
+  FileRecord shown = file;
+  shown.source_name = escape_controls(file.source_name);
+  {
+    archive::Index::Savepoint unit(*index_);
+    FileExceptions held;
+    held.file_id = file.id;
+    held_ = &held;
+    try {
+      if (file.direction == "erp") process_erp_document(shown, summary);
+      else process_file(shown, summary, deliveries);
+      held_ = nullptr;
+      flush_file_exceptions(held, shown.source_name, summary);
+      unit.release();
+      return;
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    held_ = nullptr;
+    unit.rollback();
+  }
+  raised = std::move(summary.exceptions);
+  raised.resize(raised_before);
+  summary = std::move(counts_before);
+  summary.exceptions = std::move(raised);
+  deliveries.erase(deliveries.begin() + static_cast<std::ptrdiff_t>(deliveries_before), deliveries.end());
+  summary.files_processed++;
+  ExceptionRecord failure;
+  failure.partner = file.partner;
+  failure.file_id = file.id;
+  failure.kind = "processing_error";
+  failure.reason = fmt::format("{}: processing stopped by an unexpected error: {}; nothing of this file was delivered "
+                               "or acknowledged (`edihub replay F{}` runs it again after a fix)",
+                               shown.source_name, error, file.id);
+  raise(summary, failure);
+  index_->set_file_status(file.id, "exception");
 }
 
 void Pipeline::finish_deliveries(RunSummary& summary) {
@@ -585,7 +780,7 @@ bool Pipeline::map_document(const FileRecord& file, const partners::Profile& par
       rec.status = "mapped";
       rec.target = rule->mapping->target();
       index_->update_transaction_set(rec);
-      std::string content = doc.dump(2) + "\n";
+      std::string content = dump_json(doc, 2) + "\n";
       index_->put_mapped_output(rec.id, content);
       if (auto d = delivery_for(rec, std::move(content), summary)) deliveries.push_back(std::move(*d));
       for (const auto& [name, value] : result.keys) index_->add_business_key(rec.id, name, value);
@@ -671,7 +866,13 @@ void Pipeline::record_deliveries(std::vector<Delivery>& batch, RunSummary& summa
                                   d.outcome == DeliveryOutcome::dead_letter ? "gave up (dead letter)" : "refused it",
                                   d.detail);
       raise(summary, failed);
-      summary.sets_failed++;
+      if (d.outcome == DeliveryOutcome::dead_letter) {
+        summary.sets_dead_letter++;
+        summary.partners[d.set.partner].dead_letters++;
+      } else {
+        summary.sets_failed++;
+        summary.partners[d.set.partner].failed++;
+      }
       continue;
     }
     d.set.status = "delivered";
@@ -770,8 +971,7 @@ RunSummary Pipeline::replay(std::int64_t file_id, const std::string& by) {
     copy.id = index_->add_file(copy);
     index_->add_event({0, old->id, 0, copy.received_at, "replayed", fmt::format("replayed as F{} by {}", copy.id, by)});
     index_->add_event({0, copy.id, 0, copy.received_at, "received", fmt::format("replay of F{} by {}", old->id, by)});
-    if (copy.direction == "erp") process_erp_document(copy, summary);
-    else process_file(copy, summary, ready);
+    process_contained(copy, summary, ready);
     outbox_->publish_staged();
     tx.commit();
   }

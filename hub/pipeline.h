@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,7 @@
 #include "hub/outbox.h"
 #include "mappings/mapping.h"
 #include "transports/as2_server.h"
+#include "transports/folder.h"
 
 namespace edihub::hub {
 
@@ -38,6 +40,7 @@ struct PartnerCounts {
   std::size_t files = 0;
   std::size_t delivered = 0;
   std::size_t failed = 0;
+  std::size_t dead_letters = 0;
   std::size_t exceptions = 0;
 };
 
@@ -47,7 +50,8 @@ struct RunSummary {
   std::size_t duplicates = 0;
   std::size_t sets_mapped = 0;
   std::size_t sets_delivered = 0;
-  std::size_t sets_failed = 0;
+  std::size_t sets_failed = 0;        // no mapping, a mapping error, or refused by the ERP
+  std::size_t sets_dead_letter = 0;   // the ERP endpoint kept failing: given up after its attempts
   std::size_t sets_delivery_pending = 0;  // an ERP endpoint failed transiently: tried again next run
   std::size_t sets_rejected = 0;
   std::size_t acks_sent = 0;          // 997/999/TA1 interchanges we sent
@@ -86,6 +90,14 @@ class Pipeline {
   RunSummary housekeeping();
   // One poll of one partner: its inbound channels and its ERP pickup folder.
   RunSummary poll_partner(const partners::Profile& partner);
+
+  // A stage that failed as a whole: serve's housekeeping pass (partner ""), a partner's
+  // poll ("poll"). One open `hub_error` about the stage per partner while it lasts, its
+  // reason "<stage>: <error>"; stage_ok resolves it once the stage works again. Returns
+  // the exception when one was raised. run_once does this itself for each partner's poll.
+  std::optional<archive::ExceptionRecord> stage_failed(const std::string& stage, const std::string& partner,
+                                                       const std::string& error);
+  void stage_ok(const std::string& stage, const std::string& partner);
 
   // Re-runs an archived file through the current profiles and mappings as a new file
   // linked to it (replay_of); sets already delivered are not delivered again. Open
@@ -137,6 +149,7 @@ class Pipeline {
   // A received file on its way into the archive.
   struct Receipt {
     std::string partner, channel, source_name, claim;
+    std::string name_note;         // added to the "received" event
     std::string direction = "in";
     bool remote = false;           // from an SFTP server: removed there after the commit, by the poller
     std::filesystem::path source;  // where it came from, when that is a local path
@@ -159,6 +172,11 @@ class Pipeline {
   void finish(RunSummary& summary);
   void poll(const partners::Profile& partner, Lock& lock, RunSummary& summary);
   void recover_claims(RunSummary& summary);
+  // How long a recorded claim is kept after its last change, to see whether its writer
+  // goes on (docs/receiving.md).
+  static constexpr std::chrono::minutes kClaimWatch{60};
+  void claim_changed(const archive::FileRecord& file, const std::string& claim, archive::Staged copy,
+                     RunSummary& summary);
   void finish_source_removals();
   // Takes the settled files of one channel into the archive in batches and processes them.
   // `lock` holds mu_ and is released while waiting for files to settle or downloading.
@@ -172,6 +190,8 @@ class Pipeline {
     bool any_exception = false;
     bool all_duplicates = true;
   };
+  // process_file or process_erp_document, failure-contained (see pipeline.cc).
+  void process_contained(const archive::FileRecord& file, RunSummary& summary, std::vector<Delivery>& deliveries);
   void process_file(const archive::FileRecord& file, RunSummary& summary, std::vector<Delivery>& deliveries);
   void process_interchange(const archive::FileRecord& file, const x12::ParsedInterchange& interchange,
                            const x12::InterchangeResult& result, RunSummary& summary, std::vector<Delivery>& deliveries,
@@ -222,6 +242,11 @@ class Pipeline {
   std::string sink_name(const Delivery& d) const;
   void deliver_mapped(RunSummary& summary);
   void raise(RunSummary& summary, archive::ExceptionRecord exception);
+  void report_skipped(const partners::Profile& partner, const std::string& channel,
+                      const std::vector<transports::SkippedEntry>& skipped, RunSummary& summary);
+  std::optional<archive::ExceptionRecord> record_stage_failure(const std::string& stage, const std::string& partner,
+                                                               const std::string& error);
+  void record_stage_ok(const std::string& stage, const std::string& partner);
 
   const Config& config_;
   const Clock& clock_;
@@ -229,6 +254,18 @@ class Pipeline {
   std::mutex mu_;  // serializes index and store work (see housekeeping())
   bool claims_recovered_ = false;
   std::unique_ptr<archive::ArchiveLock> lock_;  // before store_ and index_: released after them
+  // Exceptions raised while one file is processed, held until it is done so a flood of
+  // one kind (100,000 broken interchanges) becomes one exception with counts.
+  struct FileExceptions {
+    std::int64_t file_id = 0;
+    std::map<std::string, std::vector<archive::ExceptionRecord>> first;  // by kind, at most kListed
+    std::map<std::string, std::size_t> count;
+  };
+  static constexpr std::size_t kListedPerKind = 20;
+  void flush_file_exceptions(FileExceptions& held, const std::string& file_name, RunSummary& summary);
+  FileExceptions* held_ = nullptr;
+  std::set<std::string> reported_entries_;  // "<partner>\n<channel>/<name>" already raised or open
+  std::set<std::string> stages_ok_;  // "<partner>/<stage>" known to have no open hub_error
   std::unique_ptr<archive::RawStore> store_;
   std::unique_ptr<archive::Index> index_;
   std::unique_ptr<Outbox> outbox_;

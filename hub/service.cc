@@ -19,6 +19,7 @@
 #include "hub/log.h"
 #include "hub/pipeline.h"
 #include "hub/scheduler.h"
+#include "hub/text_escape.h"
 #include "transports/as2_server.h"
 
 namespace edihub::hub {
@@ -34,13 +35,14 @@ struct Abandoned : std::runtime_error {
 };
 
 struct PollHealth {
-  std::string last_at, last_result = "not yet", last_error;
+  std::string last_at, last_result = "not yet", last_error, failing_since;
   std::uint64_t polls = 0, files_received = 0, exceptions = 0;
 };
 
 nlohmann::json summary_fields(const RunSummary& s) {
   return {{"files_received", s.files_received}, {"files_processed", s.files_processed}, {"duplicates", s.duplicates},
-          {"sets_delivered", s.sets_delivered}, {"sets_failed", s.sets_failed}, {"sets_rejected", s.sets_rejected},
+          {"sets_delivered", s.sets_delivered}, {"sets_failed", s.sets_failed}, {"sets_dead_letter", s.sets_dead_letter},
+          {"sets_rejected", s.sets_rejected},
           {"sets_delivery_pending", s.sets_delivery_pending}, {"acks_sent", s.acks_sent},
           {"acks_reconciled", s.acks_reconciled}, {"documents_sent", s.documents_sent},
           {"acks_overdue", s.acks_overdue}, {"exceptions", s.exceptions.size()}};
@@ -192,6 +194,7 @@ class Service {
       error = e.what();
     }
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    if (result != "abandoned") record_stage("poll", id, error, summary);
     report(summary);
     auto fields = summary_fields(summary);
     fields["partner"] = id;
@@ -205,6 +208,8 @@ class Service {
     h.last_at = iso_utc(system_clock::now());
     h.last_result = result;
     h.last_error = error;
+    if (error.empty()) h.failing_since.clear();
+    else if (h.failing_since.empty()) h.failing_since = h.last_at;
     h.polls++;
     h.files_received += summary.files_received;
     h.exceptions += summary.exceptions.size();
@@ -221,18 +226,32 @@ class Service {
     } catch (const std::exception& e) {
       error = e.what();
     }
+    record_stage("housekeeping", "", error, summary);
     report(summary);
     if (!error.empty()) log::error("housekeeping_failed", {{"error", error}});
     else if (worth_logging(summary)) log::info("housekeeping_finished", summary_fields(summary));
     std::lock_guard lock(mu_);
     housekeeping_at_ = system_clock::now();
     housekeeping_error_ = error;
+    if (error.empty()) housekeeping_failing_since_.clear();
+    else if (housekeeping_failing_since_.empty()) housekeeping_failing_since_ = iso_utc(*housekeeping_at_);
     housekeeping_running_ = false;
     next_housekeeping_ = *housekeeping_at_ + config_->service.housekeeping_every;
     --in_flight_;
     cv_.notify_all();
   }
 
+  // A failing stage raises one hub_error while it lasts (resolved when it works again), so
+  // a stage that fails on every pass is in the exception queue, not only in the log.
+  void record_stage(const std::string& stage, const std::string& partner, const std::string& error,
+                    RunSummary& summary) {
+    try {
+      if (error.empty()) pipeline_->stage_ok(stage, partner);
+      else if (auto raised = pipeline_->stage_failed(stage, partner, error)) summary.add_exception(std::move(*raised));
+    } catch (const std::exception& e) {
+      log::error("exception_not_recorded", {{"stage", stage}, {"partner", partner}, {"error", e.what()}});
+    }
+  }
   static void report(const RunSummary& summary) {
     for (const auto& e : summary.exceptions)
       log::warn("exception", {{"id", e.id}, {"partner", e.partner}, {"kind", e.kind}, {"file_id", e.file_id},
@@ -281,7 +300,7 @@ class Service {
       const auto& h = polls_[p.id];
       auto due = scheduler_->due_at(p.id);
       partners[p.id] = {{"polling", scheduler_->polling(p.id)}, {"last_poll", h.last_at}, {"last_result", h.last_result},
-                        {"last_error", h.last_error}, {"polls", h.polls}, {"files_received", h.files_received},
+                        {"last_error", h.last_error}, {"failing_since", h.failing_since}, {"polls", h.polls}, {"files_received", h.files_received},
                         {"exceptions", h.exceptions},
                         {"next_poll", due == Scheduler::TimePoint::max() ? "" : iso_utc(due)}};
     }
@@ -292,9 +311,10 @@ class Service {
                            {"config", dir_.string()},
                            {"in_flight", in_flight_},
                            {"housekeeping", {{"last", housekeeping_at_ ? iso_utc(*housekeeping_at_) : ""},
-                                             {"error", housekeeping_error_}}},
+                                             {"error", housekeeping_error_},
+                                             {"failing_since", housekeeping_failing_since_}}},
                            {"partners", partners}};
-    return {status == "ok" ? 200 : 503, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
+    return {status == "ok" ? 200 : 503, dump_json(body)};
   }
 
   int stop(boost::asio::thread_pool& pool) {
@@ -324,7 +344,7 @@ class Service {
   bool housekeeping_running_ = false;
   system_clock::time_point next_housekeeping_;
   std::optional<system_clock::time_point> housekeeping_at_;
-  std::string housekeeping_error_;
+  std::string housekeeping_error_, housekeeping_failing_since_;
   std::unique_ptr<Config> config_;
   std::unique_ptr<Pipeline> pipeline_;
   std::optional<Scheduler> scheduler_;

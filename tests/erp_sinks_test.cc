@@ -64,11 +64,18 @@ TEST_CASE("HTTP ERP: a 400 is not retried and a dead endpoint is dead-lettered",
   REQUIRE(first["exceptions"].size() == 1);
   CHECK_THAT(first["exceptions"][0]["reason"].get<std::string>(),
              Catch::Contains("refused it") && Catch::Contains("HTTP 400") && Catch::Contains("unknown plant 1000"));
+  CHECK(first["sets_failed"] == 1);  // refused by the ERP
+  CHECK(first["sets_dead_letter"] == 0);
   write_file(dir / "inbox/b.edi", sample_856(32));
   CHECK(run_once(dir)["sets_delivery_pending"] == 1);  // 503: attempt 1 of 2
   auto last = run_once(dir);                           // 503 again: attempt 2 of 2
   REQUIRE(last["exceptions"].size() == 1);
   CHECK_THAT(last["exceptions"][0]["reason"].get<std::string>(), Catch::Contains("dead letter"));
+  // Counted as a dead letter, not as a failed mapping.
+  CHECK(last["sets_dead_letter"] == 1);
+  CHECK(last["sets_failed"] == 0);
+  CHECK(last["partners"]["supplier"]["dead_letters"] == 1);
+  CHECK(last["partners"]["supplier"]["failed"] == 0);
   auto dead = run_edihub({"archive", "query", "--config", dir.path().string(), "--status", "dead_letter", "--json"});
   CHECK(json::parse(dead.out).size() == 1);
   CHECK(erp.requests().size() == 3);

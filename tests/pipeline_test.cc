@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "archive/raw_store.h"
 #include "tests/supplier_config.h"
 
 namespace fs = std::filesystem;
@@ -255,7 +256,10 @@ TEST_CASE("a claim left by a crash before its row was committed is recorded and 
   auto summary = run_once(dir);
   CHECK(summary["files_received"] == 1);
   CHECK(summary["sets_delivered"] == 1);
-  CHECK(fs::is_empty(dir / "archive/incoming/supplier"));
+  // The claim is kept a while (watched for later writes, docs/receiving.md); raw/ holds a copy.
+  const auto sha = edihub::archive::sha256_hex(sample_856(3));
+  CHECK(edihub::archive::sha256_file(dir / "archive/incoming/supplier/18c0-42-0__asn-3.edi") == sha);
+  CHECK(fs::exists(dir / "archive/raw" / sha.substr(0, 2) / sha));
   auto rows = query(dir, {"--control", "3"});
   REQUIRE(rows.size() == 1);
   auto file = run_edihub({"archive", "show", "--config", dir.path().string(), "F1", "--json"});

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include "archive/raw_store.h"
 #include "hub/clock.h"
 #include "tests/fixtures/serve.h"
 #include "tests/supplier_config.h"
@@ -190,4 +191,114 @@ TEST_CASE("the shipped service configuration checks and the systemd unit parses"
     INFO(line);
     CHECK(line.find("Command edihub is not executable") != std::string::npos);
   }
+}
+
+TEST_CASE("a partner whose poll keeps failing shows in /healthz with its error and since when, raises one hub_error, "
+          "and the others go on",
+          "[serve][e2e][isolation]") {
+  TempDir dir;
+  write_service_config(dir.path());
+  add_partner(dir.path(), "broken", "BROKEN1", "schedule: {poll_every: 1s}\n");
+  ServeProcess serve(dir.path());
+  const auto url = serve.health_url();
+  // Its inbox becomes unlistable after the configuration was checked: every poll throws.
+  fs::remove(dir / "inbox-broken");
+  write_file(dir / "inbox-broken", "a file where the inbox folder should be");
+  write_file(dir / "inbox/asn-1.edi", sample_856(1));
+  REQUIRE(wait_for_files(dir / "erp", 1, 20s));  // the other partner is not held up
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  nlohmann::json h;
+  do {
+    std::this_thread::sleep_for(200ms);
+    h = health(url);
+  } while (h["partners"]["broken"]["polls"].get<int>() < 3 && std::chrono::steady_clock::now() < deadline);
+  const auto& broken = h["partners"]["broken"];
+  CHECK(broken["polls"].get<int>() >= 3);
+  CHECK(broken["last_result"] == "error");
+  CHECK_THAT(broken["last_error"].get<std::string>(), Catch::Contains("inbox-broken"));
+  CHECK_FALSE(broken["failing_since"].get<std::string>().empty());
+  CHECK(broken["failing_since"].get<std::string>() <= broken["last_poll"].get<std::string>());
+  CHECK(h["partners"]["supplier"]["last_result"] == "ok");
+  CHECK(h["partners"]["supplier"]["failing_since"] == "");
+
+  // One hub_error while it lasts, not one per poll (the log reports each exception raised).
+  std::vector<nlohmann::json> raised;
+  for (const auto& line : serve.log())
+    if (line.value("event", "") == "exception" && line.value("partner", "") == "broken") raised.push_back(line);
+  REQUIRE(raised.size() == 1);
+  CHECK(raised[0]["kind"] == "hub_error");
+  CHECK_THAT(raised[0]["reason"].get<std::string>(), Catch::StartsWith("poll: ") && Catch::Contains("inbox-broken"));
+
+  // Fixed: the next poll works, the exception is resolved and /healthz clears.
+  fs::remove(dir / "inbox-broken");
+  fs::create_directories(dir / "inbox-broken");
+  deadline = std::chrono::steady_clock::now() + 20s;
+  do {
+    std::this_thread::sleep_for(200ms);
+    h = health(url);
+  } while (h["partners"]["broken"]["last_result"] != "ok" && std::chrono::steady_clock::now() < deadline);
+  CHECK(h["partners"]["broken"]["failing_since"] == "");
+  auto r = run_edihub({"exceptions", "--config", dir.path().string(), "--partner", "broken", "--state", "all", "--json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto all = nlohmann::json::parse(r.out);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0]["state"] == "resolved");
+  CHECK(all[0]["note"] == "poll works again");
+  serve.signal(SIGTERM);
+  CHECK(serve.wait_exit(25s) == 0);
+}
+
+TEST_CASE("a housekeeping pass that keeps failing makes /healthz fail with since when and raises one hub_error, "
+          "resolved when it works again",
+          "[serve][e2e][isolation]") {
+  TempDir dir;
+  write_service_config(dir.path());
+  ServeProcess serve(dir.path());
+  const auto url = serve.health_url();
+  write_file(dir / "inbox/asn-1.edi", sample_856(1));
+  REQUIRE(wait_for_files(dir / "erp", 1, 20s));
+  // The received file's raw object turns into a folder: housekeeping re-publishes it from
+  // its claim (still watched under incoming/) on every pass, and every pass fails.
+  const auto sha = edihub::archive::sha256_hex(sample_856(1));
+  const auto object = dir / "archive/raw" / sha.substr(0, 2) / sha;
+  fs::remove(object);
+  fs::create_directories(object / "in-the-way");
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  nlohmann::json h;
+  do {
+    std::this_thread::sleep_for(200ms);
+    h = health(url);
+  } while (h["status"] != "failing" && std::chrono::steady_clock::now() < deadline);
+  REQUIRE(h["status"] == "failing");
+  CHECK(h["http_status"] == 503);
+  CHECK_THAT(h["housekeeping"]["error"].get<std::string>(), Catch::Contains(sha));
+  const auto since = h["housekeeping"]["failing_since"].get<std::string>();
+  CHECK_FALSE(since.empty());
+  std::this_thread::sleep_for(2500ms);  // more failing passes: the same start, one exception
+  h = health(url);
+  CHECK(h["housekeeping"]["failing_since"] == since);
+  std::vector<nlohmann::json> raised;
+  for (const auto& line : serve.log())
+    if (line.value("event", "") == "exception" && line.value("kind", "") == "hub_error") raised.push_back(line);
+  REQUIRE(raised.size() == 1);
+  CHECK_THAT(raised[0]["reason"].get<std::string>(), Catch::StartsWith("housekeeping: "));
+
+  fs::remove_all(object);  // the next pass publishes it again
+  deadline = std::chrono::steady_clock::now() + 20s;
+  do {
+    std::this_thread::sleep_for(200ms);
+    h = health(url);
+  } while (h["status"] != "ok" && std::chrono::steady_clock::now() < deadline);
+  CHECK(h["status"] == "ok");
+  CHECK(h["housekeeping"]["failing_since"] == "");
+  CHECK(edihub::archive::sha256_file(object) == sha);
+  serve.signal(SIGTERM);
+  CHECK(serve.wait_exit(25s) == 0);
+  auto r = run_edihub({"exceptions", "--config", dir.path().string(), "--state", "all", "--json"});
+  REQUIRE(r.exit_code == 0);
+  auto all = nlohmann::json::parse(r.out);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0]["kind"] == "hub_error");
+  CHECK(all[0]["state"] == "resolved");
 }

@@ -46,28 +46,64 @@ bool is_in_progress_name(const std::string& name) {
   return false;
 }
 
-FolderInbox::FolderInbox(fs::path folder, std::string pattern, std::chrono::milliseconds settle)
-    : folder_(std::move(folder)), pattern_(std::move(pattern)), settle_(settle) {}
+FolderInbox::FolderInbox(fs::path folder, std::string pattern, std::chrono::milliseconds settle,
+                         std::chrono::milliseconds stale_after)
+    : folder_(std::move(folder)), pattern_(std::move(pattern)), settle_(settle), stale_after_(stale_after) {}
 
-std::vector<InboundFile> FolderInbox::list() const {
+namespace {
+
+// What an entry that is not a regular file is, from its lstat type.
+std::string not_a_file(fs::file_type type) {
+  switch (type) {
+    case fs::file_type::directory: return "a folder";
+    case fs::file_type::fifo: return "a FIFO";
+    case fs::file_type::socket: return "a socket";
+    case fs::file_type::symlink: return "a symbolic link";
+    case fs::file_type::block:
+    case fs::file_type::character: return "a device";
+    default: return "not a regular file";
+  }
+}
+
+}  // namespace
+
+std::vector<InboundFile> FolderInbox::list(std::vector<SkippedEntry>* skipped) const {
   std::vector<InboundFile> files;
   std::error_code ec;
+  const auto now = fs::file_time_type::clock::now();
   for (const auto& entry : fs::directory_iterator(folder_, ec)) {
     std::error_code entry_ec;
-    if (!entry.is_regular_file(entry_ec) || entry.is_symlink(entry_ec)) continue;
     std::string name = entry.path().filename().string();
-    if (is_in_progress_name(name) || fnmatch(pattern_.c_str(), name.c_str(), 0) != 0) continue;
+    auto type = entry.symlink_status(entry_ec).type();  // lstat: a FIFO is never opened
+    if (entry_ec) continue;                             // gone since the listing
+    if (type != fs::file_type::regular) {
+      if (skipped) skipped->push_back({name, not_a_file(type)});
+      continue;
+    }
     InboundFile file{entry.path(), name, entry.file_size(entry_ec), entry.last_write_time(entry_ec)};
-    if (!entry_ec) files.push_back(std::move(file));
+    if (entry_ec) continue;
+    if (is_in_progress_name(name)) {
+      auto age = std::chrono::duration_cast<std::chrono::milliseconds>(now - file.mtime);
+      if (skipped && age >= stale_after_)
+        skipped->push_back({name, std::string(name[0] == '.' ? "a hidden" : "an in-progress") + " name unchanged for " +
+                                      std::to_string(std::chrono::duration_cast<std::chrono::hours>(age).count()) +
+                                      " h: an upload that never finished?"});
+      continue;
+    }
+    if (fnmatch(pattern_.c_str(), name.c_str(), 0) != 0) continue;
+    files.push_back(std::move(file));
   }
   if (ec && ec != std::errc::no_such_file_or_directory)
     throw std::system_error(ec, "cannot list inbound folder " + folder_.string());
   std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  if (skipped)
+    std::sort(skipped->begin(), skipped->end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   return files;
 }
 
 std::vector<InboundFile> FolderInbox::ready(const std::function<void(std::chrono::milliseconds)>& sleep) {
-  auto first = list();
+  skipped_.clear();
+  auto first = list(&skipped_);
   auto now = fs::file_time_type::clock::now();
   std::vector<InboundFile> settled;
   std::map<std::string, InboundFile> young;
@@ -83,7 +119,7 @@ std::vector<InboundFile> FolderInbox::ready(const std::function<void(std::chrono
   }
   if (young.empty()) return settled;
   sleep(std::min(wait, settle_));
-  for (auto& f : list()) {
+  for (auto& f : list(nullptr)) {
     auto it = young.find(f.name);
     if (it != young.end() && it->second.size == f.size && it->second.mtime == f.mtime) settled.push_back(std::move(f));
   }

@@ -21,14 +21,28 @@ struct InboundFile {
   std::filesystem::file_time_type mtime;
 };
 
+// An entry of an inbox that is never taken and that somebody should look at: not a
+// regular file (a folder, FIFO, socket, device or symlink: classified with lstat, never
+// opened, so a FIFO cannot block a poll), or an in-progress or hidden name older than the
+// inbox's `stale_after` (an upload that never finished). Young in-progress names and names
+// outside the channel's pattern are skipped without a word.
+struct SkippedEntry {
+  std::string name;
+  std::string why;  // e.g. "a folder", "a FIFO", "an in-progress name unchanged for 26 h"
+};
+
 class FolderInbox {
  public:
-  FolderInbox(std::filesystem::path folder, std::string pattern, std::chrono::milliseconds settle);
+  static constexpr std::chrono::hours kStaleAfter{24};
+  FolderInbox(std::filesystem::path folder, std::string pattern, std::chrono::milliseconds settle,
+              std::chrono::milliseconds stale_after = kStaleAfter);
 
   // Files ready to take now. A file younger than the settle period is looked at again
   // once it would be settled (a bounded wait of at most one settle period) and taken only
   // if its size and modification time did not change.
   std::vector<InboundFile> ready(const std::function<void(std::chrono::milliseconds)>& sleep);
+  // What the last ready() found and will never take, by name.
+  const std::vector<SkippedEntry>& skipped() const { return skipped_; }
 
   // Removes a file after its durable receipt; a file already gone is not an error
   // (a crash may have happened between the removal and its record).
@@ -37,10 +51,11 @@ class FolderInbox {
   const std::filesystem::path& folder() const { return folder_; }
 
  private:
-  std::vector<InboundFile> list() const;
+  std::vector<InboundFile> list(std::vector<SkippedEntry>* skipped) const;
   std::filesystem::path folder_;
   std::string pattern_;
-  std::chrono::milliseconds settle_;
+  std::chrono::milliseconds settle_, stale_after_;
+  std::vector<SkippedEntry> skipped_;
 };
 
 // True for names an inbound channel must never take: hidden files and the usual

@@ -1,5 +1,7 @@
 #include "transports/folder.h"
 
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 
 #include "tests/test_support.h"
@@ -33,6 +35,27 @@ TEST_CASE("an inbox takes settled files matching its pattern and skips in-progre
   auto ready = inbox.ready([&](std::chrono::milliseconds) { ++sleeps; });
   CHECK(names(ready) == std::vector<std::string>{"a.edi", "b.edi"});
   CHECK(sleeps == 0);  // everything was old enough: no waiting
+}
+
+TEST_CASE("an inbox names what it never takes: folders, FIFOs, symlinks, stale in-progress names; never opening them",
+          "[transports]") {
+  TempDir dir;
+  fs::create_directories(dir / "sub");
+  REQUIRE(::mkfifo((dir / "pipe.edi").c_str(), 0644) == 0);
+  write_file(dir / "a.edi", "data");
+  age(dir / "a.edi", std::chrono::seconds(10));
+  fs::create_symlink(dir / "a.edi", dir / "link.edi");
+  write_file(dir / "old.edi.part", "half");
+  age(dir / "old.edi.part", std::chrono::seconds(7200));
+  write_file(dir / "new.edi.part", "half");
+  FolderInbox inbox(dir.path(), "*.edi", std::chrono::milliseconds(1000), std::chrono::hours(1));
+  auto ready = inbox.ready([](std::chrono::milliseconds) {});
+  CHECK(names(ready) == std::vector<std::string>{"a.edi"});
+  std::vector<std::string> skipped;
+  for (const auto& e : inbox.skipped()) skipped.push_back(e.name + ": " + e.why);
+  CHECK(skipped == std::vector<std::string>{"link.edi: a symbolic link",
+                                            "old.edi.part: an in-progress name unchanged for 2 h: an upload that never finished?",
+                                            "pipe.edi: a FIFO", "sub: a folder"});
 }
 
 TEST_CASE("an inbox waits once for young files and drops those that changed meanwhile", "[transports]") {
