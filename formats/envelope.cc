@@ -10,8 +10,10 @@ namespace edihub::x12 {
 
 namespace {
 
-// Issues listed before the rest are only counted: a broken file of millions of sets
-// must not grow memory with every set.
+// A pure check (no listener) lists this many issues and only counts the rest: a broken file
+// of millions of sets must not grow memory with every set. A listener collecting the file
+// gets every issue, since each one decides whether its interchange, group or set is
+// accepted; their number is bounded by the segments it holds anyway.
 constexpr std::size_t kMaxIssues = 1000;
 
 enum class Tag { Body, ISA, IEA, GS, GE, ST, SE };
@@ -78,7 +80,7 @@ EnvelopeChecker::EnvelopeChecker(EnvelopeListener* listener) : listener_(listene
 
 void EnvelopeChecker::report(EnvelopeLevel level, std::string code, std::uint64_t segment,
                              std::string element, std::string message) {
-  if (issues_.size() >= kMaxIssues) {
+  if (!listener_ && issues_.size() >= kMaxIssues) {
     ++counts_.issues_suppressed;
     return;
   }

@@ -52,7 +52,7 @@ struct EnvelopeCounts {
   std::uint64_t groups = 0;
   std::uint64_t transaction_sets = 0;
   std::uint64_t segments = 0;
-  std::uint64_t issues_suppressed = 0;  // issues found beyond the first 1000, not listed
+  std::uint64_t issues_suppressed = 0;  // without a listener: issues found beyond the first 1000, not listed
 };
 
 class EnvelopeChecker : public SegmentHandler {

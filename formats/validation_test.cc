@@ -731,3 +731,27 @@ TEST_CASE("ISA06/ISA08 holding a delimiter and malformed TA1s are interchange er
   report = validate_text(Isa().text + "TA1*000000659*261127*1015*A*000~IEA*0*000000001~");
   CHECK(report.valid());
 }
+
+// Regression: the envelope checker listed 1,000 issues and dropped the rest, so in a flood
+// every interchange after the 1,000th issue was accepted (and delivered) however broken.
+TEST_CASE("every broken interchange of a flood is rejected past the 1000th envelope issue", "[validation][envelope]") {
+  std::string bytes;
+  const int interchanges = 1500;
+  for (int i = 1; i <= interchanges; ++i) {
+    std::string control = std::to_string(i);
+    control.insert(0, 9 - control.size(), '0');
+    bytes += "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *240318*1430*^*00501*" + control +
+             "*0*P*>~GS*SH*SENDER*RECEIVER*20240318*1430*" + std::to_string(i) +
+             "*X*005010~ST*856*0001~BSN*00*1*20240318*1430~SE*3*0001~GE*1*" + std::to_string(i) +
+             "~IEA*2*" + control + "~";  // IEA01 says 2 groups, there is 1
+  }
+  const auto report = validate(parse_bytes(bytes), [](const auto&, const auto&, const auto&) -> const TransactionSetSchema* {
+    return nullptr;
+  });
+  REQUIRE(report.interchanges.size() == interchanges);
+  std::size_t accepted_without_note = 0;
+  for (const auto& interchange : report.interchanges)
+    if (interchange.note_code == "000") ++accepted_without_note;
+  CHECK(accepted_without_note == 0);
+  CHECK_FALSE(report.valid());
+}
