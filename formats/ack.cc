@@ -128,7 +128,9 @@ const GroupResult* first_acknowledged(const InterchangeResult& partner) {
 
 }  // namespace
 
-bool acknowledged(const GroupResult& group) { return group.header.functional_id != "FA"; }
+bool acknowledged(const GroupResult& group) {
+  return group.header.functional_id != "FA" && group_control_answerable(group.header.control_number);
+}
 
 std::size_t ack_set_count(const InterchangeResult& partner, const AckRequest& request) {
   if (!request.functional_acks || !partner.accepted()) return 0;
@@ -162,7 +164,7 @@ std::vector<Segment> functional_ack_body(AckKind kind, const GroupResult& group,
   body.push_back(make_segment("AK1", std::move(ak1)));
 
   for (const SetResult& set : group.sets) {
-    if (!reported(kind, set)) continue;
+    if (!reported(kind, set) || !set_control_answerable(set.control_number)) continue;
     std::vector<std::string> ak2{copy(set.id), copy(set.control_number)};
     if (with_versions) ak2.push_back(copy(set.convention));
     body.push_back(make_segment("AK2", std::move(ak2)));
@@ -211,7 +213,7 @@ Segment ta1_segment(const InterchangeResult& interchange, const Delimiters& targ
 }
 
 std::string ack_version(std::string_view partner_version) {
-  return partner_version.size() == 5 && all_digits(partner_version) ? std::string(partner_version) : std::string("00401");
+  return known_control_version(partner_version) ? std::string(partner_version) : std::string("00401");
 }
 
 std::string build_ack(const InterchangeResult& partner, const AckRequest& request, const AckEnvelope& envelope) {

@@ -71,7 +71,9 @@ std::string build_ack(const InterchangeResult& partner, const AckRequest& reques
 // sends no FA group), so the caller can reserve them from its counter first.
 std::size_t ack_set_count(const InterchangeResult& partner, const AckRequest& request);
 
-// Whether `group` gets a 997/999 (every group except acknowledgments, GS01 FA).
+// Whether `group` gets a 997/999: every group except acknowledgments (GS01 FA) and groups
+// whose GS06 the AK102 cannot repeat (validation rejects those with AK905 6). Within a
+// group, a set whose ST02 the AK202 cannot repeat gets no AK2 loop; AK9 still counts it.
 bool acknowledged(const GroupResult& group);
 
 // The partner's delimiters made valid for our ISA12: no repetition separator below
@@ -89,7 +91,7 @@ std::vector<Segment> functional_ack_body(AckKind kind, const GroupResult& group,
 // so the TA1 is always one our own reader accepts (TA105 says what was wrong).
 Segment ta1_segment(const InterchangeResult& interchange, const Delimiters& target, const AckEnvelope& envelope = {});
 
-// ISA12 of our answer: the partner's when it is a version we can write (5 digits), else 00401.
+// ISA12 of our answer: the partner's when X12 defines it (known_control_version), else 00401.
 std::string ack_version(std::string_view partner_version);
 
 }  // namespace edihub::x12

@@ -573,6 +573,16 @@ bool listed(const std::array<std::string_view, N>& list, std::string_view value)
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
+}  // namespace
+
+bool known_control_version(std::string_view isa12) { return listed(kControlVersions, isa12); }
+
+bool group_control_answerable(std::string_view gs06) { return gs06.size() <= 9 && all_digits(gs06); }
+
+bool set_control_answerable(std::string_view st02) { return st02.size() >= 4 && st02.size() <= 9 && printable(st02); }
+
+namespace {
+
 void set_note(InterchangeResult& result, const std::string& code, const std::string& message) {
   result.ack_code = "R";
   if (result.note_code == "000") {
@@ -603,7 +613,7 @@ void check_isa(InterchangeResult& result) {
   if (!listed(kIdQualifiers, h.receiver_qualifier)) set_note(result, "007", "ISA07 " + quoted(h.receiver_qualifier) + " is not an interchange ID qualifier");
   if (!valid_date(h.date, date)) set_note(result, "014", "ISA09 " + quoted(h.date) + " is not a valid date YYMMDD");
   if (!valid_time(h.time, time)) set_note(result, "015", "ISA10 " + quoted(h.time) + " is not a valid time HHMM");
-  if (!listed(kControlVersions, h.version)) set_note(result, "017", "ISA12 " + quoted(h.version) + " is not a known interchange control version");
+  if (!known_control_version(h.version)) set_note(result, "017", "ISA12 " + quoted(h.version) + " is not a known interchange control version");
   if (h.control_number.size() != 9 || !all_digits(h.control_number)) {
     set_note(result, "018", "ISA13 " + quoted(h.control_number) + " is not 9 digits");
   }
@@ -627,6 +637,10 @@ void check_ta1s(InterchangeResult& result, const std::vector<Segment>& segments)
   }
 }
 
+void add_code(std::vector<std::string>& codes, const std::string& code) {
+  if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
+}
+
 // GS fields the acknowledgment copies or the standard fixes: GS02/GS03 (AN 2-15, answered
 // swapped in our GS), GS04 (CCYYMMDD), GS05 (HHMM[SS[d[d]]]). X12 has no AK905 code for
 // them: the group is rejected (AK901 R) and the note says why.
@@ -648,14 +662,15 @@ void check_gs(GroupResult& group, const Delimiters& delimiters) {
   const ElementDef time{"337", "Time", ElementType::Time, 0, 4, 8, {}, {}};
   if (!valid_date(h.date, date)) problems.push_back("GS04 " + quoted(h.date) + " is not a valid date " + (century ? "CCYYMMDD" : "YYMMDD or CCYYMMDD"));
   if (!valid_time(h.time, time)) problems.push_back("GS05 " + quoted(h.time) + " is not a valid time HHMM, HHMMSS, HHMMSSd or HHMMSSdd");
+  if (!group_control_answerable(h.control_number)) {
+    // AK102 must repeat GS06: without a usable one no 997/999 can answer the group.
+    problems.push_back("GS06 " + quoted(h.control_number) + " is not a group control number of 1..9 digits; no 997/999 can name it");
+    add_code(group.codes, "6");
+  }
   if (problems.empty()) return;
   group.ack_code = "R";
   for (const auto& problem : problems)
     group.note += (group.note.empty() ? "" : "; ") + ("segment " + std::to_string(h.segment_number) + " " + problem);
-}
-
-void add_code(std::vector<std::string>& codes, const std::string& code) {
-  if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
 }
 
 // The last of `items` with this control number that starts at or before `segment`
@@ -792,6 +807,12 @@ ValidationReport validate(const ParsedFile& parsed, const SchemaResolver& resolv
           result.control_number = set.control_number;
           result.convention = set.convention;
           result.note = "no schema for " + set.id + " version " + group.header.version + ": envelope checks only";
+        }
+        if (!set_control_answerable(set.control_number)) {
+          // AK202 must repeat ST02: a set it cannot name is rejected (AK9 counts it) and gets no AK2 loop.
+          result.ack_code = "R";
+          result.note += std::string(result.note.empty() ? "" : "; ") + "ST02 " + quoted(set.control_number) +
+                         " is not a transaction set control number of 4..9 characters";
         }
         if (s < group.set_first_segments.size()) result.first_segment = group.set_first_segments[s];
         gr.sets.push_back(std::move(result));

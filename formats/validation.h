@@ -101,6 +101,13 @@ struct ValidationRules {
   std::size_t max_errors_per_file = 1000;     // segment errors kept over the whole input
 };
 
+// Whether ISA12 is an interchange control version X12 defines (I11 code list).
+bool known_control_version(std::string_view isa12);
+// Whether an acknowledgment can repeat the control number: AK102 is GS06 (N0 1..9),
+// AK202 is ST02 (AN 4..9). Validation rejects a group or set whose number fails this.
+bool group_control_answerable(std::string_view gs06);
+bool set_control_answerable(std::string_view st02);
+
 // The rules for the sets of a group (by the partner its ISA and GS name).
 using RulesResolver = std::function<ValidationRules(const InterchangeHeader&, const GroupHeader&)>;
 
