@@ -91,6 +91,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   ~Session() { drop_upload(); }
 
   void run() {
+    // Reads are as large as the buffer's free capacity (at most 64 KiB): a body then moves
+    // to its spool file in 64 KiB steps rather than in header-sized ones.
+    buffer_.reserve(64 * 1024);
     net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
       if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
         self->read();
