@@ -146,7 +146,8 @@ ReceivedMessage receive(const Headers& headers, const std::string& body, const A
 
 // receive() for a body spooled to a file (the AS2 receiver's case): a message that cannot
 // meet the agreement's encryption/signature requirement by its outermost Content-Type is
-// refused (insufficient-message-security) without reading the file; otherwise as receive().
+// refused (insufficient-message-security) without reading the file, a pkcs7-mime body whose
+// first 4 KiB are not CMS (decryption-failed) after reading only those; otherwise as receive().
 ReceivedMessage receive_file(const Headers& headers, const std::string& body_file, const As2Identity& us,
                              const As2Partner& partner,
                              std::chrono::system_clock::time_point now = std::chrono::system_clock::now());

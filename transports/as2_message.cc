@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -310,6 +311,30 @@ ReceivedMessage addressed(const Headers& headers, const As2Identity& us, const A
   return r;
 }
 
+// Whether a spooled pkcs7-mime body starts like CMS: DER (raw or base64, as cms_der() reads
+// it) of a SEQUENCE naming a PKCS content type. Only its first 4 KiB are read, so garbage
+// is refused without loading it.
+bool starts_like_cms(const std::string& body_file, const std::string& cte) {
+  std::ifstream in(body_file, std::ios::binary);
+  std::string head(4096, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(in.gcount()));
+  std::string der = head;
+  if (lower(trim(cte)) == "base64" || (!head.empty() && static_cast<unsigned char>(head[0]) != 0x30)) {
+    std::string clean;
+    for (char c : head)
+      if (!std::isspace(static_cast<unsigned char>(c))) clean += c;
+    clean.resize(clean.size() / 4 * 4);
+    try {
+      der = base64_decode(clean);
+    } catch (const As2Error&) {
+      return false;
+    }
+  }
+  static const std::string pkcs_oid_prefix("\x2a\x86\x48\x86\xf7\x0d\x01", 7);  // 1.2.840.113549.1
+  return der.size() > 2 && der[0] == 0x30 && der.substr(0, 32).find(pkcs_oid_prefix) != std::string::npos;
+}
+
 }  // namespace
 
 ReceivedMessage receive_file(const Headers& headers, const std::string& body_file, const As2Identity& us,
@@ -324,6 +349,10 @@ ReceivedMessage receive_file(const Headers& headers, const std::string& body_fil
     return failed(r, "insufficient-message-security", "partner agreement requires encryption; message was not encrypted");
   if (partner.sign && !cms && type != "multipart/signed")
     return failed(r, "insufficient-message-security", "partner agreement requires a signature; message was not signed");
+  if (cms && !starts_like_cms(body_file, headers.get("Content-Transfer-Encoding")))
+    return failed(r, lower(param(headers.get("Content-Type"), "smime-type")) == "compressed-data" ? "decompression-failed"
+                                                                                                 : "decryption-failed",
+                  "the body is not CMS (PKCS #7) data");
   return receive(headers, read_whole(body_file), us, partner, now);
 }
 
