@@ -99,7 +99,11 @@ TEST_CASE("serve AS2 flood: eight parallel 100 MB POSTs stream to disk with flat
   TempDir dir;
   write_as2_config(dir.path(), "http://127.0.0.1:9/as2");  // the partner's own receiver is not used here
   write_hub_yaml(dir.path());
-  write_file(dir / "edihub.yaml", read_file(dir / "edihub.yaml") +
+  auto yaml = read_file(dir / "edihub.yaml");
+  const std::string address = "address: 127.0.0.1, ";  // left to the default
+  REQUIRE(yaml.find(address) != std::string::npos);
+  yaml.erase(yaml.find(address), address.size());
+  write_file(dir / "edihub.yaml", yaml +
                                       "  max_concurrent_uploads: 8\n"
                                       "service:\n  health: {port: 0}\n  poll_every: 1h\n  housekeeping_every: 1h\n");
   ServeProcess serve(dir.path());
@@ -107,7 +111,7 @@ TEST_CASE("serve AS2 flood: eight parallel 100 MB POSTs stream to disk with flat
   auto started = serve.wait_for_event("serve_started", 1s);
   REQUIRE(started);
   const std::string as2_url = (*started)["as2"];
-  REQUIRE(as2_url.starts_with("http://127.0.0.1:"));  // loopback by default
+  REQUIRE(as2_url.starts_with("http://127.0.0.1:"));  // loopback by default (was 0.0.0.0)
   const int port = std::stoi(as2_url.substr(std::string("http://127.0.0.1:").size()));
   std::this_thread::sleep_for(1s);  // start-up and the first housekeeping are over
   const std::size_t baseline = proc_status_bytes(serve.pid(), "VmRSS");
