@@ -248,9 +248,6 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   bool answered_ = true;
 };
 
-}  // namespace
-
-namespace {
 std::string unquoted_header(const http::request_header<>& req, const char* name) {
   std::string v = detail::trim(std::string(req[name]));
   return v.size() >= 2 && v.front() == '"' && v.back() == '"' ? v.substr(1, v.size() - 2) : v;
@@ -273,7 +270,8 @@ As2Server::Impl::Outcome As2Server::Impl::process(const Request& req, const std:
   std::optional<As2Partner> partner = cfg.find_partner(unquoted_header(req, "AS2-From"));  // may be gone since the headers
   if (!partner) return {text_response(http::status::forbidden, "no agreement with the sender", v, ka), {}};
   std::unique_lock one_at_a_time(decoding);
-  // Only a multipart body can be an async MDN; MDNs are small.
+  // A multipart body (an async MDN, or a message signed but not encrypted) is parsed whole;
+  // anything else is decoded from the spool file, refused there when it cannot be valid.
   const std::string type = detail::media_type(headers.get("Content-Type"));
   std::string body = type.starts_with("multipart/") ? detail::read_whole(body_file) : std::string();
   if (looks_like_mdn(headers, body)) {
