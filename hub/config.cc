@@ -87,7 +87,8 @@ std::optional<As2Settings> load_as2(const YAML::Node& node, const fs::path& dir,
     problem(node, "as2 must be a mapping (listen, identity, ...)");
     return std::nullopt;
   }
-  reject_unknown(node, {"listen", "tls", "max_body_mb", "read_timeout_seconds", "identity", "async_mdn_url"}, "as2", problem);
+  reject_unknown(node, {"listen", "tls", "max_body_mb", "max_concurrent_uploads", "read_timeout_seconds", "identity", "async_mdn_url"},
+                 "as2", problem);
   As2Settings s;
   if (auto listen = node["listen"]) {
     reject_unknown(listen, {"address", "port", "path"}, "as2.listen", problem);
@@ -97,12 +98,23 @@ std::optional<As2Settings> load_as2(const YAML::Node& node, const fs::path& dir,
     if (!s.path.starts_with("/")) problem(listen["path"], "as2.listen.path must start with /");
   }
   if (auto tls = node["tls"]) {
-    reject_unknown(tls, {"cert", "key"}, "as2.tls", problem);
+    reject_unknown(tls, {"cert", "key", "passphrase_env", "passphrase_file"}, "as2.tls", problem);
     s.tls = As2Settings::Tls{config_file(tls, "cert", dir, "as2.tls.cert", problem),
-                             config_file(tls, "key", dir, "as2.tls.key", problem)};
+                             config_file(tls, "key", dir, "as2.tls.key", problem),
+                             partners::key_passphrase(tls, dir, problem)};
+    if (!s.tls->key.empty()) {
+      try {  // here, so a wrong passphrase is a configuration error in `edihub check`
+        transports::as2::load_private_key(s.tls->key.string(), s.tls->key_passphrase);
+      } catch (const transports::as2::As2Error& e) {
+        problem(tls, std::string("as2.tls.key: ") + e.what());
+      }
+    }
   }
   if (node["max_body_mb"])
     s.max_body_bytes = std::size_t(whole_number(node["max_body_mb"], 1, 4096, "as2.max_body_mb", problem)) << 20;
+  if (node["max_concurrent_uploads"])
+    s.max_concurrent_uploads =
+        std::size_t(whole_number(node["max_concurrent_uploads"], 1, 256, "as2.max_concurrent_uploads", problem));
   if (node["read_timeout_seconds"])
     s.read_timeout = std::chrono::seconds(whole_number(node["read_timeout_seconds"], 1, 3600, "as2.read_timeout_seconds", problem));
   if (node["async_mdn_url"]) s.async_mdn_url = node["async_mdn_url"].as<std::string>();
@@ -111,14 +123,16 @@ std::optional<As2Settings> load_as2(const YAML::Node& node, const fs::path& dir,
     problem(identity ? identity : node, "as2.identity {as2_id, certificate, private_key} is required");
     return std::nullopt;
   }
-  reject_unknown(identity, {"as2_id", "certificate", "private_key"}, "as2.identity", problem);
+  reject_unknown(identity, {"as2_id", "certificate", "private_key", "passphrase_env", "passphrase_file"}, "as2.identity",
+                 problem);
   std::string id = identity["as2_id"] ? identity["as2_id"].as<std::string>() : "";
   if (id.empty()) problem(identity, "as2.identity.as2_id is missing");
   auto cert = config_file(identity, "certificate", dir, "as2.identity.certificate", problem);
   auto key = config_file(identity, "private_key", dir, "as2.identity.private_key", problem);
+  const std::string passphrase = partners::key_passphrase(identity, dir, problem);
   if (id.empty() || cert.empty() || key.empty()) return std::nullopt;
   try {
-    s.identity = transports::as2::As2Identity::load(id, cert.string(), key.string());
+    s.identity = transports::as2::As2Identity::load(id, cert.string(), key.string(), passphrase);
   } catch (const transports::as2::As2Error& e) {
     problem(identity, std::string("as2.identity: ") + e.what());
     return std::nullopt;

@@ -29,14 +29,16 @@ struct ServiceSettings {
 
 // edihub.yaml `as2:`: where the hub's AS2 receiver listens and who we are (docs/as2.md).
 struct As2Settings {
-  std::string address = "0.0.0.0";
+  std::string address = "127.0.0.1";  // loopback unless configured: expose it behind TLS or a reverse proxy
   unsigned short port = 4080;
   std::string path = "/as2";
   struct Tls {
     std::filesystem::path cert, key;  // PEM, absolute after loading
+    std::string key_passphrase;       // from passphrase_env / passphrase_file
   };
   std::optional<Tls> tls;
   std::size_t max_body_bytes = 100u * 1024 * 1024;
+  std::size_t max_concurrent_uploads = 4;  // more at once: 503 with Retry-After
   std::chrono::seconds read_timeout{60};
   transports::as2::As2Identity identity;
   std::string async_mdn_url;  // what we put in Receipt-Delivery-Option when asking for async MDNs

@@ -23,6 +23,7 @@
 #include "hub/validation_text.h"
 #include "hub/x12_file.h"
 #include "transports/folder.h"
+#include "transports/redact.h"
 
 namespace edihub::hub {
 
@@ -837,7 +838,7 @@ std::optional<Pipeline::Delivery> Pipeline::delivery_for(const archive::Transact
 
 std::string Pipeline::sink_name(const Delivery& d) const {
   if (d.partner->erp) return channel_of(d.sink, config_.dir) + "/" + d.name;
-  if (d.partner->erp_http) return "http:" + d.partner->erp_http->url;
+  if (d.partner->erp_http) return "http:" + transports::redact_url(d.partner->erp_http->url);
   return "postgres:" + d.partner->erp_postgres->schema + "." + d.partner->erp_postgres->table;
 }
 

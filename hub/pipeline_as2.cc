@@ -188,9 +188,12 @@ as2::As2ServerConfig Pipeline::as2_server_config() {
   c.port = settings.port;
   c.identity = settings.identity;
   c.max_body_bytes = settings.max_body_bytes;
+  c.max_concurrent_uploads = settings.max_concurrent_uploads;
+  c.spool_dir = (config_.archive_dir / "as2-uploads").string();
   c.read_timeout = settings.read_timeout;
   c.health_path = "";  // /healthz is the service's own endpoint
-  if (settings.tls) c.tls = as2::As2ServerConfig::Tls{settings.tls->cert.string(), settings.tls->key.string()};
+  if (settings.tls)
+    c.tls = as2::As2ServerConfig::Tls{settings.tls->cert.string(), settings.tls->key.string(), settings.tls->key_passphrase};
   c.find_partner = [this](const std::string& from) { return as2_partner(from); };
   c.async_url_allowed = [this](const as2::As2Partner& p, const std::string& url) { return as2_async_url_allowed(p, url); };
   c.handler = [this](const as2::ReceivedMessage& m) { return receive_as2(m); };

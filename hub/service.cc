@@ -21,6 +21,7 @@
 #include "hub/scheduler.h"
 #include "hub/text_escape.h"
 #include "transports/as2_server.h"
+#include "transports/redact.h"
 
 namespace edihub::hub {
 
@@ -149,7 +150,7 @@ class Service {
     };
     c.on_async_mdn_sent = [](const as2::AsyncMdnDelivery& d) {
       bool ok = d.result.error == as2::PostResult::Error::none && d.result.http_status / 100 == 2;
-      (ok ? log::info : log::warn)("as2_async_mdn_sent", {{"message_id", d.message_id}, {"url", d.url},
+      (ok ? log::info : log::warn)("as2_async_mdn_sent", {{"message_id", d.message_id}, {"url", transports::redact_url(d.url)},
                                                           {"http_status", d.result.http_status}, {"reason", d.result.reason}});
     };
     as2_ = std::make_unique<as2::As2Server>(std::move(c));
@@ -207,7 +208,7 @@ class Service {
     auto& h = polls_[id];
     h.last_at = iso_utc(system_clock::now());
     h.last_result = result;
-    h.last_error = error;
+    h.last_error = transports::redact_secrets(error);
     if (error.empty()) h.failing_since.clear();
     else if (h.failing_since.empty()) h.failing_since = h.last_at;
     h.polls++;
@@ -232,7 +233,7 @@ class Service {
     else if (worth_logging(summary)) log::info("housekeeping_finished", summary_fields(summary));
     std::lock_guard lock(mu_);
     housekeeping_at_ = system_clock::now();
-    housekeeping_error_ = error;
+    housekeeping_error_ = transports::redact_secrets(error);
     if (error.empty()) housekeeping_failing_since_.clear();
     else if (housekeeping_failing_since_.empty()) housekeeping_failing_since_ = iso_utc(*housekeeping_at_);
     housekeeping_running_ = false;

@@ -219,16 +219,9 @@ class Loader {
     if (node["known_hosts"]) c.known_hosts = config_path(node["known_hosts"], config_dir_, file, "known_hosts", problems);
     if (c.host_key_sha256.empty() && c.known_hosts.empty())
       problems.add(file, node, where + " needs the server's host key pinned: host_key_sha256 or known_hosts");
-    if (node["passphrase_env"]) {
-      YAML::Node env;
-      env["env"] = node["passphrase_env"];
-      c.passphrase = value_or_env(env, file, problems, node["passphrase_env"]);
-    } else if (node["passphrase_file"]) {
-      auto path = config_path(node["passphrase_file"], config_dir_, file, "passphrase_file", problems);
-      std::ifstream in(path);
-      if (!in) problems.add(file, node["passphrase_file"], "cannot read passphrase_file " + path.string());
-      else std::getline(in, c.passphrase);
-    }
+    c.passphrase = key_passphrase(node, config_dir_, [&](const YAML::Node& at, const std::string& message) {
+      problems.add(file, at, message);
+    });
     if (node["connect_timeout_seconds"])
       c.connect_timeout = std::chrono::seconds(bounded_int(node["connect_timeout_seconds"], 1, 600, file, "connect_timeout_seconds", problems));
     if (node["transfer_timeout_seconds"])
@@ -774,6 +767,29 @@ bool identity_matches(const Identity& id, std::string_view qualifier, std::strin
 }
 
 }  // namespace
+
+std::string key_passphrase(const YAML::Node& owner, const fs::path& config_dir,
+                           const std::function<void(const YAML::Node&, const std::string&)>& problem) {
+  const YAML::Node env = owner["passphrase_env"], file = owner["passphrase_file"];
+  if (env && file) problem(file, "give passphrase_env or passphrase_file, not both");
+  if (env) {
+    const auto name = env.as<std::string>();
+    const char* value = std::getenv(name.c_str());
+    if (!value) problem(env, "environment variable " + name + " is not set");
+    return value ? value : "";
+  }
+  if (!file) return "";
+  const fs::path path = file.as<std::string>();
+  if (path.is_absolute()) {
+    problem(file, "passphrase_file must be relative to the config folder, not '" + path.string() + "'");
+    return "";
+  }
+  std::ifstream in(config_dir / path);
+  std::string line;
+  if (!in) problem(file, "cannot read passphrase_file " + fs::weakly_canonical(config_dir / path).string());
+  else if (std::getline(in, line) && !line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
 
 std::string Identity::text() const {
   return is_xml() ? (party_scheme.empty() ? "" : party_scheme + ":") + party_id : isa_qualifier + ":" + isa_id;

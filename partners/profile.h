@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -25,6 +26,10 @@
 #include "mappings/mapping.h"
 #include "mappings/outbound.h"
 #include "partners/schedule.h"
+
+namespace YAML {
+class Node;
+}
 
 namespace edihub::partners {
 
@@ -220,6 +225,13 @@ struct Profile {
 
 // "90s", "30m", "4h", "2d"; nullopt when not a duration.
 std::optional<std::chrono::seconds> parse_duration(std::string_view text);
+
+// The passphrase of an encrypted private key, from `owner`'s `passphrase_env` (the name of an
+// environment variable) or `passphrase_file` (config-relative; its first line, without the
+// line end); "" when neither is given. Secrets never sit in the YAML itself. Each problem (both
+// given, unset variable, unreadable file) goes to `problem` with the node it is about.
+std::string key_passphrase(const YAML::Node& owner, const std::filesystem::path& config_dir,
+                           const std::function<void(const YAML::Node&, const std::string&)>& problem);
 
 // Every mistake found in the configuration, one line each: "file:line: message".
 class ConfigError : public std::runtime_error {

@@ -60,8 +60,14 @@ struct As2Identity {
   std::string as2_id;
   Certificate cert;
   std::shared_ptr<EVP_PKEY> key;
-  static As2Identity load(std::string as2_id, const std::string& cert_pem_file, const std::string& key_pem_file);
+  // key_passphrase: for an encrypted key (throws As2Error naming the file when it is wrong or missing).
+  static As2Identity load(std::string as2_id, const std::string& cert_pem_file, const std::string& key_pem_file,
+                          const std::string& key_passphrase = "");
 };
+
+// A PEM private key, encrypted or not. Never prompts (OpenSSL's default would ask the
+// terminal for a passphrase): a missing or wrong passphrase throws As2Error naming the file.
+std::shared_ptr<EVP_PKEY> load_private_key(const std::string& pem_file, const std::string& passphrase = "");
 
 // The trading partner. Several certificates may be listed so that a rotation overlaps:
 // signatures verify with any certificate valid now, we encrypt to the newest valid one
@@ -138,6 +144,14 @@ ReceivedMessage receive(const Headers& headers, const std::string& body, const A
                         const As2Partner& partner,
                         std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
+// receive() for a body spooled to a file (the AS2 receiver's case): a message that cannot
+// meet the agreement's encryption/signature requirement by its outermost Content-Type is
+// refused (insufficient-message-security) without reading the file, a pkcs7-mime body whose
+// first 4 KiB are not CMS (decryption-failed) after reading only those; otherwise as receive().
+ReceivedMessage receive_file(const Headers& headers, const std::string& body_file, const As2Identity& us,
+                             const As2Partner& partner,
+                             std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
 // The request part only (MDN options, ids), for answering a message we could not even read.
 MdnRequest parse_mdn_request(const Headers& headers);
 
@@ -187,6 +201,7 @@ std::string lower(std::string s);
 std::string trim(const std::string& s);
 // Header value parameter, e.g. param("multipart/signed; boundary=\"x\"", "boundary") == "x".
 std::string param(const std::string& value, const std::string& name);
+std::string media_type(const std::string& content_type);  // "Multipart/Signed; ..." -> "multipart/signed"
 // Splits a MIME entity into headers and body (at the first empty line; CRLF or LF).
 std::pair<Headers, std::string> split_entity(const std::string& entity);
 // The parts of a multipart body, each exactly as on the wire (headers + body, without the
@@ -199,6 +214,7 @@ std::string digest(const std::string& alg, const std::string& bytes);  // raw di
 std::string normalize_mic_alg(const std::string& alg);                  // "SHA-256" -> "sha256"
 std::string micalg_name(const std::string& alg);                         // "sha256" -> "sha-256"
 std::string openssl_errors();                                            // drains OpenSSL's error queue
+std::string read_whole(const std::string& path);                         // a file's bytes; throws As2Error
 }  // namespace detail
 
 }  // namespace edihub::transports::as2

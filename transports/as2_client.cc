@@ -6,6 +6,8 @@
 #include <memory>
 #include <mutex>
 
+#include "transports/redact.h"
+
 namespace edihub::transports::as2 {
 
 using namespace detail;
@@ -59,12 +61,12 @@ PostResult http_post(const std::string& url, const Headers& headers, const std::
   const std::string scheme = lower(url.substr(0, url.find(':')));
   if (scheme != "https" && scheme != "http") {
     r.error = PostResult::Error::refused_url;
-    r.reason = "not an http(s) URL: " + url;
+    r.reason = "not an http(s) URL: " + redact_url(url);
     return r;
   }
   if (scheme == "http" && !options.allow_plain_http && !loopback_url(url)) {
     r.error = PostResult::Error::refused_url;
-    r.reason = "plain http to a non-loopback host is not allowed: " + url;
+    r.reason = "plain http to a non-loopback host is not allowed: " + redact_url(url);
     return r;
   }
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
@@ -97,7 +99,7 @@ PostResult http_post(const std::string& url, const Headers& headers, const std::
   curl_slist_free_all(list);
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.http_status);
   if (rc != CURLE_OK) {
-    r.reason = std::string(curl_easy_strerror(rc)) + (errbuf[0] ? std::string(": ") + errbuf : "");
+    r.reason = redact_secrets(std::string(curl_easy_strerror(rc)) + (errbuf[0] ? std::string(": ") + errbuf : ""));
     switch (rc) {
       case CURLE_OPERATION_TIMEDOUT: r.error = PostResult::Error::timeout; break;
       case CURLE_COULDNT_CONNECT: case CURLE_COULDNT_RESOLVE_HOST: case CURLE_COULDNT_RESOLVE_PROXY:

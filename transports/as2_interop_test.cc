@@ -92,6 +92,10 @@ TEST_CASE("AS2 interop: our client -> libas2 receiver, its MDN verified by us (s
   As2ServerConfig cfg;
   cfg.identity = hub;
   cfg.handler = [](const ReceivedMessage&) { return As2Result::rejected(); };
+  cfg.find_partner = [p = to_partner](const std::string& id) -> std::optional<As2Partner> {  // who may POST an MDN
+    if (id == p.as2_id) return p;
+    return std::nullopt;
+  };
   cfg.on_mdn = [&](const Headers& h, const std::string& b) { tracker.match(h, b); };
   As2Server mdn_endpoint(cfg);
   mdn_endpoint.start();

@@ -13,8 +13,6 @@ using namespace detail;
 
 namespace {
 
-std::string media_type(const std::string& ct) { return lower(trim(ct.substr(0, ct.find(';')))); }
-
 std::string random_hex(size_t bytes) {
   std::string raw(bytes, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1)

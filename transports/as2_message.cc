@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -18,15 +19,15 @@ namespace edihub::transports::as2 {
 
 using namespace detail;
 
-namespace {
-
-std::string read_whole(const std::string& path) {
+std::string detail::read_whole(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw As2Error("cannot read " + path);
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
 }
+
+namespace {
 
 std::chrono::system_clock::time_point to_time(const ASN1_TIME* t) {
   std::tm tm{};
@@ -51,8 +52,6 @@ std::string unquote(const std::string& v) {
   std::string t = trim(v);
   return t.size() >= 2 && t.front() == '"' && t.back() == '"' ? t.substr(1, t.size() - 2) : t;
 }
-
-std::string media_type(const std::string& content_type) { return lower(trim(content_type.substr(0, content_type.find(';')))); }
 
 // A CMS body as DER: base64 when the transfer encoding says so or when it does not look like DER.
 std::string cms_der(const std::string& body, const std::string& cte) {
@@ -92,16 +91,40 @@ Certificate load_certificate(const std::string& pem_file) {
   }
 }
 
-As2Identity As2Identity::load(std::string as2_id, const std::string& cert_pem_file, const std::string& key_pem_file) {
+std::shared_ptr<EVP_PKEY> load_private_key(const std::string& pem_file, const std::string& passphrase) {
+  std::string pem = read_whole(pem_file);
+  BIO* b = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  // Our callback instead of OpenSSL's terminal prompt: it hands over the passphrase, or
+  // fails when there is none.
+  bool asked = false;
+  struct Ask {
+    const std::string* passphrase;
+    bool* asked;
+  } ask{&passphrase, &asked};
+  auto callback = [](char* buf, int size, int, void* u) -> int {
+    auto* a = static_cast<Ask*>(u);
+    *a->asked = true;
+    if (a->passphrase->empty() || a->passphrase->size() > static_cast<size_t>(size)) return -1;
+    a->passphrase->copy(buf, a->passphrase->size());
+    return static_cast<int>(a->passphrase->size());
+  };
+  EVP_PKEY* k = PEM_read_bio_PrivateKey(b, nullptr, callback, &ask);
+  BIO_free(b);
+  if (k) return std::shared_ptr<EVP_PKEY>(k, EVP_PKEY_free);
+  const std::string why = openssl_errors();
+  if (asked && passphrase.empty())
+    throw As2Error(pem_file + ": the private key is encrypted and no passphrase is configured (passphrase_env or passphrase_file)");
+  if (asked) throw As2Error(pem_file + ": wrong passphrase for the encrypted private key");
+  throw As2Error(pem_file + ": not a PEM private key: " + why);
+}
+
+As2Identity As2Identity::load(std::string as2_id, const std::string& cert_pem_file, const std::string& key_pem_file,
+                              const std::string& key_passphrase) {
   As2Identity id;
   id.as2_id = std::move(as2_id);
   id.cert = load_certificate(cert_pem_file);
-  std::string pem = read_whole(key_pem_file);
-  BIO* b = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-  EVP_PKEY* k = PEM_read_bio_PrivateKey(b, nullptr, nullptr, nullptr);
-  BIO_free(b);
-  if (!k) throw As2Error(key_pem_file + ": not an unencrypted PEM private key: " + openssl_errors());
-  id.key = std::shared_ptr<EVP_PKEY>(k, EVP_PKEY_free);
+  id.key = load_private_key(key_pem_file, key_passphrase);
+  EVP_PKEY* k = id.key.get();
   if (X509_check_private_key(id.cert.x509.get(), k) != 1)
     throw As2Error(key_pem_file + " does not belong to " + cert_pem_file);
   return id;
@@ -264,24 +287,80 @@ bool looks_like_mdn(const Headers& headers, const std::string& body) {
   return !parts.empty() && media_type(split_entity(parts[0]).first.get("Content-Type")) == "multipart/report";
 }
 
-ReceivedMessage receive(const Headers& headers, const std::string& body, const As2Identity& us,
-                        const As2Partner& partner, std::chrono::system_clock::time_point now) {
+namespace {
+
+ReceivedMessage& failed(ReceivedMessage& r, std::string error, std::string text) {
+  r.error = std::move(error);
+  r.error_text = std::move(text);
+  r.payload.clear();
+  return r;
+}
+
+// What the HTTP headers alone tell: ids, MDN request, and whether they address us.
+ReceivedMessage addressed(const Headers& headers, const As2Identity& us, const As2Partner& partner) {
   ReceivedMessage r;
   r.message_id = trim(headers.get("Message-ID"));
   r.as2_from = unquote(headers.get("AS2-From"));
   r.as2_to = unquote(headers.get("AS2-To"));
   r.subject = headers.get("Subject");
   r.mdn = parse_mdn_request(headers);
-  auto fail = [&](std::string error, std::string text) {
-    r.error = std::move(error);
-    r.error_text = std::move(text);
-    r.payload.clear();
-    return r;
-  };
-  if (r.message_id.empty()) return fail("unexpected-processing-error", "missing Message-ID header");
+  if (r.message_id.empty()) return failed(r, "unexpected-processing-error", "missing Message-ID header");
   if (r.as2_from != partner.as2_id)
-    return fail("authentication-failed", "AS2-From '" + r.as2_from + "' is not partner '" + partner.as2_id + "'");
-  if (r.as2_to != us.as2_id) return fail("unexpected-processing-error", "AS2-To '" + r.as2_to + "' is not us");
+    return failed(r, "authentication-failed", "AS2-From '" + r.as2_from + "' is not partner '" + partner.as2_id + "'");
+  if (r.as2_to != us.as2_id) return failed(r, "unexpected-processing-error", "AS2-To '" + r.as2_to + "' is not us");
+  return r;
+}
+
+// Whether a spooled pkcs7-mime body starts like CMS: DER (raw or base64, as cms_der() reads
+// it) of a SEQUENCE naming a PKCS content type. Only its first 4 KiB are read, so garbage
+// is refused without loading it.
+bool starts_like_cms(const std::string& body_file, const std::string& cte) {
+  std::ifstream in(body_file, std::ios::binary);
+  std::string head(4096, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(in.gcount()));
+  std::string der = head;
+  if (lower(trim(cte)) == "base64" || (!head.empty() && static_cast<unsigned char>(head[0]) != 0x30)) {
+    std::string clean;
+    for (char c : head)
+      if (!std::isspace(static_cast<unsigned char>(c))) clean += c;
+    clean.resize(clean.size() / 4 * 4);
+    try {
+      der = base64_decode(clean);
+    } catch (const As2Error&) {
+      return false;
+    }
+  }
+  static const std::string pkcs_oid_prefix("\x2a\x86\x48\x86\xf7\x0d\x01", 7);  // 1.2.840.113549.1
+  return der.size() > 2 && der[0] == 0x30 && der.substr(0, 32).find(pkcs_oid_prefix) != std::string::npos;
+}
+
+}  // namespace
+
+ReceivedMessage receive_file(const Headers& headers, const std::string& body_file, const As2Identity& us,
+                             const As2Partner& partner, std::chrono::system_clock::time_point now) {
+  ReceivedMessage r = addressed(headers, us, partner);
+  if (!r.ok()) return r;
+  // Encryption (or compression around it) is always the outermost layer, a signature the
+  // outermost or the next: what the agreement requires can be refused before reading a byte.
+  const std::string type = media_type(headers.get("Content-Type"));
+  const bool cms = type == "application/pkcs7-mime" || type == "application/x-pkcs7-mime";
+  if (partner.encrypt && !cms)
+    return failed(r, "insufficient-message-security", "partner agreement requires encryption; message was not encrypted");
+  if (partner.sign && !cms && type != "multipart/signed")
+    return failed(r, "insufficient-message-security", "partner agreement requires a signature; message was not signed");
+  if (cms && !starts_like_cms(body_file, headers.get("Content-Transfer-Encoding")))
+    return failed(r, lower(param(headers.get("Content-Type"), "smime-type")) == "compressed-data" ? "decompression-failed"
+                                                                                                 : "decryption-failed",
+                  "the body is not CMS (PKCS #7) data");
+  return receive(headers, read_whole(body_file), us, partner, now);
+}
+
+ReceivedMessage receive(const Headers& headers, const std::string& body, const As2Identity& us,
+                        const As2Partner& partner, std::chrono::system_clock::time_point now) {
+  ReceivedMessage r = addressed(headers, us, partner);
+  if (!r.ok()) return r;
+  auto fail = [&](std::string error, std::string text) { return failed(r, std::move(error), std::move(text)); };
 
   Headers eh;  // the current entity's headers
   for (const char* n : {"Content-Type", "Content-Transfer-Encoding", "Content-Disposition"})

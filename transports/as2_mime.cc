@@ -41,6 +41,8 @@ std::string trim(const std::string& s) {
   return s.substr(b, e - b + 1);
 }
 
+std::string media_type(const std::string& content_type) { return lower(trim(content_type.substr(0, content_type.find(';')))); }
+
 std::string param(const std::string& value, const std::string& name) {
   // Walk "type; a=b; c="d;e"" honouring quotes.
   size_t i = value.find(';');

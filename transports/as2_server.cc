@@ -12,7 +12,11 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/version.hpp>
+#include <unistd.h>
 
+#include <array>
+#include <filesystem>
+#include <mutex>
 #include <thread>
 
 namespace edihub::transports::as2 {
@@ -23,7 +27,7 @@ namespace net = boost::asio;
 namespace ssl = boost::asio::ssl;
 using tcp = net::ip::tcp;
 using Response = http::response<http::string_body>;
-using Request = http::request<http::string_body>;
+using Request = http::request<http::file_body>;  // the body is streamed to a spool file
 
 namespace {
 
@@ -41,6 +45,9 @@ Response text_response(http::status status, const std::string& text, unsigned ve
 
 struct As2Server::Impl {
   As2ServerConfig cfg;
+  std::atomic<size_t> uploads{0};  // bodies being received or decoded (before ioc: sessions outlive it)
+  std::atomic<size_t> spool_seq{0};
+  std::mutex decoding;             // one message in memory at a time
   net::io_context ioc{1};
   std::optional<ssl::context> tls;
   tcp::acceptor acceptor{ioc};
@@ -60,7 +67,13 @@ struct As2Server::Impl {
     Response res;
     std::function<void()> after;
   };
-  Outcome process(const Request& req);
+  Outcome process(const Request& req, const std::string& body_file);
+  // Why a POST is refused on its headers alone, before any of its body is read.
+  std::optional<std::pair<http::status, std::string>> refusal(const http::request_header<>& req);
+  std::filesystem::path spool_path() {
+    return std::filesystem::path(cfg.spool_dir) /
+           ("as2-upload-" + std::to_string(getpid()) + "-" + std::to_string(++spool_seq) + ".part");
+  }
   void accept();
 };
 
@@ -75,7 +88,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     requires(!std::is_same_v<Stream, beast::tcp_stream>)
       : stream_(std::move(socket), ctx), srv_(srv) {}
 
+  ~Session() { drop_upload(); }
+
   void run() {
+    // Reads are as large as the buffer's free capacity (at most 64 KiB): a body then moves
+    // to its spool file in 64 KiB steps rather than in header-sized ones.
+    buffer_.reserve(64 * 1024);
     net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
       if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
         self->read();
@@ -90,37 +108,95 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
  private:
   void read() {
+    drop_upload();
     parser_.emplace();
     parser_->body_limit(srv_.cfg.max_body_bytes);
     beast::get_lowest_layer(stream_).expires_after(srv_.cfg.read_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });
   }
 
-  void on_read(beast::error_code ec) {
-    if (ec == http::error::body_limit) {
-      write({text_response(http::status::payload_too_large, "message larger than the configured limit", 11, false), {}});
-      return;
-    }
+  // Everything that can be decided on the headers is, before a byte of the body is read.
+  void on_header(beast::error_code ec) {
+    if (ec == http::error::body_limit)  // Content-Length over the limit
+      return refuse(http::status::payload_too_large, "message larger than the configured limit");
     if (ec) return close();  // end of stream, timeout, reset
-    Request req = parser_->release();
-    if (srv_.stopping) {
-      write({text_response(http::status::service_unavailable, "shutting down", req.version(), false), {}});
+    const auto& req = parser_->get();
+    if (srv_.stopping) return refuse(http::status::service_unavailable, "shutting down");
+    if (req.method() == http::verb::get && !srv_.cfg.health_path.empty() && req.target() == srv_.cfg.health_path &&
+        parser_->is_done())
+      return write({text_response(http::status::ok, "ok", req.version(), req.keep_alive()), {}});
+    if (req.method() != http::verb::post) return refuse(http::status::method_not_allowed, "POST only");
+    if (auto why = srv_.refusal(req)) return refuse(why->first, why->second);
+    if (++srv_.uploads > srv_.cfg.max_concurrent_uploads) {
+      --srv_.uploads;
+      return refuse(http::status::service_unavailable, "too many uploads at once, send again later",
+                    srv_.cfg.busy_retry_after.count());
+    }
+    holds_upload_ = true;
+    spool_ = srv_.spool_path();
+    beast::error_code fec;
+    parser_->get().body().open(spool_.c_str(), beast::file_mode::write_new, fec);
+    if (fec) return refuse(http::status::internal_server_error, "cannot spool the message: " + fec.message());
+    if (beast::iequals(req[http::field::expect], "100-continue")) {
+      continue_ = http::response<http::empty_body>(http::status::continue_, req.version());
+      http::async_write(stream_, continue_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
+        if (ec) return self->close();
+        self->read_body();
+      });
       return;
     }
+    read_body();
+  }
+
+  void read_body() {
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, size_t) { self->on_body(ec); });
+  }
+
+  void on_body(beast::error_code ec) {
+    if (ec == http::error::body_limit) return refuse(http::status::payload_too_large, "message larger than the configured limit");
+    if (ec) return close();
+    Request req = parser_->release();
+    req.body().close();
+    if (srv_.stopping) return refuse(http::status::service_unavailable, "shutting down");
     beast::get_lowest_layer(stream_).expires_never();  // the handler may take its time
     ++srv_.in_flight;
     answered_ = false;
     auto self = this->shared_from_this();
-    net::post(*srv_.pool, [self, req = std::move(req)]() mutable {
+    net::post(*srv_.pool, [self, req = std::move(req), body_file = spool_.string()]() mutable {
       As2Server::Impl::Outcome out;
       try {
-        out = self->srv_.process(req);
+        out = self->srv_.process(req, body_file);
       } catch (const std::exception& e) {
         out.res = text_response(http::status::internal_server_error, e.what(), req.version(), false);
       }
-      net::post(self->stream_.get_executor(), [self, out = std::move(out)]() mutable { self->write(std::move(out)); });
+      net::post(self->stream_.get_executor(), [self, out = std::move(out)]() mutable {
+        self->drop_upload();
+        self->write(std::move(out));
+      });
     });
+  }
+
+  // An answer before (or instead of) reading the rest of the body: the connection closes.
+  void refuse(http::status status, const std::string& text, long retry_after = 0) {
+    drop_upload();
+    Response res = text_response(status, text, parser_->get().version(), false);
+    if (retry_after > 0) res.set(http::field::retry_after, std::to_string(retry_after));
+    write({std::move(res), {}});
+  }
+
+  // The spool file goes and the upload slot is freed.
+  void drop_upload() {
+    if (!spool_.empty()) {
+      std::error_code ec;
+      std::filesystem::remove(spool_, ec);
+      spool_.clear();
+    }
+    if (holds_upload_) {
+      holds_upload_ = false;
+      --srv_.uploads;
+    }
   }
 
   void write(As2Server::Impl::Outcome out) {
@@ -143,49 +219,72 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     beast::error_code ec;
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
       stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+      // What the client still sends (the rest of a refused body) is read and dropped for a
+      // while: closing with unread bytes would reset the connection before it read our answer.
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+      drain();
     } else {
       beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
       stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
     }
   }
 
+  void drain() {
+    stream_.async_read_some(net::buffer(discard_), [self = this->shared_from_this()](beast::error_code ec, size_t) {
+      if (!ec) self->drain();
+    });
+  }
+
   Stream stream_;
   As2Server::Impl& srv_;
+  std::array<char, 16384> discard_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request_parser<http::file_body>> parser_;
+  http::response<http::empty_body> continue_;
+  std::filesystem::path spool_;
+  bool holds_upload_ = false;
   Response res_;
   std::function<void()> after_;
   bool answered_ = true;
 };
 
+std::string unquoted_header(const http::request_header<>& req, const char* name) {
+  std::string v = detail::trim(std::string(req[name]));
+  return v.size() >= 2 && v.front() == '"' && v.back() == '"' ? v.substr(1, v.size() - 2) : v;
+}
 }  // namespace
 
-As2Server::Impl::Outcome As2Server::Impl::process(const Request& req) {
+std::optional<std::pair<http::status, std::string>> As2Server::Impl::refusal(const http::request_header<>& req) {
+  const std::string from = unquoted_header(req, "AS2-From"), to = unquoted_header(req, "AS2-To");
+  if (from.empty() || to.empty()) return std::pair{http::status::bad_request, std::string("AS2-From and AS2-To are required")};
+  if (to != cfg.identity.as2_id || !cfg.find_partner || !cfg.find_partner(from))
+    return std::pair{http::status::forbidden, "no agreement between '" + from + "' and '" + to + "'"};
+  return std::nullopt;
+}
+
+As2Server::Impl::Outcome As2Server::Impl::process(const Request& req, const std::string& body_file) {
   const unsigned v = req.version();
   const bool ka = req.keep_alive();
-  if (req.method() == http::verb::get && !cfg.health_path.empty() && req.target() == cfg.health_path)
-    return {text_response(http::status::ok, "ok", v, ka), {}};
-  if (req.method() != http::verb::post) return {text_response(http::status::method_not_allowed, "POST only", v, ka), {}};
   Headers headers;
   for (const auto& f : req) headers.add(std::string(f.name_string()), std::string(f.value()));
-  const std::string& body = req.body();
-
+  std::optional<As2Partner> partner = cfg.find_partner(unquoted_header(req, "AS2-From"));  // may be gone since the headers
+  if (!partner) return {text_response(http::status::forbidden, "no agreement with the sender", v, ka), {}};
+  std::unique_lock one_at_a_time(decoding);
+  // A multipart body (an async MDN, or a message signed but not encrypted) is parsed whole;
+  // anything else is decoded from the spool file, refused there when it cannot be valid.
+  const std::string type = detail::media_type(headers.get("Content-Type"));
+  std::string body = type.starts_with("multipart/") ? detail::read_whole(body_file) : std::string();
   if (looks_like_mdn(headers, body)) {
     if (!cfg.on_mdn) return {text_response(http::status::not_implemented, "async MDNs are not accepted here", v, ka), {}};
     cfg.on_mdn(headers, body);
     return {text_response(http::status::ok, "", v, ka), {}};
   }
-  std::string from = detail::trim(headers.get("AS2-From")), to = detail::trim(headers.get("AS2-To"));
-  auto unq = [](std::string s) { return s.size() >= 2 && s.front() == '"' && s.back() == '"' ? s.substr(1, s.size() - 2) : s; };
-  from = unq(from);
-  to = unq(to);
-  if (from.empty() || to.empty() || detail::trim(headers.get("Message-ID")).empty())
+  if (detail::trim(headers.get("Message-ID")).empty())
     return {text_response(http::status::bad_request, "AS2-From, AS2-To and Message-ID are required", v, ka), {}};
-  std::optional<As2Partner> partner = cfg.find_partner ? cfg.find_partner(from) : std::nullopt;
-  if (!partner || to != cfg.identity.as2_id)
-    return {text_response(http::status::forbidden, "no agreement between '" + from + "' and '" + to + "'", v, ka), {}};
-
-  ReceivedMessage msg = receive(headers, body, cfg.identity, *partner);
+  ReceivedMessage msg = type.starts_with("multipart/") ? receive(headers, body, cfg.identity, *partner)
+                                                      : receive_file(headers, body_file, cfg.identity, *partner);
+  body.clear();
+  body.shrink_to_fit();
   std::string disposition, text;
   if (!msg.ok()) {
     if (cfg.on_rejected) cfg.on_rejected(msg);
@@ -254,10 +353,21 @@ void As2Server::start() {
     s.tls.emplace(ssl::context::tls_server);
     s.tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                        ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    auto key = load_private_key(s.cfg.tls->key_file, s.cfg.tls->key_passphrase);  // never prompts
     beast::error_code ec;
     s.tls->use_certificate_chain_file(s.cfg.tls->cert_chain_file, ec);
-    if (!ec) s.tls->use_private_key_file(s.cfg.tls->key_file, ssl::context::pem, ec);
-    if (ec) throw As2Error("TLS setup: " + ec.message());
+    if (ec) throw As2Error("TLS setup: " + s.cfg.tls->cert_chain_file + ": " + ec.message());
+    if (SSL_CTX_use_PrivateKey(s.tls->native_handle(), key.get()) != 1)
+      throw As2Error("TLS setup: " + s.cfg.tls->key_file + ": " + detail::openssl_errors());
+  }
+  if (s.cfg.spool_dir.empty()) {
+    s.cfg.spool_dir = std::filesystem::temp_directory_path().string();
+  } else {
+    std::error_code fec;
+    std::filesystem::create_directories(s.cfg.spool_dir, fec);
+    if (fec) throw As2Error("cannot create the spool folder " + s.cfg.spool_dir + ": " + fec.message());
+    for (const auto& leftover : std::filesystem::directory_iterator(s.cfg.spool_dir, fec))
+      if (leftover.path().filename().string().starts_with("as2-upload-")) std::filesystem::remove(leftover.path(), fec);
   }
   beast::error_code ec;
   tcp::endpoint ep{net::ip::make_address(s.cfg.address, ec), s.cfg.port};

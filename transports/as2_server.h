@@ -13,8 +13,13 @@
 // - Duplicates: the handler decides (it sees message_id; the hub checks its archive) and
 //   may answer accepted("duplicate-document") -> processed/warning: duplicate-document.
 // - Async MDNs POSTed to us (multipart/report, possibly signed) go to on_mdn.
-// - Bounded: max_body_bytes (413), read_timeout per request, worker_threads handlers at a
-//   time; stop() stops accepting, lets running handlers and async MDN posts finish, closes.
+// - Bounded and checked before the body is read: the AS2-From must be a partner and the
+//   AS2-To us (else 403), Content-Length at most max_body_bytes (else 413), and at most
+//   max_concurrent_uploads bodies in progress (else 503 with Retry-After). A body is streamed
+//   to a file under spool_dir (413 as soon as it passes the limit), decoded from there, and
+//   removed once answered. Messages are decoded and handled one at a time, so memory stays
+//   flat however many uploads stream in. read_timeout per request; stop() stops accepting,
+//   lets running handlers and async MDN posts finish, closes.
 #pragma once
 
 #include <atomic>
@@ -53,7 +58,8 @@ struct As2ServerConfig {
   std::string address = "127.0.0.1";
   unsigned short port = 0;  // 0: any free port (see As2Server::port())
   As2Identity identity;
-  // The agreement for an AS2-From value; nullopt -> HTTP 403.
+  // The agreement for an AS2-From value; nullopt -> HTTP 403, for messages and async MDNs
+  // alike. Unset: every POST is refused.
   std::function<std::optional<As2Partner>(const std::string& as2_from)> find_partner;
   std::function<As2Result(const ReceivedMessage&)> handler;             // required
   std::function<void(const ReceivedMessage&)> on_rejected;              // optional
@@ -66,12 +72,18 @@ struct As2ServerConfig {
   SendOptions async_mdn_options;  // TLS trust for async MDN delivery
   std::chrono::milliseconds async_mdn_timeout{60000};
   size_t max_body_bytes = 100u * 1024 * 1024;
+  size_t max_concurrent_uploads = 4;
+  std::chrono::seconds busy_retry_after{30};  // Retry-After of the 503 beyond max_concurrent_uploads
+  // Where bodies are streamed while received; "": the system's temporary folder. A given
+  // folder is created, and emptied of earlier uploads (a crash's leftovers) at start().
+  std::string spool_dir;
   std::chrono::milliseconds read_timeout{60000};
   size_t worker_threads = 4;
   std::chrono::milliseconds stop_timeout{30000};  // stop() waits this long for taken requests
   std::string health_path = "/healthz";  // GET -> 200 "ok"; "" disables
   struct Tls {
     std::string cert_chain_file, key_file;  // PEM
+    std::string key_passphrase;               // for an encrypted key_file; never prompted for
   };
   std::optional<Tls> tls;
 };

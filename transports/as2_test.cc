@@ -337,6 +337,10 @@ TEST_CASE("AS2 async MDN is POSTed to the requested URL after the 200 and matche
   As2ServerConfig hub_cfg;
   hub_cfg.identity = hub;
   hub_cfg.handler = [](const ReceivedMessage&) { return As2Result::rejected(); };
+  hub_cfg.find_partner = [](const std::string& id) -> std::optional<As2Partner> {  // who may POST an MDN
+    if (id == "PARTNER") return profile("PARTNER", {"partner"});
+    return std::nullopt;
+  };
   hub_cfg.on_mdn = [&](const Headers& h, const std::string& b) {
     ++mdns;
     tracker.match(h, b);
@@ -392,16 +396,25 @@ TEST_CASE("AS2 async MDN is POSTed to the requested URL after the 200 and matche
   CHECK_FALSE(tracker.match(unrelated.headers, unrelated.body).known);
 }
 
-TEST_CASE("AS2 server over TLS with certificate verification on", "[as2]") {
+TEST_CASE("AS2 server over TLS with certificate verification on, its key encrypted", "[as2]") {
   TempDir dir;
-  // A loopback TLS certificate (test-only, made here): CN and SAN 127.0.0.1.
+  // A loopback TLS certificate (test-only, made here): CN and SAN 127.0.0.1, the key encrypted.
   auto gen = edihub::testing::run_program(
-      {"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-       "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", (dir / "tls.key").string(), "-out",
+      {"openssl", "req", "-x509", "-newkey", "rsa:2048", "-passout", "pass:tls-secret", "-days", "2", "-subj",
+       "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", (dir / "tls.key").string(), "-out",
        (dir / "tls.crt").string()},
       60);
   REQUIRE(gen.exit_code == 0);
-  Receiver rx([&](As2ServerConfig& c) { c.tls = As2ServerConfig::Tls{(dir / "tls.crt").string(), (dir / "tls.key").string()}; });
+  REQUIRE_THAT(edihub::testing::read_file(dir / "tls.key"), Catch::Contains("ENCRYPTED"));
+  // Without the passphrase: refused at start, no prompt.
+  As2ServerConfig no_pass;
+  no_pass.identity = identity("PARTNER", "partner");
+  no_pass.handler = [](const ReceivedMessage&) { return As2Result::accepted(); };
+  no_pass.tls = As2ServerConfig::Tls{(dir / "tls.crt").string(), (dir / "tls.key").string(), ""};
+  CHECK_THROWS_WITH(As2Server(no_pass).start(), Catch::Contains("tls.key: the private key is encrypted and no passphrase"));
+  Receiver rx([&](As2ServerConfig& c) {
+    c.tls = As2ServerConfig::Tls{(dir / "tls.crt").string(), (dir / "tls.key").string(), "tls-secret"};
+  });
   auto to_partner = profile("PARTNER", {"partner"});
   to_partner.url = rx.server->url();
   CHECK_THAT(to_partner.url, Catch::StartsWith("https://127.0.0.1:"));

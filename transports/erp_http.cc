@@ -9,6 +9,8 @@
 #include <optional>
 #include <stdexcept>
 
+#include "transports/redact.h"
+
 namespace edihub::transports {
 
 namespace {
@@ -141,7 +143,7 @@ HttpDeliveryResult HttpSink::attempt_once(const std::string& idempotency_key, co
   result.response_excerpt = curl_->excerpt;
   std::optional<milliseconds> retry_after;
   if (code != CURLE_OK) {
-    result.error = std::string(curl_easy_strerror(code)) + (curl_->error[0] ? std::string(": ") + curl_->error : "");
+    result.error = redact_secrets(std::string(curl_easy_strerror(code)) + (curl_->error[0] ? std::string(": ") + curl_->error : ""));
     if (is_permanent(code)) {
       result.state = HttpDeliveryState::dead_letter;
       return result;

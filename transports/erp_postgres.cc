@@ -1,4 +1,5 @@
 #include "transports/erp_postgres.h"
+#include "transports/redact.h"
 
 #include <libpq-fe.h>
 
@@ -90,13 +91,17 @@ std::string PostgresSink::create_schema_sql(const PostgresSinkSettings& settings
 }
 
 bool PostgresSink::connect(std::string& error) {
+  // libpq lets OpenSSL ask the terminal for an encrypted sslkey's passphrase unless a hook is
+  // set; the default hook answers with the conninfo's sslpassword, or nothing: never a prompt.
+  static const bool no_prompt = (PQsetSSLKeyPassHook_OpenSSL(PQdefaultSSLKeyPassHook_OpenSSL), true);
+  (void)no_prompt;
   // Our defaults first: with expand_dbname the conninfo comes later and overrides them.
   const std::string timeout = std::to_string(settings_.connect_timeout.count());
   const char* keywords[] = {"connect_timeout", "application_name", "client_encoding", "dbname", nullptr};
   const char* values[] = {timeout.c_str(), "edihub", "UTF8", settings_.conninfo.c_str(), nullptr};
   conn_ = PQconnectdbParams(keywords, values, 1);
   if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
-    error = "cannot connect to the ERP database: " + trimmed(conn_ ? PQerrorMessage(conn_) : "out of memory");
+    error = "cannot connect to the ERP database: " + redact_secrets(trimmed(conn_ ? PQerrorMessage(conn_) : "out of memory"));
     disconnect();
     return false;
   }

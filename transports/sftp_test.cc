@@ -262,6 +262,8 @@ TEST_CASE("only an authorised client key logs in, and passphrases are used but n
   auto e = error_of([&] { SftpSession s(ep); });
   CHECK(e.kind == Kind::Auth);
   CHECK_THAT(e.what(), !Catch::Contains("wrong-phrase"));
+  ep.passphrase.clear();  // none configured for an encrypted key: refused at once, never a prompt
+  CHECK(error_of([&] { SftpSession s(ep); }).kind == Kind::Auth);
 }
 
 TEST_CASE("the inbox takes a file only when it stopped growing across two listings", "[sftp]") {
