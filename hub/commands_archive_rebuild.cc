@@ -5,6 +5,8 @@
 // outbound control counters are raised past every number found in what we sent.
 #include <unistd.h>
 
+#include <map>
+
 #include <fmt/format.h>
 
 #include "archive/index.h"
@@ -33,12 +35,19 @@ class Reindexer {
   Reindexer(const Config& config, archive::Index& index, std::string now)
       : config_(config), index_(index), now_(std::move(now)) {}
 
-  std::string add(const std::string& sha256, const std::string& bytes) {
+  // `claim`: the claim in incoming/ that holds these bytes, if any: the row takes it over
+  // (with the file's name and ERP direction), so the next run neither receives the claim
+  // again as a new file nor stops watching it (docs/receiving.md).
+  std::string add(const std::string& sha256, const std::string& bytes, const std::string& claim = "") {
     archive::FileRecord file;
     file.sha256 = sha256;
     file.size = bytes.size();
     file.channel = "recovered";
     file.source_name = "recovered-" + sha256.substr(0, 12);
+    if (const auto name = claim.find("__"); name != std::string::npos) {
+      file.claim = claim;
+      file.source_name = claim.substr(name + 2);
+    }
     file.received_at = now_;
     file.status = "recovered";
     file.source_removed = true;
@@ -49,7 +58,8 @@ class Reindexer {
     } catch (const x12::UnusableInput&) {
     }
     if (!parsed.interchanges.empty()) return add_x12(file, parsed);
-    if (bytes.find_first_not_of(" \t\r\n") < bytes.size() && bytes[bytes.find_first_not_of(" \t\r\n")] == '{') {
+    if (claim.substr(0, claim.find('/')).ends_with("+erp") ||
+        (bytes.find_first_not_of(" \t\r\n") < bytes.size() && bytes[bytes.find_first_not_of(" \t\r\n")] == '{')) {
       file.direction = "erp";  // the ERP's documents are JSON
       record(file, "an ERP document (JSON)");
       return "ERP document (JSON)";
@@ -173,13 +183,25 @@ int command_archive_rebuild(const std::string& config_dir, std::ostream& out, st
     archive::RawStore store(config->archive_dir);
     std::map<std::string, std::size_t> reindexed;
     std::vector<std::string> damaged;
+    // Received files stay claimed in incoming/ while they are watched for later writes.
+    std::multimap<std::string, std::string> claims;  // sha256 -> claim
+    for (const auto& claim : store.pending_claims()) {
+      try {
+        claims.emplace(archive::sha256_file(store.claim_path(claim)), claim);
+      } catch (const std::exception&) {
+        // Gone meanwhile, or unreadable: the next run's claim recovery deals with it.
+      }
+    }
     {
       archive::Index::Transaction tx(*index);
       Reindexer reindexer(*config, *index, iso_now);
       for (const auto& object : archive::list_raw_objects(config->archive_dir)) {
         if (!archive::is_sha256_hex(object.name) || index->refers_to_object(object.name)) continue;
         try {
-          ++reindexed[reindexer.add(object.name, store.read(object.name))];
+          const std::string bytes = store.read(object.name);
+          auto [first, last] = claims.equal_range(object.name);
+          if (first == last) ++reindexed[reindexer.add(object.name, bytes)];
+          for (auto it = first; it != last; ++it) ++reindexed[reindexer.add(object.name, bytes, it->second)];
         } catch (const archive::IntegrityError& e) {
           damaged.push_back(e.what());
         }

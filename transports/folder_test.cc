@@ -37,7 +37,7 @@ TEST_CASE("an inbox takes settled files matching its pattern and skips in-progre
   CHECK(sleeps == 0);  // everything was old enough: no waiting
 }
 
-TEST_CASE("an inbox names what it never takes: folders, FIFOs, symlinks, stale in-progress names; never opening them",
+TEST_CASE("an inbox names what it never takes: folders, FIFOs, symlinks, stale in-progress names - never opening them",
           "[transports]") {
   TempDir dir;
   fs::create_directories(dir / "sub");
