@@ -21,13 +21,6 @@ void erp_config(const TempDir& dir, const std::string& erp_yaml) {
   use_erp_sink(dir.path(), erp_yaml);
 }
 
-json run_once(const TempDir& dir) {
-  auto r = run_edihub({"run", "--config", dir.path().string(), "--once", "--json"});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return json::parse(r.out);
-}
-
 }  // namespace
 
 TEST_CASE("HTTP ERP: 500 then 200 over two runs delivers once with one idempotency key", "[erp][http][e2e]") {
@@ -36,11 +29,11 @@ TEST_CASE("HTTP ERP: 500 then 200 over two runs delivers once with one idempoten
   TempDir dir;
   erp_config(dir, "erp:\n  http: {url: \"" + erp.url() + "\", max_attempts: 3, timeout_seconds: 5}\n");
   write_file(dir / "inbox/asn.edi", sample_856(21));
-  auto first = run_once(dir);
+  auto first = run_once_json(dir);
   CHECK(first["sets_delivered"] == 0);
   CHECK(first["sets_delivery_pending"] == 1);
   CHECK(first["exceptions"].empty());
-  auto second = run_once(dir);
+  auto second = run_once_json(dir);
   CHECK(second["sets_delivered"] == 1);
   auto requests = erp.requests();
   REQUIRE(requests.size() == 2);
@@ -49,7 +42,7 @@ TEST_CASE("HTTP ERP: 500 then 200 over two runs delivers once with one idempoten
     CHECK(r.header("Idempotency-Key") == "supplier/000000021/21/0021");
     CHECK(json::parse(r.body)["idempotency_key"] == "supplier/000000021/21/0021");
   }
-  CHECK(run_once(dir)["sets_delivered"] == 0);  // nothing left to deliver
+  CHECK(run_once_json(dir)["sets_delivered"] == 0);  // nothing left to deliver
   CHECK(erp.requests().size() == 2);
 }
 
@@ -60,15 +53,15 @@ TEST_CASE("HTTP ERP: a 400 is not retried and a dead endpoint is dead-lettered",
   TempDir dir;
   erp_config(dir, "erp:\n  http: {url: \"" + erp.url() + "\", max_attempts: 2}\n");
   write_file(dir / "inbox/a.edi", sample_856(31));
-  auto first = run_once(dir);
+  auto first = run_once_json(dir);
   REQUIRE(first["exceptions"].size() == 1);
   CHECK_THAT(first["exceptions"][0]["reason"].get<std::string>(),
              Catch::Contains("refused it") && Catch::Contains("HTTP 400") && Catch::Contains("unknown plant 1000"));
   CHECK(first["sets_failed"] == 1);  // refused by the ERP
   CHECK(first["sets_dead_letter"] == 0);
   write_file(dir / "inbox/b.edi", sample_856(32));
-  CHECK(run_once(dir)["sets_delivery_pending"] == 1);  // 503: attempt 1 of 2
-  auto last = run_once(dir);                           // 503 again: attempt 2 of 2
+  CHECK(run_once_json(dir)["sets_delivery_pending"] == 1);  // 503: attempt 1 of 2
+  auto last = run_once_json(dir);                           // 503 again: attempt 2 of 2
   REQUIRE(last["exceptions"].size() == 1);
   CHECK_THAT(last["exceptions"][0]["reason"].get<std::string>(), Catch::Contains("dead letter"));
   // Counted as a dead letter, not as a failed mapping.
@@ -90,16 +83,16 @@ TEST_CASE("PostgreSQL ERP: staged once, kept for the next run while the database
   REQUIRE(init.exit_code == 0);
   CHECK_THAT(init.out, Catch::Contains("supplier: staging table erp_in.deliveries ready"));
   write_file(dir / "inbox/a.edi", sample_856(41));
-  CHECK(run_once(dir)["sets_delivered"] == 1);
+  CHECK(run_once_json(dir)["sets_delivered"] == 1);
   CHECK(pg.psql("select idempotency_key from erp_in.deliveries") == "supplier/000000041/41/0041");
 
   pg.stop();
   write_file(dir / "inbox/b.edi", sample_856(42));
-  auto down = run_once(dir);
+  auto down = run_once_json(dir);
   CHECK(down["sets_delivered"] == 0);
   CHECK(down["sets_delivery_pending"] == 1);
   pg.start();
-  CHECK(run_once(dir)["sets_delivered"] == 1);
+  CHECK(run_once_json(dir)["sets_delivered"] == 1);
   CHECK(pg.psql("select count(*) from erp_in.deliveries") == "2");
   CHECK(pg.psql("select document->'transaction'->>'shipment_id' from erp_in.deliveries order by idempotency_key") ==
         "SHP0000041\nSHP0000042");

@@ -61,13 +61,6 @@ class Background {
   bool done_ = false;
 };
 
-json run_once(const TempDir& dir, int timeout_seconds = 300) {
-  auto r = run_edihub({"run", "--config", dir.path().string(), "--once", "--json"}, timeout_seconds);
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return json::parse(r.out);
-}
-
 // source_name -> sha256 of every file the archive recorded, with how often each name occurs.
 struct Archived {
   std::multimap<std::string, std::string> files;
@@ -178,7 +171,7 @@ TEST_CASE("sshd stopped mid-download: nothing half-archived, every file taken on
 
   server.start();
   auto again = Clock::now();
-  auto second = run_once(dir);
+  auto second = run_once_json(dir);
   auto second_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - again).count();
   INFO("second run " << second_ms << " ms: " << second.dump());
   auto all = archived(dir);
@@ -242,7 +235,7 @@ TEST_CASE("PostgreSQL stopped and started again during delivery: one staging row
   CHECK(first["sets_delivered"].get<std::size_t>() + first["sets_delivery_pending"].get<std::size_t>() == files);
   CHECK(first["sets_failed"] == 0);
 
-  auto second = run_once(dir);
+  auto second = run_once_json(dir);
   INFO("final run: " << second.dump());
   CHECK(first["sets_delivered"].get<std::size_t>() + second["sets_delivered"].get<std::size_t>() == files);
   CHECK(second["sets_delivery_pending"] == 0);
@@ -251,7 +244,7 @@ TEST_CASE("PostgreSQL stopped and started again during delivery: one staging row
   auto index = edihub::archive::Index::open(dir / "archive/index.db");
   CHECK(index->transaction_sets_with_status("delivered").size() == files);
   CHECK(index->exceptions(std::nullopt, std::string("open")).empty());
-  CHECK(run_once(dir)["sets_delivered"] == 0);  // nothing left, nothing again
+  CHECK(run_once_json(dir)["sets_delivered"] == 0);  // nothing left, nothing again
   CHECK(rows() == files);
 }
 
@@ -276,10 +269,10 @@ TEST_CASE("SIGKILL while SFTP files are taken: each remote file archived and del
     }
   };
   put_round();
-  run_once(dir);  // creates the archive
+  run_once_json(dir);  // creates the archive
   put_round();
   auto timed = Clock::now();
-  run_once(dir);
+  run_once_json(dir);
   auto run_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - timed).count();
   std::mt19937 rng(static_cast<unsigned>(Clock::now().time_since_epoch().count()));
   std::uniform_int_distribution<long> delay_ms(0, std::max<long>(50, run_ms));
@@ -288,7 +281,7 @@ TEST_CASE("SIGKILL while SFTP files are taken: each remote file archived and del
     put_round();
     killed_mid_run += kill_edihub_after({"run", "--config", dir.path().string(), "--once"}, std::chrono::milliseconds(delay_ms(rng)));
   }
-  auto last = run_once(dir);
+  auto last = run_once_json(dir);
   INFO("killed mid-run: " << killed_mid_run << " of " << rounds << ", a clean run took " << run_ms << " ms; final: " << last.dump());
   CHECK(killed_mid_run > static_cast<int>(rounds) / 3);
 

@@ -22,13 +22,6 @@ using nlohmann::json;
 
 namespace {
 
-json run_once(const TempDir& dir) {
-  auto r = run_edihub({"run", "--config", dir.path().string(), "--once", "--json"});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return json::parse(r.out);
-}
-
 json exceptions(const TempDir& dir, const std::string& state = "open") {
   auto r = run_edihub({"exceptions", "--config", dir.path().string(), "--state", state, "--json"});
   INFO(r.err);
@@ -114,7 +107,7 @@ TEST_CASE("a file the pipeline cannot process ends as its own exception: the run
   write_file(dir / "inbox/c-good.edi", sample_856(3));
   write_file(dir / "inbox-other/d-good.edi", sample_856(4, "OTHER1"));
 
-  auto first = run_once(dir);
+  auto first = run_once_json(dir);
   CHECK(first["files_received"] == 4);
   CHECK(count_files(dir / "erp-other") == 1);  // the next partner was processed
   CHECK(fs::exists(dir / "erp"));
@@ -132,7 +125,7 @@ TEST_CASE("a file the pipeline cannot process ends as its own exception: the run
   }
 
   // The next run exits 0 and does not touch them again.
-  auto second = run_once(dir);
+  auto second = run_once_json(dir);
   CHECK(second["files_received"] == 0);
   CHECK(second["files_processed"] == 0);
   CHECK(second["exceptions"].empty());
@@ -144,7 +137,7 @@ TEST_CASE("a file whose processing throws is rolled back alone, marked exception
   write_supplier_config(dir.path());
   add_other_partner(dir.path());
   write_file(dir / "inbox/a.edi", sample_856(1));
-  REQUIRE(run_once(dir)["sets_delivered"] == 1);
+  REQUIRE(run_once_json(dir)["sets_delivered"] == 1);
   // F1 as a crash leaves it (received, not processed) with its raw object unreadable (a
   // folder where the file was): processing it throws, whatever the validation says.
   index_sql(dir, "UPDATE files SET status = 'received' WHERE id = 1");
@@ -155,7 +148,7 @@ TEST_CASE("a file whose processing throws is rolled back alone, marked exception
   fs::remove_all(dir / "archive/incoming");  // its claim retired, as an hour after the receipt
   write_file(dir / "inbox-other/b.edi", sample_856(2, "OTHER1"));
 
-  auto run = run_once(dir);
+  auto run = run_once_json(dir);
   CHECK(run["sets_delivered"] == 1);  // the other partner's file
   CHECK(count_files(dir / "erp-other") == 1);
   REQUIRE(run["exceptions"].size() == 1);
@@ -166,7 +159,7 @@ TEST_CASE("a file whose processing throws is rolled back alone, marked exception
                  Catch::Contains("edihub replay F1"));
   CHECK(file_status(dir, 1) == "exception");
   // A final state: the next run neither takes it again nor raises anything.
-  auto again = run_once(dir);
+  auto again = run_once_json(dir);
   CHECK(again["files_processed"] == 0);
   CHECK(again["exceptions"].empty());
 }
@@ -177,7 +170,7 @@ TEST_CASE("a 255-byte file name is claimed under a bounded name and keeps its na
   const std::string name = std::string(251, 'n') + ".edi";
   REQUIRE(name.size() == 255);
   write_file(dir / "inbox" / name, sample_856(7));
-  auto summary = run_once(dir);
+  auto summary = run_once_json(dir);
   CHECK(summary["files_received"] == 1);
   CHECK(summary["sets_delivered"] == 1);
   CHECK(summary["exceptions"].empty());
@@ -200,7 +193,7 @@ TEST_CASE("a shortened claim left by a crash before its row is recorded under it
   write_supplier_config(dir.path());
   const std::string shortened = std::string(120, 'n') + "~0123456789abcdef";
   write_file(dir / "archive/incoming/supplier" / ("18c0-42-0__" + shortened), sample_856(8));
-  auto summary = run_once(dir);
+  auto summary = run_once_json(dir);
   CHECK(summary["sets_delivered"] == 1);
   auto show = json::parse(run_edihub({"archive", "show", "--config", dir.path().string(), "F1", "--json"}).out);
   CHECK(show["source_name"] == shortened);
@@ -262,7 +255,7 @@ TEST_CASE("folders, FIFOs and stale hidden or in-progress names in an inbox are 
   CHECK_THAT(reasons[2], Catch::StartsWith("folder:inbox/stale.edi.part: an in-progress name unchanged for 25 h"));
   CHECK_THAT(reasons[3], Catch::StartsWith("folder:inbox/sub: a folder; left in place"));
   // Once: the next run raises nothing new while they stay; the young upload is left alone.
-  CHECK(run_once(dir)["exceptions"].empty());
+  CHECK(run_once_json(dir)["exceptions"].empty());
   CHECK(count_kind(exceptions(dir), "unreadable_inbox_entry") == 4);
   CHECK(fs::exists(dir / "inbox/young.edi.part"));
   CHECK(fs::is_fifo(dir / "inbox/pipe.edi"));
@@ -281,7 +274,7 @@ TEST_CASE("archive.path must stay inside the config folder: ../elsewhere is refu
   }
   write_file(dir / "edihub.yaml", "archive: {path: data/../store}\n");
   CHECK(run_edihub({"check", "--config", dir.path().string()}).exit_code == 0);
-  CHECK(run_once(dir)["files_received"] == 0);
+  CHECK(run_once_json(dir)["files_received"] == 0);
   CHECK(fs::exists(dir / "store/index.db"));
   CHECK_FALSE(fs::exists(dir.path().parent_path() / "elsewhere"));
 }
@@ -345,13 +338,13 @@ TEST_CASE("bytes a slow writer adds after the hub took its file are archived as 
   std::error_code ec;
   while (fs::file_size(dir / "inbox/asn.edi", ec) != head.size() && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(20ms);
-  auto first = run_once(dir);  // takes the half-written file once it is unchanged for 1 s
+  auto first = run_once_json(dir);  // takes the half-written file once it is unchanged for 1 s
   writer.join();
   REQUIRE(writer_result.exit_code == 0);
   CHECK(first["files_received"] == 1);
   CHECK(first["sets_delivered"] == 0);
 
-  auto second = run_once(dir);
+  auto second = run_once_json(dir);
   REQUIRE(second["exceptions"].size() >= 1);
   const auto& changed = second["exceptions"][0];
   CHECK(changed["kind"] == "file_changed_after_receipt");
@@ -367,5 +360,5 @@ TEST_CASE("bytes a slow writer adds after the hub took its file are archived as 
   auto f1 = run_edihub({"archive", "show", "--config", dir.path().string(), "F1", "--raw"});
   CHECK(f1.out == head);
   check_raw_store(dir);
-  CHECK(run_once(dir)["exceptions"].empty());  // reported once
+  CHECK(run_once_json(dir)["exceptions"].empty());  // reported once
 }

@@ -16,13 +16,6 @@ using nlohmann::json;
 
 namespace {
 
-json run_once(const TempDir& dir) {
-  auto r = run_edihub({"run", "--config", dir.path().string(), "--once", "--json"});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return json::parse(r.out);
-}
-
 json query(const TempDir& dir, std::vector<std::string> filters) {
   std::vector<std::string> args{"archive", "query", "--config", dir.path().string(), "--json"};
   args.insert(args.end(), filters.begin(), filters.end());
@@ -52,7 +45,7 @@ TEST_CASE("run archives, maps and delivers every ship notice, then empties the i
   TempDir dir;
   write_supplier_config(dir.path());
   for (unsigned n = 1; n <= 3; ++n) write_file(dir / ("inbox/asn-" + std::to_string(n) + ".edi"), sample_856(n));
-  auto summary = run_once(dir);
+  auto summary = run_once_json(dir);
   CHECK(summary["files_received"] == 3);
   CHECK(summary["sets_delivered"] == 3);
   CHECK(summary["exceptions"].empty());
@@ -73,7 +66,7 @@ TEST_CASE("run archives, maps and delivers every ship notice, then empties the i
   CHECK(valid.exit_code == 0);
 
   // A second run finds nothing new and delivers nothing again.
-  auto again = run_once(dir);
+  auto again = run_once_json(dir);
   CHECK(again["files_received"] == 0);
   CHECK(again["sets_delivered"] == 0);
   CHECK(count_outputs(dir / "erp") == 3);
@@ -83,7 +76,7 @@ TEST_CASE("archive query filters by partner, type, time, control number, busines
   TempDir dir;
   write_supplier_config(dir.path());
   for (unsigned n = 1; n <= 3; ++n) write_file(dir / ("inbox/asn-" + std::to_string(n) + ".edi"), sample_856(n));
-  run_once(dir);
+  run_once_json(dir);
   CHECK(query(dir, {}).size() == 3);
   CHECK(query(dir, {"--partner", "supplier"}).size() == 3);
   CHECK(query(dir, {"--partner", "nobody"}).empty());
@@ -115,7 +108,7 @@ TEST_CASE("archive show prints the raw transaction set, the mapped output and th
   TempDir dir;
   write_supplier_config(dir.path());
   write_file(dir / "inbox/asn-1.edi", sample_856(1));
-  run_once(dir);
+  run_once_json(dir);
   auto id = std::to_string(query(dir, {})[0]["id"].get<int>());
   auto raw = run_edihub({"archive", "show", "--config", dir.path().string(), id, "--raw"});
   CHECK(raw.exit_code == 0);
@@ -137,9 +130,9 @@ TEST_CASE("the same interchange received twice is a duplicate and is not deliver
   TempDir dir;
   write_supplier_config(dir.path());
   write_file(dir / "inbox/asn-1.edi", sample_856(1));
-  run_once(dir);
+  run_once_json(dir);
   write_file(dir / "inbox/asn-1-resent.edi", sample_856(1));
-  auto summary = run_once(dir);
+  auto summary = run_once_json(dir);
   CHECK(summary["files_received"] == 1);
   CHECK(summary["duplicates"] == 1);
   CHECK(summary["sets_delivered"] == 0);
@@ -155,11 +148,11 @@ TEST_CASE("a different file reusing an ISA13 is an exception, never silently dro
   TempDir dir;
   write_supplier_config(dir.path());
   write_file(dir / "inbox/a.edi", sample_856(5));
-  run_once(dir);
+  run_once_json(dir);
   std::string reused = sample_856(5);
   reused.replace(reused.find("SHP0000005"), 10, "SHP9999999");
   write_file(dir / "inbox/b.edi", reused);
-  auto summary = run_once(dir);
+  auto summary = run_once_json(dir);
   CHECK(summary["sets_delivered"] == 0);
   REQUIRE(summary["exceptions"].size() == 1);
   CHECK(summary["exceptions"][0]["kind"] == "envelope_error");
@@ -172,7 +165,7 @@ TEST_CASE("a file from an unknown sender becomes an exception and stays in the a
   TempDir dir;
   write_supplier_config(dir.path());
   write_file(dir / "inbox/stranger.edi", sample_856(7, "STRANGER"));
-  auto summary = run_once(dir);
+  auto summary = run_once_json(dir);
   REQUIRE(summary["exceptions"].size() == 1);
   CHECK(summary["exceptions"][0]["kind"] == "unknown_partner");
   CHECK(summary["exceptions"][0]["partner"] == "supplier");  // the queue of the channel it came in on
@@ -189,7 +182,7 @@ TEST_CASE("unusable and envelope-broken files go to the exception queue with the
   std::string broken = sample_856(9);
   broken.replace(broken.find("SE*22*"), 6, "SE*99*");  // segment 24 of the file
   write_file(dir / "inbox/broken.edi", broken);
-  auto summary = run_once(dir);
+  auto summary = run_once_json(dir);
   CHECK(summary["sets_delivered"] == 0);
   auto list = exceptions(dir);
   REQUIRE(list.size() == 2);
@@ -214,14 +207,14 @@ TEST_CASE("a file still being written is left in the inbox until it settles", "[
     }
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(250));
-  auto during = run_once(dir);
+  auto during = run_once_json(dir);
   stop = true;
   writer.join();
   CHECK(during["files_received"] == 0);
   CHECK(fs::exists(path));
   write_file(path, content);
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
-  auto after = run_once(dir);
+  auto after = run_once_json(dir);
   CHECK(after["files_received"] == 1);
   CHECK(after["sets_delivered"] == 1);
 }
@@ -253,7 +246,7 @@ TEST_CASE("a claim left by a crash before its row was committed is recorded and 
   write_supplier_config(dir.path());
   // What a run killed between moving a file in and committing its row leaves behind.
   write_file(dir / "archive/incoming/supplier/18c0-42-0__asn-3.edi", sample_856(3));
-  auto summary = run_once(dir);
+  auto summary = run_once_json(dir);
   CHECK(summary["files_received"] == 1);
   CHECK(summary["sets_delivered"] == 1);
   // The claim is kept a while (watched for later writes, docs/receiving.md); raw/ holds a copy.

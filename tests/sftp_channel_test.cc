@@ -27,13 +27,6 @@ std::size_t remote_count(const SshServer& server) {
   return n;
 }
 
-json run_once(const TempDir& dir) {
-  auto r = run_edihub({"run", "--config", dir.path().string(), "--once", "--json"}, 180);
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return json::parse(r.out);
-}
-
 }  // namespace
 
 TEST_CASE("SFTP -> hub -> PostgreSQL: polled, staged once, removed remotely after the receipt", "[sftp][erp][e2e]") {
@@ -43,7 +36,7 @@ TEST_CASE("SFTP -> hub -> PostgreSQL: polled, staged once, removed remotely afte
   write_sftp_supplier_config(dir, server, server.host_key_sha256(), "erp:\n  postgres: {conninfo: \"" + pg.conninfo() + "\"}\n");
   REQUIRE(run_edihub({"erp", "init-db", "--config", dir.path().string()}).exit_code == 0);
   for (unsigned n = 51; n <= 53; ++n) put_remote(server, n);
-  auto summary = run_once(dir);
+  auto summary = run_once_json(dir);
   CHECK(summary["files_received"] == 3);
   CHECK(summary["sets_delivered"] == 3);
   CHECK(summary["exceptions"].empty());
@@ -54,13 +47,13 @@ TEST_CASE("SFTP -> hub -> PostgreSQL: polled, staged once, removed remotely afte
 
   // The server goes down: the run says so once, loses nothing; back up, the files come in.
   server.stop();
-  auto down = run_once(dir);
+  auto down = run_once_json(dir);
   REQUIRE(down["exceptions"].size() == 1);
   CHECK(down["exceptions"][0]["kind"] == "transport_error");
-  CHECK(run_once(dir)["exceptions"].empty());  // not raised again while it lasts
+  CHECK(run_once_json(dir)["exceptions"].empty());  // not raised again while it lasts
   server.start();
   put_remote(server, 54);
-  auto up = run_once(dir);
+  auto up = run_once_json(dir);
   CHECK(up["sets_delivered"] == 1);
   CHECK(pg.psql("select count(*) from edihub.erp_inbound") == "4");
   auto open = json::parse(run_edihub({"exceptions", "--config", dir.path().string(), "--json"}).out);
@@ -72,7 +65,7 @@ TEST_CASE("SFTP with a host key that does not match the pin takes nothing", "[sf
   TempDir dir;
   write_sftp_supplier_config(dir, server, "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "erp:\n  folder: {path: erp}\n");
   put_remote(server, 61);
-  auto summary = run_once(dir);
+  auto summary = run_once_json(dir);
   CHECK(summary["files_received"] == 0);
   REQUIRE(summary["exceptions"].size() == 1);
   CHECK(summary["exceptions"][0]["kind"] == "transport_error");

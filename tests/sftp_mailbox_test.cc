@@ -31,13 +31,6 @@ RunResult sftp_batch(const SshServer& server, const TempDir& work, const std::st
                      60);
 }
 
-json run_once(const TempDir& dir) {
-  auto r = run_edihub({"run", "--config", dir.path().string(), "--once", "--json"});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return json::parse(r.out);
-}
-
 std::size_t count_outputs(const fs::path& erp) {
   std::size_t n = 0;
   if (fs::exists(erp))
@@ -69,12 +62,12 @@ TEST_CASE("partners push 856s into the chrooted SFTP mailbox and each is deliver
   INFO(put_half.err);
   REQUIRE(put_half.exit_code == 0);
   REQUIRE(fs::exists(server.local("upload") / ".asn-100.edi.part"));  // "-d /upload" is the login folder
-  auto first = run_once(dir);
+  auto first = run_once_json(dir);
   CHECK(first["files_received"] == 0);
   REQUIRE(sftp_batch(server, work, "put " + full + " .asn-100.edi.part\n").exit_code == 0);
-  CHECK(run_once(dir)["files_received"] == 0);
+  CHECK(run_once_json(dir)["files_received"] == 0);
   REQUIRE(sftp_batch(server, work, "rename .asn-100.edi.part asn-100.edi\n").exit_code == 0);
-  auto released = run_once(dir);
+  auto released = run_once_json(dir);
   CHECK(released["files_received"] == 1);
   CHECK(released["sets_delivered"] == 1);
   CHECK(released["exceptions"].empty());
@@ -105,7 +98,7 @@ TEST_CASE("partners push 856s into the chrooted SFTP mailbox and each is deliver
   auto until = std::chrono::steady_clock::now() + 120s;
   try {
     while ((pushing || count_outputs(dir / "erp") < pushed.size()) && std::chrono::steady_clock::now() < until) {
-      auto summary = run_once(dir);
+      auto summary = run_once_json(dir);
       received += summary["files_received"].get<std::size_t>();
       delivered += summary["sets_delivered"].get<std::size_t>();
       for (const auto& e : summary["exceptions"]) exceptions.push_back(e);
@@ -132,5 +125,5 @@ TEST_CASE("partners push 856s into the chrooted SFTP mailbox and each is deliver
     ++archived[raw.out];
   }
   for (const auto& [n, bytes] : pushed) CHECK(archived[bytes] == 1);
-  CHECK(run_once(dir)["files_received"] == 0);
+  CHECK(run_once_json(dir)["files_received"] == 0);
 }

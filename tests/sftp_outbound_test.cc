@@ -42,13 +42,6 @@ std::map<std::string, std::string> remote_files(const SshServer& server) {
   return files;
 }
 
-json run_once(const TempDir& dir) {
-  auto r = run_edihub({"run", "--config", dir.path().string(), "--once", "--json"}, 120);
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return json::parse(r.out);
-}
-
 std::size_t open_exceptions(const TempDir& dir, const std::string& kind) {
   auto index = edihub::archive::Index::open(dir / "archive/index.db");
   std::size_t n = 0;
@@ -63,7 +56,7 @@ TEST_CASE("SFTP outbound: 997s uploaded under their final names, kept queued whi
   TempDir dir;
   sftp_outbound_config(dir, server);
   write_file(dir / "inbox/asn-1.edi", sample_856(1));
-  auto first = run_once(dir);
+  auto first = run_once_json(dir);
   CHECK(first["acks_sent"] == 1);
   CHECK(first["exceptions"].empty());
   auto files = remote_files(server);
@@ -73,26 +66,26 @@ TEST_CASE("SFTP outbound: 997s uploaded under their final names, kept queued whi
 
   server.stop();
   write_file(dir / "inbox/asn-2.edi", sample_856(2));
-  auto down = run_once(dir);
+  auto down = run_once_json(dir);
   CHECK(down["acks_sent"] == 0);
   REQUIRE(down["exceptions"].size() == 1);
   CHECK(down["exceptions"][0]["kind"] == "transport_error");
   CHECK_THAT(down["exceptions"][0]["reason"].get<std::string>(), Catch::Contains("stay queued"));
-  CHECK(run_once(dir)["exceptions"].empty());  // raised once while it lasts
+  CHECK(run_once_json(dir)["exceptions"].empty());  // raised once while it lasts
   {
     auto index = edihub::archive::Index::open(dir / "archive/index.db");
     CHECK(index->files_with_status("queued").size() == 1);
   }
 
   server.start();
-  auto up = run_once(dir);
+  auto up = run_once_json(dir);
   CHECK(up["acks_sent"] == 1);
   CHECK(up["exceptions"].empty());
   files = remote_files(server);
   CHECK(files.size() == 2);
   CHECK(files.count("supplier-000000002-997.edi") == 1);
   CHECK(open_exceptions(dir, "transport_error") == 0);  // resolved by the send
-  CHECK(run_once(dir)["acks_sent"] == 0);               // sent once
+  CHECK(run_once_json(dir)["acks_sent"] == 0);               // sent once
   CHECK(remote_files(server).size() == 2);
 
   // A crash after the upload but before it was recorded: the same bytes are already there,
@@ -106,7 +99,7 @@ TEST_CASE("SFTP outbound: 997s uploaded under their final names, kept queued whi
     REQUIRE(sent.size() == 1);
     index->set_file_status(sent[0].id, "queued");
   }
-  auto again = run_once(dir);
+  auto again = run_once_json(dir);
   CHECK(again["acks_sent"] == 1);
   CHECK(again["exceptions"].empty());
   struct stat after {};
@@ -122,16 +115,16 @@ TEST_CASE("SFTP outbound: a different file under the same name is not overwritte
   write_file(theirs, "not ours\n");
   server.give_to_user(theirs);
   write_file(dir / "inbox/asn-1.edi", sample_856(1));
-  auto first = run_once(dir);
+  auto first = run_once_json(dir);
   CHECK(first["acks_sent"] == 0);
   REQUIRE(first["exceptions"].size() == 1);
   CHECK(first["exceptions"][0]["kind"] == "delivery_error");
   CHECK_THAT(first["exceptions"][0]["reason"].get<std::string>(), Catch::Contains("not overwritten"));
   CHECK(read_file(theirs) == "not ours\n");
-  CHECK(run_once(dir)["exceptions"].empty());  // once per file while it is open
+  CHECK(run_once_json(dir)["exceptions"].empty());  // once per file while it is open
 
   fs::remove(theirs);  // a person clears the name: the next run sends it
-  CHECK(run_once(dir)["acks_sent"] == 1);
+  CHECK(run_once_json(dir)["acks_sent"] == 1);
   CHECK_THAT(read_file(theirs), Catch::Contains("ST*997*"));
   CHECK(open_exceptions(dir, "delivery_error") == 0);
 }

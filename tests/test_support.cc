@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <chrono>
+
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -139,6 +141,13 @@ bool kill_edihub_after(const std::vector<std::string>& args, std::chrono::millis
 void copy_tree(const fs::path& from, const fs::path& to) {
   fs::create_directories(to);
   fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+}
+
+nlohmann::json run_once_json(const TempDir& dir, int timeout_seconds) {
+  auto r = run_edihub({"run", "--config", dir.path().string(), "--once", "--json"}, timeout_seconds);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return nlohmann::json::parse(r.out);
 }
 
 RunResult run_edihub(const std::vector<std::string>& args, int timeout_seconds) {

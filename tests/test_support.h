@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace edihub::testing {
 
 // The repo's tests/data folder.
@@ -38,6 +40,8 @@ struct RunResult {
 
 // Runs edihub with `args`, bounded by `timeout_seconds` (killed and exit_code -1 after).
 RunResult run_edihub(const std::vector<std::string>& args, int timeout_seconds = 120);
+// `edihub run --config DIR --once --json`, which must exit 0: its run summary.
+nlohmann::json run_once_json(const TempDir& dir, int timeout_seconds = 300);
 // The same with the hub's clock fixed at `now` (EDIHUB_NOW, e.g. "2026-11-27T08:00:00Z").
 RunResult run_edihub_at(const std::string& now, const std::vector<std::string>& args, int timeout_seconds = 120);
 // Runs any program (argv[0] looked up in PATH).
