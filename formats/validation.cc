@@ -674,14 +674,19 @@ void check_gs(GroupResult& group, const Delimiters& delimiters) {
 }
 
 // The last of `items` with this control number that starts at or before `segment`
-// (control numbers may repeat; the issue belongs to the one it was found in).
+// (control numbers may repeat; the issue belongs to the one it was found in). Items are in
+// file order: a binary search finds the last one starting by `segment`, and the issue's
+// item is that one or, for an issue found when the next one began, just before it, so a
+// file of 100,000 broken interchanges is not 100,000 scans of 100,000.
 template <typename T, typename Control, typename Start>
 T* locate(std::vector<T>& items, const std::string& control, std::uint64_t segment, Control control_of, Start start_of) {
-  T* found = nullptr;
-  for (auto& item : items) {
-    if (control_of(item) == control && start_of(item) <= segment) found = &item;
+  auto end = std::upper_bound(items.begin(), items.end(), segment,
+                              [&](std::uint64_t s, const T& item) { return s < start_of(item); });
+  while (end != items.begin()) {
+    --end;
+    if (control_of(*end) == control) return &*end;
   }
-  return found;
+  return nullptr;
 }
 
 // Places one envelope issue at its level; false when nothing in the report matches it.
