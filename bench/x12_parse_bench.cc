@@ -207,6 +207,41 @@ void BM_CollectAndValidate856(benchmark::State& state) {
 }
 BENCHMARK(BM_CollectAndValidate856)->Unit(benchmark::kMillisecond);
 
+// A flood of broken interchanges (IEA01 declares 2 groups, there is 1): every one has an
+// envelope issue to fold into the report. Validation beside collecting the same bytes,
+// in the same run: the ratio stays near the clean 856's, not growing with the count.
+const std::string& flood() {
+  static const std::string sample = [] {
+    std::string s;
+    for (std::uint64_t i = 1; i <= 20000; ++i) {
+      const std::string isa13 = padded(i, 9), gs06 = std::to_string(i);
+      s += "ISA*00*          *00*          *ZZ*SUPPLIERID     *ZZ*RETAILERID     *240318*1430*^*00501*" + isa13 +
+           "*0*P*>~GS*SH*SUPPLIERID*RETAILERID*20240318*1430*" + gs06 + "*X*005010~ST*856*0001~BSN*00*1*20240318*1430~SE*3*0001~GE*1*" +
+           gs06 + "~IEA*2*" + isa13 + "~\n";
+    }
+    return s;
+  }();
+  return sample;
+}
+
+void BM_CollectFlood(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(edihub::x12::parse_bytes(flood()).issues.size());
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * flood().size()));
+}
+BENCHMARK(BM_CollectFlood)->Unit(benchmark::kMillisecond);
+
+void BM_CollectAndValidateFlood(benchmark::State& state) {
+  for (auto _ : state) {
+    auto report = edihub::x12::validate(edihub::x12::parse_bytes(flood()), [](const auto&, const auto&, const auto&) {
+      return static_cast<const edihub::x12::TransactionSetSchema*>(nullptr);
+    });
+    if (report.valid()) state.SkipWithError("the flood's interchanges were not all rejected");
+    benchmark::DoNotOptimize(report.interchanges.size());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * flood().size()));
+}
+BENCHMARK(BM_CollectAndValidateFlood)->Unit(benchmark::kMillisecond);
+
 int generate_file(const char* path, std::size_t megabytes) {
   std::FILE* out = std::fopen(path, "wb");
   if (!out) {

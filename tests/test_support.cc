@@ -143,6 +143,11 @@ void copy_tree(const fs::path& from, const fs::path& to) {
   fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
 }
 
+std::string memory_measured_env() {
+  const char* options = std::getenv("ASAN_OPTIONS");
+  return std::string("ASAN_OPTIONS=") + (options && *options ? std::string(options) + ":" : "") + "quarantine_size_mb=0";
+}
+
 nlohmann::json run_once_json(const TempDir& dir, int timeout_seconds) {
   auto r = run_edihub({"run", "--config", dir.path().string(), "--once", "--json"}, timeout_seconds);
   INFO(r.err);

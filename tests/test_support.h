@@ -40,6 +40,17 @@ struct RunResult {
 
 // Runs edihub with `args`, bounded by `timeout_seconds` (killed and exit_code -1 after).
 RunResult run_edihub(const std::vector<std::string>& args, int timeout_seconds = 120);
+// Memory bounds in tests are set for the plain build. Under AddressSanitizer a process
+// carries shadow memory and redzones (measured 2.6 to 4.4 times the plain peak here, with
+// its quarantine off), so bounds are kMemoryBoundFactor times larger there, and a measured
+// child runs with the quarantine off: memory_measured_env() is its ASAN_OPTIONS, for `env`.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr long kMemoryBoundFactor = 5;
+#else
+inline constexpr long kMemoryBoundFactor = 1;
+#endif
+std::string memory_measured_env();
+
 // `edihub run --config DIR --once --json`, which must exit 0: its run summary.
 nlohmann::json run_once_json(const TempDir& dir, int timeout_seconds = 300);
 // The same with the hub's clock fixed at `now` (EDIHUB_NOW, e.g. "2026-11-27T08:00:00Z").
