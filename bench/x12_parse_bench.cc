@@ -21,7 +21,7 @@
 #include "formats/validation.h"
 #include "formats/x12_reader.h"
 #include "formats/x12_writer.h"
-#include "hub/x12_file.h"
+#include "hub/pipeline/x12_file.h"
 
 namespace {
 

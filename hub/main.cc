@@ -1,3 +1,3 @@
-#include "hub/cli.h"
+#include "hub/cli/cli.h"
 
 int main(int argc, char** argv) { return edihub::hub::run_cli(argc, argv); }

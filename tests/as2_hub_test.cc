@@ -9,7 +9,7 @@
 
 #include "hub/config.h"
 #include "archive/raw_store.h"
-#include "hub/pipeline.h"
+#include "hub/pipeline/pipeline.h"
 #include "tests/fixtures/as2_peer.h"
 #include "tests/as2_config.h"
 #include "transports/as2_server.h"

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/index.h"
-#include "hub/archive_lookup.h"
+#include "hub/pipeline/archive_lookup.h"
 #include "tests/test_support.h"
 
 namespace fs = std::filesystem;

@@ -1,0 +1,134 @@
+// acks, exceptions resolve|ignore, replay: following up on what was sent and what failed.
+#include <cstdlib>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "hub/clock.h"
+#include "hub/cli/commands.h"
+#include "hub/config.h"
+#include "hub/pipeline/pipeline.h"
+#include "hub/text_escape.h"
+
+namespace edihub::hub {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+std::string user_name() {
+  const char* user = std::getenv("USER");
+  return user && *user ? user : "edihub";
+}
+
+}  // namespace
+
+int command_acks(const std::string& config_dir, const AcksOptions& options, bool json, std::ostream& out, std::ostream&) {
+  auto index = open_index(config_dir);
+  const std::string now = clock_from_environment()->iso_now();
+  std::vector<archive::AwaitedAck> rows;
+  for (auto& row : index->awaited_acks(options.partner, std::nullopt)) {
+    // A deadline passed since the last run counts as overdue here already.
+    if (row.state == "awaiting" && row.due_at <= now) row.state = "overdue";
+    if (!options.overdue || row.state == "overdue") rows.push_back(std::move(row));
+  }
+  if (json) {
+    ordered_json list = ordered_json::array();
+    for (const auto& r : rows)
+      list.push_back({{"id", r.id}, {"partner", r.partner}, {"level", r.level}, {"file_id", r.file_id},
+                      {"set_id", r.set_id}, {"interchange_control", r.interchange_control},
+                      {"group_control", r.group_control}, {"set_control", r.set_control},
+                      {"functional_id", r.functional_id}, {"set_type", r.set_type}, {"sent_at", r.sent_at},
+                      {"due_at", r.due_at}, {"state", r.state}, {"ack_file_id", r.ack_file_id}, {"detail", r.detail}});
+    out << dump_json(list, 2) << "\n";
+    return 0;
+  }
+  out << fmt::format("{:<12} {:<11} {:<30} {:<24} {:<24} {}\n", "partner", "level", "document", "sent", "due", "state");
+  for (const auto& r : rows) {
+    std::string document = r.level == "set"     ? fmt::format("{} {} (group {})", r.set_type, r.set_control, r.group_control)
+                           : r.level == "group" ? fmt::format("group {} {} (ISA {})", r.functional_id, r.group_control,
+                                                              r.interchange_control)
+                                                : fmt::format("interchange {}", r.interchange_control);
+    document = escape_controls(document);
+    out << fmt::format("{:<12} {:<11} {:<30} {:<24} {:<24} {}", r.partner, r.level, document, r.sent_at, r.due_at, r.state);
+    if (r.ack_file_id) out << fmt::format(" by F{}", r.ack_file_id);
+    if (!r.detail.empty()) out << ": " << escape_controls(r.detail);
+    out << "\n";
+  }
+  out << rows.size() << (options.overdue ? " overdue acknowledgment(s)\n" : " awaited acknowledgment(s)\n");
+  return 0;
+}
+
+int command_close_exception(const std::string& config_dir, const CloseExceptionOptions& options, bool json,
+                            std::ostream& out, std::ostream& err) {
+  auto index = open_index(config_dir);
+  auto exception = index->exception(options.id);
+  if (!exception) {
+    err << "edihub: no exception " << options.id << "\n";
+    return 1;
+  }
+  if (exception->state != "open") {
+    err << fmt::format("edihub: exception {} is already {} (by {} at {}: {})\n", options.id, exception->state,
+                       exception->closed_by, exception->closed_at, exception->note);
+    return 1;
+  }
+  const std::string by = options.by.empty() ? user_name() : options.by;
+  const std::string at = clock_from_environment()->iso_now();
+  {
+    archive::Index::Transaction tx(*index);
+    index->close_exception(options.id, options.state, by, options.note, at);
+    index->add_event({0, exception->file_id, exception->set_id, at, options.state,
+                      fmt::format("exception {} {} by {}: {}", options.id, options.state, by, options.note)});
+    tx.commit();
+  }
+  if (json)
+    out << dump_json(ordered_json{{"id", options.id}, {"state", options.state}, {"closed_by", by}, {"closed_at", at}, {"note", options.note}}, 2)
+        << "\n";
+  else
+    out << fmt::format("exception {} {} by {} at {}\n", options.id, options.state, by, at);
+  return 0;
+}
+
+int command_replay(const std::string& config_dir, const std::string& id, const std::string& by, bool json,
+                   std::ostream& out, std::ostream& err) {
+  auto config = Config::load(config_dir);
+  std::int64_t file_id = 0;
+  try {
+    if (!id.empty() && (id[0] == 'F' || id[0] == 'f')) {
+      file_id = std::stoll(id.substr(1));
+    } else {
+      auto exception_id = std::stoll(!id.empty() && (id[0] == 'E' || id[0] == 'e') ? id.substr(1) : id);
+      auto index = open_index(config_dir);
+      auto exception = index->exception(exception_id);
+      if (!exception) throw std::runtime_error(fmt::format("no exception {}", exception_id));
+      if (!exception->file_id) throw std::runtime_error(fmt::format("exception {} is about no file", exception_id));
+      file_id = exception->file_id;
+    }
+  } catch (const std::logic_error&) {
+    err << "edihub: '" << id << "' is neither an exception id (12 or E12) nor a file id (F12)\n";
+    return 2;
+  }
+  auto clock = clock_from_environment();
+  Pipeline pipeline(config, *clock, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
+  auto summary = pipeline.replay(file_id, by.empty() ? user_name() : by);
+  if (json) {
+    ordered_json exceptions = ordered_json::array();
+    for (const auto& e : summary.exceptions)
+      exceptions.push_back({{"id", e.id}, {"partner", e.partner}, {"kind", e.kind}, {"reason", e.reason}});
+    out << dump_json(ordered_json{{"replayed_file", file_id},      {"sets_delivered", summary.sets_delivered},
+                        {"sets_failed", summary.sets_failed}, {"sets_dead_letter", summary.sets_dead_letter},
+                        {"sets_rejected", summary.sets_rejected},
+                        {"acks_sent", summary.acks_sent},     {"exceptions", exceptions}}, 2)
+        << "\n";
+  } else {
+    out << fmt::format("replayed F{}: {} transaction set(s) delivered, {} failed, {} dead letter(s), {} rejected, {} new exception(s)\n",
+                       file_id, summary.sets_delivered, summary.sets_failed, summary.sets_dead_letter,
+                       summary.sets_rejected, summary.exceptions.size());
+    for (const auto& e : summary.exceptions)
+      out << fmt::format("  exception {} [{}] {}: {}\n", e.id, e.partner, e.kind, escape_controls_keep_lines(e.reason));
+  }
+  return summary.exceptions.empty() ? 0 : 1;
+}
+
+}  // namespace edihub::hub

@@ -1,0 +1,181 @@
+#include "hub/cli/cli.h"
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "hub/clock.h"
+#include "hub/cli/commands.h"
+#include "hub/service/service.h"
+
+namespace edihub::hub {
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"edihub: B2B partner integration hub (X12 in, ERP transactions out)"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "edihub 0.1.0");
+
+  std::string file, config_dir;
+  bool segments = false, json = false, once = false;
+
+  auto* parse = app.add_subcommand("parse", "Print the segments of an X12 file, one per line");
+  parse->add_option("FILE", file, "X12 file")->required();
+  parse->add_flag("--segments", segments, "One segment per line: elements '*', components ':', repetitions '^'");
+
+  ValidateOptions validation;
+  auto* validate = app.add_subcommand(
+      "validate", "Validate an X12 file's envelopes and transaction sets against their schemas (exit 0 valid, 1 invalid, 2 unusable)");
+  validate->add_option("FILE", validation.file, "X12 file")->required();
+  validate->add_flag("--json", validation.json, "Print the result as JSON");
+  validate->add_option("--ack", validation.ack, "Print the acknowledgment instead (numbered 1: a preview)")
+      ->check(CLI::IsMember({"997", "999", "ta1"}));
+  validate->add_option("--config", validation.config_dir, "Config folder: apply the sending partner's tightened schemas");
+
+  auto* check = app.add_subcommand("check", "Validate edihub.yaml, partner profiles and mapping files");
+  check->add_option("--config", config_dir, "Config folder")->required();
+  check->add_flag("--json", json, "Print the result as JSON");
+
+  auto* run = app.add_subcommand("run", "Poll every partner, process, deliver");
+  run->add_option("--config", config_dir, "Config folder")->required();
+  run->add_flag("--once", once, "One pass, then exit")->required();
+  run->add_flag("--json", json, "Print the summary as JSON");
+
+  auto* serve_cmd = app.add_subcommand("serve", "Run as a service: scheduled polls, housekeeping, /healthz, JSON logs (SIGTERM stops, SIGHUP reloads)");
+  serve_cmd->add_option("--config", config_dir, "Config folder")->required();
+
+  auto* archive = app.add_subcommand("archive", "Query, verify or rebuild the archive");
+  archive->require_subcommand(1);
+  QueryOptions query;
+  auto* q = archive->add_subcommand("query", "List archived transaction sets, newest first");
+  q->add_option("--config", config_dir, "Config folder")->required();
+  q->add_option("--partner", query.partner, "Partner id");
+  q->add_option("--type", query.type, "Transaction set, e.g. 856");
+  q->add_option("--since", query.since, "Received at or after (ISO 8601, e.g. 2026-11-27 or 2026-11-27T10:00)");
+  q->add_option("--until", query.until, "Received before (ISO 8601)");
+  q->add_option("--control", query.control, "ISA13, GS06 or ST02 control number");
+  q->add_option("--key", query.key, "Business key NAME=VALUE, e.g. po_number=4500012345");
+  q->add_option("--status", query.status, "received, mapped, delivered, failed, rejected, queued, sent, reconciled");
+  q->add_option("--direction", query.direction, "in (from partners) or out (acks and documents we sent)")
+      ->check(CLI::IsMember({"in", "out"}));
+  q->add_option("--limit", query.limit, "At most this many rows")->check(CLI::Range(1, 1000000));
+  q->add_flag("--json", json, "Print JSON");
+
+  ShowOptions show;
+  auto* s = archive->add_subcommand("show", "Show one transaction set (ID) or file (F<ID>)");
+  s->add_option("--config", config_dir, "Config folder")->required();
+  s->add_option("ID", show.id, "Transaction set id, or F<id> for a file")->required();
+  auto* parts = s->add_option_group("part", "Show only one part");
+  parts->add_flag("--raw", show.raw, "The raw document");
+  parts->add_flag("--mapped", show.mapped, "The mapped ERP transaction");
+  parts->add_flag("--events", show.events, "The events");
+  parts->add_flag("--mdn", show.mdn, "The AS2 MDNs of a file (F<ID>): the one we sent for it, or the partner's for ours");
+  parts->require_option(0, 1);
+  s->add_flag("--json", json, "Print JSON");
+
+  auto* verify = archive->add_subcommand(
+      "verify", "Check the index, re-hash every raw object, cross-check them and the control counters (exit 0 sound, 1 problems, 2 cannot run); read-only");
+  verify->add_option("--config", config_dir, "Config folder")->required();
+  verify->add_flag("--json", json, "Print JSON");
+  auto* rebuild = archive->add_subcommand(
+      "rebuild", "Build a new index from the raw store and what is readable of the old one (the old one is kept aside)");
+  rebuild->add_option("--config", config_dir, "Config folder")->required();
+
+  ExceptionsOptions exc;
+  auto* e = app.add_subcommand("exceptions", "List the exception queue; resolve or ignore an exception");
+  e->add_option("--config", config_dir, "Config folder")->required();
+  e->add_option("--partner", exc.partner, "Partner id");
+  e->add_option("--state", exc.state, "open (default), resolved, ignored, all");
+  e->add_flag("--json", json, "Print JSON");
+  e->fallthrough();  // --config and --json may follow resolve/ignore
+  CloseExceptionOptions closing;
+  for (const char* state : {"resolved", "ignored"}) {
+    auto* c = e->add_subcommand(state[0] == 'r' ? "resolve" : "ignore",
+                                state[0] == 'r' ? "Mark an exception resolved (the cause was fixed)"
+                                                : "Mark an exception ignored (nothing to do)");
+    c->add_option("ID", closing.id, "Exception id")->required();
+    c->add_option("--note", closing.note, "Why (kept with the exception)")->required();
+    c->add_option("--by", closing.by, "Who (default: $USER)");
+    c->callback([&closing, state] { closing.state = state; });
+  }
+
+  AcksOptions acks_options;
+  auto* acks = app.add_subcommand("acks", "Acknowledgments awaited for what we sent, and their state");
+  acks->add_option("--config", config_dir, "Config folder")->required();
+  acks->add_option("--partner", acks_options.partner, "Partner id");
+  acks->add_flag("--overdue", acks_options.overdue, "Only those past their deadline");
+  acks->add_flag("--json", json, "Print JSON");
+
+  auto* erp = app.add_subcommand("erp", "ERP sink administration");
+  erp->require_subcommand(1);
+  auto* init_db = erp->add_subcommand("init-db", "Create the PostgreSQL staging tables of every partner with erp.postgres");
+  init_db->add_option("--config", config_dir, "Config folder")->required();
+
+  std::string replay_id, replay_by;
+  auto* replay = app.add_subcommand("replay", "Re-run an archived file through the current profiles and mappings");
+  replay->add_option("ID", replay_id, "Exception id (12 or E12) or file id (F12)")->required();
+  replay->add_option("--config", config_dir, "Config folder")->required();
+  replay->add_option("--by", replay_by, "Who (default: $USER)");
+  replay->add_flag("--json", json, "Print JSON");
+
+  auto* mapping = app.add_subcommand("mapping", "Try mapping files: on one document, or on the archive before a change goes live");
+  mapping->require_subcommand(1);
+  MappingRunOptions map_run;
+  auto* mrun = mapping->add_subcommand(
+      "run", "Evaluate one mapping file on one document (exit 0 all mapped, 1 a mapping error, 2 unusable input)");
+  mrun->add_option("--config", map_run.config_dir, "Config folder (code tables, archive for lookups)")->required();
+  mrun->add_option("MAPPING", map_run.mapping, "Mapping file (inbound or outbound)")->required();
+  mrun->add_option("FILE", map_run.file, "X12 document (inbound mapping) or ERP JSON (outbound mapping)")->required();
+  mrun->add_option("--partner", map_run.partner, "Partner whose code tables and delimiters apply (default: the X12 sender's)");
+  mrun->add_flag("--json", map_run.json, "Print JSON");
+
+  MappingDiffOptions map_diff;
+  auto* mdiff = mapping->add_subcommand(
+      "diff", "Map a partner's archived documents again with the current mappings and show what would change (exit 0 nothing)");
+  mdiff->add_option("--config", map_diff.config_dir, "Config folder")->required();
+  mdiff->add_option("--partner", map_diff.partner, "Partner id")->required();
+  mdiff->add_option("--since", map_diff.since, "Received at or after (ISO 8601)");
+  mdiff->add_flag("--json", map_diff.json, "Print JSON");
+
+  auto* partner = app.add_subcommand("partner", "Partner onboarding");
+  partner->require_subcommand(1);
+  PartnerNewOptions partner_new;
+  auto* pnew = partner->add_subcommand(
+      "new", "Write a partner profile, mappings and folders from a sample document, then check the config");
+  pnew->add_option("--config", partner_new.config_dir, "Config folder")->required();
+  pnew->add_option("--from-sample", partner_new.sample, "A document the partner sent (X12)")->required();
+  pnew->add_option("--id", partner_new.id, "Partner id (default: from the sender id)");
+  pnew->add_option("--name", partner_new.name, "Partner name (default: the id)");
+  pnew->add_flag("--dry-run", partner_new.dry_run, "Print what would be written; write nothing");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& err) {
+    return app.exit(err) == 0 ? 0 : 2;
+  }
+
+  try {
+    if (*parse) return command_parse(file, std::cout, std::cerr);
+    if (*validate) return command_validate(validation, std::cout, std::cerr);
+    if (*check) return command_check(config_dir, json, std::cout, std::cerr);
+    if (*run) return command_run_once(config_dir, json, std::cout, std::cerr);
+    if (*serve_cmd) return serve(config_dir, *clock_from_environment());
+    if (*q) return command_archive_query(config_dir, query, json, std::cout, std::cerr);
+    if (*s) return command_archive_show(config_dir, show, json, std::cout, std::cerr);
+    if (*verify) return command_archive_verify(config_dir, json, std::cout, std::cerr);
+    if (*rebuild) return command_archive_rebuild(config_dir, std::cout, std::cerr);
+    if (!closing.state.empty()) return command_close_exception(config_dir, closing, json, std::cout, std::cerr);
+    if (*e) return command_exceptions(config_dir, exc, json, std::cout, std::cerr);
+    if (*acks) return command_acks(config_dir, acks_options, json, std::cout, std::cerr);
+    if (*init_db) return command_erp_init_db(config_dir, std::cout, std::cerr);
+    if (*mrun) return command_mapping_run(map_run, std::cout, std::cerr);
+    if (*mdiff) return command_mapping_diff(map_diff, std::cout, std::cerr);
+    if (*pnew) return command_partner_new(partner_new, std::cout, std::cerr);
+    if (*replay) return command_replay(config_dir, replay_id, replay_by, json, std::cout, std::cerr);
+  } catch (const std::exception& err) {
+    std::cerr << "edihub: " << err.what() << "\n";
+    return 1;
+  }
+  return 1;
+}
+
+}  // namespace edihub::hub

@@ -1,0 +1,181 @@
+// mapping diff: a partner's archived inbound transaction sets mapped again with the
+// current profile and mapping files, compared with the ERP transactions archived then.
+// Reads the index and the raw store; writes nothing to the archive and delivers nothing.
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "archive/raw_store.h"
+#include "formats/xml.h"
+#include "hub/pipeline/archive_lookup.h"
+#include "hub/cli/commands.h"
+#include "hub/config.h"
+#include "hub/cli/json_changes.h"
+#include "hub/pipeline/x12_file.h"
+#include "hub/text_escape.h"
+
+namespace edihub::hub {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+namespace {
+
+// The partner's inbound sets that were mapped (delivered ones included), oldest first.
+std::vector<archive::DocumentRow> archived_sets(const archive::Index& index, const MappingDiffOptions& o) {
+  std::vector<archive::DocumentRow> rows;
+  for (const char* status : {"mapped", "delivered"}) {
+    archive::Query query;
+    query.partner = o.partner;
+    query.direction = "in";
+    query.since = o.since;
+    query.status = status;
+    query.limit = -1;
+    auto found = index.query(query);
+    rows.insert(rows.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+  }
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.set.id < b.set.id; });
+  return rows;
+}
+
+struct FoundSet {
+  const x12::InterchangeHeader* interchange = nullptr;
+  const x12::GroupHeader* group = nullptr;
+  const x12::TransactionSet* set = nullptr;
+};
+
+// The set again in its raw file, by its interchange, group and set control numbers.
+FoundSet find_set(const x12::ParsedFile& file, const archive::TransactionSetRecord& rec) {
+  for (const auto& interchange : file.interchanges) {
+    if (interchange.header.control_number != rec.interchange_control) continue;
+    for (const auto& group : interchange.groups) {
+      if (group.header.control_number != rec.group_control) continue;
+      for (const auto& set : group.sets)
+        if (set.control_number == rec.control_number && set.id == rec.type)
+          return {&interchange.header, &group.header, &set};
+    }
+  }
+  throw std::runtime_error(fmt::format("{} {} (ISA13 {}, GS06 {}) is no longer found in its archived file", rec.type,
+                                       rec.control_number, rec.interchange_control, rec.group_control));
+}
+
+// The ERP transaction the current configuration makes of an archived set; throws
+// mapping::MappingError or std::runtime_error saying why it cannot.
+json map_again(const archive::DocumentRow& row, const partners::Profile& partner, const x12::ParsedFile& file,
+               const mapping::Lookup& lookup) {
+  auto found = find_set(file, row.set);
+  const auto* rule = partner.mapping_for(found.set->id, found.group->version);
+  if (!rule)
+    throw std::runtime_error(fmt::format("{} version {}: no mapping for it in {} any more", found.set->id,
+                                         found.group->version, partner.file.filename().string()));
+  mapping::Context context{found.interchange, found.group, partner.id, &lookup};
+  return rule->mapping->evaluate(*found.set, context, partner.code_tables).transaction;
+}
+
+// The same for an archived XML document (a set row without a first segment).
+json map_again_xml(const partners::Profile& partner, std::string bytes, const mapping::Lookup& lookup) {
+  auto doc = xml::parse(std::move(bytes));
+  const auto* rule = partner.mapping_for_document(doc->standard, doc->type);
+  if (!rule)
+    throw std::runtime_error(fmt::format("XML {} {}: no mapping for it in {} any more", doc->standard, doc->type,
+                                         partner.file.filename().string()));
+  mapping::Context context{nullptr, nullptr, partner.id, &lookup};
+  return rule->mapping->evaluate(*doc, context, partner.code_tables).transaction;
+}
+
+std::string describe(const archive::DocumentRow& row) {
+  std::string text = fmt::format("F{} {} {}", row.set.file_id, row.set.type, row.set.control_number);
+  if (!row.keys.empty()) text += fmt::format(" ({} {})", row.keys.front().first, row.keys.front().second);
+  return text;
+}
+
+}  // namespace
+
+int command_mapping_diff(const MappingDiffOptions& o, std::ostream& out, std::ostream& err) {
+  std::optional<Config> config;
+  try {
+    config = Config::load(o.config_dir);
+  } catch (const partners::ConfigError& e) {
+    for (const auto& p : e.problems) err << p << "\n";
+    err << e.problems.size() << " problem(s) in the configuration\n";
+    return 2;
+  }
+  const auto* partner = config->partners.find(o.partner);
+  if (!partner) {
+    err << fmt::format("--partner {}: no such partner in {}/partners\n", o.partner, o.config_dir);
+    return 2;
+  }
+  if (!std::filesystem::exists(config->index_file())) {
+    err << fmt::format("no archive yet at {}: nothing to compare\n", config->archive_dir.string());
+    return 2;
+  }
+  auto index = archive::Index::open(config->index_file());
+  std::vector<archive::DocumentRow> rows;
+  try {
+    rows = archived_sets(*index, o);
+  } catch (const std::invalid_argument& e) {
+    err << "--since: " << e.what() << "\n";
+    return 2;
+  }
+  archive::RawStore store(config->archive_dir);
+  const auto lookup = archive_lookup(*index, partner->id);
+  std::map<std::int64_t, x12::ParsedFile> files;  // raw files parsed so far, by file id
+  ordered_json documents = ordered_json::array();
+  std::size_t changed = 0, unchanged = 0, errors = 0;
+  for (const auto& row : rows) {
+    ordered_json doc{{"file_id", row.set.file_id},
+                     {"set_id", row.set.id},
+                     {"transaction_set", row.set.type},
+                     {"control", row.set.control_number},
+                     {"key", row.keys.empty() ? ordered_json() : ordered_json{{"name", row.keys.front().first},
+                                                                               {"value", row.keys.front().second}}}};
+    std::string line = describe(row) + ": ";
+    try {
+      auto record = index->file(row.set.file_id);
+      if (!record) throw std::runtime_error(fmt::format("file F{} is not in the index", row.set.file_id));
+      json now;
+      if (row.set.first_segment == 0) {
+        now = map_again_xml(*partner, store.read(record->sha256), lookup);
+      } else {
+        auto file = files.find(row.set.file_id);
+        if (file == files.end()) {
+          store.verify(record->sha256);  // a damaged raw object is never mapped
+          file = files.emplace(row.set.file_id, parse_x12_file(store.path_of(record->sha256))).first;
+          // Mapped as the pipeline maps it: in UTF-8 from the partner's `encoding:`.
+          x12::decode_to_utf8(file->second, [&](const x12::ParsedInterchange&) -> const x12::Charset& { return partner->charset; });
+        }
+        now = map_again(row, *partner, file->second, lookup);
+      }
+      auto archived = index->mapped_output(row.set.id);
+      if (!archived) throw std::runtime_error("no mapped output archived for it");
+      auto changes = json_changes(json::parse(*archived).at("transaction"), now);
+      ordered_json listed = ordered_json::array();
+      for (const auto& c : changes)
+        listed.push_back({{"op", std::string(1, c.op)}, {"path", c.path}, {"before", c.before}, {"after", c.after}});
+      doc["status"] = changes.empty() ? "unchanged" : "changed";
+      doc["changes"] = listed;
+      ++(changes.empty() ? unchanged : changed);
+      line += changes.empty() ? "unchanged\n" : fmt::format("{} change(s)\n", changes.size());
+      for (const auto& c : changes) line += "  " + change_line(c) + "\n";
+    } catch (const std::exception& e) {  // mapping errors, unreadable raw files
+      doc["status"] = "error";
+      doc["error"] = e.what();
+      ++errors;
+      line += fmt::format("error: {}\n", e.what());
+    }
+    documents.push_back(std::move(doc));
+    if (!o.json) out << line;
+  }
+  if (o.json)
+    out << dump_json(ordered_json{{"partner", partner->id},
+                        {"documents", documents},
+                        {"totals", {{"documents", rows.size()}, {"changed", changed}, {"unchanged", unchanged}, {"errors", errors}}}}, 2)
+        << "\n";
+  else
+    out << fmt::format("{} document(s): {} changed, {} unchanged, {} error(s)\n", rows.size(), changed, unchanged, errors);
+  return changed || errors ? 1 : 0;
+}
+
+}  // namespace edihub::hub

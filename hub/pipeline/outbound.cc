@@ -1,0 +1,203 @@
+// Outbound documents: an ERP transaction (JSON) picked up from a partner's erp.outbound
+// folder is mapped by the partner's outbound mapping, validated against the partner's
+// schema before anything is numbered, enveloped with the partner's settings and the next
+// control numbers, queued in the outbox and tracked until the partner acknowledges it.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "formats/interchange_writer.h"
+#include "hub/pipeline/pipeline.h"
+#include "hub/pipeline/validation_text.h"
+
+namespace edihub::hub {
+
+using archive::ExceptionRecord;
+using archive::FileRecord;
+
+namespace {
+
+// The body of a set with ST and SE around it, numbered as the validator expects.
+x12::TransactionSet as_transaction_set(const std::string& id, std::vector<x12::Segment> body, const x12::Delimiters& d) {
+  x12::TransactionSet set;
+  set.id = id;
+  set.control_number = "0001";
+  set.delimiters = d;
+  set.segments.push_back({"ST", {id, set.control_number}, 0, 1});
+  for (auto& segment : body) {
+    segment.position = static_cast<std::uint32_t>(set.segments.size() + 1);
+    set.segments.push_back(std::move(segment));
+  }
+  set.segments.push_back({"SE", {std::to_string(set.segments.size() + 1), set.control_number}, 0,
+                          static_cast<std::uint32_t>(set.segments.size() + 1)});
+  return set;
+}
+
+}  // namespace
+
+void Pipeline::process_erp_document(const FileRecord& file, RunSummary& summary) {
+  const std::string now = clock_.iso_now();
+  summary.files_processed++;
+  ExceptionRecord failure;
+  failure.partner = file.partner;
+  failure.file_id = file.id;
+  auto fail = [&](std::string kind, std::string reason, std::string status = "exception") {
+    failure.kind = std::move(kind);
+    failure.reason = file.source_name + ": " + std::move(reason);
+    raise(summary, failure);
+    index_->set_file_status(file.id, status);
+  };
+  const auto* partner = config_.partners.find(file.partner);
+  if (!partner) return fail("unknown_partner", "partner '" + file.partner + "' is no longer configured; kept in the archive");
+
+  auto fresh = fresh_content_.find(file.id);
+  const std::string text = fresh != fresh_content_.end() ? fresh->second : store_->read(file.sha256);
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    return fail("unusable_file", fmt::format("not a JSON ERP transaction: {} ({})", e.what(), json_position(text, e.byte)));
+  }
+  if (!doc.is_object()) return fail("unusable_file", "not a JSON ERP transaction: the document must be a JSON object");
+
+  std::string type = doc.contains("transaction") && doc["transaction"].is_string() ? doc["transaction"].get<std::string>() : "";
+  if (type.empty() && partner->outbound_mappings.size() == 1) type = partner->outbound_mappings.front().transaction;
+  const auto* rule = partner->outbound_mapping_for(type);
+  if (!rule) {
+    std::string known;
+    for (const auto& r : partner->outbound_mappings) known += (known.empty() ? "" : ", ") + r.transaction;
+    return fail("mapping_error", fmt::format("no outbound mapping for ERP transaction type '{}' in {} (it has: {})", type,
+                                             partner->file.filename().string(), known.empty() ? "none" : known));
+  }
+  const std::string erp_id = doc.contains("idempotency_key") && doc["idempotency_key"].is_string()
+                                 ? doc["idempotency_key"].get<std::string>()
+                                 : file.sha256;
+  std::string key = "out/" + partner->id + "/" + erp_id;
+  if (auto sent = index_->transaction_set_by_key(key)) {
+    summary.duplicates++;
+    return fail("duplicate",
+                fmt::format("ERP transaction {} was already sent as {} {} (interchange {}); not sent again", key, sent->type,
+                            sent->control_number, sent->interchange_control),
+                "duplicate");
+  }
+
+  if (rule->mapping->target_format() == "xml") {
+    // An XML document stands alone: no envelope, no control numbers, no acknowledgment.
+    const auto& mapping = *rule->mapping;
+    mapping::OutboundMapping::XmlOutput output;
+    try {
+      output = mapping.evaluate_xml(doc, partner->code_tables);
+    } catch (const mapping::MappingError& e) {
+      return fail("mapping_error", e.what());
+    }
+    auto out = outbox_->queue(*partner, fmt::format("{}-{}-F{}.xml", partner->id, mapping.document_type(), file.id),
+                              output.document);
+    archive::TransactionSetRecord rec;
+    rec.file_id = out.id;
+    rec.partner = partner->id;
+    rec.type = mapping.document_type();
+    rec.control_number = erp_id;
+    rec.version = mapping.standard();
+    rec.status = "queued";
+    rec.idempotency_key = key;
+    rec.target = type;
+    rec.received_at = now;
+    rec.updated_at = now;
+    rec.direction = "out";
+    rec.id = index_->add_transaction_set(rec);
+    index_->put_mapped_output(rec.id, text);
+    for (const auto& [name, value] : output.keys) index_->add_business_key(rec.id, name, value);
+    index_->add_event({0, file.id, rec.id, now, "mapped",
+                       fmt::format("ERP {} -> XML {} ({}) with {}", type, rec.type, out.source_name, rule->file.filename().string())});
+    index_->add_event({0, out.id, rec.id, now, "built", fmt::format("from ERP transaction F{} ({})", file.id, file.source_name)});
+    index_->set_file_status(file.id, "processed");
+    return;
+  }
+
+  const auto& envelope = partner->envelope;
+  x12::Delimiters delimiters = envelope.delimiters;
+  if (envelope.isa_version < "00402") delimiters.repetition = 0;
+  const auto& mapping = *rule->mapping;
+  mapping::OutboundMapping::Output output;
+  try {
+    output = mapping.evaluate(doc, partner->code_tables, delimiters);
+  } catch (const mapping::MappingError& e) {
+    return fail("mapping_error", e.what());
+  }
+  auto set = as_transaction_set(mapping.transaction_set(), output.segments, delimiters);
+  if (const auto* schema = partner->schema_for(set.id, envelope.group_version)) {
+    auto checked = x12::validate_set(set, *schema);
+    if (!checked.accepted()) {
+      std::string reason = fmt::format("the {} built by {} does not validate against the {} {} schema; nothing was sent:",
+                                       set.id, rule->file.filename().string(), set.id, schema->version);
+      reason += indented_lines(set_error_lines(checked));
+      return fail("validation_error", reason);
+    }
+  }
+
+  auto numbers = outbox_->take(*partner, 1);
+  auto at = clock_.now();
+  x12::InterchangeSettings isa;
+  isa.delimiters = delimiters;
+  isa.suffix = envelope.line_breaks ? "\n" : "";
+  isa.sender_qualifier = envelope.our_qualifier;
+  isa.sender_id = envelope.our_id;
+  isa.receiver_qualifier = envelope.their_qualifier;
+  isa.receiver_id = envelope.their_id;
+  isa.date = x12_utc(at, "%y%m%d");
+  isa.time = x12_utc(at, "%H%M");
+  isa.version = envelope.isa_version;
+  isa.control_number = numbers.interchange;
+  isa.ack_requested = envelope.ta1_requested;
+  isa.usage = envelope.usage;
+  x12::InterchangeWriter writer(isa);
+  writer.begin_group({mapping.functional_id(), envelope.our_group_id, envelope.their_group_id, x12_utc(at, "%Y%m%d"),
+                      x12_utc(at, "%H%M"), numbers.group, "X", envelope.group_version});
+  std::vector<x12::Segment> body(set.segments.begin() + 1, set.segments.end() - 1);
+  writer.transaction_set(set.id, numbers.first_set, "", body);
+  writer.end_group();
+  std::string bytes = writer.finish();
+
+  std::string isa13 = fmt::format("{:09}", numbers.interchange);
+  std::string gs06 = std::to_string(numbers.group);
+  std::string st02 = fmt::format("{:04}", numbers.first_set);
+  auto out = outbox_->queue(*partner, fmt::format("{}-{}-{}.edi", partner->id, isa13, set.id), bytes);
+  auto rec = record_sent(*partner, out, bytes, key).at(0);
+  // The ERP document is kept as the set's mapped output: cross-document lookups read it
+  // (an ASN without the PO date takes it from the 850 we sent).
+  rec.target = type;
+  index_->update_transaction_set(rec);
+  index_->put_mapped_output(rec.id, text);
+  for (const auto& [name, value] : output.keys) index_->add_business_key(rec.id, name, value);
+  index_->add_event({0, file.id, rec.id, now, "mapped",
+                     fmt::format("ERP {} -> {} {} in interchange {} ({}) with {}", type, set.id, st02, isa13, out.source_name,
+                                 rule->file.filename().string())});
+  index_->add_event({0, out.id, rec.id, now, "built", fmt::format("from ERP transaction F{} ({})", file.id, file.source_name)});
+
+  if (partner->acks.expect != "none" || envelope.ta1_requested) {
+    archive::AwaitedAck awaited;
+    awaited.partner = partner->id;
+    awaited.file_id = out.id;
+    awaited.interchange_control = isa13;
+    awaited.functional_id = mapping.functional_id();
+    awaited.sent_at = now;
+    awaited.due_at = iso_utc(at + partner->acks.overdue_after);
+    awaited.updated_at = now;
+    if (envelope.ta1_requested) {
+      awaited.level = "interchange";
+      index_->add_awaited_ack(awaited);
+    }
+    if (partner->acks.expect != "none") {
+      awaited.group_control = gs06;
+      awaited.level = "group";
+      index_->add_awaited_ack(awaited);
+      awaited.level = "set";
+      awaited.set_id = rec.id;
+      awaited.set_control = st02;
+      awaited.set_type = set.id;
+      index_->add_awaited_ack(awaited);
+    }
+  }
+  index_->set_file_status(file.id, "processed");
+}
+
+}  // namespace edihub::hub

@@ -1,0 +1,34 @@
+#include "hub/pipeline/x12_file.h"
+
+#include <fstream>
+#include <system_error>
+
+namespace edihub::hub {
+
+namespace fs = std::filesystem;
+
+void stream_x12_file(const fs::path& file, x12::SegmentHandler& handler) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::system_error(errno, std::generic_category(), "cannot open " + file.string());
+  x12::Reader reader(handler);
+  std::vector<char> buffer(64 * 1024);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    if (in.gcount() > 0) reader.feed(std::string_view(buffer.data(), static_cast<size_t>(in.gcount())));
+  }
+  if (in.bad()) throw std::system_error(errno, std::generic_category(), "cannot read " + file.string());
+  reader.finish();
+}
+
+x12::ParsedFile parse_x12_file(const fs::path& file) {
+  x12::ParsedFile parsed;
+  x12::Collector collector(parsed);
+  x12::EnvelopeChecker checker(&collector);
+  stream_x12_file(file, checker);
+  checker.finish();
+  parsed.issues = checker.issues();
+  parsed.counts = checker.counts();
+  return parsed;
+}
+
+}  // namespace edihub::hub
