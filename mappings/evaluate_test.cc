@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "mappings/mapping.h"
-#include "mappings/testing.h"
+#include "tests/support/mapping_sets.h"
 
 using namespace edihub::mapping;
 using edihub::mapping::testing::make_set;

@@ -7,7 +7,7 @@
 #include <random>
 
 #include "mappings/mapping.h"
-#include "mappings/testing.h"
+#include "tests/support/mapping_sets.h"
 #include "tests/test_support.h"
 
 using namespace edihub::mapping;

@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "mappings/mapping.h"
-#include "mappings/testing.h"
+#include "tests/support/mapping_sets.h"
 #include "tests/test_support.h"
 
 using namespace edihub::mapping;

@@ -6,8 +6,8 @@
 
 #include "mappings/mapping.h"
 #include "mappings/outbound.h"
-#include "mappings/outbound_testing.h"
-#include "mappings/testing.h"
+#include "tests/support/mapping_sets.h"
+#include "tests/support/outbound_mapping_checks.h"
 #include "tests/test_support.h"
 
 using namespace edihub::mapping;

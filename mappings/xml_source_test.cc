@@ -8,7 +8,7 @@
 #include "formats/xml.h"
 #include "mappings/loader.h"
 #include "mappings/mapping.h"
-#include "mappings/testing.h"
+#include "tests/support/mapping_sets.h"
 #include "tests/test_support.h"
 
 using namespace edihub::mapping;

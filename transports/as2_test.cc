@@ -5,11 +5,11 @@
 #include <mutex>
 #include <set>
 
+#include "tests/support/as2_identities.h"
 #include "tests/test_support.h"
 #include "transports/as2.h"
 #include "transports/as2_client.h"
 #include "transports/as2_server.h"
-#include "transports/as2_test_util.h"
 
 using namespace edihub::transports::as2;
 using namespace edihub::transports::as2::test;
