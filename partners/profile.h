@@ -3,14 +3,14 @@
 // tightening of the transaction-set schemas, which mapping applies to which transaction
 // set and version, code tables), and the directory that routes an interchange to its
 // partner by ISA sender (and GS02). Loading checks every file and reports each mistake as
-// file:line. The profile keys are documented in docs/partners.md.
+// file:line. The profile keys are documented in docs/partners.md; each section is read by
+// its own file (partners/sections.h).
 #pragma once
 
 #include <chrono>
-#include <functional>
-#include <map>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>

@@ -3,6 +3,8 @@
 #include <array>
 #include <cctype>
 
+#include "partners/sections.h"
+
 namespace edihub::partners {
 
 namespace {
@@ -91,5 +93,25 @@ system_clock::time_point Schedule::next_open(system_clock::time_point t) const {
     if (open_at(minute)) return minute;
   return system_clock::time_point::max();  // no window ever opens (all days off): never
 }
+
+namespace detail {
+
+void read_schedule(ProfileReader& r, const YAML::Node& node, Schedule& schedule) {
+  if (!node.IsDefined()) return;
+  if (!node.IsMap()) return r.problem(node, "'schedule' must be a mapping {poll_every: 5m, windows: [\"mon-fri 06:00-20:00\"]}");
+  r.reject_unknown_keys(node, {"poll_every", "windows"}, "'schedule'");
+  if (const auto every = node["poll_every"])
+    if (auto d = r.duration(every, "schedule.poll_every", "30s, 5m or 1h", std::chrono::seconds(1))) schedule.poll_every = d;
+  if (const auto windows = node["windows"]) {
+    if (!windows.IsSequence()) return r.problem(windows, "schedule.windows must be a list like [\"mon-fri 06:00-20:00\"] (UTC)");
+    for (const auto& w : windows) {
+      std::string error;
+      if (auto window = parse_window(w.IsScalar() ? w.as<std::string>() : "", error)) schedule.windows.push_back(*window);
+      else r.problem(w, "schedule window: " + error);
+    }
+  }
+}
+
+}  // namespace detail
 
 }  // namespace edihub::partners
