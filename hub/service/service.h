@@ -3,9 +3,9 @@
 // Contract:
 // - A scheduler posts each partner's polls to a bounded pool of `service.workers`
 //   threads: one poll per partner at a time, at the partner's interval and only inside
-//   its time windows (hub/scheduler.h). Housekeeping (resume, process what AS2 received,
+//   its time windows (hub/service/scheduler.h). Housekeeping (resume, process what AS2 received,
 //   retry deliveries, send the outbox, flag overdue acknowledgments) runs every
-//   `service.housekeeping_every`. Pipeline methods are thread-safe (hub/pipeline.h).
+//   `service.housekeeping_every`. Pipeline methods are thread-safe (hub/pipeline/pipeline.h).
 // - SIGTERM/SIGINT: no new work starts; waits for settle listings are abandoned at once
 //   (nothing was taken yet); work already taking files finishes, bounded by
 //   `service.shutdown_grace`, after which the process exits as after a crash, which the
@@ -16,7 +16,7 @@
 //   once the polls in flight have finished.
 // - GET /healthz on `service.health` reports the state as JSON: 200 while housekeeping
 //   keeps succeeding, 503 when stopping or when it failed or is late.
-// - Logs: one JSON object per line on stderr (hub/log.h).
+// - Logs: one JSON object per line on stderr (hub/service/log.h).
 #pragma once
 
 #include <filesystem>
