@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+# build/ as scripts/test.sh builds it, without the benchmarks (scripts/build.sh names every
+# option, so either script may run first).
 BUILD_TARGET=edihub bash scripts/build.sh build -DEDIHUB_BENCH=OFF
 work=build/demo
 rm -rf "$work" && mkdir -p build && cp -r examples/demo "$work"
