@@ -1,8 +1,6 @@
 // Module folders hold the modules' code and their *_test.cc files, nothing else for tests:
 // helpers shared by tests live under tests/ (tests/support/, tests/fixtures/).
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include <catch2/catch.hpp>
 
@@ -17,10 +15,7 @@ TEST_CASE("module folders hold no test helpers: no header exists only for tests,
     for (const auto& entry : fs::recursive_directory_iterator(root / module)) {
       const auto ext = entry.path().extension();
       if (!entry.is_regular_file() || (ext != ".cc" && ext != ".h")) continue;
-      std::ifstream in(entry.path());
-      std::stringstream text;
-      text << in.rdbuf();
-      sources[entry.path().lexically_relative(root).string()] = text.str();
+      sources[entry.path().lexically_relative(root).string()] = edihub::testing::read_file(entry.path());
     }
   REQUIRE(sources.size() > 50);
   for (const auto& [path, text] : sources) {
