@@ -291,12 +291,40 @@ std::optional<ExceptionRecord> Index::exception(std::int64_t id) const {
   return impl_->select_one<ExceptionRecord>("WHERE id = ?", id);
 }
 
-std::vector<ExceptionRecord> Index::exceptions(const std::optional<std::string>& partner,
-                                               const std::optional<std::string>& state) const {
+namespace {
+
+Filter exception_filter(const std::optional<std::string>& partner, const std::optional<std::string>& state) {
   Filter filter;
   if (partner) filter.add("partner = ?", {*partner});
   if (state) filter.add("state = ?", {*state});
-  return impl_->select<ExceptionRecord>(filter, "ORDER BY created_at DESC, id DESC");
+  return filter;
+}
+
+// " LIMIT ? OFFSET ?" bound after the filter's parameters (SQLite: LIMIT -1 is no limit).
+void bind_page(sqlite::Cursor& cursor, int last_bound, int limit, std::int64_t offset) {
+  if (offset < 0) throw std::invalid_argument("offset: expected 0 or more, got " + std::to_string(offset));
+  cursor.bind(last_bound + 1, static_cast<std::int64_t>(limit < 0 ? -1 : limit));
+  cursor.bind(last_bound + 2, offset);
+}
+
+}  // namespace
+
+std::vector<ExceptionRecord> Index::exceptions(const std::optional<std::string>& partner,
+                                               const std::optional<std::string>& state, const Page& page) const {
+  const Filter filter = exception_filter(partner, state);
+  sqlite::Cursor cursor(impl_->statement("SELECT " + columns<ExceptionRecord>() + " FROM exceptions WHERE 1" +
+                                         filter.sql + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"));
+  bind_page(cursor, filter.bind(cursor), page.limit, page.offset);
+  return Impl::read_all<ExceptionRecord>(std::move(cursor));
+}
+
+std::int64_t Index::count_exceptions(const std::optional<std::string>& partner,
+                                     const std::optional<std::string>& state) const {
+  const Filter filter = exception_filter(partner, state);
+  sqlite::Cursor cursor(impl_->statement("SELECT count(*) FROM exceptions WHERE 1" + filter.sql));
+  filter.bind(cursor);
+  cursor.next();
+  return cursor.int64(0);
 }
 
 std::vector<ExceptionRecord> Index::exceptions_of_file(std::int64_t file_id) const {
@@ -319,7 +347,10 @@ void Index::close_exception(std::int64_t id, const std::string& state, const std
 
 // Queries
 
-std::vector<DocumentRow> Index::query(const Query& q) const {
+namespace {
+
+// The conditions of a Query, shared by the page and the count so they always agree.
+Filter query_filter(const Query& q) {
   Filter filter;
   if (q.partner) filter.add("t.partner = ?", {*q.partner});
   if (q.type) filter.add("t.type = ?", {*q.type});
@@ -339,12 +370,26 @@ std::vector<DocumentRow> Index::query(const Query& q) const {
       throw std::invalid_argument("direction: expected 'in' or 'out', got '" + *q.direction + "'");
     filter.add("t.direction = ?", {*q.direction});
   }
+  return filter;
+}
 
+}  // namespace
+
+std::int64_t Index::count(const Query& q) const {
+  const Filter filter = query_filter(q);
+  sqlite::Cursor cursor(impl_->statement("SELECT count(*) FROM transaction_sets t WHERE 1" + filter.sql));
+  filter.bind(cursor);
+  cursor.next();
+  return cursor.int64(0);
+}
+
+std::vector<DocumentRow> Index::query(const Query& q) const {
+  const Filter filter = query_filter(q);
   auto& statement = impl_->statement("SELECT " + columns<TransactionSetRecord>("t.") +
                                      ", f.sha256 FROM transaction_sets t LEFT JOIN files f ON f.id = t.file_id WHERE 1" +
-                                     filter.sql + " ORDER BY t.received_at DESC, t.id DESC LIMIT ?");
+                                     filter.sql + " ORDER BY t.received_at DESC, t.id DESC LIMIT ? OFFSET ?");
   sqlite::Cursor cursor(statement);
-  cursor.bind(filter.bind(cursor) + 1, q.limit);
+  bind_page(cursor, filter.bind(cursor), q.limit, q.offset);
 
   std::vector<DocumentRow> rows;
   while (cursor.next()) {

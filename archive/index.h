@@ -175,6 +175,13 @@ struct Query {
   std::optional<std::string> status;
   std::optional<std::string> direction;   // in, out (else std::invalid_argument); absent: both
   int limit = 1000;                       // negative: no limit
+  std::int64_t offset = 0;                // rows skipped first (paging); negative: std::invalid_argument
+};
+
+// One page of a list: at most `limit` rows (negative: all) after skipping `offset`.
+struct Page {
+  int limit = -1;
+  std::int64_t offset = 0;
 };
 
 struct DocumentRow {
@@ -268,8 +275,11 @@ class Index {
   std::vector<EventRecord> events_of_set(std::int64_t set_id) const;
   std::int64_t add_exception(const ExceptionRecord& exception);
   std::optional<ExceptionRecord> exception(std::int64_t id) const;
+  // Newest first; `page` skips and caps the rows, count_exceptions() counts them all.
   std::vector<ExceptionRecord> exceptions(const std::optional<std::string>& partner,
-                                          const std::optional<std::string>& state) const;
+                                          const std::optional<std::string>& state, const Page& page = {}) const;
+  std::int64_t count_exceptions(const std::optional<std::string>& partner,
+                                const std::optional<std::string>& state) const;
   // state is "resolved" or "ignored"; throws unless the exception is open.
   void close_exception(std::int64_t id, const std::string& state, const std::string& by,
                        const std::string& note, const std::string& at);
@@ -328,8 +338,10 @@ class Index {
   // Outbound rows awaiting_mdn with due_at <= now (ISO UTC, as awaited_due), earliest first.
   std::vector<As2MessageRecord> as2_mdns_due(const std::string& now) const;
 
-  // Queries over transaction sets, newest first.
+  // Queries over transaction sets, newest first; count() is how many rows match the same
+  // filters, limit and offset aside (paging says "rows 1-50 of 1234").
   std::vector<DocumentRow> query(const Query& query) const;
+  std::int64_t count(const Query& query) const;
 
   struct Impl;
  private:

@@ -260,6 +260,28 @@ TEST_CASE("query: every filter, newest first, limit", "[index][query]") {
     CHECK(run([](Query& q) { q.limit = -1; }) == Ids{s4, s3, s2, s1});
   }
 
+  SECTION("offset pages through the rows; count() counts them all with the same filters") {
+    CHECK(run([](Query& q) { q.limit = 3; q.offset = 0; }) == Ids{s4, s3, s2});
+    CHECK(run([](Query& q) { q.limit = 3; q.offset = 3; }) == Ids{s1});  // the last page
+    CHECK(run([](Query& q) { q.limit = 3; q.offset = 4; }).empty());     // past the end
+    CHECK(run([](Query& q) { q.limit = -1; q.offset = 1; }) == Ids{s3, s2, s1});
+    CHECK(run([](Query& q) { q.type = "856"; q.limit = 1; q.offset = 1; }) == Ids{s3});
+    CHECK_THROWS_AS(run([](Query& q) { q.offset = -1; }), std::invalid_argument);
+    auto count = [&](auto&& set_filter) {
+      Query q;
+      q.limit = 1;
+      q.offset = 3;
+      set_filter(q);
+      return a.index->count(q);
+    };
+    CHECK(count([](Query&) {}) == 4);
+    CHECK(count([](Query& q) { q.type = "856"; }) == 3);
+    CHECK(count([](Query& q) { q.key = {"po_number", "PO1"}; }) == 2);
+    CHECK(count([](Query& q) { q.control = "3438"; q.partner = "globex"; }) == 1);
+    CHECK(count([](Query& q) { q.since = "2026-11-27"; q.status = "delivered"; }) == 1);
+    CHECK(count([](Query& q) { q.partner = "nobody"; }) == 0);
+  }
+
   SECTION("rows carry their file's sha256 and all business keys") {
     Query q;
     q.control = "3438";
@@ -333,6 +355,14 @@ TEST_CASE("exceptions: open, list newest first, close once", "[index][exceptions
   CHECK(ids_of(a.index->exceptions(std::nullopt, std::nullopt)) == Ids{second, first, third});
   CHECK(ids_of(a.index->exceptions("", std::nullopt)) == Ids{third});
   CHECK(a.index->exception(third)->file_id == 0);
+  // Pages and counts over the same filters.
+  CHECK(ids_of(a.index->exceptions(std::nullopt, std::nullopt, {2, 0})) == Ids{second, first});
+  CHECK(ids_of(a.index->exceptions(std::nullopt, std::nullopt, {2, 2})) == Ids{third});
+  CHECK(a.index->exceptions(std::nullopt, std::nullopt, {2, 3}).empty());
+  CHECK(ids_of(a.index->exceptions("acme", "open", {-1, 1})) == Ids{first});
+  CHECK(a.index->count_exceptions(std::nullopt, std::nullopt) == 3);
+  CHECK(a.index->count_exceptions("acme", "open") == 2);
+  CHECK(a.index->count_exceptions("acme", "resolved") == 0);
 
   a.index->close_exception(first, "resolved", "maria", "partner resent with BSN02", "2026-11-27T12:00:00Z");
   auto closed = a.index->exception(first);

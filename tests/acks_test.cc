@@ -39,6 +39,11 @@ json cli_json(const TempDir& dir, std::vector<std::string> args, const std::stri
   return json::parse(r.out);
 }
 
+// The rows of a paged list (acks, exceptions, archive query).
+json rows_json(const TempDir& dir, std::vector<std::string> args, const std::string& now = kMorning) {
+  return cli_json(dir, std::move(args), now)["rows"];
+}
+
 // The files in the outbox, by name.
 std::map<std::string, std::string> outbox(const TempDir& dir) {
   std::map<std::string, std::string> files;
@@ -200,7 +205,7 @@ TEST_CASE("an ERP purchase order goes out as an 850 and the supplier's 997 is re
   auto [gs06_1, st02_1] = sent_850(dir, "4500000001");
   auto [gs06_2, st02_2] = sent_850(dir, "4500000002");
   CHECK(gs06_1 != gs06_2);
-  auto awaiting = cli_json(dir, {"acks"});
+  auto awaiting = rows_json(dir, {"acks"});
   CHECK(awaiting.size() == 4);  // a group and a set row per 850
   for (const auto& row : awaiting) CHECK(row["state"] == "awaiting");
 
@@ -215,13 +220,13 @@ TEST_CASE("an ERP purchase order goes out as an 850 and the supplier's 997 is re
   for (const auto& e : summary["exceptions"]) kinds.insert(e["kind"].get<std::string>());
   CHECK(kinds == std::multiset<std::string>{"duplicate", "ack_rejected"});
   std::map<std::string, std::string> state;
-  for (const auto& row : cli_json(dir, {"acks"}))
+  for (const auto& row : rows_json(dir, {"acks"}))
     state[row["level"].get<std::string>() + " " + row["group_control"].get<std::string>()] = row["state"];
   CHECK(state["group " + gs06_1] == "accepted");
   CHECK(state["set " + gs06_1] == "accepted");
   CHECK(state["group " + gs06_2] == "rejected");
   CHECK(state["set " + gs06_2] == "rejected");
-  for (const auto& row : cli_json(dir, {"acks", "--partner", "supplier"}))
+  for (const auto& row : rows_json(dir, {"acks", "--partner", "supplier"}))
     if (row["group_control"] == gs06_2 && row["level"] == "set") CHECK_THAT(row["detail"].get<std::string>(), Contains("PO1 at 16 code 8"));
   // We never acknowledge the partner's acknowledgments.
   for (const auto& [name, content] : outbox(dir)) CHECK(content.find("AK1*FA") == std::string::npos);
@@ -236,9 +241,9 @@ TEST_CASE("a missing 997 turns overdue at the deadline, and a late one closes th
 
   auto before = run_at(dir, "2026-11-27T11:59:59Z");
   CHECK(before["acks_overdue"] == 0);
-  CHECK(cli_json(dir, {"acks", "--overdue"}, "2026-11-27T11:59:59Z").empty());
+  CHECK(rows_json(dir, {"acks", "--overdue"}, "2026-11-27T11:59:59Z").empty());
   // `acks` computes overdue from the clock even before a run flags it.
-  CHECK(cli_json(dir, {"acks", "--overdue"}, "2026-11-27T12:00:01Z").size() == 2);
+  CHECK(rows_json(dir, {"acks", "--overdue"}, "2026-11-27T12:00:01Z").size() == 2);
 
   auto after = run_at(dir, "2026-11-27T12:00:01Z");
   CHECK(after["acks_overdue"] == 2);
@@ -253,8 +258,8 @@ TEST_CASE("a missing 997 turns overdue at the deadline, and a late one closes th
 
   write_file(dir / "inbox/997-late.edi", partner_997(502, gs06));
   run_at(dir, "2026-11-27T13:00:00Z");
-  for (const auto& row : cli_json(dir, {"acks"}, "2026-11-27T13:00:00Z")) CHECK(row["state"] == "accepted");
-  auto closed = cli_json(dir, {"exceptions", "--state", "resolved"});
+  for (const auto& row : rows_json(dir, {"acks"}, "2026-11-27T13:00:00Z")) CHECK(row["state"] == "accepted");
+  auto closed = rows_json(dir, {"exceptions", "--state", "resolved"});
   REQUIRE(closed.size() == 1);
   CHECK(closed[0]["id"] == overdue_id);
   CHECK_THAT(closed[0]["note"].get<std::string>(), Contains("acknowledged late"));
@@ -265,19 +270,19 @@ TEST_CASE("exceptions are resolved or ignored with who, when and why, once", "[e
   write_trading_config(dir.path());
   write_file(dir / "inbox/stranger.edi", sample_856(3, "STRANGER"));
   run_at(dir, kMorning);
-  auto open = cli_json(dir, {"exceptions"});
+  auto open = rows_json(dir, {"exceptions"});
   REQUIRE(open.size() == 1);
   std::string id = std::to_string(open[0]["id"].get<int>());
   auto r = run_edihub_at("2026-11-27T09:30:00Z", {"exceptions", "ignore", id, "--note", "test file from a prospect",
                                                   "--by", "dana", "--config", dir.path().string()});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  auto ignored = cli_json(dir, {"exceptions", "--state", "ignored"});
+  auto ignored = rows_json(dir, {"exceptions", "--state", "ignored"});
   REQUIRE(ignored.size() == 1);
   CHECK(ignored[0]["closed_by"] == "dana");
   CHECK(ignored[0]["closed_at"] == "2026-11-27T09:30:00.000Z");
   CHECK(ignored[0]["note"] == "test file from a prospect");
-  CHECK(cli_json(dir, {"exceptions"}).empty());
+  CHECK(rows_json(dir, {"exceptions"}).empty());
   auto again = run_edihub({"exceptions", "resolve", id, "--note", "x", "--config", dir.path().string()});
   CHECK(again.exit_code == 1);
   CHECK_THAT(again.err, Contains("already ignored"));
@@ -305,7 +310,7 @@ TEST_CASE("replay re-runs a file through the fixed profile, links it and never d
   REQUIRE(replays.size() == 1);
   auto replay_id = replays[0].get<int>();
   CHECK(cli_json(dir, {"archive", "show", "F" + std::to_string(replay_id)})["replay_of"] == 1);
-  auto resolved = cli_json(dir, {"exceptions", "--state", "resolved"});
+  auto resolved = rows_json(dir, {"exceptions", "--state", "resolved"});
   REQUIRE(resolved.size() == 1);
   CHECK(resolved[0]["closed_by"] == "dana");
   CHECK_THAT(resolved[0]["note"].get<std::string>(), Contains("replayed as F" + std::to_string(replay_id)));
@@ -315,7 +320,7 @@ TEST_CASE("replay re-runs a file through the fixed profile, links it and never d
   auto twice = run_edihub({"replay", "F1", "--config", dir.path().string(), "--json"});
   REQUIRE(twice.exit_code == 0);
   CHECK(json::parse(twice.out)["sets_delivered"] == 0);
-  CHECK(cli_json(dir, {"archive", "query", "--status", "delivered"}).size() == 1);
+  CHECK(rows_json(dir, {"archive", "query", "--status", "delivered"}).size() == 1);
 }
 
 TEST_CASE("validate --ack prints the 997, 999 or TA1 the hub would send", "[acks][cli]") {

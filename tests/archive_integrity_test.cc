@@ -119,7 +119,7 @@ TEST_CASE("archive verify passes a clean archive and names a raw object whose by
   CHECK(clean_json["outbound_files"] == 6);
 
   // abc-co's first ship notice, delivered.
-  auto rows = demo.archive_json({"archive", "query", "--partner", "abc-co", "--status", "delivered"});
+  auto rows = demo.archive_json({"archive", "query", "--partner", "abc-co", "--status", "delivered"})["rows"];
   REQUIRE(rows.size() == 1);
   const std::string sha = rows[0]["file_sha256"];
   const std::string file_id = "F" + std::to_string(rows[0]["file_id"].get<int>());
@@ -199,6 +199,10 @@ TEST_CASE("a deleted index stops the next run before the inbox is touched, and a
   CHECK(sql_text(demo.index(), "SELECT count(*) FROM files WHERE status <> 'recovered'") == "0");
   CHECK(sql_text(demo.index(), "SELECT count(*) FROM files WHERE direction = 'out'") == "6");
   CHECK(sql_text(demo.index(), "SELECT count(*) FROM transaction_sets WHERE partner = 'abc-co' AND direction = 'in'") == "2");
+  // Recovered sets are findable by their built-in keys again (the rejected ASN's too).
+  auto found = demo.archive_json({"archive", "query", "--key", "shipment_id=829717"})["rows"];
+  REQUIRE(found.size() == 1);
+  CHECK(found[0]["status"] == "recovered");
   CHECK(fs::exists(demo.index()));
   auto verify = run_edihub({"archive", "verify", "--config", demo.config()});
   INFO(verify.out);

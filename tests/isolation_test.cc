@@ -26,7 +26,7 @@ json exceptions(const TempDir& dir, const std::string& state = "open") {
   auto r = run_edihub({"exceptions", "--config", dir.path().string(), "--state", state, "--json"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  return json::parse(r.out);
+  return json::parse(r.out)["rows"];
 }
 
 std::size_t count_kind(const json& list, const std::string& kind) {

@@ -22,14 +22,14 @@ json query(const TempDir& dir, std::vector<std::string> filters) {
   auto r = run_edihub(args);
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  return json::parse(r.out);
+  return json::parse(r.out)["rows"];
 }
 
 json exceptions(const TempDir& dir) {
   auto r = run_edihub({"exceptions", "--config", dir.path().string(), "--json"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  return json::parse(r.out);
+  return json::parse(r.out)["rows"];
 }
 
 size_t count_outputs(const fs::path& erp) {

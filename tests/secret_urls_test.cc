@@ -49,7 +49,7 @@ TEST_CASE("a password in an ERP URL is redacted in run output - exceptions - eve
 
   auto exceptions = run_edihub({"exceptions", "--config", cfg, "--json"});
   REQUIRE(exceptions.exit_code == 0);
-  auto list = nlohmann::json::parse(exceptions.out);
+  auto list = nlohmann::json::parse(exceptions.out)["rows"];
   REQUIRE(list.size() == 2);
   for (const auto& e : list) CHECK_THAT(e["reason"].get<std::string>(), Contains("erpuser:***@"));
   everything += exceptions.out + exceptions.err;

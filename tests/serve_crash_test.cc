@@ -225,5 +225,5 @@ TEST_CASE("SIGKILL of serve while SFTP, AS2, PostgreSQL and the HTTP ERP are bus
   // No exception: the kills were crashes the hub recovered from, not problems for a person.
   auto open = run_edihub({"exceptions", "--config", dir.path().string(), "--json"});
   INFO(open.out);
-  CHECK(nlohmann::json::parse(open.out).empty());
+  CHECK(nlohmann::json::parse(open.out)["rows"].empty());
 }

@@ -241,7 +241,7 @@ TEST_CASE("a partner whose poll keeps failing shows in /healthz with its error a
   auto r = run_edihub({"exceptions", "--config", dir.path().string(), "--partner", "broken", "--state", "all", "--json"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  auto all = nlohmann::json::parse(r.out);
+  auto all = nlohmann::json::parse(r.out)["rows"];
   REQUIRE(all.size() == 1);
   CHECK(all[0]["state"] == "resolved");
   CHECK(all[0]["note"] == "poll works again");
@@ -297,7 +297,7 @@ TEST_CASE("a housekeeping pass that keeps failing makes /healthz fail with since
   CHECK(serve.wait_exit(25s) == 0);
   auto r = run_edihub({"exceptions", "--config", dir.path().string(), "--state", "all", "--json"});
   REQUIRE(r.exit_code == 0);
-  auto all = nlohmann::json::parse(r.out);
+  auto all = nlohmann::json::parse(r.out)["rows"];
   REQUIRE(all.size() == 1);
   CHECK(all[0]["kind"] == "hub_error");
   CHECK(all[0]["state"] == "resolved");

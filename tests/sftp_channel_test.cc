@@ -56,7 +56,7 @@ TEST_CASE("SFTP -> hub -> PostgreSQL: polled, staged once, removed remotely afte
   auto up = run_once_json(dir);
   CHECK(up["sets_delivered"] == 1);
   CHECK(pg.psql("select count(*) from edihub.erp_inbound") == "4");
-  auto open = json::parse(run_edihub({"exceptions", "--config", dir.path().string(), "--json"}).out);
+  auto open = json::parse(run_edihub({"exceptions", "--config", dir.path().string(), "--json"}).out)["rows"];
   CHECK(open.empty());  // resolved when the server answered again
 }
 

@@ -140,9 +140,9 @@ TEST_CASE("an X12 856 and its cXML, UBL and GS1 twins deliver identical inbound 
 
   // Indexed like X12: by document type and by business key.
   auto q = run_edihub({"archive", "query", "--config", dir.path().string(), "--type", "DespatchAdvice", "--json"});
-  CHECK(json::parse(q.out).size() == 2);
+  CHECK(json::parse(q.out)["rows"].size() == 2);
   q = run_edihub({"archive", "query", "--config", dir.path().string(), "--key", "po_number=4500012415", "--json"});
-  CHECK(json::parse(q.out).size() == 4);
+  CHECK(json::parse(q.out)["rows"].size() == 4);
 }
 
 TEST_CASE("an XML document is routed by its sender party, and refused on another partner's channel", "[xml][e2e]") {
@@ -294,7 +294,7 @@ TEST_CASE("an ERP purchase order goes out as a cXML OrderRequest, archived, sent
 
   auto q = run_edihub({"archive", "query", "--config", dir.path().string(), "--direction", "out", "--key",
                        "po_number=4500012345", "--json"});
-  auto rows = json::parse(q.out);
+  auto rows = json::parse(q.out)["rows"];
   REQUIRE(rows.size() == 1);
   CHECK(rows[0]["type"] == "OrderRequest");
 

@@ -1,4 +1,5 @@
 // acks, exceptions resolve|ignore, replay: following up on what was sent and what failed.
+#include <algorithm>
 #include <cstdlib>
 #include <thread>
 
@@ -33,6 +34,12 @@ int command_acks(const std::string& config_dir, const AcksOptions& options, bool
     if (row.state == "awaiting" && row.due_at <= now) row.state = "overdue";
     if (!options.overdue || row.state == "overdue") rows.push_back(std::move(row));
   }
+  // Overdue is decided here against the clock, so the page is cut here too (awaited acks
+  // are few: one row per interchange, group and set sent and not yet settled long ago).
+  const auto total = static_cast<std::int64_t>(rows.size());
+  const auto first = std::min(options.page.offset, total);
+  rows.erase(rows.begin(), rows.begin() + first);
+  if (rows.size() > static_cast<std::size_t>(options.page.limit)) rows.resize(options.page.limit);
   if (json) {
     ordered_json list = ordered_json::array();
     for (const auto& r : rows)
@@ -41,7 +48,7 @@ int command_acks(const std::string& config_dir, const AcksOptions& options, bool
                       {"group_control", r.group_control}, {"set_control", r.set_control},
                       {"functional_id", r.functional_id}, {"set_type", r.set_type}, {"sent_at", r.sent_at},
                       {"due_at", r.due_at}, {"state", r.state}, {"ack_file_id", r.ack_file_id}, {"detail", r.detail}});
-    out << dump_json(list, 2) << "\n";
+    out << dump_json(page_json(std::move(list), total, options.page), 2) << "\n";
     return 0;
   }
   out << fmt::format("{:<12} {:<11} {:<30} {:<24} {:<24} {}\n", "partner", "level", "document", "sent", "due", "state");
@@ -56,7 +63,9 @@ int command_acks(const std::string& config_dir, const AcksOptions& options, bool
     if (!r.detail.empty()) out << ": " << escape_controls(r.detail);
     out << "\n";
   }
-  out << rows.size() << (options.overdue ? " overdue acknowledgment(s)\n" : " awaited acknowledgment(s)\n");
+  out << page_footer(rows.size(), total, options.page,
+                     options.overdue ? "overdue acknowledgment(s)" : "awaited acknowledgment(s)")
+      << "\n";
   return 0;
 }
 

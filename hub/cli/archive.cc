@@ -1,4 +1,5 @@
-// archive query, archive show and exceptions: read-only views over the archive.
+// archive query, archive show and exceptions: read-only views over the archive; the lists
+// page (hub/cli/paging.h).
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -108,7 +109,8 @@ int command_archive_query(const std::string& config_dir, const QueryOptions& o, 
   q.control = o.control;
   q.status = o.status;
   q.direction = o.direction;
-  q.limit = o.limit;
+  q.limit = o.page.limit;
+  q.offset = o.page.offset;
   if (o.key) {
     auto eq = o.key->find('=');
     if (eq == std::string::npos || eq == 0) {
@@ -119,6 +121,7 @@ int command_archive_query(const std::string& config_dir, const QueryOptions& o, 
   }
   auto index = open_index(config_dir);
   auto rows = index->query(q);
+  const auto total = index->count(q);
   if (json) {
     ordered_json j = ordered_json::array();
     for (const auto& r : rows) {
@@ -127,7 +130,7 @@ int command_archive_query(const std::string& config_dir, const QueryOptions& o, 
       row["keys"] = keys_json(r.keys);
       j.push_back(row);
     }
-    out << dump_json(j, 2) << "\n";
+    out << dump_json(page_json(std::move(j), total, o.page), 2) << "\n";
     return 0;
   }
   out << fmt::format("{:>6}  {:<24}  {:<12} {:<4} {:<9} {:<6} {:<9} {:<10} {}\n", "ID", "RECEIVED", "PARTNER", "TYPE",
@@ -137,7 +140,7 @@ int command_archive_query(const std::string& config_dir, const QueryOptions& o, 
                        r.set.partner, r.set.type, escape_controls(r.set.interchange_control),
                        escape_controls(r.set.group_control), escape_controls(r.set.control_number), r.set.status,
                        escape_controls(keys_text(r.keys)));
-  out << rows.size() << " transaction set(s)\n";
+  out << page_footer(rows.size(), total, o.page, "transaction set(s)") << "\n";
   return 0;
 }
 
@@ -276,14 +279,15 @@ int command_exceptions(const std::string& config_dir, const ExceptionsOptions& o
   auto index = open_index(config_dir);
   std::optional<std::string> state = o.state.value_or("open");
   if (state == "all") state.reset();
-  auto list = index->exceptions(o.partner, state);
+  auto list = index->exceptions(o.partner, state, {o.page.limit, o.page.offset});
+  const auto total = index->count_exceptions(o.partner, state);
   if (json) {
     ordered_json j = ordered_json::array();
     for (const auto& e : list)
       j.push_back({{"id", e.id}, {"partner", e.partner}, {"kind", e.kind}, {"state", e.state},
                    {"created_at", e.created_at}, {"file_id", e.file_id}, {"set_id", e.set_id}, {"reason", e.reason},
                    {"closed_at", e.closed_at}, {"closed_by", e.closed_by}, {"note", e.note}});
-    out << dump_json(j, 2) << "\n";
+    out << dump_json(page_json(std::move(j), total, o.page), 2) << "\n";
     return 0;
   }
   for (const auto& e : list) {
@@ -291,7 +295,7 @@ int command_exceptions(const std::string& config_dir, const ExceptionsOptions& o
                        e.state, e.created_at, e.file_id, e.set_id ? fmt::format(" set {}", e.set_id) : "");
     out << "  " << escape_controls_keep_lines(e.reason) << "\n";
   }
-  out << list.size() << " exception(s)\n";
+  out << page_footer(list.size(), total, o.page, "exception(s)") << "\n";
   return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "archive/raw_store.h"
 #include "archive/rebuild.h"
 #include "archive/sha256.h"
+#include "formats/business_keys.h"
 #include "formats/parsed_file.h"
 #include "formats/x12_reader.h"
 #include "formats/xml.h"
@@ -97,7 +98,8 @@ class Reindexer {
           auto rec = set_record(file.id, ir.id, gr.id, file.partner, ih, group, s, now_, file.direction);
           rec.status = "recovered";
           rec.idempotency_key = key;
-          index_.add_transaction_set(rec);
+          const auto set_id = index_.add_transaction_set(rec);
+          for (const auto& [name, value] : x12::builtin_business_keys(group.sets[s])) index_.add_business_key(set_id, name, value);
         }
       }
     }

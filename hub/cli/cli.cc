@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "hub/clock.h"
 #include "hub/cli/commands.h"
@@ -17,6 +18,13 @@ int run_cli(int argc, char** argv) {
 
   std::string file, config_dir;
   bool segments = false, json = false, once = false;
+  // Every list command pages the same way (hub/cli/paging.h).
+  auto add_page_options = [](CLI::App* list, PageOptions& page, const char* noun) {
+    list->add_option("--limit", page.limit, fmt::format("At most this many {} (default {})", noun, page.limit))
+        ->check(CLI::Range(1, 1000000));
+    list->add_option("--offset", page.offset, "Skip this many first (the next page: the offset the output names)")
+        ->check(CLI::NonNegativeNumber);
+  };
 
   auto* parse = app.add_subcommand("parse", "Print the segments of an X12 file, one per line");
   parse->add_option("FILE", file, "X12 file")->required();
@@ -57,7 +65,7 @@ int run_cli(int argc, char** argv) {
   q->add_option("--status", query.status, "received, mapped, delivered, failed, rejected, queued, sent, reconciled");
   q->add_option("--direction", query.direction, "in (from partners) or out (acks and documents we sent)")
       ->check(CLI::IsMember({"in", "out"}));
-  q->add_option("--limit", query.limit, "At most this many rows")->check(CLI::Range(1, 1000000));
+  add_page_options(q, query.page, "rows");
   q->add_flag("--json", json, "Print JSON");
 
   ShowOptions show;
@@ -85,6 +93,7 @@ int run_cli(int argc, char** argv) {
   e->add_option("--config", config_dir, "Config folder")->required();
   e->add_option("--partner", exc.partner, "Partner id");
   e->add_option("--state", exc.state, "open (default), resolved, ignored, all");
+  add_page_options(e, exc.page, "exceptions");
   e->add_flag("--json", json, "Print JSON");
   e->fallthrough();  // --config and --json may follow resolve/ignore
   CloseExceptionOptions closing;
@@ -103,6 +112,7 @@ int run_cli(int argc, char** argv) {
   acks->add_option("--config", config_dir, "Config folder")->required();
   acks->add_option("--partner", acks_options.partner, "Partner id");
   acks->add_flag("--overdue", acks_options.overdue, "Only those past their deadline");
+  add_page_options(acks, acks_options.page, "rows");
   acks->add_flag("--json", json, "Print JSON");
 
   auto* erp = app.add_subcommand("erp", "ERP sink administration");

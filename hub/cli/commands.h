@@ -10,12 +10,13 @@
 #include <string>
 
 #include "archive/index.h"
+#include "hub/cli/paging.h"
 
 namespace edihub::hub {
 
 struct QueryOptions {
   std::optional<std::string> partner, type, since, until, control, key, status, direction;
-  int limit = 1000;
+  PageOptions page;
 };
 
 struct ShowOptions {
@@ -26,6 +27,7 @@ struct ShowOptions {
 struct ExceptionsOptions {
   std::optional<std::string> partner;
   std::optional<std::string> state;
+  PageOptions page;
 };
 
 // The archive index of a config folder, for read-only commands; throws when the config is
@@ -43,6 +45,7 @@ struct ValidateOptions {
 struct AcksOptions {
   std::optional<std::string> partner;
   bool overdue = false;
+  PageOptions page;
 };
 
 struct CloseExceptionOptions {

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/verify.h"
+#include "formats/business_keys.h"
 #include "formats/xml.h"
 #include "hub/pipeline/archive_lookup.h"
 #include "hub/exception_queue.h"
@@ -704,6 +705,8 @@ void Pipeline::process_group(const FileRecord& file, const partners::Profile& pa
     }
     rec.file_id = file.id;
     rec.updated_at = now;
+    // Whatever its fate (rejected, failed or missing mapping, mapped), the set is findable.
+    for (const auto& [name, value] : x12::builtin_business_keys(set)) index_->add_business_key(rec.id, name, value);
     if (group_blocked || !set_result.accepted()) {
       rec.status = "rejected";
       index_->update_transaction_set(rec);

@@ -4,6 +4,7 @@
 // for its standard and type. XML documents get no X12 acknowledgment.
 #include <fmt/format.h>
 
+#include "formats/business_keys.h"
 #include "formats/xml.h"
 #include "hub/pipeline/pipeline.h"
 
@@ -99,6 +100,7 @@ void Pipeline::process_xml_file(const FileRecord& file, std::string bytes, RunSu
   }
   rec.file_id = file.id;
   rec.updated_at = now;
+  for (const auto& [name, value] : xml::builtin_business_keys(*doc)) index_->add_business_key(rec.id, name, value);
 
   nlohmann::ordered_json source = {{"file_sha256", file.sha256},
                                    {"format", "xml"},
