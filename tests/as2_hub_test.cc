@@ -91,6 +91,13 @@ TEST_CASE("AS2 hub: an 856 from libas2 is archived once and its resend answered 
   CHECK(summary.sets_delivered == 1);
   CHECK(summary.acks_sent == 1);
   CHECK(fs::exists(dir / "erp/supplier_000000001_1_0001.json"));
+  // The normal path: processed in the batch of AS2 files received since the last pass, not
+  // resumed as a file an interruption left behind.
+  std::vector<std::string> steps;
+  for (const auto& e : index->events_of_file(received[0].id)) steps.push_back(e.step);
+  CHECK(std::count(steps.begin(), steps.end(), "batch") == 1);
+  CHECK(std::count(steps.begin(), steps.end(), "resumed") == 0);
+  CHECK(std::count(steps.begin(), steps.end(), "parsed") == 1);
   auto lines = peer.message_lines(1, 10000);
   INFO("peer log:\n" << peer.log());
   REQUIRE(lines.size() == 1);

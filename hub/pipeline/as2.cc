@@ -1,7 +1,7 @@
 // AS2 in the pipeline: the archive-backed handler behind the hub's As2Server (receipt of a
 // partner's message, duplicate check by Message-ID, MDN only after the index commit),
-// async MDNs for what we sent, and the deadline that turns a missing async MDN into an
-// mdn_overdue exception. Sending is the outbox's (outbox_as2.cc).
+// and async MDNs for what we sent. The deadline of an async MDN is the AckTracker's;
+// sending is the outbox's (hub/outbox/as2.cc).
 #include <algorithm>
 #include <cctype>
 
@@ -93,7 +93,7 @@ as2::As2Result Pipeline::receive_as2(const as2::ReceivedMessage& message) {
   std::vector<Receipt> receipts;
   receipts.push_back(std::move(r));
   RunSummary summary;
-  record_receipts(receipts, summary);
+  for (const auto& file : intake_->record_receipts(receipts, summary)) as2_received_.push_back(file.id);
   return as2::As2Result::accepted();
 }
 
@@ -140,22 +140,6 @@ void Pipeline::receive_mdn(const as2::Headers& headers, const std::string& body)
       if (e.kind == "mdn_overdue" && e.state == "open" && e.reason.find(row.message_id) != std::string::npos)
         index_->close_exception(e.id, "resolved", "edihub", "MDN arrived late: " + row.state, now);
   if (verdict.problem) raise(summary, std::move(*verdict.problem));
-  tx.commit();
-}
-
-void Pipeline::flag_overdue_mdns(RunSummary& summary) {
-  const std::string now = clock_.iso_now();
-  auto due = index_->as2_mdns_due(now);
-  if (due.empty()) return;
-  archive::Index::Transaction tx(*index_);
-  for (auto& row : due) {
-    row.state = "mdn_overdue";
-    row.updated_at = now;
-    index_->update_as2_message(row);
-    raise(summary, exception_record(row.partner, row.file_id, "mdn_overdue",
-                    fmt::format("AS2 message {} sent to {} at {}: no async MDN by {}", row.message_id, row.partner,
-                                row.sent_at, row.due_at)));
-  }
   tx.commit();
 }
 
