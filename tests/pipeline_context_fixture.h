@@ -26,7 +26,7 @@ struct PipelineContextFixture {
 
   // A file row of the supplier (no raw bytes behind it): what exceptions and events refer to.
   std::int64_t add_file(const std::string& name, const std::string& direction = "in",
-                        const std::string& status = "processed") {
+                        archive::FileStatus status = archive::FileStatus::processed) {
     archive::FileRecord file;
     file.sha256 = std::string(64, '0');
     file.partner = "supplier";

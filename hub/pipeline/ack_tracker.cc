@@ -11,7 +11,11 @@
 
 namespace edihub::hub {
 
+using archive::AckState;
+using archive::As2State;
 using archive::AwaitedAck;
+using archive::ExceptionState;
+using archive::SetStatus;
 using archive::ExceptionRecord;
 using archive::FileRecord;
 
@@ -30,11 +34,11 @@ std::string ack_kind_for(const partners::Profile& partner, const x12::Interchang
   return "none";
 }
 
-std::string state_of(const std::string& code) {
-  if (code == "A") return "accepted";
-  if (code == "E") return "accepted_with_errors";
-  if (code == "P") return "partially_accepted";
-  return "rejected";
+AckState state_of(const std::string& code) {
+  if (code == "A") return AckState::accepted;
+  if (code == "E") return AckState::accepted_with_errors;
+  if (code == "P") return AckState::partially_accepted;
+  return AckState::rejected;
 }
 
 std::string set_ack_text(const x12::SetAck& set) {
@@ -147,17 +151,15 @@ void AckTracker::reconcile_functional_ack(const FileRecord& file, const partners
   try {
     ack = x12::read_functional_ack(set);
   } catch (const std::exception& e) {
-    rec.status = "failed";
-    ctx_.index.update_transaction_set(rec);
     problem.kind = "validation_error";
     problem.reason = fmt::format("{}: {} {} (segment {}): {}", file.source_name, set.id, set.control_number,
                                  rec.first_segment, e.what());
+    ctx_.index.transition_set(rec, SetStatus::failed, {now, "failed", "an unreadable acknowledgment"});
     return ctx_.raise(summary, problem);
   }
-  rec.status = "reconciled";
   rec.target = "acknowledgment";
-  ctx_.index.update_transaction_set(rec);
   std::string detail = x12::describe(ack);
+  ctx_.index.transition_set(rec, SetStatus::reconciled, {now, "reconciled", detail});
   ctx_.index.add_ack({0, "received", set.id, partner.id, file.id, 0, "", ack.group_control, ack.ack_code, detail, now});
 
   auto rows = ctx_.index.awaited_for(partner.id, "", ack.group_control);
@@ -191,25 +193,24 @@ void AckTracker::reconcile_functional_ack(const FileRecord& file, const partners
 
 // Records the partner's verdict on one awaited row; a rejection is an exception, and an
 // overdue exception of the same document is resolved by the late acknowledgment.
-void AckTracker::settle(AwaitedAck& row, const std::string& state, const FileRecord& ack_file, const std::string& detail,
-                      RunSummary& summary) {
+void AckTracker::settle(AwaitedAck& row, AckState state, const FileRecord& ack_file, const std::string& detail,
+                        RunSummary& summary) {
   const std::string now = ctx_.clock.iso_now();
-  bool was_overdue = row.state == "overdue";
-  row.state = state;
+  bool was_overdue = row.state == AckState::overdue;
   row.ack_file_id = ack_file.id;
   row.detail = detail;
-  row.updated_at = now;
-  ctx_.index.update_awaited_ack(row);
   std::string what = row.level == "set" ? fmt::format("{} {}", row.set_type, row.set_control)
                    : row.level == "group" ? fmt::format("group {} ({})", row.group_control, row.functional_id)
                                           : fmt::format("interchange {}", row.interchange_control);
-  ctx_.index.add_event({0, row.file_id, row.set_id, now, "acknowledged",
-                     fmt::format("{} {} by F{} ({}): {}", what, state, ack_file.id, ack_file.source_name, detail)});
+  ctx_.index.transition_awaited_ack(
+      row, state,
+      {now, "acknowledged", fmt::format("{} {} by F{} ({}): {}", what, to_string(state), ack_file.id, ack_file.source_name, detail)});
   if (was_overdue)
     for (const auto& e : ctx_.index.exceptions_of_file(row.file_id))
-      if (e.kind == "overdue_ack" && e.state == "open" && e.reason.starts_with(row.level + " "))
-        ctx_.index.close_exception(e.id, "resolved", "edihub", fmt::format("acknowledged late by F{}: {}", ack_file.id, state), now);
-  if (state == "rejected" && row.level != "set") {
+      if (e.kind == "overdue_ack" && e.state == ExceptionState::open && e.reason.starts_with(row.level + " "))
+        ctx_.index.close_exception(e.id, ExceptionState::resolved, "edihub",
+                                   fmt::format("acknowledged late by F{}: {}", ack_file.id, to_string(state)), now);
+  if (state == AckState::rejected && row.level != "set") {
     ExceptionRecord rejected;
     rejected.partner = row.partner;
     rejected.file_id = row.file_id;
@@ -226,9 +227,7 @@ void AckTracker::flag_overdue(RunSummary& summary) {
   if (due.empty()) return;
   archive::Index::Transaction tx(ctx_.index);
   for (auto& row : due) {
-    row.state = "overdue";
-    row.updated_at = now;
-    ctx_.index.update_awaited_ack(row);
+    ctx_.index.transition_awaited_ack(row, AckState::overdue, {now, "overdue", "no acknowledgment by " + row.due_at});
     summary.acks_overdue++;
     if (row.level == "set") continue;  // one exception per group (or interchange awaiting a TA1)
     ExceptionRecord overdue;
@@ -252,9 +251,7 @@ void AckTracker::flag_overdue_mdns(RunSummary& summary) {
   if (due.empty()) return;
   archive::Index::Transaction tx(ctx_.index);
   for (auto& row : due) {
-    row.state = "mdn_overdue";
-    row.updated_at = now;
-    ctx_.index.update_as2_message(row);
+    ctx_.index.transition_as2_message(row, As2State::mdn_overdue, {now, "as2_mdn_overdue", "no async MDN by " + row.due_at});
     ctx_.raise(summary, exception_record(row.partner, row.file_id, "mdn_overdue",
                                          fmt::format("AS2 message {} sent to {} at {}: no async MDN by {}", row.message_id,
                                                      row.partner, row.sent_at, row.due_at)));

@@ -31,7 +31,7 @@ class AckTracker {
   // Records the partner's verdict `state` on one awaited row; a rejection of an
   // interchange or group is an ack_rejected exception, and an overdue_ack exception of
   // the same row is resolved by the late acknowledgment.
-  void settle(archive::AwaitedAck& row, const std::string& state, const archive::FileRecord& ack_file,
+  void settle(archive::AwaitedAck& row, archive::AckState state, const archive::FileRecord& ack_file,
               const std::string& detail, RunSummary& summary);
   // Awaited rows past their deadline become overdue: one overdue_ack per interchange or group.
   void flag_overdue(RunSummary& summary);

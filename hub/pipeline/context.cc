@@ -17,6 +17,11 @@ void PipelineContext::raise(RunSummary& summary, archive::ExceptionRecord except
   summary.add_exception(record_exception(index, clock, std::move(exception)));
 }
 
+void PipelineContext::finish_file(const archive::FileRecord& file, archive::FileStatus to, const std::string& detail) {
+  archive::FileRecord row = file;
+  index.transition_file(row, to, {clock.iso_now(), std::string(to_string(to)), detail});
+}
+
 void PipelineContext::hold_file(std::int64_t file_id) {
   held_.emplace();
   held_->file_id = file_id;

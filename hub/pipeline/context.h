@@ -38,6 +38,9 @@ class PipelineContext {
   // Bytes of files received in the current batch, so processing need not read them again.
   std::map<std::int64_t, std::string> fresh_content;
 
+  // Ends the processing of a received file in `to` (processed, duplicate or exception),
+  // with its event (step: the status's name), inside the caller's transaction.
+  void finish_file(const archive::FileRecord& file, archive::FileStatus to, const std::string& detail);
   // Records `exception` and its event (inside the caller's transaction) and counts it in
   // `summary`; an exception of the held file is held instead.
   void raise(RunSummary& summary, archive::ExceptionRecord exception);

@@ -157,8 +157,6 @@ void ErpDelivery::record_deliveries(std::vector<Delivery>& batch, RunSummary& su
       continue;
     }
     if (d.outcome != Outcome::delivered) {
-      d.set.status = d.outcome == Outcome::dead_letter ? "dead_letter" : "failed";
-      ctx_.index.update_transaction_set(d.set);
       ExceptionRecord failed;
       failed.partner = d.set.partner;
       failed.file_id = d.set.file_id;
@@ -167,6 +165,9 @@ void ErpDelivery::record_deliveries(std::vector<Delivery>& batch, RunSummary& su
       failed.reason = fmt::format("transaction set {} {} ({}): {} {}: {}", d.set.type, d.set.control_number,
                                   d.set.idempotency_key, sink_name(d),
                                   d.outcome == Outcome::dead_letter ? "gave up (dead letter)" : "refused it", d.detail);
+      const bool dead = d.outcome == Outcome::dead_letter;
+      ctx_.index.transition_set(d.set, dead ? archive::SetStatus::dead_letter : archive::SetStatus::failed,
+                                {now, dead ? "dead_letter" : "delivery_refused", sink_name(d) + ": " + d.detail});
       ctx_.raise(summary, failed);
       if (d.outcome == Outcome::dead_letter) {
         summary.sets_dead_letter++;
@@ -177,10 +178,8 @@ void ErpDelivery::record_deliveries(std::vector<Delivery>& batch, RunSummary& su
       }
       continue;
     }
-    d.set.status = "delivered";
     d.set.delivered_to = sink_name(d);
-    ctx_.index.update_transaction_set(d.set);
-    ctx_.index.add_event({0, d.set.file_id, d.set.id, now, "delivered", d.set.delivered_to});
+    ctx_.index.transition_set(d.set, archive::SetStatus::delivered, {now, "delivered", d.set.delivered_to});
     summary.sets_delivered++;
     summary.partners[d.set.partner].delivered++;
   }
@@ -193,7 +192,7 @@ void ErpDelivery::deliver_mapped(RunSummary& summary, std::size_t page) {
   if (page == 0) page = ctx_.config.batch_files;
   std::int64_t after = 0;
   for (;;) {
-    auto mapped = ctx_.index.transaction_sets_with_status("mapped", after, page);
+    auto mapped = ctx_.index.transaction_sets_with_status(archive::SetStatus::mapped, after, page);
     if (mapped.empty()) return;
     after = mapped.back().id;
     std::vector<Delivery> batch;

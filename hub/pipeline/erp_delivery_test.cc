@@ -20,7 +20,7 @@ archive::TransactionSetRecord add_mapped(testing::PipelineContextFixture& f, std
   set.interchange_control = "000000001";
   set.group_control = "1";
   set.version = "004010";
-  set.status = "mapped";
+  set.status = archive::SetStatus::mapped;
   set.target = "inbound_delivery";
   set.idempotency_key = fmt::format("{}/000000001/1/{:04}", partner, n);
   set.received_at = set.updated_at = "2026-11-27T09:00:00.000Z";
@@ -43,8 +43,8 @@ TEST_CASE("sets left mapped are delivered page by page from the index", "[pipeli
   const auto file = f.add_file("asn.edi");
   for (int n = 1; n <= 7; ++n) add_mapped(f, file, n);
   // The index hands them out in bounded pages: never all at once.
-  CHECK(f.index->transaction_sets_with_status("mapped", 0, 3).size() == 3);
-  CHECK(f.index->transaction_sets_with_status("mapped", 6, 3).size() == 1);
+  CHECK(f.index->transaction_sets_with_status(edihub::archive::SetStatus::mapped, 0, 3).size() == 3);
+  CHECK(f.index->transaction_sets_with_status(edihub::archive::SetStatus::mapped, 6, 3).size() == 1);
 
   hub::ErpDelivery delivery(f.context);
   hub::RunSummary summary;
@@ -52,8 +52,8 @@ TEST_CASE("sets left mapped are delivered page by page from the index", "[pipeli
   CHECK(summary.sets_delivered == 7);
   CHECK(summary.partners["supplier"].delivered == 7);
   CHECK(summary.exceptions.empty());
-  CHECK(f.index->transaction_sets_with_status("mapped").empty());
-  CHECK(f.index->transaction_sets_with_status("delivered").size() == 7);
+  CHECK(f.index->transaction_sets_with_status(edihub::archive::SetStatus::mapped).empty());
+  CHECK(f.index->transaction_sets_with_status(edihub::archive::SetStatus::delivered).size() == 7);
   REQUIRE(files_in(f.dir / "erp") == 7);
   CHECK(testing::read_file(f.dir / "erp" / "supplier_000000001_1_0003.json") == "{\"shipment\": 3}\n");
   auto set = f.index->transaction_set_by_key("supplier/000000001/1/0005");
@@ -75,7 +75,7 @@ TEST_CASE("a set whose partner has no ERP sink stays mapped with a delivery_erro
   CHECK(summary.exceptions[0].kind == "delivery_error");
   CHECK(summary.exceptions[0].reason ==
         "transaction set 856 0001: partner 'gone' has no ERP sink in its profile; kept mapped for later delivery");
-  auto left = f.index->transaction_sets_with_status("mapped");
+  auto left = f.index->transaction_sets_with_status(edihub::archive::SetStatus::mapped);
   REQUIRE(left.size() == 1);
   CHECK(left[0].partner == "gone");
 }

@@ -26,7 +26,7 @@ TEST_CASE("a folder channel's settled files are archived and handed over in batc
                  [&](const std::vector<archive::FileRecord>& files, hub::RunSummary&) {
                    batches.push_back(files.size());
                    for (const auto& file : files) {
-                     CHECK(file.status == "received");
+                     CHECK(file.status == archive::FileStatus::received);
                      CHECK(f.store->contains(file.sha256));  // published before processing
                      CHECK(f.context.fresh_content.count(file.id));  // its bytes at hand
                    }
@@ -35,7 +35,7 @@ TEST_CASE("a folder channel's settled files are archived and handed over in batc
   CHECK(summary.files_received == 5);
   CHECK(summary.partners["supplier"].files == 5);
   CHECK(fs::is_empty(f.dir / "inbox"));
-  auto files = f.index->files_with_status("received");
+  auto files = f.index->files_with_status(edihub::archive::FileStatus::received);
   REQUIRE(files.size() == 5);
   CHECK(files[0].channel == "folder:inbox");
   CHECK(files[0].source_removed);
@@ -57,7 +57,7 @@ TEST_CASE("a claim a crash left before its row is recorded by recover_claims", "
   REQUIRE(file);
   CHECK(file->source_name == "asn-1.edi");
   CHECK(file->channel == "folder:inbox");
-  CHECK(file->status == "received");
+  CHECK(file->status == archive::FileStatus::received);
   CHECK(f.store->contains(file->sha256));
   CHECK(summary.files_received == 1);
   hub::RunSummary again;

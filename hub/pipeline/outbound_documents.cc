@@ -38,11 +38,11 @@ void OutboundDocuments::process_erp_document(const FileRecord& file, RunSummary&
   ExceptionRecord failure;
   failure.partner = file.partner;
   failure.file_id = file.id;
-  auto fail = [&](std::string kind, std::string reason, std::string status = "exception") {
+  auto fail = [&](std::string kind, std::string reason, archive::FileStatus status = archive::FileStatus::exception) {
     failure.kind = std::move(kind);
     failure.reason = file.source_name + ": " + std::move(reason);
     ctx_.raise(summary, failure);
-    ctx_.index.set_file_status(file.id, status);
+    ctx_.finish_file(file, status, failure.kind);
   };
   const auto* partner = ctx_.config.partners.find(file.partner);
   if (!partner) return fail("unknown_partner", "partner '" + file.partner + "' is no longer configured; kept in the archive");
@@ -75,7 +75,7 @@ void OutboundDocuments::process_erp_document(const FileRecord& file, RunSummary&
     return fail("duplicate",
                 fmt::format("ERP transaction {} was already sent as {} {} (interchange {}); not sent again", key, sent->type,
                             sent->control_number, sent->interchange_control),
-                "duplicate");
+                archive::FileStatus::duplicate);
   }
 
   if (rule->mapping->target_format() == "xml") {
@@ -95,7 +95,7 @@ void OutboundDocuments::process_erp_document(const FileRecord& file, RunSummary&
     rec.type = mapping.document_type();
     rec.control_number = erp_id;
     rec.version = mapping.standard();
-    rec.status = "queued";
+    rec.status = archive::SetStatus::queued;
     rec.idempotency_key = key;
     rec.target = type;
     rec.received_at = now;
@@ -107,7 +107,7 @@ void OutboundDocuments::process_erp_document(const FileRecord& file, RunSummary&
     ctx_.index.add_event({0, file.id, rec.id, now, "mapped",
                        fmt::format("ERP {} -> XML {} ({}) with {}", type, rec.type, out.source_name, rule->file.filename().string())});
     ctx_.index.add_event({0, out.id, rec.id, now, "built", fmt::format("from ERP transaction F{} ({})", file.id, file.source_name)});
-    ctx_.index.set_file_status(file.id, "processed");
+    ctx_.finish_file(file, archive::FileStatus::processed, "queued as F" + std::to_string(out.id));
     return;
   }
 
@@ -195,7 +195,7 @@ void OutboundDocuments::process_erp_document(const FileRecord& file, RunSummary&
       ctx_.index.add_awaited_ack(awaited);
     }
   }
-  ctx_.index.set_file_status(file.id, "processed");
+  ctx_.finish_file(file, archive::FileStatus::processed, "queued as F" + std::to_string(out.id));
 }
 
 void OutboundDocuments::send_queued(RunSummary& summary) {
@@ -207,9 +207,7 @@ void OutboundDocuments::send_queued(RunSummary& summary) {
     bool document = false;
     for (auto set : ctx_.index.transaction_sets_of_file(file.id)) {
       document |= set.type != "997" && set.type != "999";
-      set.status = "sent";
-      set.updated_at = now;
-      ctx_.index.update_transaction_set(set);
+      ctx_.index.transition_set(set, archive::SetStatus::sent, {now, "sent", file.source_name});
     }
     (document ? summary.documents_sent : summary.acks_sent)++;
   }

@@ -10,7 +10,7 @@ namespace {
 
 // An ERP transaction picked up for the supplier, its bytes at hand as in the batch that took it.
 archive::FileRecord erp_file(testing::PipelineContextFixture& f, const std::string& name, const std::string& bytes) {
-  auto file = *f.index->file(f.add_file(name, "erp", "received"));
+  auto file = *f.index->file(f.add_file(name, "erp", archive::FileStatus::received));
   f.context.fresh_content[file.id] = bytes;
   return file;
 }
@@ -28,7 +28,7 @@ TEST_CASE("an ERP transaction that is not JSON ends in exception with its positi
   CHECK(summary.exceptions[0].kind == "unusable_file");
   CHECK(summary.exceptions[0].reason.starts_with("po.json: not a JSON ERP transaction: "));
   CHECK(summary.exceptions[0].reason.find("line 2") != std::string::npos);
-  CHECK(f.index->file(file.id)->status == "exception");
+  CHECK(f.index->file(file.id)->status == archive::FileStatus::exception);
 }
 
 TEST_CASE("an ERP transaction without an outbound mapping is a mapping_error and sends nothing", "[pipeline][outbound]") {
@@ -41,7 +41,7 @@ TEST_CASE("an ERP transaction without an outbound mapping is a mapping_error and
   CHECK(summary.exceptions[0].kind == "mapping_error");
   CHECK(summary.exceptions[0].reason ==
         "po.json: no outbound mapping for ERP transaction type '850' in supplier.yaml (it has: none)");
-  CHECK(f.index->file(file.id)->status == "exception");
+  CHECK(f.index->file(file.id)->status == archive::FileStatus::exception);
   CHECK(f.index->files_in_direction("out").empty());
   outbound.send_queued(summary);  // nothing queued: nothing sent
   CHECK(summary.documents_sent + summary.acks_sent == 0);

@@ -134,7 +134,8 @@ void Pipeline::recover(RunSummary& summary) {
 void Pipeline::take_in_as2(RunSummary& summary) {
   std::vector<FileRecord> received;
   for (auto id : as2_received_)
-    if (auto file = index_->file(id); file && file->status == "received") received.push_back(std::move(*file));
+    if (auto file = index_->file(id); file && file->status == archive::FileStatus::received)
+      received.push_back(std::move(*file));
   as2_received_.clear();
   for (std::size_t start = 0; start < received.size(); start += config_.batch_files) {
     std::vector<FileRecord> batch(received.begin() + static_cast<std::ptrdiff_t>(start),
@@ -153,7 +154,7 @@ void Pipeline::take_in_as2(RunSummary& summary) {
 
 // Files a crash (or a stop) left received but not processed.
 void Pipeline::resume_left_over(RunSummary& summary) {
-  auto left_over = index_->files_with_status("received");
+  auto left_over = index_->files_with_status(archive::FileStatus::received);
   for (std::size_t start = 0; start < left_over.size(); start += config_.batch_files) {
     std::vector<FileRecord> batch(left_over.begin() + static_cast<std::ptrdiff_t>(start),
                                   left_over.begin() + static_cast<std::ptrdiff_t>(std::min(left_over.size(), start + config_.batch_files)));
@@ -256,7 +257,7 @@ void Pipeline::process_contained(const FileRecord& file, RunSummary& summary, st
                                "or acknowledged (`edihub replay F{}` runs it again after a fix)",
                                shown.source_name, error, file.id);
   raise(summary, failure);
-  index_->set_file_status(file.id, "exception");
+  context_->finish_file(file, archive::FileStatus::exception, "processing_error");
 }
 
 void Pipeline::process_file(const FileRecord& file, RunSummary& summary, std::vector<Delivery>& deliveries) {
@@ -275,7 +276,7 @@ void Pipeline::process_file(const FileRecord& file, RunSummary& summary, std::ve
       base.kind = "damaged_raw_object";
       base.reason = file.source_name + ": " + e.what();
       raise(summary, base);
-      index_->set_file_status(file.id, "exception");
+      context_->finish_file(file, archive::FileStatus::exception, base.kind);
       return;
     }
   }
@@ -291,7 +292,7 @@ void Pipeline::process_file(const FileRecord& file, RunSummary& summary, std::ve
     base.reason = fmt::format("{}: not a usable X12 interchange: {} (segment {}, byte {})", file.source_name, e.what(),
                               e.segment, e.byte_offset);
     raise(summary, base);
-    index_->set_file_status(file.id, "exception");
+    context_->finish_file(file, archive::FileStatus::exception, base.kind);
     return;
   }
   index_->add_event({0, file.id, 0, now, "parsed",
@@ -311,7 +312,11 @@ void Pipeline::process_file(const FileRecord& file, RunSummary& summary, std::ve
   }
   for (size_t i = 0; i < parsed.interchanges.size() && i < report.interchanges.size(); ++i)
     process_interchange(file, parsed.interchanges[i], report.interchanges[i], summary, deliveries, outcome);
-  index_->set_file_status(file.id, outcome.any_exception ? "exception" : (outcome.all_duplicates ? "duplicate" : "processed"));
+  context_->finish_file(file,
+                        outcome.any_exception    ? archive::FileStatus::exception
+                        : outcome.all_duplicates ? archive::FileStatus::duplicate
+                                                 : archive::FileStatus::processed,
+                        fmt::format("{} interchange(s)", parsed.interchanges.size()));
 }
 
 namespace {
@@ -441,8 +446,10 @@ void Pipeline::process_group(const FileRecord& file, const partners::Profile& pa
     std::string key = idempotency_key(partner.id, h.control_number, g.control_number, set.control_number);
     if (auto existing = index_->transaction_set_by_key(key)) {
       rec = *existing;
-      if (rec.status == "delivered" || rec.status == "mapped" || rec.status == "reconciled") {
-        index_->add_event({0, file.id, rec.id, now, "replayed", fmt::format("{} {} already {}; not repeated", set.id, set.control_number, rec.status)});
+      if (rec.status == archive::SetStatus::delivered || rec.status == archive::SetStatus::mapped ||
+          rec.status == archive::SetStatus::reconciled) {
+        index_->add_event({0, file.id, rec.id, now, "replayed",
+                           fmt::format("{} {} already {}; not repeated", set.id, set.control_number, to_string(rec.status))});
         continue;
       }
     } else {
@@ -458,10 +465,9 @@ void Pipeline::process_group(const FileRecord& file, const partners::Profile& pa
     rec.file_id = file.id;
     rec.updated_at = now;
     if (group_blocked || !set_result.accepted()) {
-      rec.status = "rejected";
-      index_->update_transaction_set(rec);
       summary.sets_rejected++;
       if (!set_result.codes.empty() || !set_result.segments.empty()) {
+        index_->transition_set(rec, archive::SetStatus::rejected, {now, "rejected", "for its own errors (see its exception)"});
         ExceptionRecord rejected = base;
         rejected.set_id = rec.id;
         rejected.kind = set_result.segments.empty() ? "envelope_error" : "validation_error";
@@ -471,7 +477,8 @@ void Pipeline::process_group(const FileRecord& file, const partners::Profile& pa
         raise(summary, rejected);
         outcome.any_exception = true;
       } else {
-        index_->add_event({0, file.id, rec.id, now, "rejected",
+        index_->transition_set(rec, archive::SetStatus::rejected,
+                               {now, "rejected",
                            interchange_accepted && result.codes.empty()
                                ? "another set of its group was rejected and the partner's policy rejects whole groups"
                                : "its interchange or group was rejected"});
@@ -531,23 +538,22 @@ bool Pipeline::map_document(const FileRecord& file, const partners::Profile& par
       doc["partner"] = partner.id;
       doc["source"] = std::move(source);
       doc["transaction"] = result.transaction;
-      rec.status = "mapped";
       rec.target = rule->mapping->target();
-      index_->update_transaction_set(rec);
+      index_->transition_set(rec, archive::SetStatus::mapped,
+                             {now, "mapped",
+                              fmt::format("{} {} -> {} with {}", rec.type, rec.control_number, rec.target,
+                                          rule->file.filename().string())});
       std::string content = dump_json(doc, 2) + "\n";
       index_->put_mapped_output(rec.id, content);
       if (auto d = delivery_->delivery_for(rec, std::move(content), summary)) deliveries.push_back(std::move(*d));
       for (const auto& [name, value] : result.keys) index_->add_business_key(rec.id, name, value);
-      index_->add_event({0, file.id, rec.id, now, "mapped",
-                         fmt::format("{} {} -> {} with {}", rec.type, rec.control_number, rec.target, rule->file.filename().string())});
       summary.sets_mapped++;
       return true;
     } catch (const mapping::MappingError& e) {
       failure.reason = fmt::format("{}: {}", file.source_name, e.what());
     }
   }
-  rec.status = "failed";
-  index_->update_transaction_set(rec);
+  index_->transition_set(rec, archive::SetStatus::failed, {now, "failed", "not mapped (mapping_error)"});
   raise(summary, failure);
   summary.sets_failed++;
   summary.partners[partner.id].failed++;
@@ -563,13 +569,13 @@ RunSummary Pipeline::replay(std::int64_t file_id, const std::string& by) {
   auto old = index_->file(file_id);
   if (!old) throw std::runtime_error(fmt::format("no file F{} in the archive", file_id));
   if (old->direction == "out") throw std::runtime_error(fmt::format("F{} is a file we sent; only received files are replayed", file_id));
-  if (old->status == "received") throw std::runtime_error(fmt::format("F{} has not been processed yet; run first", file_id));
+  if (old->status == archive::FileStatus::received) throw std::runtime_error(fmt::format("F{} has not been processed yet; run first", file_id));
   store_->verify(old->sha256);  // a damaged raw object is refused, not replayed
   FileRecord copy = *old;
   copy.replay_of = old->id;
   copy.channel = fmt::format("replay:F{}", old->id);
   copy.received_at = clock_.iso_now();
-  copy.status = "received";
+  copy.status = archive::FileStatus::received;
   copy.claim.clear();
   copy.source_removed = true;
   std::vector<Delivery> ready;
@@ -589,8 +595,8 @@ RunSummary Pipeline::replay(std::int64_t file_id, const std::string& by) {
     archive::Index::Transaction tx(*index_);
     std::string now = clock_.iso_now();
     for (const auto& e : index_->exceptions_of_file(old->id))
-      if (e.state == "open")
-        index_->close_exception(e.id, "resolved", by, fmt::format("replayed as F{} without exceptions", copy.id), now);
+      if (e.state == archive::ExceptionState::open)
+        index_->close_exception(e.id, archive::ExceptionState::resolved, by, fmt::format("replayed as F{} without exceptions", copy.id), now);
     tx.commit();
   }
   return summary;

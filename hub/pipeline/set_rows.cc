@@ -44,7 +44,7 @@ std::vector<archive::TransactionSetRecord> record_sent(archive::Index& index, co
       gr.id = index.add_group(gr);
       for (std::size_t s = 0; s < group.sets.size(); ++s) {
         auto rec = set_record(out.id, ir.id, gr.id, partner.id, h, group, s, now, "out");
-        rec.status = "queued";
+        rec.status = archive::SetStatus::queued;
         rec.target = "x12 " + rec.type;
         rec.idempotency_key = key_prefix + (group.sets.size() > 1 ? "/" + rec.control_number : "");
         rec.id = index.add_transaction_set(rec);
