@@ -58,7 +58,7 @@ TEST_CASE("a state stored that no enum knows is an error when the row is read", 
   REQUIRE_THROWS_WITH(index->file(id), Contains("unknown file status 'lost'"));
 }
 
-TEST_CASE("file transitions: received ends processed, duplicate or exception; queued ends sent", "[states]") {
+TEST_CASE("file transitions: received ends processed, duplicate or exception, queued ends sent", "[states]") {
   using S = FileStatus;
   for (auto to : {S::processed, S::duplicate, S::exception}) CHECK(allowed(S::received, to));
   CHECK(allowed(S::queued, S::sent));
