@@ -60,8 +60,8 @@ std::int64_t Index::add_awaited_ack(const AwaitedAck& awaited) { return impl_->i
 
 void Index::update_awaited_ack(const AwaitedAck& awaited) {
   impl_->update("awaited acknowledgment", awaited.id,
-                "UPDATE awaited_acks SET state = ?, ack_file_id = ?, detail = ?, updated_at = ? WHERE id = ?",
-                awaited.state, sqlite::ZeroIsNull{awaited.ack_file_id}, awaited.detail, awaited.updated_at);
+                "UPDATE awaited_acks SET ack_file_id = ?, detail = ?, updated_at = ? WHERE id = ?",
+                sqlite::ZeroIsNull{awaited.ack_file_id}, awaited.detail, awaited.updated_at);
 }
 
 std::optional<AwaitedAck> Index::awaited_ack(std::int64_t id) const {

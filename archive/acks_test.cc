@@ -224,7 +224,7 @@ TEST_CASE("awaited acknowledgments: round trip, update, lists", "[index][acks]")
   CHECK(back->set_type == "856");
   CHECK(back->sent_at == "2026-11-27T10:00:00Z");
   CHECK(back->due_at == "2026-11-28T10:00:00Z");
-  CHECK(back->state == "awaiting");
+  CHECK(back->state == AckState::awaiting);
   CHECK(back->ack_file_id == 0);
   CHECK(back->detail.empty());
   CHECK_FALSE(a.index->awaited_ack(other.id + 1));
@@ -233,14 +233,13 @@ TEST_CASE("awaited acknowledgments: round trip, update, lists", "[index][acks]")
   CHECK(ids_of(a.index->awaited_acks("acme", std::nullopt)) == Ids{first.id, set.id});
   CHECK(ids_of(a.index->awaited_acks("acme", "awaiting")) == Ids{first.id, set.id});
 
-  first.state = "accepted_with_errors";
   first.ack_file_id = ack_file;
   first.detail = "TA104=E TA105=022";
-  first.updated_at = "2026-11-27T10:20:00Z";
   first.due_at = "2099-01-01T00:00:00Z";  // not updated
-  a.index->update_awaited_ack(first);
+  a.index->transition_awaited_ack(first, AckState::accepted_with_errors, {"2026-11-27T10:20:00Z", "acknowledged", "TA1 E"});
+  CHECK(first.state == AckState::accepted_with_errors);
   back = a.index->awaited_ack(first.id);
-  CHECK(back->state == "accepted_with_errors");
+  CHECK(back->state == AckState::accepted_with_errors);
   CHECK(back->ack_file_id == ack_file);
   CHECK(back->detail == "TA104=E TA105=022");
   CHECK(back->updated_at == "2026-11-27T10:20:00Z");
@@ -251,8 +250,8 @@ TEST_CASE("awaited acknowledgments: round trip, update, lists", "[index][acks]")
   auto missing = first;
   missing.id = 999;
   REQUIRE_THROWS_WITH(a.index->update_awaited_ack(missing), Contains("no awaited acknowledgment 999"));
-  first.state = "maybe";
-  REQUIRE_THROWS_WITH(a.index->update_awaited_ack(first), Contains("CHECK"));
+  REQUIRE_THROWS_AS(a.index->transition_awaited_ack(first, AckState::awaiting, {"2026-11-27T10:21:00Z", "x", ""}),
+                    ArchiveStateError);
   auto bad_level = other;
   bad_level.level = "file";
   REQUIRE_THROWS_WITH(a.index->add_awaited_ack(bad_level), Contains("CHECK"));
@@ -313,11 +312,10 @@ TEST_CASE("awaited_due: awaiting rows due by now, earliest first", "[index][acks
   auto settled = add("acme", "2026-11-27T09:30:00Z");
   auto overdue = add("acme", "2026-11-27T09:45:00Z");
   auto row = *a.index->awaited_ack(settled);
-  row.state = "accepted";
-  a.index->update_awaited_ack(row);
+  a.index->transition_awaited_ack(row, AckState::accepted, {"2026-11-27T09:40:00Z", "acknowledged", ""});
   row = *a.index->awaited_ack(overdue);
-  row.state = "overdue";  // already reported: not due again
-  a.index->update_awaited_ack(row);
+  // already reported: not due again
+  a.index->transition_awaited_ack(row, AckState::overdue, {"2026-11-27T09:50:00Z", "overdue", ""});
 
   CHECK(a.index->awaited_due("2026-11-27T09:59:59Z").empty());
   CHECK(ids_of(a.index->awaited_due("2026-11-27T10:30:00Z")) == Ids{early, exact});

@@ -9,9 +9,9 @@ std::int64_t Index::add_as2_message(const As2MessageRecord& message) { return im
 
 void Index::update_as2_message(const As2MessageRecord& m) {
   impl_->update("AS2 message", m.id,
-                "UPDATE as2_messages SET file_id = ?, mic = ?, mdn_mode = ?, state = ?, sent_at = ?, due_at = ?, "
+                "UPDATE as2_messages SET file_id = ?, mic = ?, mdn_mode = ?, sent_at = ?, due_at = ?, "
                 "mdn_sha256 = ?, detail = ?, attempts = ?, updated_at = ? WHERE id = ?",
-                sqlite::ZeroIsNull{m.file_id}, m.mic, m.mdn_mode, m.state, m.sent_at, m.due_at, m.mdn_sha256, m.detail,
+                sqlite::ZeroIsNull{m.file_id}, m.mic, m.mdn_mode, m.sent_at, m.due_at, m.mdn_sha256, m.detail,
                 m.attempts, m.updated_at);
 }
 
@@ -31,7 +31,7 @@ std::vector<As2MessageRecord> Index::as2_messages_of_file(std::int64_t file_id) 
   return impl_->select<As2MessageRecord>("WHERE file_id = ? ORDER BY id", file_id);
 }
 
-std::vector<As2MessageRecord> Index::as2_messages_in_state(const std::string& state) const {
+std::vector<As2MessageRecord> Index::as2_messages_in_state(As2State state) const {
   return impl_->select<As2MessageRecord>("WHERE state = ? ORDER BY id", state);
 }
 

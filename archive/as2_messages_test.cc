@@ -10,7 +10,7 @@ using Catch::Matchers::Contains;
 namespace {
 
 As2MessageRecord message(const std::string& direction, const std::string& partner, const std::string& id,
-                         const std::string& state, std::int64_t file_id) {
+                         As2State state, std::int64_t file_id) {
   As2MessageRecord m;
   m.file_id = file_id;
   m.partner = partner;
@@ -41,11 +41,11 @@ TEST_CASE("AS2 messages: round trip, lookups, unique per direction and partner",
   file.received_at = "2026-11-27T10:00:00Z";
   auto file_id = index->add_file(file);
 
-  auto out = message("out", "globex", "<1@edihub.local>", "sending", file_id);
+  auto out = message("out", "globex", "<1@edihub.local>", As2State::sending, file_id);
   out.id = index->add_as2_message(out);
-  auto in = message("in", "globex", "<1@edihub.local>", "received", file_id);  // same id, other direction
+  auto in = message("in", "globex", "<1@edihub.local>", As2State::received, file_id);  // same id, other direction
   in.id = index->add_as2_message(in);
-  auto other = message("out", "acme", "<1@edihub.local>", "sending", 0);      // same id, other partner
+  auto other = message("out", "acme", "<1@edihub.local>", As2State::sending, 0);      // same id, other partner
   other.id = index->add_as2_message(other);
   REQUIRE_THROWS_WITH(index->add_as2_message(out), Contains("UNIQUE"));
 
@@ -54,31 +54,35 @@ TEST_CASE("AS2 messages: round trip, lookups, unique per direction and partner",
   CHECK(back->id == out.id);
   CHECK(back->file_id == file_id);
   CHECK(back->mic == "abc=, sha-256");
-  CHECK(back->state == "sending");
+  CHECK(back->state == As2State::sending);
   CHECK_FALSE(index->as2_message("out", "globex", "<2@edihub.local>"));
   CHECK(ids_of(index->as2_messages_by_id("out", "<1@edihub.local>")) == std::vector<std::int64_t>{other.id, out.id});
   CHECK(ids_of(index->as2_messages_of_file(file_id)) == std::vector<std::int64_t>{out.id, in.id});
-  CHECK(ids_of(index->as2_messages_in_state("sending")) == std::vector<std::int64_t>{out.id, other.id});
+  CHECK(ids_of(index->as2_messages_in_state(As2State::sending)) == std::vector<std::int64_t>{out.id, other.id});
 
-  out.state = "awaiting_mdn";
   out.mdn_mode = "async";
   out.due_at = "2026-11-27T11:00:00.000Z";
   out.attempts = 2;
   out.detail = "posted";
   out.mdn_sha256 = std::string(64, 'b');
-  index->update_as2_message(out);
+  index->transition_as2_message(out, As2State::awaiting_mdn, {"2026-11-27T10:00:01.000Z", "as2_sent", "posted"});
   back = index->as2_message("out", "globex", "<1@edihub.local>");
-  CHECK(back->state == "awaiting_mdn");
+  CHECK(back->state == As2State::awaiting_mdn);
   CHECK(back->attempts == 2);
   CHECK(back->mdn_sha256 == std::string(64, 'b'));
   CHECK(index->as2_mdns_due("2026-11-27T10:59:59Z").empty());
   CHECK(ids_of(index->as2_mdns_due("2026-11-27T11:00:01Z")) == std::vector<std::int64_t>{out.id});
   REQUIRE_THROWS_AS(index->as2_mdns_due("soon"), std::invalid_argument);
 
-  out.state = "lost";
-  REQUIRE_THROWS_WITH(index->update_as2_message(out), Contains("CHECK"));
+  // sending -> delivered is allowed, but the row is awaiting_mdn by now: a stale record
+  auto stale = out;
+  stale.state = As2State::sending;
+  REQUIRE_THROWS_WITH(index->transition_as2_message(stale, As2State::delivered, {"2026-11-27T10:00:02.000Z", "as2_mdn", ""}),
+                      Contains("AS2 message " + std::to_string(out.id) + ": sending -> delivered from a stale record: "
+                               "the index holds awaiting_mdn"));
   auto missing = out;
   missing.id = 999;
-  missing.state = "delivered";
   REQUIRE_THROWS_WITH(index->update_as2_message(missing), Contains("no AS2 message 999"));
+  REQUIRE_THROWS_WITH(index->transition_as2_message(missing, As2State::delivered, {"2026-11-27T10:00:02.000Z", "as2_mdn", ""}),
+                      Contains("no AS2 message 999"));
 }

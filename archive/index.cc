@@ -146,7 +146,7 @@ std::optional<FileRecord> Index::file_by_claim(const std::string& claim) const {
   return impl_->select_one<FileRecord>("WHERE claim = ? AND claim <> ''", claim);
 }
 
-std::vector<FileRecord> Index::files_with_status(const std::string& status) const {
+std::vector<FileRecord> Index::files_with_status(FileStatus status) const {
   return impl_->select<FileRecord>("WHERE status = ? ORDER BY id", status);
 }
 
@@ -163,10 +163,6 @@ bool Index::refers_to_object(const std::string& sha256) const {
                            "EXISTS (SELECT 1 FROM as2_messages WHERE mdn_sha256 = ?1)",
                            sha256);
   return cursor.next() && cursor.int64(0) != 0;
-}
-
-void Index::set_file_status(std::int64_t id, const std::string& status) {
-  impl_->update("file", id, "UPDATE files SET status = ? WHERE id = ?", status);
 }
 
 void Index::set_file_partner(std::int64_t id, const std::string& partner) {
@@ -215,14 +211,20 @@ std::vector<TransactionSetRecord> Index::transaction_sets_of_file(std::int64_t f
   return impl_->select<TransactionSetRecord>("WHERE file_id = ? ORDER BY id", file_id);
 }
 
-std::vector<TransactionSetRecord> Index::transaction_sets_with_status(const std::string& status) const {
+std::vector<TransactionSetRecord> Index::transaction_sets_with_status(SetStatus status) const {
   return impl_->select<TransactionSetRecord>("WHERE status = ? ORDER BY id", status);
+}
+
+std::vector<TransactionSetRecord> Index::transaction_sets_with_status(SetStatus status, std::int64_t after_id,
+                                                                      std::size_t limit) const {
+  return impl_->select<TransactionSetRecord>("WHERE status = ? AND id > ? ORDER BY id LIMIT ?", status, after_id,
+                                             static_cast<std::int64_t>(limit));
 }
 
 void Index::update_transaction_set(const TransactionSetRecord& set) {
   impl_->update("transaction set", set.id,
-                "UPDATE transaction_sets SET status = ?, delivered_to = ?, target = ?, updated_at = ? WHERE id = ?",
-                set.status, set.delivered_to, set.target, set.updated_at);
+                "UPDATE transaction_sets SET delivered_to = ?, target = ?, updated_at = ? WHERE id = ?", set.delivered_to,
+                set.target, set.updated_at);
 }
 
 void Index::put_mapped_output(std::int64_t set_id, const std::string& content) {
@@ -331,17 +333,18 @@ std::vector<ExceptionRecord> Index::exceptions_of_file(std::int64_t file_id) con
   return impl_->select<ExceptionRecord>("WHERE file_id = ? ORDER BY id", file_id);
 }
 
-void Index::close_exception(std::int64_t id, const std::string& state, const std::string& by, const std::string& note,
+void Index::close_exception(std::int64_t id, ExceptionState state, const std::string& by, const std::string& note,
                             const std::string& at) {
-  if (state != "resolved" && state != "ignored")
-    throw std::invalid_argument("an exception is closed as 'resolved' or 'ignored', not '" + state + "'");
+  if (!allowed(ExceptionState::open, state))
+    throw std::invalid_argument("an exception is closed as 'resolved' or 'ignored', not '" + std::string(to_string(state)) +
+                                "'");
   impl_->run("UPDATE exceptions SET state = ?, closed_by = ?, note = ?, closed_at = ? WHERE id = ? AND state = 'open'",
              state, by, note, at, id)
       .done();
   if (impl_->db.changes() == 1) return;
   auto current = exception(id);
   if (!current) throw std::runtime_error("no exception " + std::to_string(id));
-  throw std::runtime_error("exception " + std::to_string(id) + " is already " + current->state + " (by " +
+  throw std::runtime_error("exception " + std::to_string(id) + " is already " + std::string(to_string(current->state)) + " (by " +
                            current->closed_by + " at " + current->closed_at + "); only open exceptions can be closed");
 }
 

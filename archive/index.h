@@ -12,12 +12,14 @@
 #include <utility>
 #include <vector>
 
+#include "archive/states.h"
+
 namespace edihub::archive {
 
 // Direction "in": a partner's file (status received -> processed | duplicate | exception).
-// Direction "erp": an ERP transaction picked up for sending (received -> processed | exception).
+// Direction "erp": an ERP transaction picked up for sending (received -> processed | duplicate | exception).
 // Direction "out": a file we send to a partner, an ack or an outbound document
-// (queued -> sent); its control numbers were taken when it was queued.
+// (queued -> sent); its control numbers were taken when it was queued. (archive/states.h)
 struct FileRecord {
   std::int64_t id = 0;
   std::string sha256;
@@ -26,7 +28,7 @@ struct FileRecord {
   std::string channel;       // e.g. "folder:inbox/acme"
   std::string source_name;   // file name at the source (informational, never a path we trust)
   std::string received_at;
-  std::string status = "received";
+  FileStatus status = FileStatus::received;
   bool source_removed = false;  // the inbox/remote copy has been removed
   std::string claim;            // its name under the raw store's incoming/ while being received
   std::string direction = "in"; // in, erp, out
@@ -56,7 +58,8 @@ struct GroupRecord {
 
 // Inbound transaction set status: received -> mapped -> delivered, or failed (mapping
 // error), or rejected (envelope/validation error, or its group rejected by policy).
-// Outbound: queued -> sent (its acknowledgment is tracked in AwaitedAck).
+// Outbound: queued -> sent (its acknowledgment is tracked in AwaitedAck). All transitions:
+// archive/states.h.
 struct TransactionSetRecord {
   std::int64_t id = 0;
   std::int64_t file_id = 0;
@@ -69,7 +72,7 @@ struct TransactionSetRecord {
   std::string group_control;        // GS06
   std::string version;              // GS08
   std::uint32_t first_segment = 0;  // segment number of ST in the file
-  std::string status = "received";
+  SetStatus status = SetStatus::received;
   std::string idempotency_key;   // partner/ISA13/GS06/ST02, unique
   std::string target;            // e.g. "inbound_delivery"
   std::string delivered_to;      // sink reference (e.g. file name), once delivered
@@ -94,7 +97,7 @@ struct AwaitedAck {
   std::string set_type;            // ST01 (level set)
   std::string sent_at;
   std::string due_at;              // ISO UTC; the deadline for the acknowledgment
-  std::string state = "awaiting";  // awaiting, accepted, accepted_with_errors, rejected, overdue
+  AckState state = AckState::awaiting;
   std::int64_t ack_file_id = 0;    // the partner's acknowledgment that settled it
   std::string detail;              // the partner's codes, human-readable
   std::string updated_at;
@@ -137,7 +140,7 @@ struct As2MessageRecord {
   std::string message_id;      // with angle brackets
   std::string mic;             // "base64, sha-256": what the MDN must carry / what we answered with
   std::string mdn_mode;        // sync, async, none
-  std::string state;
+  As2State state = As2State::received;
   std::string sent_at;         // out: first POST; in: when received
   std::string due_at;          // out, async: MDN deadline; "" otherwise
   std::string mdn_sha256;      // the MDN's raw bytes (headers + body) in the raw store; "" when none
@@ -155,7 +158,7 @@ struct ExceptionRecord {
   std::int64_t set_id = 0;
   std::string kind;
   std::string reason;        // human-readable, with the position
-  std::string state = "open";
+  ExceptionState state = ExceptionState::open;
   std::string created_at;
   std::string closed_at;
   std::string closed_by;
@@ -228,12 +231,11 @@ class Index {
   std::optional<FileRecord> file(std::int64_t id) const;
   std::vector<FileRecord> files_by_sha(const std::string& sha256) const;
   std::optional<FileRecord> file_by_claim(const std::string& claim) const;
-  std::vector<FileRecord> files_with_status(const std::string& status) const;
+  std::vector<FileRecord> files_with_status(FileStatus status) const;
   std::vector<FileRecord> files_with_source_pending() const;  // archived, source not yet removed
   std::vector<FileRecord> files_in_direction(const std::string& direction) const;  // in, erp, out; by id
   // Whether a files row or an AS2 MDN (mdn_sha256) refers to the raw object.
   bool refers_to_object(const std::string& sha256) const;
-  void set_file_status(std::int64_t id, const std::string& status);
   void set_file_partner(std::int64_t id, const std::string& partner);
   void mark_source_removed(std::int64_t id);
 
@@ -251,8 +253,12 @@ class Index {
   std::optional<TransactionSetRecord> transaction_set(std::int64_t id) const;
   std::optional<TransactionSetRecord> transaction_set_by_key(const std::string& idempotency_key) const;
   std::vector<TransactionSetRecord> transaction_sets_of_file(std::int64_t file_id) const;
-  std::vector<TransactionSetRecord> transaction_sets_with_status(const std::string& status) const;
-  void update_transaction_set(const TransactionSetRecord& set);  // status, delivered_to, target, updated_at
+  std::vector<TransactionSetRecord> transaction_sets_with_status(SetStatus status) const;
+  // At most `limit` sets in `status` with an id above `after_id`, by id: pages through
+  // however many there are with bounded memory (pass the last id of a page as the next after_id).
+  std::vector<TransactionSetRecord> transaction_sets_with_status(SetStatus status, std::int64_t after_id,
+                                                                 std::size_t limit) const;
+  void update_transaction_set(const TransactionSetRecord& set);  // delivered_to, target, updated_at (not the status)
   // The mapped ERP transaction of a set, kept in the index rather than as a file of its
   // own: one file creation less per transaction set, durable with the same commit.
   void put_mapped_output(std::int64_t set_id, const std::string& content);
@@ -280,8 +286,8 @@ class Index {
                                           const std::optional<std::string>& state, const Page& page = {}) const;
   std::int64_t count_exceptions(const std::optional<std::string>& partner,
                                 const std::optional<std::string>& state) const;
-  // state is "resolved" or "ignored"; throws unless the exception is open.
-  void close_exception(std::int64_t id, const std::string& state, const std::string& by,
+  // state is resolved or ignored; throws unless the exception is open.
+  void close_exception(std::int64_t id, ExceptionState state, const std::string& by,
                        const std::string& note, const std::string& at);
 
   // Control numbers we send under (kind "ISA", "GS", "ST"), one counter per partner and
@@ -304,7 +310,7 @@ class Index {
 
   // Acknowledgment tracking
   std::int64_t add_awaited_ack(const AwaitedAck& awaited);
-  void update_awaited_ack(const AwaitedAck& awaited);  // state, ack_file_id, detail, updated_at
+  void update_awaited_ack(const AwaitedAck& awaited);  // ack_file_id, detail, updated_at (not the state)
   std::optional<AwaitedAck> awaited_ack(std::int64_t id) const;
   // Rows of a partner (all partners when absent), filtered by state when given, oldest
   // (sent_at) first.
@@ -327,16 +333,32 @@ class Index {
 
   // AS2 messages (as2.cc). (direction, partner, message_id) is unique: adding it twice throws.
   std::int64_t add_as2_message(const As2MessageRecord& message);
-  // Everything but id, direction, partner and message_id.
+  // Everything but id, direction, partner, message_id and the state.
   void update_as2_message(const As2MessageRecord& message);
   std::optional<As2MessageRecord> as2_message(const std::string& direction, const std::string& partner,
                                               const std::string& message_id) const;
   // An outbound message by Message-ID alone (an async MDN names only that), newest first.
   std::vector<As2MessageRecord> as2_messages_by_id(const std::string& direction, const std::string& message_id) const;
   std::vector<As2MessageRecord> as2_messages_of_file(std::int64_t file_id) const;  // oldest first
-  std::vector<As2MessageRecord> as2_messages_in_state(const std::string& state) const;  // oldest first
+  std::vector<As2MessageRecord> as2_messages_in_state(As2State state) const;  // oldest first
   // Outbound rows awaiting_mdn with due_at <= now (ISO UTC, as awaited_due), earliest first.
   std::vector<As2MessageRecord> as2_mdns_due(const std::string& now) const;
+
+  // State changes (transitions.cc): each is checked against its machine's table
+  // (archive/states.h) and against the state the row holds now (a stale record is
+  // ArchiveStateError too), and written with its event ({file, set, change.at,
+  // change.step, change.detail}) in the caller's transaction. The record is updated;
+  // change.at becomes its updated_at where it has one.
+  struct StateChange {
+    std::string at, step, detail;
+  };
+  void transition_file(FileRecord& file, FileStatus to, const StateChange& change);
+  // Also writes the set's delivered_to and target.
+  void transition_set(TransactionSetRecord& set, SetStatus to, const StateChange& change);
+  // Also writes the row's ack_file_id and detail.
+  void transition_awaited_ack(AwaitedAck& row, AckState to, const StateChange& change);
+  // Also writes what update_as2_message writes.
+  void transition_as2_message(As2MessageRecord& message, As2State to, const StateChange& change);
 
   // Queries over transaction sets, newest first; count() is how many rows match the same
   // filters, limit and offset aside (paging says "rows 1-50 of 1234").

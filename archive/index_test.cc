@@ -46,7 +46,7 @@ TransactionSetRecord make_set(std::int64_t file_id, const SetSpec& s) {
   set.group_control = s.gs06;
   set.control_number = s.st02;
   set.version = "004010";
-  set.status = s.status;
+  set.status = parse_state<SetStatus>(s.status);
   set.idempotency_key = s.partner + "/" + s.isa13 + "/" + s.gs06 + "/" + s.st02;
   set.received_at = s.received_at;
   set.updated_at = s.received_at;
@@ -82,25 +82,34 @@ TEST_CASE("files: round trip, status, partner and source removal", "[index]") {
   CHECK(file->channel == "folder:inbox/acme");
   CHECK(file->source_name == "in.edi");
   CHECK(file->received_at == "2026-11-27T10:00:00Z");
-  CHECK(file->status == "received");
+  CHECK(file->status == FileStatus::received);
   CHECK_FALSE(file->source_removed);
   CHECK_FALSE(a.index->file(id + 1));
 
   CHECK(a.index->files_by_sha(std::string(64, 'a')).size() == 1);
-  CHECK(a.index->files_with_status("received").size() == 1);
+  CHECK(a.index->files_with_status(FileStatus::received).size() == 1);
   CHECK(a.index->files_with_source_pending().size() == 1);
 
-  a.index->set_file_status(id, "processed");
+  FileRecord taken = *file;
+  a.index->transition_file(taken, FileStatus::processed, {"2026-11-27T10:00:01Z", "processed", "1 set"});
+  CHECK(taken.status == FileStatus::processed);
+  CHECK(a.index->events_of_file(id).back().step == "processed");
   a.index->set_file_partner(id, "globex");
   a.index->mark_source_removed(id);
   file = a.index->file(id);
-  CHECK(file->status == "processed");
+  CHECK(file->status == FileStatus::processed);
   CHECK(file->partner == "globex");
   CHECK(file->source_removed);
-  CHECK(a.index->files_with_status("received").empty());
+  CHECK(a.index->files_with_status(FileStatus::received).empty());
   CHECK(a.index->files_with_source_pending().empty());
 
-  REQUIRE_THROWS_WITH(a.index->set_file_status(999, "processed"), Contains("no file 999"));
+  REQUIRE_THROWS_WITH(a.index->transition_file(taken, FileStatus::exception, {"2026-11-27T10:00:02Z", "x", ""}),
+                      Contains("file " + std::to_string(id) + ": processed -> exception is not an allowed transition"));
+  auto missing = taken;
+  missing.id = 999;
+  missing.status = FileStatus::received;
+  REQUIRE_THROWS_WITH(a.index->transition_file(missing, FileStatus::processed, {"2026-11-27T10:00:02Z", "x", ""}),
+                      Contains("no file 999"));
 }
 
 TEST_CASE("interchanges and groups, with foreign keys enforced", "[index]") {
@@ -145,19 +154,18 @@ TEST_CASE("transaction sets: round trip, update, business keys, events", "[index
   CHECK_FALSE(a.index->transaction_set_by_key("acme/x"));
   CHECK(a.index->transaction_sets_of_file(file_id).size() == 1);
 
-  set.status = "mapped";
   set.target = "inbound_delivery";
   set.delivered_to = "folder:erp/acme_1.json";
-  set.updated_at = "2026-11-27T10:00:05Z";
-  a.index->update_transaction_set(set);
+  a.index->transition_set(set, SetStatus::mapped, {"2026-11-27T10:00:05Z", "mapped", "856 0001"});
   back = a.index->transaction_set(set.id);
-  CHECK(back->status == "mapped");
+  CHECK(back->status == SetStatus::mapped);
+  CHECK(a.index->events_of_set(set.id).back().detail == "856 0001");
   CHECK(back->target == "inbound_delivery");
   CHECK(back->delivered_to == "folder:erp/acme_1.json");
   CHECK(back->updated_at == "2026-11-27T10:00:05Z");
   CHECK(back->received_at == "2026-11-27T10:00:00Z");
-  CHECK(a.index->transaction_sets_with_status("mapped").size() == 1);
-  CHECK(a.index->transaction_sets_with_status("received").empty());
+  CHECK(a.index->transaction_sets_with_status(SetStatus::mapped).size() == 1);
+  CHECK(a.index->transaction_sets_with_status(SetStatus::received).empty());
 
   CHECK_FALSE(a.index->mapped_output(set.id));
   a.index->put_mapped_output(set.id, R"({"shipment_id":"SH1"})");
@@ -173,14 +181,14 @@ TEST_CASE("transaction sets: round trip, update, business keys, events", "[index
 
   a.index->add_event({0, file_id, 0, "2026-11-27T10:00:00Z", "received", "in.edi"});
   a.index->add_event({0, file_id, set.id, "2026-11-27T10:00:01Z", "mapped", "856 0001"});
-  auto file_events = a.index->events_of_file(file_id);
-  REQUIRE(file_events.size() == 2);
-  CHECK(file_events[0].step == "received");
-  CHECK(file_events[0].set_id == 0);
+  auto file_events = a.index->events_of_file(file_id);  // after the transition's own event
+  REQUIRE(file_events.size() == 3);
+  CHECK(file_events[1].step == "received");
+  CHECK(file_events[1].set_id == 0);
   auto set_events = a.index->events_of_set(set.id);
-  REQUIRE(set_events.size() == 1);
-  CHECK(set_events[0].detail == "856 0001");
-  CHECK(set_events[0].at == "2026-11-27T10:00:01Z");
+  REQUIRE(set_events.size() == 2);
+  CHECK(set_events[1].detail == "856 0001");
+  CHECK(set_events[1].at == "2026-11-27T10:00:01Z");
 
   auto missing = set;
   missing.id = 999;
@@ -314,7 +322,9 @@ TEST_CASE("transactions: rollback leaves nothing, commit survives reopening", "[
   auto failing_batch = [&] {
     Index::Transaction tx(*a.index);
     a.add_file(std::string(64, 'f'));
-    a.index->set_file_status(12345, "processed");  // throws
+    FileRecord missing;
+    missing.id = 12345;
+    a.index->transition_file(missing, FileStatus::processed, {"2026-11-27T10:00:00Z", "processed", ""});  // throws
     tx.commit();
   };
   CHECK_THROWS(failing_batch());
@@ -364,9 +374,9 @@ TEST_CASE("exceptions: open, list newest first, close once", "[index][exceptions
   CHECK(a.index->count_exceptions("acme", "open") == 2);
   CHECK(a.index->count_exceptions("acme", "resolved") == 0);
 
-  a.index->close_exception(first, "resolved", "maria", "partner resent with BSN02", "2026-11-27T12:00:00Z");
+  a.index->close_exception(first, ExceptionState::resolved, "maria", "partner resent with BSN02", "2026-11-27T12:00:00Z");
   auto closed = a.index->exception(first);
-  CHECK(closed->state == "resolved");
+  CHECK(closed->state == ExceptionState::resolved);
   CHECK(closed->closed_by == "maria");
   CHECK(closed->note == "partner resent with BSN02");
   CHECK(closed->closed_at == "2026-11-27T12:00:00Z");
@@ -374,13 +384,13 @@ TEST_CASE("exceptions: open, list newest first, close once", "[index][exceptions
   CHECK(ids_of(a.index->exceptions("acme", "open")) == Ids{second});
   CHECK(ids_of(a.index->exceptions("acme", "resolved")) == Ids{first});
 
-  REQUIRE_THROWS_WITH(a.index->close_exception(first, "ignored", "bob", "", "2026-11-27T13:00:00Z"),
+  REQUIRE_THROWS_WITH(a.index->close_exception(first, ExceptionState::ignored, "bob", "", "2026-11-27T13:00:00Z"),
                       Contains("already resolved") && Contains("maria"));
   CHECK(a.index->exception(first)->closed_by == "maria");
-  REQUIRE_THROWS_WITH(a.index->close_exception(999, "resolved", "bob", "", "2026-11-27T13:00:00Z"),
+  REQUIRE_THROWS_WITH(a.index->close_exception(999, ExceptionState::resolved, "bob", "", "2026-11-27T13:00:00Z"),
                       Contains("no exception 999"));
-  CHECK_THROWS_AS(a.index->close_exception(second, "open", "bob", "", "2026-11-27T13:00:00Z"), std::invalid_argument);
-  a.index->close_exception(second, "ignored", "bob", "test file", "2026-11-27T13:00:00Z");
+  CHECK_THROWS_AS(a.index->close_exception(second, ExceptionState::open, "bob", "", "2026-11-27T13:00:00Z"), std::invalid_argument);
+  a.index->close_exception(second, ExceptionState::ignored, "bob", "test file", "2026-11-27T13:00:00Z");
   CHECK(a.index->exceptions("acme", "open").empty());
 }
 
@@ -418,7 +428,7 @@ TEST_CASE("direction and replays: round trip, query filter, replays_of", "[index
   out.sha256 = std::string(64, 'o');
   out.partner = "acme";
   out.channel = "folder:outbound/acme";
-  out.status = "queued";
+  out.status = FileStatus::queued;
   out.direction = "out";
   auto out_id = a.index->add_file(out);
   FileRecord replay = *a.index->file(original);
@@ -526,7 +536,7 @@ TEST_CASE("an index of schema version 1 is migrated on open", "[index][migration
     REQUIRE(file);
     CHECK(file->direction == "in");
     CHECK(file->replay_of == 0);
-    CHECK(file->status == "processed");
+    CHECK(file->status == FileStatus::processed);
     CHECK(file->source_removed);
     auto interchanges = index->interchanges_of_file(1);
     REQUIRE(interchanges.size() == 1);
@@ -549,7 +559,7 @@ TEST_CASE("an index of schema version 1 is migrated on open", "[index][migration
     CHECK(index->next_control_number("acme", "ISA") == 1);
     FileRecord replay = *file;
     replay.replay_of = 1;
-    replay.status = "received";
+    replay.status = FileStatus::received;
     auto replay_id = index->add_file(replay);
     CHECK(index->replays_of(1).at(0).id == replay_id);
     AwaitedAck awaited;
@@ -561,6 +571,10 @@ TEST_CASE("an index of schema version 1 is migrated on open", "[index][migration
     auto awaited_id = index->add_awaited_ack(awaited);
     CHECK(index->awaited_for("acme", "1", "").at(0).id == awaited_id);
     CHECK(index->awaited_due("2026-11-27T12:00:00Z").size() == 1);
+    // Version 4: AK901 P is a state of its own.
+    auto row = *index->awaited_ack(awaited_id);
+    index->transition_awaited_ack(row, AckState::partially_accepted, {"2026-11-27T12:30:00Z", "acknowledged", "AK9 P"});
+    CHECK(index->awaited_ack(awaited_id)->state == AckState::partially_accepted);
     index->add_ack({0, "sent", "997", "acme", 0, 1, "000003438", "1", "A", "", "2026-11-27T10:00:03Z"});
     CHECK(index->acks_answering(1).size() == 1);
   }

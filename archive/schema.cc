@@ -211,7 +211,41 @@ CREATE INDEX as2_by_file ON as2_messages(file_id);
 CREATE INDEX as2_by_state_due ON as2_messages(state, due_at);
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3};
+// Version 4: an awaited acknowledgment may be partially_accepted (AK901 P: some sets of
+// the group rejected), which version 2's CHECK refused (the 997 then failed to process).
+// SQLite cannot change a CHECK in place: the table is copied (nothing refers to it).
+constexpr const char* kVersion4 = R"sql(
+CREATE TABLE awaited_acks_v4 (
+  id INTEGER PRIMARY KEY,
+  partner TEXT NOT NULL,
+  level TEXT NOT NULL CHECK (level IN ('interchange', 'group', 'set')),
+  file_id INTEGER REFERENCES files(id),
+  set_id INTEGER REFERENCES transaction_sets(id),
+  interchange_control TEXT NOT NULL,
+  group_control TEXT NOT NULL,
+  set_control TEXT NOT NULL,
+  functional_id TEXT NOT NULL,
+  set_type TEXT NOT NULL,
+  sent_at TEXT NOT NULL,
+  due_at TEXT NOT NULL,
+  state TEXT NOT NULL
+    CHECK (state IN ('awaiting', 'accepted', 'accepted_with_errors', 'partially_accepted', 'rejected', 'overdue')),
+  ack_file_id INTEGER REFERENCES files(id),
+  detail TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+INSERT INTO awaited_acks_v4 SELECT * FROM awaited_acks;
+DROP TABLE awaited_acks;
+ALTER TABLE awaited_acks_v4 RENAME TO awaited_acks;
+CREATE INDEX awaited_by_partner_state ON awaited_acks(partner, state, sent_at);
+CREATE INDEX awaited_by_interchange ON awaited_acks(partner, ltrim(interchange_control, '0'))
+  WHERE level = 'interchange';
+CREATE INDEX awaited_by_group ON awaited_acks(partner, ltrim(group_control, '0'))
+  WHERE level <> 'interchange';
+CREATE INDEX awaited_by_state_due ON awaited_acks(state, due_at);
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4};
 
 }  // namespace
 

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -83,6 +84,13 @@ class Cursor {
   void bind(int index, ZeroIsNull<T> id) {
     id.value ? bind(index, id.value) : bind(index, nullptr);
   }
+  // An enum is stored by its name: to_string(value), read back by from_name(name, value),
+  // both found by argument-dependent lookup (archive/states.h).
+  template <class T>
+    requires std::is_enum_v<T>
+  void bind(int index, T value) {
+    bind(index, std::string_view(to_string(value)));
+  }
 
   bool next();  // steps; false when done, throws on error
   void done();  // steps a statement that returns no rows
@@ -97,6 +105,13 @@ class Cursor {
   template <class T>
   void get(int column, ZeroIsNull<T> id) const {
     id.value = is_null(column) ? 0 : static_cast<T>(int64(column));
+  }
+  template <class T>
+    requires std::is_enum_v<T>
+  void get(int column, T& out) const {
+    std::string name;
+    get(column, name);
+    from_name(name, out);
   }
 
  private:

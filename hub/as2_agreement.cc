@@ -67,10 +67,10 @@ MdnVerdict mdn_verdict(const archive::As2MessageRecord& row, const as2::MdnResul
   v.detail = mdn.disposition.empty() ? mdn.reason : mdn.disposition;
   if (mdn.libas2_signature_quirk) v.detail += " (signature verified without the signed part's last CRLF: libas2 quirk)";
   if (mdn.ok()) {
-    v.state = "delivered";
+    v.state = archive::As2State::delivered;
     return v;
   }
-  v.state = mdn.status == as2::MdnStatus::negative ? "negative_mdn" : "mdn_mismatch";
+  v.state = mdn.status == as2::MdnStatus::negative ? archive::As2State::negative_mdn : archive::As2State::mdn_mismatch;
   v.problem = exception_record(row.partner, row.file_id, "as2_mdn", fmt::format("AS2 message {} to {}: {} MDN ({}): {}{}", row.message_id, row.partner,
                          mdn.status == as2::MdnStatus::negative ? "negative" : "unusable", as2::to_string(mdn.status),
                          mdn.reason, mdn.disposition.empty() ? "" : "; disposition: " + mdn.disposition));

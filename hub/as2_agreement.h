@@ -37,7 +37,8 @@ std::string mime_bytes(const transports::as2::Headers& headers, const std::strin
 // partner's disposition is not processed) or mdn_mismatch (MIC, signature, Message-ID or
 // form wrong); the last two come with an as2_mdn exception explaining it.
 struct MdnVerdict {
-  std::string state, detail;
+  archive::As2State state = archive::As2State::delivered;
+  std::string detail;
   std::optional<archive::ExceptionRecord> problem;
 };
 MdnVerdict mdn_verdict(const archive::As2MessageRecord& row, const transports::as2::MdnResult& mdn);

@@ -30,7 +30,7 @@ std::optional<archive::ExceptionRecord> raise_once(archive::Index& index, const 
 void resolve_exception_about(archive::Index& index, const Clock& clock, const std::string& partner,
                              const std::string& kind, const std::string& subject, const std::string& how) {
   if (auto open = open_exception_about(index, partner, kind, subject))
-    index.close_exception(open->id, "resolved", "edihub", how, clock.iso_now());
+    index.close_exception(open->id, archive::ExceptionState::resolved, "edihub", how, clock.iso_now());
 }
 
 archive::ExceptionRecord record_exception(archive::Index& index, const Clock& clock, archive::ExceptionRecord exception) {

@@ -65,7 +65,7 @@ TEST_CASE("AS2 hub: an 856 from libas2 is archived once and its resend answered 
   CHECK_THAT(again["description"].dump(), Contains("duplicate-document"));
 
   auto index = edihub::archive::Index::open(config.index_file());
-  auto received = index->files_with_status("received");
+  auto received = index->files_with_status(edihub::archive::FileStatus::received);
   REQUIRE(received.size() == 1);  // archived once
   CHECK(received[0].channel == "as2:PARTNER");
   CHECK(received[0].source_name == "asn.edi");
@@ -73,7 +73,7 @@ TEST_CASE("AS2 hub: an 856 from libas2 is archived once and its resend answered 
   REQUIRE(in_rows.size() == 1);
   CHECK(in_rows[0].message_id == id);
   // The signed MDN we answered with is archived with the message; the duplicate's too, by its event.
-  CHECK(in_rows[0].state == "received");
+  CHECK(in_rows[0].state == edihub::archive::As2State::received);
   REQUIRE(in_rows[0].mdn_sha256.size() == 64);
   edihub::archive::RawStore mdn_store(config.archive_dir);
   const std::string our_mdn = mdn_store.read(in_rows[0].mdn_sha256);
@@ -91,16 +91,23 @@ TEST_CASE("AS2 hub: an 856 from libas2 is archived once and its resend answered 
   CHECK(summary.sets_delivered == 1);
   CHECK(summary.acks_sent == 1);
   CHECK(fs::exists(dir / "erp/supplier_000000001_1_0001.json"));
+  // The normal path: processed in the batch of AS2 files received since the last pass, not
+  // resumed as a file an interruption left behind.
+  std::vector<std::string> steps;
+  for (const auto& e : index->events_of_file(received[0].id)) steps.push_back(e.step);
+  CHECK(std::count(steps.begin(), steps.end(), "batch") == 1);
+  CHECK(std::count(steps.begin(), steps.end(), "resumed") == 0);
+  CHECK(std::count(steps.begin(), steps.end(), "parsed") == 1);
   auto lines = peer.message_lines(1, 10000);
   INFO("peer log:\n" << peer.log());
   REQUIRE(lines.size() == 1);
   CHECK(json::parse(lines[0])["processed"] == true);
-  auto sent = index->files_with_status("sent");
+  auto sent = index->files_with_status(edihub::archive::FileStatus::sent);
   REQUIRE(sent.size() == 1);
   auto out_rows = index->as2_messages_of_file(sent[0].id);
   REQUIRE(out_rows.size() == 1);
   CHECK(out_rows[0].direction == "out");
-  CHECK(out_rows[0].state == "delivered");
+  CHECK(out_rows[0].state == edihub::archive::As2State::delivered);
   CHECK(out_rows[0].attempts == 1);
   CHECK(out_rows[0].message_id == json::parse(lines[0])["messageId"].get<std::string>());
   CHECK_THAT(out_rows[0].detail, Contains("processed"));
@@ -130,11 +137,11 @@ TEST_CASE("AS2 hub: peer down keeps the file queued with one transport_error and
   auto summary = pipeline.run_once();  // again: refused
   CHECK(summary.acks_sent == 0);
   auto index = edihub::archive::Index::open(config.index_file());
-  auto queued = index->files_with_status("queued");
+  auto queued = index->files_with_status(edihub::archive::FileStatus::queued);
   REQUIRE(queued.size() == 1);
   auto rows = index->as2_messages_of_file(queued[0].id);
   REQUIRE(rows.size() == 1);
-  CHECK(rows[0].state == "sending");
+  CHECK(rows[0].state == edihub::archive::As2State::sending);
   CHECK(rows[0].attempts == 2);
   CHECK_THAT(rows[0].detail, Contains("connect-error"));
   auto errors = open_exceptions(config, "transport_error");
@@ -151,9 +158,9 @@ TEST_CASE("AS2 hub: peer down keeps the file queued with one transport_error and
   pipeline.run_once();
   CHECK(peer.message_lines(2, 1000).size() == 1);  // exactly one message
   auto row = index->as2_messages_of_file(queued[0].id).at(0);
-  CHECK(row.state == "delivered");
+  CHECK(row.state == edihub::archive::As2State::delivered);
   CHECK(row.attempts == 3);
-  CHECK(index->file(queued[0].id)->status == "sent");
+  CHECK(index->file(queued[0].id)->status == edihub::archive::FileStatus::sent);
   CHECK(open_exceptions(config, "transport_error").empty());  // resolved by the send
 }
 
@@ -171,11 +178,11 @@ TEST_CASE("AS2 hub: a negative MDN from libas2 marks the file sent with an as2_m
   write_file(dir / "inbox/asn.edi", sample_856(5));
   pipeline.run_once();
   auto index = edihub::archive::Index::open(config.index_file());
-  auto sent = index->files_with_status("sent");
+  auto sent = index->files_with_status(edihub::archive::FileStatus::sent);
   REQUIRE(sent.size() == 1);  // the partner got it: not sent again
   auto row = index->as2_messages_of_file(sent[0].id).at(0);
   INFO("peer log:\n" << peer.log());
-  CHECK(row.state == "negative_mdn");
+  CHECK(row.state == edihub::archive::As2State::negative_mdn);
   CHECK(row.mdn_sha256.size() == 64);
   auto problems = open_exceptions(config, "as2_mdn");
   REQUIRE(problems.size() == 1);
@@ -209,13 +216,13 @@ TEST_CASE("AS2 hub: an async MDN is settled by receive_mdn and a missing one bec
   pipeline.run_once();
   pipeline.run_once();
   auto index = edihub::archive::Index::open(config.index_file());
-  auto sent = index->files_with_status("sent");
+  auto sent = index->files_with_status(edihub::archive::FileStatus::sent);
   REQUIRE(sent.size() == 1);
   auto row = [&] { return index->as2_messages_of_file(sent[0].id).at(0); };
   // Bounded wait for the MDN POST (libas2 sends it after its 200).
-  for (int i = 0; i < 100 && row().state == "awaiting_mdn"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  for (int i = 0; i < 100 && row().state == edihub::archive::As2State::awaiting_mdn; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   INFO("peer log:\n" << peer.log());
-  CHECK(row().state == "delivered");
+  CHECK(row().state == edihub::archive::As2State::delivered);
   CHECK(row().mdn_mode == "async");
   CHECK(row().mdn_sha256.size() == 64);
 
@@ -225,7 +232,7 @@ TEST_CASE("AS2 hub: an async MDN is settled by receive_mdn and a missing one bec
   pipeline.run_once();
   pipeline.run_once();
   edihub::archive::As2MessageRecord waiting;
-  for (const auto& m : index->as2_messages_in_state("awaiting_mdn")) waiting = m;
+  for (const auto& m : index->as2_messages_in_state(edihub::archive::As2State::awaiting_mdn)) waiting = m;
   REQUIRE(waiting.id);
   clock.set(start + std::chrono::minutes(59));
   pipeline.housekeeping();
@@ -236,7 +243,7 @@ TEST_CASE("AS2 hub: an async MDN is settled by receive_mdn and a missing one bec
   auto overdue = open_exceptions(config, "mdn_overdue");
   REQUIRE(overdue.size() == 1);  // raised once
   CHECK_THAT(overdue[0].reason, Contains(waiting.message_id));
-  CHECK(index->as2_messages_of_file(waiting.file_id).at(0).state == "mdn_overdue");
+  CHECK(index->as2_messages_of_file(waiting.file_id).at(0).state == edihub::archive::As2State::mdn_overdue);
 
   // The MDN arrives late after all (built here as the partner would): settled, overdue resolved.
   auto partner_identity = as2::As2Identity::load("PARTNER", test_cert("partner", "crt").string(),
@@ -249,7 +256,7 @@ TEST_CASE("AS2 hub: an async MDN is settled by receive_mdn and a missing one bec
   ours.mdn = {true, true, mdn_url, true, "sha256"};
   auto late = as2::build_mdn(ours, "processed", partner_identity);
   pipeline.receive_mdn(late.headers, late.body);
-  CHECK(index->as2_messages_of_file(waiting.file_id).at(0).state == "delivered");
+  CHECK(index->as2_messages_of_file(waiting.file_id).at(0).state == edihub::archive::As2State::delivered);
   CHECK(open_exceptions(config, "mdn_overdue").empty());
 
   // An MDN for a Message-ID we never sent.

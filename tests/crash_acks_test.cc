@@ -68,10 +68,10 @@ TEST_CASE("SIGKILL while sending never repeats a control number nor sends anythi
 
   auto index = edihub::archive::Index::open(dir / "archive" / "index.db");
   edihub::archive::RawStore store(dir / "archive");
-  CHECK(index->files_with_status("queued").empty());
+  CHECK(index->files_with_status(edihub::archive::FileStatus::queued).empty());
   std::set<std::string> isa13s, gs06s, st02s;
   std::map<std::string, int> acked_groups, sent_pos;
-  auto sent = index->files_with_status("sent");
+  auto sent = index->files_with_status(edihub::archive::FileStatus::sent);
   for (const auto& file : sent) {
     const std::string bytes = store.read(file.sha256);
     // What the partner got is what we archived.

@@ -87,10 +87,10 @@ TEST_CASE("SIGKILL at random moments loses nothing and delivers nothing twice", 
     CHECK(files.size() == 1);  // archived once: no second row after a crash-and-retry
     CHECK(store.contains(sha));
     for (const auto& f : files) {
-      CHECK(f.status == "processed");
+      CHECK(f.status == edihub::archive::FileStatus::processed);
       auto sets = index->transaction_sets_of_file(f.id);
       REQUIRE(sets.size() == 1);
-      CHECK(sets[0].status == "delivered");
+      CHECK(sets[0].status == edihub::archive::SetStatus::delivered);
       int delivered_events = 0;
       for (const auto& e : index->events_of_set(sets[0].id)) delivered_events += e.step == "delivered";
       CHECK(delivered_events == 1);

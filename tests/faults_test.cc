@@ -242,7 +242,7 @@ TEST_CASE("PostgreSQL stopped and started again during delivery: one staging row
   CHECK(rows() == files);
   CHECK(std::stoul(pg.psql("select count(distinct idempotency_key) from edihub.erp_inbound")) == files);
   auto index = edihub::archive::Index::open(dir / "archive/index.db");
-  CHECK(index->transaction_sets_with_status("delivered").size() == files);
+  CHECK(index->transaction_sets_with_status(edihub::archive::SetStatus::delivered).size() == files);
   CHECK(index->exceptions(std::nullopt, std::string("open")).empty());
   CHECK(run_once_json(dir)["sets_delivered"] == 0);  // nothing left, nothing again
   CHECK(rows() == files);

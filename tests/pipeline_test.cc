@@ -1,6 +1,7 @@
 // End-to-end behaviour of `edihub run --once` and the archive commands, driven through
 // the binary as a user would: delivery, duplicates, control-number reuse, unknown
 // senders, unusable and broken files, files still being written, archive queries.
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -256,5 +257,13 @@ TEST_CASE("a claim left by a crash before its row was committed is recorded and 
   auto rows = query(dir, {"--control", "3"});
   REQUIRE(rows.size() == 1);
   auto file = run_edihub({"archive", "show", "--config", dir.path().string(), "F1", "--json"});
-  CHECK(json::parse(file.out)["source_name"] == "asn-3.edi");
+  auto shown = json::parse(file.out);
+  CHECK(shown["source_name"] == "asn-3.edi");
+  // Taken up as crash recovery (event resumed), then the ordinary stages; its end state has its own event.
+  std::vector<std::string> steps;
+  for (const auto& e : shown["events"]) steps.push_back(e["step"]);
+  CHECK(std::count(steps.begin(), steps.end(), "resumed") == 1);
+  CHECK(std::count(steps.begin(), steps.end(), "batch") == 0);
+  CHECK(std::count(steps.begin(), steps.end(), "processed") == 1);
+  CHECK(shown["status"] == "processed");
 }

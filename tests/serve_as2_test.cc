@@ -61,13 +61,13 @@ TEST_CASE("serve: AS2 from libas2 -> signed MDN after archiving -> HTTP ERP, and
   serve.signal(SIGTERM);
   REQUIRE(serve.wait_exit(40s) == std::optional<int>(0));
   auto index = edihub::archive::Index::open(dir / "archive/index.db");
-  auto in = index->files_with_status("processed");
+  auto in = index->files_with_status(edihub::archive::FileStatus::processed);
   REQUIRE(in.size() == 1);
   CHECK(in[0].channel == "as2:PARTNER");
-  auto sent = index->files_with_status("sent");
+  auto sent = index->files_with_status(edihub::archive::FileStatus::sent);
   REQUIRE(sent.size() == 1);  // the 997
   auto rows = index->as2_messages_of_file(sent[0].id);
   REQUIRE(rows.size() == 1);
-  CHECK(rows[0].state == "delivered");
+  CHECK(rows[0].state == edihub::archive::As2State::delivered);
   CHECK_FALSE(rows[0].mdn_sha256.empty());  // the partner's MDN, archived
 }

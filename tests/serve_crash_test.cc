@@ -208,9 +208,10 @@ TEST_CASE("SIGKILL of serve while SFTP, AS2, PostgreSQL and the HTTP ERP are bus
   CHECK(regular_files(dir / "inbox-second") == 0);
   auto index = edihub::archive::Index::open(dir / "archive/index.db");
   std::map<std::string, int> archived;
-  for (const char* status : {"received", "processed", "duplicate", "exception"})
+  using edihub::archive::FileStatus;
+  for (auto status : {FileStatus::received, FileStatus::processed, FileStatus::duplicate, FileStatus::exception})
     for (const auto& f : index->files_with_status(status))
-      if (f.direction == "in") archived[f.partner + "/" + f.source_name] += 1 + 100 * (std::string(status) != "processed");
+      if (f.direction == "in") archived[f.partner + "/" + f.source_name] += 1 + 100 * (status != FileStatus::processed);
   CHECK(archived.size() == 2 * total + as2_total);
   for (const auto& [name, count] : archived) {
     INFO(name);

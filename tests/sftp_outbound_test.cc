@@ -3,6 +3,7 @@
 // no temporary file left; a server that is down keeps them queued with one transport_error,
 // resolved once they are sent; a file already there under the same name is not overwritten:
 // with our bytes it counts as sent, with other bytes it waits for a person.
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
@@ -74,7 +75,7 @@ TEST_CASE("SFTP outbound: 997s uploaded under their final names, kept queued whi
   CHECK(run_once_json(dir)["exceptions"].empty());  // raised once while it lasts
   {
     auto index = edihub::archive::Index::open(dir / "archive/index.db");
-    CHECK(index->files_with_status("queued").size() == 1);
+    CHECK(index->files_with_status(edihub::archive::FileStatus::queued).size() == 1);
   }
 
   server.start();
@@ -97,7 +98,14 @@ TEST_CASE("SFTP outbound: 997s uploaded under their final names, kept queued whi
     auto index = edihub::archive::Index::open(dir / "archive/index.db");
     auto sent = index->files_by_sha(edihub::archive::sha256_hex(read_file(uploaded)));
     REQUIRE(sent.size() == 1);
-    index->set_file_status(sent[0].id, "queued");
+    // No transition leads back from sent: the crash is simulated on the database itself.
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open((dir / "archive/index.db").c_str(), &raw) == SQLITE_OK);
+    const std::string id = std::to_string(sent[0].id);
+    const std::string sql = "UPDATE files SET status = 'queued' WHERE id = " + id +
+                            "; UPDATE transaction_sets SET status = 'queued' WHERE file_id = " + id;
+    REQUIRE(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
   }
   auto again = run_once_json(dir);
   CHECK(again["acks_sent"] == 1);

@@ -31,8 +31,8 @@ int command_acks(const std::string& config_dir, const AcksOptions& options, bool
   std::vector<archive::AwaitedAck> rows;
   for (auto& row : index->awaited_acks(options.partner, std::nullopt)) {
     // A deadline passed since the last run counts as overdue here already.
-    if (row.state == "awaiting" && row.due_at <= now) row.state = "overdue";
-    if (!options.overdue || row.state == "overdue") rows.push_back(std::move(row));
+    if (row.state == archive::AckState::awaiting && row.due_at <= now) row.state = archive::AckState::overdue;
+    if (!options.overdue || row.state == archive::AckState::overdue) rows.push_back(std::move(row));
   }
   // Overdue is decided here against the clock, so the page is cut here too (awaited acks
   // are few: one row per interchange, group and set sent and not yet settled long ago).
@@ -58,7 +58,8 @@ int command_acks(const std::string& config_dir, const AcksOptions& options, bool
                                                               r.interchange_control)
                                                 : fmt::format("interchange {}", r.interchange_control);
     document = escape_controls(document);
-    out << fmt::format("{:<12} {:<11} {:<30} {:<24} {:<24} {}", r.partner, r.level, document, r.sent_at, r.due_at, r.state);
+    out << fmt::format("{:<12} {:<11} {:<30} {:<24} {:<24} {}", r.partner, r.level, document, r.sent_at, r.due_at,
+                       to_string(r.state));
     if (r.ack_file_id) out << fmt::format(" by F{}", r.ack_file_id);
     if (!r.detail.empty()) out << ": " << escape_controls(r.detail);
     out << "\n";
@@ -77,8 +78,8 @@ int command_close_exception(const std::string& config_dir, const CloseExceptionO
     err << "edihub: no exception " << options.id << "\n";
     return 1;
   }
-  if (exception->state != "open") {
-    err << fmt::format("edihub: exception {} is already {} (by {} at {}: {})\n", options.id, exception->state,
+  if (exception->state != archive::ExceptionState::open) {
+    err << fmt::format("edihub: exception {} is already {} (by {} at {}: {})\n", options.id, to_string(exception->state),
                        exception->closed_by, exception->closed_at, exception->note);
     return 1;
   }
@@ -86,7 +87,7 @@ int command_close_exception(const std::string& config_dir, const CloseExceptionO
   const std::string at = clock_from_environment()->iso_now();
   {
     archive::Index::Transaction tx(*index);
-    index->close_exception(options.id, options.state, by, options.note, at);
+    index->close_exception(options.id, archive::parse_state<archive::ExceptionState>(options.state), by, options.note, at);
     index->add_event({0, exception->file_id, exception->set_id, at, options.state,
                       fmt::format("exception {} {} by {}: {}", options.id, options.state, by, options.note)});
     tx.commit();

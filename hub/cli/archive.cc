@@ -138,7 +138,7 @@ int command_archive_query(const std::string& config_dir, const QueryOptions& o, 
   for (const auto& r : rows)
     out << fmt::format("{:>6}  {:<24}  {:<12} {:<4} {:<9} {:<6} {:<9} {:<10} {}\n", r.set.id, r.set.received_at,
                        r.set.partner, r.set.type, escape_controls(r.set.interchange_control),
-                       escape_controls(r.set.group_control), escape_controls(r.set.control_number), r.set.status,
+                       escape_controls(r.set.group_control), escape_controls(r.set.control_number), to_string(r.set.status),
                        escape_controls(keys_text(r.keys)));
   out << page_footer(rows.size(), total, o.page, "transaction set(s)") << "\n";
   return 0;
@@ -211,11 +211,11 @@ int command_archive_show(const std::string& config_dir, const ShowOptions& o, bo
     out << fmt::format("file F{}: {} from {} ({}), {} bytes, sha256 {}\n  received {}, status {}\n", file->id,
                        escape_controls(file->source_name), file->channel, file->partner, file->size, file->sha256,
                        file->received_at,
-                       file->status);
+                       to_string(file->status));
     if (file->replay_of) out << fmt::format("  replay of F{}\n", file->replay_of);
     for (const auto& replay : index->replays_of(id)) out << fmt::format("  replayed as F{} at {}\n", replay.id, replay.received_at);
     for (const auto& s : sets)
-      out << fmt::format("  transaction set {}: {} {} ({})\n", s.id, s.type, escape_controls(s.control_number), s.status);
+      out << fmt::format("  transaction set {}: {} {} ({})\n", s.id, s.type, escape_controls(s.control_number), to_string(s.status));
     for (const auto& a : index->acks_answering(id))
       out << fmt::format("  {} {} acknowledgment F{} (interchange {}{}): {}\n", a.direction, a.kind, a.file_id,
                          escape_controls(a.answers_interchange_control),
@@ -223,7 +223,7 @@ int command_archive_show(const std::string& config_dir, const ShowOptions& o, bo
                          escape_controls(a.detail));
     for (const auto& m : index->as2_messages_of_file(id))
       out << fmt::format("  AS2 {} {} {} (MDN {}{}{}){}\n", m.direction == "in" ? "received" : "sent", m.message_id,
-                         m.state, m.mdn_mode, m.mdn_sha256.empty() ? "" : ", archived as " + m.mdn_sha256,
+                         to_string(m.state), m.mdn_mode, m.mdn_sha256.empty() ? "" : ", archived as " + m.mdn_sha256,
                          m.due_at.empty() ? "" : ", due " + m.due_at, m.detail.empty() ? "" : ": " + m.detail);
     out << "--- raw ---\n" << store.read(file->sha256) << "\n--- events ---\n";
     print_events(events, out);
@@ -256,14 +256,14 @@ int command_archive_show(const std::string& config_dir, const ShowOptions& o, bo
   if (o.raw) return out << raw, 0;
   if (o.mapped) {
     if (mapped.empty()) {
-      err << "transaction set " << id << " has no mapped output (status " << set->status << ")\n";
+      err << "transaction set " << id << " has no mapped output (status " << to_string(set->status) << ")\n";
       return 1;
     }
     return out << mapped, 0;
   }
   if (o.events) return print_events(events, out), 0;
   out << fmt::format("transaction set {}: {} {} from partner {} ({}), status {}\n", set->id, set->type,
-                     escape_controls(set->control_number), set->partner, escape_controls(set->version), set->status);
+                     escape_controls(set->control_number), set->partner, escape_controls(set->version), to_string(set->status));
   out << fmt::format("  interchange {} group {}, file F{} segment {}, received {}\n",
                      escape_controls(set->interchange_control), escape_controls(set->group_control), set->file_id,
                      set->first_segment, set->received_at);
@@ -292,7 +292,7 @@ int command_exceptions(const std::string& config_dir, const ExceptionsOptions& o
   }
   for (const auto& e : list) {
     out << fmt::format("exception {} [{}] {} ({}) {}  file F{}{}\n", e.id, e.partner.empty() ? "-" : e.partner, e.kind,
-                       e.state, e.created_at, e.file_id, e.set_id ? fmt::format(" set {}", e.set_id) : "");
+                       to_string(e.state), e.created_at, e.file_id, e.set_id ? fmt::format(" set {}", e.set_id) : "");
     out << "  " << escape_controls_keep_lines(e.reason) << "\n";
   }
   out << page_footer(list.size(), total, o.page, "exception(s)") << "\n";

@@ -50,7 +50,7 @@ class Reindexer {
       file.source_name = claim.substr(name + 2);
     }
     file.received_at = now_;
-    file.status = "recovered";
+    file.status = archive::FileStatus::recovered;
     file.source_removed = true;
     if (xml::looks_like_xml(bytes)) return add_xml(file, bytes);
     x12::ParsedFile parsed;
@@ -96,7 +96,7 @@ class Reindexer {
           if (file.direction == "out") key = "recovered/" + file.sha256.substr(0, 12) + "/" + key;
           if (index_.transaction_set_by_key(key)) continue;
           auto rec = set_record(file.id, ir.id, gr.id, file.partner, ih, group, s, now_, file.direction);
-          rec.status = "recovered";
+          rec.status = archive::SetStatus::recovered;
           rec.idempotency_key = key;
           const auto set_id = index_.add_transaction_set(rec);
           for (const auto& [name, value] : x12::builtin_business_keys(group.sets[s])) index_.add_business_key(set_id, name, value);
@@ -217,7 +217,9 @@ int command_archive_rebuild(const std::string& config_dir, std::ostream& out, st
       Reindexer reindexer(*config, *index, iso_now);
       for (const char* direction : {"in", "out"})
         for (const auto& file : index->files_in_direction(direction)) {
-          if (file.status == "received" || file.status == "exception" || file.channel == "recovered") continue;
+          if (file.status == archive::FileStatus::received || file.status == archive::FileStatus::exception ||
+              file.channel == "recovered")
+            continue;
           try {
             auto bytes = store.read(file.sha256);
             if (xml::looks_like_xml(bytes)) continue;

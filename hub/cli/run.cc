@@ -22,7 +22,7 @@ void print_problems(const partners::ConfigError& e, std::ostream& err) {
 std::optional<std::string> first_key(const std::vector<archive::DocumentRow>& rows, const std::string& name) {
   for (const auto& row : rows)
     for (const auto& [key, value] : row.keys)
-      if (key == name && row.set.status == "delivered") return value;
+      if (key == name && row.set.status == archive::SetStatus::delivered) return value;
   return std::nullopt;
 }
 

@@ -50,14 +50,14 @@ std::vector<Outbox::Handed> Outbox::send_as2(const partners::Profile& partner, s
     // The row (and Message-ID) of an earlier attempt, or a new one committed before the POST.
     archive::As2MessageRecord row;
     for (const auto& r : index_.as2_messages_of_file(file.id))
-      if (r.direction == "out" && r.state == "sending") row = r;
+      if (r.direction == "out" && r.state == archive::As2State::sending) row = r;
     std::string now = clock_.iso_now();
     if (!row.id) {
       row.file_id = file.id;
       row.partner = partner.id;
       row.direction = "out";
       row.message_id = as2::new_message_id();
-      row.state = "sending";
+      row.state = archive::As2State::sending;
       row.sent_at = now;
     }
     as2::BuiltMessage message;
@@ -110,10 +110,10 @@ std::vector<Outbox::Handed> Outbox::send_as2(const partners::Profile& partner, s
     Handed h{file, channel + " " + row.message_id, std::nullopt, std::nullopt};
     switch (result.status) {
       case as2::SendStatus::sent_no_mdn:
-        row.state = "sent_no_mdn";
+        h.as2_state = archive::As2State::sent_no_mdn;
         break;
       case as2::SendStatus::awaiting_mdn:
-        row.state = "awaiting_mdn";
+        h.as2_state = archive::As2State::awaiting_mdn;
         row.due_at = iso_utc(clock_.now() + agreement.mdn_due);
         break;
       default: {  // a sync MDN: delivered or a bad one, archived either way
@@ -121,7 +121,7 @@ std::vector<Outbox::Handed> Outbox::send_as2(const partners::Profile& partner, s
         row.mdn_sha256 = staged.sha256;
         mdns.push_back(std::move(staged));
         auto verdict = mdn_verdict(row, result.mdn);
-        row.state = verdict.state;
+        h.as2_state = verdict.state;
         row.detail = verdict.detail;
         h.problem = std::move(verdict.problem);
       }

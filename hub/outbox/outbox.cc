@@ -37,7 +37,7 @@ archive::FileRecord Outbox::queue(const partners::Profile& partner, const std::s
   file.channel = partner.outbound ? partner.outbound->name(config_.dir) : "none";
   file.source_name = name;
   file.received_at = clock_.iso_now();
-  file.status = "queued";
+  file.status = archive::FileStatus::queued;
   file.source_removed = true;
   file.direction = "out";
   file.id = index_.add_file(file);
@@ -50,7 +50,7 @@ void Outbox::publish_staged() { store_.publish(staged_); }
 
 std::vector<archive::FileRecord> Outbox::send_queued(const Raise& raise) {
   std::map<std::string, std::vector<archive::FileRecord>> by_partner;
-  for (auto& file : index_.files_with_status("queued")) by_partner[file.partner].push_back(std::move(file));
+  for (auto& file : index_.files_with_status(archive::FileStatus::queued)) by_partner[file.partner].push_back(std::move(file));
   std::vector<Handed> handed;
   for (auto& [id, files] : by_partner) {
     const auto* partner = config_.partners.find(id);
@@ -66,10 +66,10 @@ std::vector<archive::FileRecord> Outbox::send_queued(const Raise& raise) {
   archive::Index::Transaction tx(index_);
   const std::string now = clock_.iso_now();
   for (auto& h : handed) {
-    index_.set_file_status(h.file.id, "sent");
-    h.file.status = "sent";
-    index_.add_event({0, h.file.id, 0, now, "sent", fmt::format("{} -> {}", h.file.source_name, h.where)});
-    if (h.as2) index_.update_as2_message(*h.as2);
+    index_.transition_file(h.file, archive::FileStatus::sent, {now, "sent", fmt::format("{} -> {}", h.file.source_name, h.where)});
+    if (h.as2)
+      index_.transition_as2_message(*h.as2, h.as2_state,
+                                    {now, "as2_sent", fmt::format("{} {}", h.as2->message_id, to_string(h.as2_state))});
     if (h.problem) raise(std::move(*h.problem));
     sent.push_back(std::move(h.file));
   }

@@ -57,8 +57,9 @@ class Outbox {
   struct Handed {
     archive::FileRecord file;
     std::string where;
-    std::optional<archive::As2MessageRecord> as2;
+    std::optional<archive::As2MessageRecord> as2;  // still in state sending
     std::optional<archive::ExceptionRecord> problem;
+    archive::As2State as2_state = archive::As2State::sending;  // what the MDN (or its absence) made it
   };
   std::vector<Handed> send_folder(const partners::Profile& partner, std::vector<archive::FileRecord> files);
   std::vector<Handed> send_sftp(const partners::Profile& partner, std::vector<archive::FileRecord> files,

@@ -30,7 +30,7 @@ std::vector<Outbox::Handed> Outbox::send_sftp(const partners::Profile& partner, 
   // Raised once per file while it is open: each run tries the file again.
   auto file_failed = [&](const archive::FileRecord& file, const std::string& why) {
     for (const auto& open : index_.exceptions_of_file(file.id))
-      if (open.state == "open" && open.kind == "delivery_error") return;
+      if (open.state == archive::ExceptionState::open && open.kind == "delivery_error") return;
     archive::ExceptionRecord problem;
     problem.partner = partner.id;
     problem.file_id = file.id;
@@ -76,8 +76,8 @@ std::vector<Outbox::Handed> Outbox::send_sftp(const partners::Profile& partner, 
   if (working) resolve_transport_error(index_, clock_, partner.id, channel, "sent again");
   for (const auto& h : handed)
     for (const auto& open : index_.exceptions_of_file(h.file.id))
-      if (open.state == "open" && open.kind == "delivery_error")
-        index_.close_exception(open.id, "resolved", "edihub", "sent", clock_.iso_now());
+      if (open.state == archive::ExceptionState::open && open.kind == "delivery_error")
+        index_.close_exception(open.id, archive::ExceptionState::resolved, "edihub", "sent", clock_.iso_now());
   tx.commit();
   return handed;
 }

@@ -1,7 +1,7 @@
 // AS2 in the pipeline: the archive-backed handler behind the hub's As2Server (receipt of a
 // partner's message, duplicate check by Message-ID, MDN only after the index commit),
-// async MDNs for what we sent, and the deadline that turns a missing async MDN into an
-// mdn_overdue exception. Sending is the outbox's (outbox_as2.cc).
+// and async MDNs for what we sent. The deadline of an async MDN is the AckTracker's;
+// sending is the outbox's (hub/outbox/as2.cc).
 #include <algorithm>
 #include <cctype>
 
@@ -83,7 +83,7 @@ as2::As2Result Pipeline::receive_as2(const as2::ReceivedMessage& message) {
     row.message_id = message.message_id;
     row.mic = message.mic;
     row.mdn_mode = !message.mdn.requested ? "none" : message.mdn.async ? "async" : "sync";
-    row.state = "received";
+    row.state = archive::As2State::received;
     row.sent_at = row.updated_at = now;
     row.detail = fmt::format("{}{}{}", message.was_signed ? "signed" : "unsigned",
                              message.was_encrypted ? ", encrypted" : "", message.signer_subject.empty() ? "" : " by " + message.signer_subject);
@@ -93,7 +93,7 @@ as2::As2Result Pipeline::receive_as2(const as2::ReceivedMessage& message) {
   std::vector<Receipt> receipts;
   receipts.push_back(std::move(r));
   RunSummary summary;
-  record_receipts(receipts, summary);
+  for (const auto& file : intake_->record_receipts(receipts, summary)) as2_received_.push_back(file.id);
   return as2::As2Result::accepted();
 }
 
@@ -120,42 +120,28 @@ void Pipeline::receive_mdn(const as2::Headers& headers, const std::string& body)
     return;
   }
   auto row = rows.front();
-  if (row.state != "awaiting_mdn" && row.state != "mdn_overdue") {
+  if (row.state != archive::As2State::awaiting_mdn && row.state != archive::As2State::mdn_overdue) {
     index_->add_event({0, row.file_id, 0, now, "as2_mdn",
-                       fmt::format("another MDN for {} (already {}), archived as {}, ignored", row.message_id, row.state, sha)});
+                       fmt::format("another MDN for {} (already {}), archived as {}, ignored", row.message_id,
+                                   to_string(row.state), sha)});
     tx.commit();
     return;
   }
   auto to = as2_sending_partner(*partner->as2, config_.as2_partners.at(partner->id));
   auto verdict = mdn_verdict(row, as2::verify_mdn(headers, body, to, row.message_id, row.mic, clock_.now()));
-  const bool was_overdue = row.state == "mdn_overdue";
-  row.state = verdict.state;
+  const bool was_overdue = row.state == archive::As2State::mdn_overdue;
   row.detail = verdict.detail;
   row.mdn_sha256 = sha;
-  row.updated_at = now;
-  index_->update_as2_message(row);
-  index_->add_event({0, row.file_id, 0, now, "as2_mdn", fmt::format("{} {}: {}", row.message_id, row.state, row.detail)});
+  index_->transition_as2_message(
+      row, verdict.state,
+      {now, "as2_mdn", fmt::format("{} {}: {}", row.message_id, to_string(verdict.state), row.detail)});
   if (was_overdue)
     for (const auto& e : index_->exceptions_of_file(row.file_id))
-      if (e.kind == "mdn_overdue" && e.state == "open" && e.reason.find(row.message_id) != std::string::npos)
-        index_->close_exception(e.id, "resolved", "edihub", "MDN arrived late: " + row.state, now);
+      if (e.kind == "mdn_overdue" && e.state == archive::ExceptionState::open &&
+          e.reason.find(row.message_id) != std::string::npos)
+        index_->close_exception(e.id, archive::ExceptionState::resolved, "edihub",
+                                "MDN arrived late: " + std::string(to_string(row.state)), now);
   if (verdict.problem) raise(summary, std::move(*verdict.problem));
-  tx.commit();
-}
-
-void Pipeline::flag_overdue_mdns(RunSummary& summary) {
-  const std::string now = clock_.iso_now();
-  auto due = index_->as2_mdns_due(now);
-  if (due.empty()) return;
-  archive::Index::Transaction tx(*index_);
-  for (auto& row : due) {
-    row.state = "mdn_overdue";
-    row.updated_at = now;
-    index_->update_as2_message(row);
-    raise(summary, exception_record(row.partner, row.file_id, "mdn_overdue",
-                    fmt::format("AS2 message {} sent to {} at {}: no async MDN by {}", row.message_id, row.partner,
-                                row.sent_at, row.due_at)));
-  }
   tx.commit();
 }
 

@@ -1,11 +1,14 @@
 // Delivery into the ERP sinks: folder files (staged, one sync, renamed), HTTP POSTs with
 // the idempotency key (one attempt per run; the run count decides the dead letter), and
 // one PostgreSQL transaction per partner and batch (upsert on the idempotency key).
+#include "hub/pipeline/erp_delivery.h"
+
+#include <cctype>
 #include <map>
 
 #include <fmt/format.h>
 
-#include "hub/pipeline/pipeline.h"
+#include "transports/redact.h"
 #include "transports/erp_http.h"
 #include "transports/erp_postgres.h"
 #include "transports/folder.h"
@@ -14,15 +17,24 @@ namespace edihub::hub {
 
 namespace {
 
-using Outcome = Pipeline::DeliveryOutcome;
+using Outcome = DeliveryOutcome;
+using archive::ExceptionRecord;
 
-void deliver_to_folders(std::vector<Pipeline::Delivery*>& batch) {
+// ERP file names come from the idempotency key, never from anything a partner chose
+// freely: '/' becomes '_', other characters outside [A-Za-z0-9_-] become '-'.
+std::string delivery_name(const std::string& key) {
+  std::string name;
+  for (char c : key) name += (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') ? c : (c == '/' ? '_' : '-');
+  return name + ".json";
+}
+
+void deliver_to_folders(std::vector<Delivery*>& batch) {
   std::map<std::filesystem::path, transports::FolderSink> sinks;
   for (auto* d : batch) sinks.try_emplace(d->sink, d->sink).first->second.stage(d->name, d->content);
   for (auto& [path, sink] : sinks) sink.commit();
 }
 
-void deliver_over_http(std::vector<Pipeline::Delivery*>& batch) {
+void deliver_over_http(std::vector<Delivery*>& batch) {
   std::map<const partners::Profile*, std::unique_ptr<transports::HttpSink>> sinks;
   for (auto* d : batch) {
     auto& sink = sinks[d->partner];
@@ -53,8 +65,8 @@ void deliver_over_http(std::vector<Pipeline::Delivery*>& batch) {
   }
 }
 
-void deliver_to_postgres(std::vector<Pipeline::Delivery*>& batch) {
-  std::map<const partners::Profile*, std::vector<Pipeline::Delivery*>> by_partner;
+void deliver_to_postgres(std::vector<Delivery*>& batch) {
+  std::map<const partners::Profile*, std::vector<Delivery*>> by_partner;
   for (auto* d : batch) by_partner[d->partner].push_back(d);
   for (auto& [partner, deliveries] : by_partner) {
     const auto& pg = *partner->erp_postgres;
@@ -82,13 +94,130 @@ void deliver_to_postgres(std::vector<Pipeline::Delivery*>& batch) {
 
 }  // namespace
 
-void write_deliveries(std::vector<Pipeline::Delivery>& batch) {
-  std::vector<Pipeline::Delivery*> folder, http, postgres;
+void write_deliveries(std::vector<Delivery>& batch) {
+  std::vector<Delivery*> folder, http, postgres;
   for (auto& d : batch)
     (d.partner && d.partner->erp_http ? http : d.partner && d.partner->erp_postgres ? postgres : folder).push_back(&d);
   deliver_to_folders(folder);
   deliver_over_http(http);
   deliver_to_postgres(postgres);
+}
+
+ErpDelivery::~ErpDelivery() {
+  if (writing_.valid()) writing_.wait();
+}
+
+std::optional<Delivery> ErpDelivery::delivery_for(const archive::TransactionSetRecord& set, std::string content,
+                                                  RunSummary& summary) {
+  const auto* partner = ctx_.config.partners.find(set.partner);
+  if (!partner || !partner->has_erp_sink()) {
+    // Left mapped: it is delivered once the profile names a sink again.
+    ExceptionRecord missing;
+    missing.partner = set.partner;
+    missing.file_id = set.file_id;
+    missing.set_id = set.id;
+    missing.kind = "delivery_error";
+    missing.reason = fmt::format("transaction set {} {}: partner '{}' has no ERP sink in its profile; kept mapped for later delivery",
+                                 set.type, set.control_number, set.partner);
+    ctx_.raise(summary, missing);
+    return std::nullopt;
+  }
+  Delivery d;
+  d.set = set;
+  d.name = delivery_name(set.idempotency_key);
+  d.content = std::move(content);
+  d.partner = partner;
+  if (partner->erp) {
+    d.sink = partner->erp->path;
+  } else {
+    // Failed attempts since the set was last mapped (a replay maps it again) count toward
+    // the HTTP sink's limit.
+    for (const auto& e : ctx_.index.events_of_set(set.id))
+      d.attempts_made = e.step == "mapped" ? 0 : d.attempts_made + (e.step == "delivery_failed");
+  }
+  return d;
+}
+
+std::string ErpDelivery::sink_name(const Delivery& d) const {
+  if (d.partner->erp) return folder_channel(d.sink, ctx_.config.dir) + "/" + d.name;
+  if (d.partner->erp_http) return "http:" + transports::redact_url(d.partner->erp_http->url);
+  return "postgres:" + d.partner->erp_postgres->schema + "." + d.partner->erp_postgres->table;
+}
+
+void ErpDelivery::record_deliveries(std::vector<Delivery>& batch, RunSummary& summary) {
+  if (batch.empty()) return;
+  archive::Index::Transaction tx(ctx_.index);
+  std::string now = ctx_.clock.iso_now();
+  for (auto& d : batch) {
+    d.set.updated_at = now;
+    if (d.outcome == Outcome::retry_later) {
+      ctx_.index.add_event({0, d.set.file_id, d.set.id, now, "delivery_failed",
+                            fmt::format("{}: {}; tried again on the next run", sink_name(d), d.detail)});
+      summary.sets_delivery_pending++;
+      continue;
+    }
+    if (d.outcome != Outcome::delivered) {
+      ExceptionRecord failed;
+      failed.partner = d.set.partner;
+      failed.file_id = d.set.file_id;
+      failed.set_id = d.set.id;
+      failed.kind = "delivery_error";
+      failed.reason = fmt::format("transaction set {} {} ({}): {} {}: {}", d.set.type, d.set.control_number,
+                                  d.set.idempotency_key, sink_name(d),
+                                  d.outcome == Outcome::dead_letter ? "gave up (dead letter)" : "refused it", d.detail);
+      const bool dead = d.outcome == Outcome::dead_letter;
+      ctx_.index.transition_set(d.set, dead ? archive::SetStatus::dead_letter : archive::SetStatus::failed,
+                                {now, dead ? "dead_letter" : "delivery_refused", sink_name(d) + ": " + d.detail});
+      ctx_.raise(summary, failed);
+      if (d.outcome == Outcome::dead_letter) {
+        summary.sets_dead_letter++;
+        summary.partners[d.set.partner].dead_letters++;
+      } else {
+        summary.sets_failed++;
+        summary.partners[d.set.partner].failed++;
+      }
+      continue;
+    }
+    d.set.delivered_to = sink_name(d);
+    ctx_.index.transition_set(d.set, archive::SetStatus::delivered, {now, "delivered", d.set.delivered_to});
+    summary.sets_delivered++;
+    summary.partners[d.set.partner].delivered++;
+  }
+  tx.commit();
+}
+
+// Sets mapped by an earlier run that did not get to deliver them: a page at a time, so
+// a backlog of half a million mapped sets is never all in memory.
+void ErpDelivery::deliver_mapped(RunSummary& summary, std::size_t page) {
+  if (page == 0) page = ctx_.config.batch_files;
+  std::int64_t after = 0;
+  for (;;) {
+    auto mapped = ctx_.index.transaction_sets_with_status(archive::SetStatus::mapped, after, page);
+    if (mapped.empty()) return;
+    after = mapped.back().id;
+    std::vector<Delivery> batch;
+    {
+      archive::Index::Transaction tx(ctx_.index);
+      for (const auto& set : mapped)
+        if (auto d = delivery_for(set, ctx_.index.mapped_output(set.id).value_or(""), summary)) batch.push_back(std::move(*d));
+      tx.commit();
+    }
+    write_deliveries(batch);
+    record_deliveries(batch, summary);
+  }
+}
+
+void ErpDelivery::start(std::vector<Delivery> batch, RunSummary& summary) {
+  finish(summary);
+  in_flight_ = std::move(batch);
+  writing_ = std::async(std::launch::async, [this] { write_deliveries(in_flight_); });
+}
+
+void ErpDelivery::finish(RunSummary& summary) {
+  if (!writing_.valid()) return;
+  writing_.get();
+  record_deliveries(in_flight_, summary);
+  in_flight_.clear();
 }
 
 }  // namespace edihub::hub

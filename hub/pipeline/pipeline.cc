@@ -33,26 +33,7 @@ using archive::EventRecord;
 using archive::ExceptionRecord;
 using archive::FileRecord;
 
-std::string idempotency_key(const std::string& partner, const std::string& isa13, const std::string& gs06,
-                            const std::string& st02) {
-  return partner + "/" + isa13 + "/" + gs06 + "/" + st02;
-}
-
 namespace {
-
-// ERP file names come from the idempotency key, never from anything a partner chose
-// freely: '/' becomes '_', other characters outside [A-Za-z0-9_-] become '-'.
-std::string delivery_name(const std::string& key) {
-  std::string name;
-  for (char c : key) name += (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') ? c : (c == '/' ? '_' : '-');
-  return name + ".json";
-}
-
-constexpr std::string_view kErpClaimSuffix = "+erp";
-
-std::string channel_of(const fs::path& folder, const fs::path& config_dir) {
-  return "folder:" + folder.lexically_relative(config_dir).string();
-}
 
 std::string envelope_issue_text(const x12::EnvelopeIssue& issue) {
   std::string where = fmt::format("segment {}", issue.segment);
@@ -62,22 +43,30 @@ std::string envelope_issue_text(const x12::EnvelopeIssue& issue) {
 
 }  // namespace
 
-Pipeline::Pipeline(const Config& config, const Clock& clock, Sleep sleep)
-    : config_(config), clock_(clock), sleep_(std::move(sleep)) {
+Pipeline::Pipeline(const Config& config, const Clock& clock, Sleep sleep) : config_(config), clock_(clock) {
   lock_ = std::make_unique<archive::ArchiveLock>(config_.archive_dir);
   // Before anything is taken in: a lost or damaged index must be rebuilt, not restarted.
   archive::check_index_before_start(config_.archive_dir, config_.dir.string());
   store_ = std::make_unique<archive::RawStore>(config_.archive_dir);
   index_ = archive::Index::open(config_.index_file());
   outbox_ = std::make_unique<Outbox>(config_, clock_, *store_, *index_);
+  context_ = std::make_unique<PipelineContext>(config_, clock_, *store_, *index_, *outbox_);
+  intake_ = std::make_unique<Intake>(*context_, std::move(sleep));
+  acks_ = std::make_unique<AckTracker>(*context_);
+  outbound_ = std::make_unique<OutboundDocuments>(*context_);
+  delivery_ = std::make_unique<ErpDelivery>(*context_);
 }
 
-Pipeline::~Pipeline() { index_.reset(); }
+Pipeline::~Pipeline() {
+  delivery_.reset();  // waits for a batch still being written
+  index_.reset();
+}
 
 RunSummary Pipeline::run_once() {
   Lock lock(mu_);
   RunSummary summary;
-  resume(summary);
+  recover(summary);
+  resume_left_over(summary);
   // One partner's failing poll (its inbox unreadable, its channel broken) does not keep
   // the others from theirs.
   for (const auto& partner : config_.partners.profiles()) {
@@ -117,7 +106,9 @@ void Pipeline::record_stage_ok(const std::string& stage, const std::string& part
 RunSummary Pipeline::housekeeping() {
   Lock lock(mu_);
   RunSummary summary;
-  resume(summary);
+  recover(summary);
+  take_in_as2(summary);
+  resume_left_over(summary);
   finish(summary);
   return summary;
 }
@@ -127,33 +118,69 @@ RunSummary Pipeline::poll_partner(const partners::Profile& partner) {
   RunSummary summary;
   // A claim left by a crash must be recorded before the partner's server is listed
   // again, or the file still on the server would be taken a second time.
-  if (!claims_recovered_) recover_claims(summary);
+  if (!intake_->claims_recovered()) intake_->recover_claims(summary);
   poll(partner, lock, summary);
-  finish_deliveries(summary);
+  delivery_->finish(summary);
   return summary;
 }
 
-void Pipeline::resume(RunSummary& summary) {
-  recover_claims(summary);
-  finish_source_removals();
-  send_outbox(summary);
-  deliver_mapped(summary);
-  auto left_over = index_->files_with_status("received");
-  for (size_t start = 0; start < left_over.size(); start += config_.batch_files)
-    process_batch({left_over.begin() + start, left_over.begin() + std::min(left_over.size(), start + config_.batch_files)},
-                  summary);
+void Pipeline::recover(RunSummary& summary) {
+  intake_->recover_claims(summary);
+  intake_->finish_source_removals();
+  outbound_->send_queued(summary);
+  delivery_->deliver_mapped(summary);
+}
+
+// Files AS2 received since the last pass: the batch of their channel, like a poll's.
+void Pipeline::take_in_as2(RunSummary& summary) {
+  std::vector<FileRecord> received;
+  for (auto id : as2_received_)
+    if (auto file = index_->file(id); file && file->status == archive::FileStatus::received)
+      received.push_back(std::move(*file));
+  as2_received_.clear();
+  for (std::size_t start = 0; start < received.size(); start += config_.batch_files) {
+    std::vector<FileRecord> batch(received.begin() + static_cast<std::ptrdiff_t>(start),
+                                  received.begin() + static_cast<std::ptrdiff_t>(std::min(received.size(), start + config_.batch_files)));
+    {
+      archive::Index::Transaction tx(*index_);
+      const std::string now = clock_.iso_now();
+      for (const auto& file : batch)
+        index_->add_event({0, file.id, 0, now, "batch",
+                           fmt::format("taken in a batch of {} AS2 file(s) received since the last pass", batch.size())});
+      tx.commit();
+    }
+    process_batch(batch, summary);
+  }
+}
+
+// Files a crash (or a stop) left received but not processed.
+void Pipeline::resume_left_over(RunSummary& summary) {
+  auto left_over = index_->files_with_status(archive::FileStatus::received);
+  for (std::size_t start = 0; start < left_over.size(); start += config_.batch_files) {
+    std::vector<FileRecord> batch(left_over.begin() + static_cast<std::ptrdiff_t>(start),
+                                  left_over.begin() + static_cast<std::ptrdiff_t>(std::min(left_over.size(), start + config_.batch_files)));
+    {
+      archive::Index::Transaction tx(*index_);
+      const std::string now = clock_.iso_now();
+      for (const auto& file : batch)
+        index_->add_event({0, file.id, 0, now, "resumed", "received before an interruption; processed now"});
+      tx.commit();
+    }
+    process_batch(batch, summary);
+  }
 }
 
 void Pipeline::finish(RunSummary& summary) {
-  finish_deliveries(summary);
-  flag_overdue(summary);
-  flag_overdue_mdns(summary);
+  delivery_->finish(summary);
+  acks_->flag_overdue(summary);
+  acks_->flag_overdue_mdns(summary);
 }
 
 void Pipeline::poll(const partners::Profile& partner, Lock& lock, RunSummary& summary) {
-  if (partner.inbound) take_in(partner, *partner.inbound, "in", lock, summary);
-  if (partner.inbound_sftp) take_in_sftp(partner, lock, summary);
-  if (partner.erp_outbound) take_in(partner, *partner.erp_outbound, "erp", lock, summary);
+  auto process = [this](const std::vector<FileRecord>& files, RunSummary& s) { process_batch(files, s); };
+  if (partner.inbound) intake_->take_in(partner, *partner.inbound, "in", lock, summary, process);
+  if (partner.inbound_sftp) intake_->take_in_sftp(partner, lock, summary, process);
+  if (partner.erp_outbound) intake_->take_in(partner, *partner.erp_outbound, "erp", lock, summary, process);
 }
 
 namespace {
@@ -167,268 +194,7 @@ bool starts_like_xml(const fs::path& path) {
   return xml::looks_like_xml(head);
 }
 
-// Removes a received file from its inbound folder only if it still holds exactly the
-// content we archived (a partner may have dropped a new file under the same name).
-void remove_source_if_archived(const fs::path& source, const std::string& sha256) {
-  if (!source.empty() && fs::exists(source) && archive::sha256_file(source) == sha256)
-    transports::FolderInbox::remove(source);
-}
-
-// A name longer than this is claimed under a shortened name: the claim's unique prefix
-// (~50 bytes) plus the name must stay within a file system's 255-byte name limit.
-constexpr std::size_t kLongestClaimedName = 160;
-constexpr std::size_t kShortenedKeep = 120;
-constexpr std::size_t kShortenedHash = 16;
-
-// The first `keep` bytes of `name`, not cutting a UTF-8 sequence, then "~" and the start
-// of the SHA-256 of the whole name (so two long names sharing a beginning stay apart).
-std::string shortened_name(const std::string& name) {
-  std::size_t keep = kShortenedKeep;
-  while (keep > 0 && (static_cast<unsigned char>(name[keep]) & 0xc0) == 0x80) --keep;
-  return name.substr(0, keep) + "~" + archive::sha256_hex(name).substr(0, kShortenedHash);
-}
-
-bool is_shortened_name(const std::string& name) {
-  if (name.size() < kShortenedHash + 1 || name[name.size() - kShortenedHash - 1] != '~') return false;
-  return std::all_of(name.end() - kShortenedHash, name.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
-}
-
 }  // namespace
-
-// Claims are named <partner>/<unique>__<file name> under the raw store's incoming/, and
-// <partner>+erp/... for ERP documents ('+' is never part of a partner id). A name too long
-// for that is shortened (shortened_name); the index row keeps the original name.
-std::string claim_name(const std::string& partner, const std::string& file_name) {
-  static std::atomic<unsigned long> counter{0};
-  auto ns = std::chrono::system_clock::now().time_since_epoch().count();
-  return fmt::format("{}/{:x}-{}-{}__{}", partner, ns, ::getpid(), counter++,
-                     file_name.size() > kLongestClaimedName ? shortened_name(file_name) : file_name);
-}
-
-// A file moves from the inbox into the store's incoming/ (a rename: it is never deleted),
-// the claims are synced, the rows committed, and only then is each file published into
-// raw/. A crash anywhere leaves either the inbox file, or a claim, or a row: each is
-// picked up again by the next run.
-std::vector<FileRecord> Pipeline::record_receipts(std::vector<Receipt>& receipts, RunSummary& summary) {
-  std::vector<FileRecord> files;
-  if (receipts.empty()) return files;
-  store_->sync();
-  {
-    archive::Index::Transaction tx(*index_);
-    std::string now = clock_.iso_now();
-    for (auto& r : receipts) {
-      FileRecord file;
-      file.sha256 = r.staged.sha256;
-      file.size = r.staged.size;
-      file.partner = r.partner;
-      file.channel = r.channel;
-      file.source_name = r.source_name;
-      file.received_at = now;
-      file.source_removed = r.staged.source_moved && !r.remote;
-      file.claim = r.claim;
-      file.direction = r.direction;
-      r.file_id = file.id = index_->add_file(file);
-      if (r.record_with) r.record_with(file.id);
-      files.push_back(file);
-      if (r.staged.size == r.staged.content.size()) fresh_content_[file.id] = std::move(r.staged.content);
-      index_->add_event({0, r.file_id, 0, now, "received",
-                         fmt::format("{} ({} bytes) from {} archived as {}{}", escape_controls(r.source_name), r.staged.size,
-                                     r.channel, r.staged.sha256, r.name_note)});
-      summary.partners[r.partner].files++;
-    }
-    tx.commit();
-  }
-  summary.files_received += receipts.size();
-  std::vector<archive::Staged> batch;
-  std::vector<std::int64_t> copied;
-  for (const auto& r : receipts) {
-    batch.push_back(r.staged);
-    if (!r.staged.source_moved && !r.remote) {
-      remove_source_if_archived(r.source, r.staged.sha256);
-      copied.push_back(r.file_id);
-    }
-  }
-  if (!copied.empty()) {
-    archive::Index::Transaction tx(*index_);
-    for (auto id : copied) index_->mark_source_removed(id);
-    tx.commit();
-  }
-  store_->publish(batch);
-  return files;
-}
-
-// Claims under incoming/: those left by a crash before their row are recorded now; those
-// recorded are kept for kClaimWatch after their last change and compared with what was
-// archived (published now if a crash came before), then retired. A claim whose bytes
-// differ from its row's was written to after the hub took it: see claim_changed.
-void Pipeline::recover_claims(RunSummary& summary) {
-  claims_recovered_ = true;
-  std::vector<archive::Staged> recorded;
-  std::vector<Receipt> unrecorded;
-  const auto now = fs::file_time_type::clock::now();
-  for (const auto& claim : store_->pending_claims()) {
-    if (auto file = index_->file_by_claim(claim)) {
-      std::error_code ec;
-      const fs::path path = store_->claim_path(claim);
-      const auto size = fs::file_size(path, ec);
-      const auto mtime = fs::last_write_time(path, ec);
-      if (ec) continue;  // retired meanwhile
-      const bool published = store_->contains(file->sha256);
-      if (published && size == file->size && now - mtime < kClaimWatch) continue;  // watched a while longer
-      auto copy = store_->reclaim(claim);
-      if (copy.sha256 != file->sha256) {
-        claim_changed(*file, claim, std::move(copy), summary);
-      } else if (!published) {
-        recorded.push_back(std::move(copy));  // the crash came between the commit and the publish
-      } else {
-        store_->discard(copy);
-        store_->retire_claim(claim);
-      }
-      continue;
-    }
-    auto staged = store_->reclaim(claim);
-    Receipt r;
-    r.partner = claim.substr(0, claim.find('/'));
-    r.source_name = claim.substr(claim.find("__", claim.find('/')) + 2);
-    // A long name was shortened for its claim and the crash came before its row kept the
-    // original: the shortened name is all there is (the event below says so).
-    if (is_shortened_name(r.source_name)) r.name_note = "; its name was shortened for its claim before a crash";
-    r.claim = claim;
-    std::optional<partners::FolderChannel> channel;
-    if (r.partner.ends_with(kErpClaimSuffix)) {
-      r.partner.resize(r.partner.size() - kErpClaimSuffix.size());
-      r.direction = "erp";
-      if (const auto* partner = config_.partners.find(r.partner)) channel = partner->erp_outbound;
-    } else if (const auto* partner = config_.partners.find(r.partner)) {
-      channel = partner->inbound;
-      r.remote = partner->inbound_sftp.has_value();
-      if (r.remote) r.channel = partner->inbound_sftp->name();
-    }
-    if (!r.remote) r.channel = channel ? channel_of(channel->path, config_.dir) : "recovered";
-    if (channel) r.source = channel->path / r.source_name;
-    staged.source_moved = false;  // it may have been a copy: check the inbox for it too
-    r.staged = staged;
-    unrecorded.push_back(std::move(r));
-  }
-  store_->publish(recorded);
-  record_receipts(unrecorded, summary);
-}
-
-// The claim of `file` now holds other bytes (`copy`): its writer went on after the hub
-// took the file (it paused longer than the settle time). What was archived stays as it
-// is (it hashes to its name); the claim's present bytes are archived as another received
-// file of the same partner, channel and name, processed like any other, and watched in
-// turn. One file_changed_after_receipt on the first file names both.
-void Pipeline::claim_changed(const FileRecord& file, const std::string& claim, archive::Staged copy, RunSummary& summary) {
-  Receipt r;
-  r.partner = file.partner;
-  r.channel = file.channel;
-  r.direction = file.direction;
-  r.source_name = file.source_name;
-  r.claim = claim_name(claim.substr(0, claim.find('/')), file.source_name);
-  r.name_note = fmt::format("; the later bytes of F{}, written after it was taken", file.id);
-  store_->rename_claim(claim, r.claim);
-  r.staged = std::move(copy);
-  r.staged.source_moved = true;  // nothing is left at the source
-  std::vector<Receipt> receipts;
-  receipts.push_back(std::move(r));
-  auto later = record_receipts(receipts, summary);
-  ExceptionRecord changed;
-  changed.partner = file.partner;
-  changed.file_id = file.id;
-  changed.kind = "file_changed_after_receipt";
-  changed.reason = fmt::format(
-      "{}: written to after the hub took it: F{} archived {} bytes (sha256 {}), the file then held {} bytes (sha256 "
-      "{}), archived as F{}; its sender must write under a temporary name and rename when complete (docs/receiving.md)",
-      escape_controls(file.source_name), file.id, file.size, file.sha256, later.front().size, later.front().sha256,
-      later.front().id);
-  raise(summary, changed);
-}
-
-// A crash between an index commit and the removal of a copied source leaves the source
-// in the inbox: remove it now if it is still the very file we archived.
-void Pipeline::finish_source_removals() {
-  auto pending = index_->files_with_source_pending();
-  if (pending.empty()) return;
-  archive::Index::Transaction tx(*index_);
-  for (const auto& file : pending) {
-    if (file.channel.starts_with("sftp:")) continue;  // removed remotely by the next poll of its server
-    if (file.channel.starts_with("folder:"))
-      remove_source_if_archived(config_.dir / file.channel.substr(7) / file.source_name, file.sha256);
-    index_->mark_source_removed(file.id);
-  }
-  tx.commit();
-}
-
-void Pipeline::take_in(const partners::Profile& partner, const partners::FolderChannel& folder,
-                       const std::string& direction, Lock& lock, RunSummary& summary) {
-  transports::FolderInbox inbox(folder.path, folder.pattern, folder.settle);
-  std::vector<transports::InboundFile> ready;
-  {
-    Unlocked waiting(lock);
-    ready = inbox.ready(sleep_);
-  }
-  std::string channel = channel_of(folder.path, config_.dir);
-  report_skipped(partner, channel, inbox.skipped(), summary);
-  std::string claim_folder = direction == "erp" ? partner.id + std::string(kErpClaimSuffix) : partner.id;
-  for (size_t start = 0; start < ready.size(); start += config_.batch_files) {
-    size_t end = std::min(ready.size(), start + config_.batch_files);
-    std::vector<Receipt> receipts;
-    for (size_t i = start; i < end; ++i) {
-      Receipt r;
-      r.partner = partner.id;
-      r.channel = channel;
-      r.direction = direction;
-      r.source_name = ready[i].name;
-      r.source = ready[i].path;
-      r.claim = claim_name(claim_folder, ready[i].name);
-      r.staged = store_->claim_file(ready[i].path, r.claim);
-      receipts.push_back(std::move(r));
-    }
-    process_batch(record_receipts(receipts, summary), summary);
-  }
-}
-
-// Each entry an inbox will never take is one unreadable_inbox_entry while it is open
-// (kept by name; remembered by this process, so a poll queries the index once per entry).
-void Pipeline::report_skipped(const partners::Profile& partner, const std::string& channel,
-                              const std::vector<transports::SkippedEntry>& skipped, RunSummary& summary) {
-  for (const auto& entry : skipped) {
-    std::string subject = channel + "/" + escape_controls(entry.name);
-    if (!reported_entries_.insert(partner.id + "\n" + subject).second) continue;
-    if (auto raised = raise_once(*index_, clock_, partner.id, "unreadable_inbox_entry", subject,
-                                 entry.why + "; left in place and never taken (remove or rename it)"))
-      summary.add_exception(std::move(*raised));
-  }
-}
-
-void Pipeline::raise(RunSummary& summary, ExceptionRecord exception) {
-  if (held_ && exception.file_id == held_->file_id) {
-    auto& first = held_->first[exception.kind];
-    if (first.size() < kListedPerKind) first.push_back(std::move(exception));
-    held_->count[exception.kind]++;
-    return;
-  }
-  summary.add_exception(record_exception(*index_, clock_, std::move(exception)));
-}
-
-// Up to kListedPerKind exceptions of a kind are raised one by one; more become one
-// exception of that kind for the file: how many, and the first ones' reasons.
-void Pipeline::flush_file_exceptions(FileExceptions& held, const std::string& file_name, RunSummary& summary) {
-  for (auto& [kind, first] : held.first) {
-    const std::size_t count = held.count[kind];
-    if (count <= kListedPerKind) {
-      for (auto& e : first) summary.add_exception(record_exception(*index_, clock_, std::move(e)));
-      continue;
-    }
-    ExceptionRecord flood = first.front();
-    flood.set_id = 0;
-    flood.reason = fmt::format("{}: {} {} exceptions in this file; the first {}:", file_name, count, kind, first.size());
-    for (const auto& e : first) flood.reason += indented_lines({e.reason});
-    flood.reason += fmt::format("\n  ... and {} more, not listed", count - first.size());
-    summary.add_exception(record_exception(*index_, clock_, std::move(flood)));
-  }
-}
 
 // A batch is processed on this thread while the previous batch's outputs are written into
 // the ERP sinks on another: mapping is CPU work, delivery mostly file creation.
@@ -440,11 +206,9 @@ void Pipeline::process_batch(const std::vector<FileRecord>& files, RunSummary& s
     outbox_->publish_staged();  // the acks and documents queued above, before their rows commit
     tx.commit();
   }
-  fresh_content_.clear();
-  send_outbox(summary);
-  finish_deliveries(summary);
-  in_flight_ = std::move(ready);
-  writing_ = std::async(std::launch::async, [this] { write_deliveries(in_flight_); });
+  context_->fresh_content.clear();
+  outbound_->send_queued(summary);
+  delivery_->start(std::move(ready), summary);
 }
 
 // An unexpected error while processing one file (input no check foresaw, or a bug) undoes
@@ -467,20 +231,17 @@ void Pipeline::process_contained(const FileRecord& file, RunSummary& summary, st
   shown.source_name = escape_controls(file.source_name);
   {
     archive::Index::Savepoint unit(*index_);
-    FileExceptions held;
-    held.file_id = file.id;
-    held_ = &held;
+    context_->hold_file(file.id);
     try {
-      if (file.direction == "erp") process_erp_document(shown, summary);
+      if (file.direction == "erp") outbound_->process_erp_document(shown, summary);
       else process_file(shown, summary, deliveries);
-      held_ = nullptr;
-      flush_file_exceptions(held, shown.source_name, summary);
+      context_->flush_held(shown.source_name, summary);
       unit.release();
       return;
     } catch (const std::exception& e) {
       error = e.what();
     }
-    held_ = nullptr;
+    context_->drop_held();
     unit.rollback();
   }
   raised = std::move(summary.exceptions);
@@ -497,14 +258,7 @@ void Pipeline::process_contained(const FileRecord& file, RunSummary& summary, st
                                "or acknowledged (`edihub replay F{}` runs it again after a fix)",
                                shown.source_name, error, file.id);
   raise(summary, failure);
-  index_->set_file_status(file.id, "exception");
-}
-
-void Pipeline::finish_deliveries(RunSummary& summary) {
-  if (!writing_.valid()) return;
-  writing_.get();
-  record_deliveries(in_flight_, summary);
-  in_flight_.clear();
+  context_->finish_file(file, archive::FileStatus::exception, "processing_error");
 }
 
 void Pipeline::process_file(const FileRecord& file, RunSummary& summary, std::vector<Delivery>& deliveries) {
@@ -514,32 +268,32 @@ void Pipeline::process_file(const FileRecord& file, RunSummary& summary, std::ve
   base.partner = file.partner;
   base.file_id = file.id;
 
-  auto fresh = fresh_content_.find(file.id);
+  auto fresh = context_->fresh_content.find(file.id);
   const fs::path stored = store_->path_of(file.sha256);
-  if (fresh == fresh_content_.end()) {
+  if (fresh == context_->fresh_content.end()) {
     try {
       store_->verify(file.sha256);  // never processes bytes that are not what was received
     } catch (const archive::IntegrityError& e) {
       base.kind = "damaged_raw_object";
       base.reason = file.source_name + ": " + e.what();
       raise(summary, base);
-      index_->set_file_status(file.id, "exception");
+      context_->finish_file(file, archive::FileStatus::exception, base.kind);
       return;
     }
   }
-  if (fresh != fresh_content_.end() ? xml::looks_like_xml(fresh->second) : starts_like_xml(stored)) {
-    process_xml_file(file, fresh != fresh_content_.end() ? fresh->second : store_->read(file.sha256), summary, deliveries);
+  if (fresh != context_->fresh_content.end() ? xml::looks_like_xml(fresh->second) : starts_like_xml(stored)) {
+    process_xml_file(file, fresh != context_->fresh_content.end() ? fresh->second : store_->read(file.sha256), summary, deliveries);
     return;
   }
   x12::ParsedFile parsed;
   try {
-    parsed = fresh != fresh_content_.end() ? x12::parse_bytes(fresh->second) : parse_x12_file(stored);
+    parsed = fresh != context_->fresh_content.end() ? x12::parse_bytes(fresh->second) : parse_x12_file(stored);
   } catch (const x12::UnusableInput& e) {
     base.kind = "unusable_file";
     base.reason = fmt::format("{}: not a usable X12 interchange: {} (segment {}, byte {})", file.source_name, e.what(),
                               e.segment, e.byte_offset);
     raise(summary, base);
-    index_->set_file_status(file.id, "exception");
+    context_->finish_file(file, archive::FileStatus::exception, base.kind);
     return;
   }
   index_->add_event({0, file.id, 0, now, "parsed",
@@ -559,7 +313,11 @@ void Pipeline::process_file(const FileRecord& file, RunSummary& summary, std::ve
   }
   for (size_t i = 0; i < parsed.interchanges.size() && i < report.interchanges.size(); ++i)
     process_interchange(file, parsed.interchanges[i], report.interchanges[i], summary, deliveries, outcome);
-  index_->set_file_status(file.id, outcome.any_exception ? "exception" : (outcome.all_duplicates ? "duplicate" : "processed"));
+  context_->finish_file(file,
+                        outcome.any_exception    ? archive::FileStatus::exception
+                        : outcome.all_duplicates ? archive::FileStatus::duplicate
+                                                 : archive::FileStatus::processed,
+                        fmt::format("{} interchange(s)", parsed.interchanges.size()));
 }
 
 namespace {
@@ -649,7 +407,7 @@ void Pipeline::process_interchange(const FileRecord& file, const x12::ParsedInte
     interchange_id = index_->add_interchange(ir);
   }
   for (const auto& segment : interchange.interchange_segments)
-    if (segment.tag == "TA1") reconcile_ta1(file, *partner, segment, summary);
+    if (segment.tag == "TA1") acks_->reconcile_ta1(file, *partner, segment, summary);
 
   if (!result.accepted()) {
     base.kind = "envelope_error";
@@ -660,7 +418,7 @@ void Pipeline::process_interchange(const FileRecord& file, const x12::ParsedInte
   for (size_t g = 0; g < interchange.groups.size() && g < result.groups.size(); ++g)
     process_group(file, *partner, interchange, interchange_id, interchange.groups[g], result.groups[g], result.accepted(),
                   summary, deliveries, outcome);
-  acknowledge(file, *partner, result);
+  acks_->acknowledge(file, *partner, result);
 }
 
 void Pipeline::process_group(const FileRecord& file, const partners::Profile& partner,
@@ -689,8 +447,10 @@ void Pipeline::process_group(const FileRecord& file, const partners::Profile& pa
     std::string key = idempotency_key(partner.id, h.control_number, g.control_number, set.control_number);
     if (auto existing = index_->transaction_set_by_key(key)) {
       rec = *existing;
-      if (rec.status == "delivered" || rec.status == "mapped" || rec.status == "reconciled") {
-        index_->add_event({0, file.id, rec.id, now, "replayed", fmt::format("{} {} already {}; not repeated", set.id, set.control_number, rec.status)});
+      if (rec.status == archive::SetStatus::delivered || rec.status == archive::SetStatus::mapped ||
+          rec.status == archive::SetStatus::reconciled) {
+        index_->add_event({0, file.id, rec.id, now, "replayed",
+                           fmt::format("{} {} already {}; not repeated", set.id, set.control_number, to_string(rec.status))});
         continue;
       }
     } else {
@@ -708,10 +468,9 @@ void Pipeline::process_group(const FileRecord& file, const partners::Profile& pa
     // Whatever its fate (rejected, failed or missing mapping, mapped), the set is findable.
     for (const auto& [name, value] : x12::builtin_business_keys(set)) index_->add_business_key(rec.id, name, value);
     if (group_blocked || !set_result.accepted()) {
-      rec.status = "rejected";
-      index_->update_transaction_set(rec);
       summary.sets_rejected++;
       if (!set_result.codes.empty() || !set_result.segments.empty()) {
+        index_->transition_set(rec, archive::SetStatus::rejected, {now, "rejected", "for its own errors (see its exception)"});
         ExceptionRecord rejected = base;
         rejected.set_id = rec.id;
         rejected.kind = set_result.segments.empty() ? "envelope_error" : "validation_error";
@@ -721,7 +480,8 @@ void Pipeline::process_group(const FileRecord& file, const partners::Profile& pa
         raise(summary, rejected);
         outcome.any_exception = true;
       } else {
-        index_->add_event({0, file.id, rec.id, now, "rejected",
+        index_->transition_set(rec, archive::SetStatus::rejected,
+                               {now, "rejected",
                            interchange_accepted && result.codes.empty()
                                ? "another set of its group was rejected and the partner's policy rejects whole groups"
                                : "its interchange or group was rejected"});
@@ -729,7 +489,7 @@ void Pipeline::process_group(const FileRecord& file, const partners::Profile& pa
       continue;
     }
     if (g.functional_id == "FA") {
-      reconcile_functional_ack(file, partner, set, rec, summary);
+      acks_->reconcile_functional_ack(file, partner, set, rec, summary);
       continue;
     }
     if (!map_set(file, partner, interchange, group, set, rec, summary, deliveries)) outcome.any_exception = true;
@@ -781,23 +541,22 @@ bool Pipeline::map_document(const FileRecord& file, const partners::Profile& par
       doc["partner"] = partner.id;
       doc["source"] = std::move(source);
       doc["transaction"] = result.transaction;
-      rec.status = "mapped";
       rec.target = rule->mapping->target();
-      index_->update_transaction_set(rec);
+      index_->transition_set(rec, archive::SetStatus::mapped,
+                             {now, "mapped",
+                              fmt::format("{} {} -> {} with {}", rec.type, rec.control_number, rec.target,
+                                          rule->file.filename().string())});
       std::string content = dump_json(doc, 2) + "\n";
       index_->put_mapped_output(rec.id, content);
-      if (auto d = delivery_for(rec, std::move(content), summary)) deliveries.push_back(std::move(*d));
+      if (auto d = delivery_->delivery_for(rec, std::move(content), summary)) deliveries.push_back(std::move(*d));
       for (const auto& [name, value] : result.keys) index_->add_business_key(rec.id, name, value);
-      index_->add_event({0, file.id, rec.id, now, "mapped",
-                         fmt::format("{} {} -> {} with {}", rec.type, rec.control_number, rec.target, rule->file.filename().string())});
       summary.sets_mapped++;
       return true;
     } catch (const mapping::MappingError& e) {
       failure.reason = fmt::format("{}: {}", file.source_name, e.what());
     }
   }
-  rec.status = "failed";
-  index_->update_transaction_set(rec);
+  index_->transition_set(rec, archive::SetStatus::failed, {now, "failed", "not mapped (mapping_error)"});
   raise(summary, failure);
   summary.sets_failed++;
   summary.partners[partner.id].failed++;
@@ -808,165 +567,18 @@ bool Pipeline::map_document(const FileRecord& file, const partners::Profile& par
 // with that business key, inbound (its mapped transaction) or outbound (the ERP document we sent).
 mapping::Lookup Pipeline::lookup_for(const std::string& partner) const { return archive_lookup(*index_, partner); }
 
-std::optional<Pipeline::Delivery> Pipeline::delivery_for(const archive::TransactionSetRecord& set, std::string content,
-                                                          RunSummary& summary) {
-  const auto* partner = config_.partners.find(set.partner);
-  if (!partner || !partner->has_erp_sink()) {
-    // Left mapped: it is delivered once the profile names a sink again.
-    ExceptionRecord missing;
-    missing.partner = set.partner;
-    missing.file_id = set.file_id;
-    missing.set_id = set.id;
-    missing.kind = "delivery_error";
-    missing.reason = fmt::format("transaction set {} {}: partner '{}' has no ERP sink in its profile; kept mapped for later delivery",
-                                 set.type, set.control_number, set.partner);
-    raise(summary, missing);
-    return std::nullopt;
-  }
-  Delivery d;
-  d.set = set;
-  d.name = delivery_name(set.idempotency_key);
-  d.content = std::move(content);
-  d.partner = partner;
-  if (partner->erp) {
-    d.sink = partner->erp->path;
-  } else {
-    // Failed attempts since the set was last mapped (a replay maps it again) count toward
-    // the HTTP sink's limit.
-    for (const auto& e : index_->events_of_set(set.id))
-      d.attempts_made = e.step == "mapped" ? 0 : d.attempts_made + (e.step == "delivery_failed");
-  }
-  return d;
-}
-
-std::string Pipeline::sink_name(const Delivery& d) const {
-  if (d.partner->erp) return channel_of(d.sink, config_.dir) + "/" + d.name;
-  if (d.partner->erp_http) return "http:" + transports::redact_url(d.partner->erp_http->url);
-  return "postgres:" + d.partner->erp_postgres->schema + "." + d.partner->erp_postgres->table;
-}
-
-void Pipeline::record_deliveries(std::vector<Delivery>& batch, RunSummary& summary) {
-  if (batch.empty()) return;
-  archive::Index::Transaction tx(*index_);
-  std::string now = clock_.iso_now();
-  for (auto& d : batch) {
-    d.set.updated_at = now;
-    if (d.outcome == DeliveryOutcome::retry_later) {
-      index_->add_event({0, d.set.file_id, d.set.id, now, "delivery_failed",
-                         fmt::format("{}: {}; tried again on the next run", sink_name(d), d.detail)});
-      summary.sets_delivery_pending++;
-      continue;
-    }
-    if (d.outcome != DeliveryOutcome::delivered) {
-      d.set.status = d.outcome == DeliveryOutcome::dead_letter ? "dead_letter" : "failed";
-      index_->update_transaction_set(d.set);
-      ExceptionRecord failed;
-      failed.partner = d.set.partner;
-      failed.file_id = d.set.file_id;
-      failed.set_id = d.set.id;
-      failed.kind = "delivery_error";
-      failed.reason = fmt::format("transaction set {} {} ({}): {} {}: {}", d.set.type, d.set.control_number,
-                                  d.set.idempotency_key, sink_name(d),
-                                  d.outcome == DeliveryOutcome::dead_letter ? "gave up (dead letter)" : "refused it",
-                                  d.detail);
-      raise(summary, failed);
-      if (d.outcome == DeliveryOutcome::dead_letter) {
-        summary.sets_dead_letter++;
-        summary.partners[d.set.partner].dead_letters++;
-      } else {
-        summary.sets_failed++;
-        summary.partners[d.set.partner].failed++;
-      }
-      continue;
-    }
-    d.set.status = "delivered";
-    d.set.delivered_to = sink_name(d);
-    index_->update_transaction_set(d.set);
-    index_->add_event({0, d.set.file_id, d.set.id, now, "delivered", d.set.delivered_to});
-    summary.sets_delivered++;
-    summary.partners[d.set.partner].delivered++;
-  }
-  tx.commit();
-}
-
-// Sets mapped by an earlier run that did not get to deliver them.
-void Pipeline::deliver_mapped(RunSummary& summary) {
-  auto mapped = index_->transaction_sets_with_status("mapped");
-  for (size_t start = 0; start < mapped.size(); start += config_.batch_files) {
-    size_t end = std::min(mapped.size(), start + config_.batch_files);
-    std::vector<Delivery> batch;
-    {
-      archive::Index::Transaction tx(*index_);
-      for (size_t i = start; i < end; ++i)
-        if (auto d = delivery_for(mapped[i], index_->mapped_output(mapped[i].id).value_or(""), summary))
-          batch.push_back(std::move(*d));
-      tx.commit();
-    }
-    write_deliveries(batch);
-    record_deliveries(batch, summary);
-  }
-}
-
-archive::TransactionSetRecord set_record(std::int64_t file_id, std::int64_t interchange_id, std::int64_t group_id,
-                                         const std::string& partner, const x12::InterchangeHeader& h,
-                                         const x12::ParsedGroup& group, std::size_t s, const std::string& now,
-                                         const std::string& direction) {
-  archive::TransactionSetRecord rec;
-  rec.file_id = file_id;
-  rec.interchange_id = interchange_id;
-  rec.group_id = group_id;
-  rec.partner = partner;
-  rec.type = group.sets[s].id;
-  rec.control_number = group.sets[s].control_number;
-  rec.interchange_control = h.control_number;
-  rec.group_control = group.header.control_number;
-  rec.version = group.header.version;
-  rec.first_segment = static_cast<std::uint32_t>(group.set_first_segments[s]);
-  rec.received_at = now;
-  rec.updated_at = now;
-  rec.direction = direction;
-  return rec;
-}
-
-std::vector<archive::TransactionSetRecord> Pipeline::record_sent(const partners::Profile& partner,
-                                                                 const FileRecord& out, const std::string& bytes,
-                                                                 const std::string& key_prefix) {
-  const std::string now = clock_.iso_now();
-  std::vector<archive::TransactionSetRecord> sets;
-  for (const auto& interchange : x12::parse_bytes(bytes).interchanges) {
-    const auto& h = interchange.header;
-    archive::InterchangeRecord ir{0, out.id, partner.id, h.sender_qualifier, h.sender_id, h.receiver_qualifier,
-                                  h.receiver_id, h.control_number, h.version, h.date, h.time, out.sha256, "out"};
-    ir.id = index_->add_interchange(ir);
-    for (const auto& group : interchange.groups) {
-      const auto& g = group.header;
-      archive::GroupRecord gr{0, ir.id, g.functional_id, g.sender, g.receiver, g.control_number, g.version, "out"};
-      gr.id = index_->add_group(gr);
-      for (std::size_t s = 0; s < group.sets.size(); ++s) {
-        auto rec = set_record(out.id, ir.id, gr.id, partner.id, h, group, s, now, "out");
-        rec.status = "queued";
-        rec.target = "x12 " + rec.type;
-        rec.idempotency_key = key_prefix + (group.sets.size() > 1 ? "/" + rec.control_number : "");
-        rec.id = index_->add_transaction_set(rec);
-        sets.push_back(std::move(rec));
-      }
-    }
-  }
-  return sets;
-}
-
 RunSummary Pipeline::replay(std::int64_t file_id, const std::string& by) {
   RunSummary summary;
   auto old = index_->file(file_id);
   if (!old) throw std::runtime_error(fmt::format("no file F{} in the archive", file_id));
   if (old->direction == "out") throw std::runtime_error(fmt::format("F{} is a file we sent; only received files are replayed", file_id));
-  if (old->status == "received") throw std::runtime_error(fmt::format("F{} has not been processed yet; run first", file_id));
+  if (old->status == archive::FileStatus::received) throw std::runtime_error(fmt::format("F{} has not been processed yet; run first", file_id));
   store_->verify(old->sha256);  // a damaged raw object is refused, not replayed
   FileRecord copy = *old;
   copy.replay_of = old->id;
   copy.channel = fmt::format("replay:F{}", old->id);
   copy.received_at = clock_.iso_now();
-  copy.status = "received";
+  copy.status = archive::FileStatus::received;
   copy.claim.clear();
   copy.source_removed = true;
   std::vector<Delivery> ready;
@@ -980,14 +592,14 @@ RunSummary Pipeline::replay(std::int64_t file_id, const std::string& by) {
     tx.commit();
   }
   write_deliveries(ready);
-  record_deliveries(ready, summary);
-  send_outbox(summary);
+  delivery_->record_deliveries(ready, summary);
+  outbound_->send_queued(summary);
   if (summary.exceptions.empty()) {
     archive::Index::Transaction tx(*index_);
     std::string now = clock_.iso_now();
     for (const auto& e : index_->exceptions_of_file(old->id))
-      if (e.state == "open")
-        index_->close_exception(e.id, "resolved", by, fmt::format("replayed as F{} without exceptions", copy.id), now);
+      if (e.state == archive::ExceptionState::open)
+        index_->close_exception(e.id, archive::ExceptionState::resolved, by, fmt::format("replayed as F{} without exceptions", copy.id), now);
     tx.commit();
   }
   return summary;

@@ -34,7 +34,7 @@ void Pipeline::process_xml_file(const FileRecord& file, std::string bytes, RunSu
   ExceptionRecord base;
   base.partner = file.partner;
   base.file_id = file.id;
-  auto finish = [&](const char* status) { index_->set_file_status(file.id, status); };
+  auto finish = [&](archive::FileStatus status) { context_->finish_file(file, status, "XML document"); };
 
   std::unique_ptr<xml::Document> doc;
   try {
@@ -43,7 +43,7 @@ void Pipeline::process_xml_file(const FileRecord& file, std::string bytes, RunSu
     base.kind = "unusable_file";
     base.reason = fmt::format("{}: not a usable XML document: {}", file.source_name, e.what());
     raise(summary, base);
-    return finish("exception");
+    return finish(archive::FileStatus::exception);
   }
   index_->add_event({0, file.id, 0, now, "parsed",
                      fmt::format("XML {}, sender {}", describe(*doc), parties_text(doc->senders))});
@@ -58,7 +58,7 @@ void Pipeline::process_xml_file(const FileRecord& file, std::string bytes, RunSu
                           : fmt::format("{}: XML {}: sender {} matches no partner profile; the file is kept in the archive",
                                         file.source_name, describe(*doc), parties_text(doc->senders));
     raise(summary, base);
-    return finish("exception");
+    return finish(archive::FileStatus::exception);
   }
   if (!partner) partner = channel;
   base.partner = partner->id;
@@ -81,11 +81,12 @@ void Pipeline::process_xml_file(const FileRecord& file, std::string bytes, RunSu
                         file.source_name, describe(*doc), id, existing->file_id);
       raise(summary, base);
       if (same_content) summary.duplicates++;
-      return finish(same_content ? "duplicate" : "exception");
+      return finish(same_content ? archive::FileStatus::duplicate : archive::FileStatus::exception);
     }
-    if (rec.status == "delivered" || rec.status == "mapped") {
-      index_->add_event({0, file.id, rec.id, now, "replayed", fmt::format("{} already {}; not repeated", describe(*doc), rec.status)});
-      return finish("processed");
+    if (rec.status == archive::SetStatus::delivered || rec.status == archive::SetStatus::mapped) {
+      index_->add_event({0, file.id, rec.id, now, "replayed",
+                         fmt::format("{} already {}; not repeated", describe(*doc), to_string(rec.status))});
+      return finish(archive::FileStatus::processed);
     }
   } else {
     rec.partner = partner->id;
@@ -117,7 +118,7 @@ void Pipeline::process_xml_file(const FileRecord& file, std::string bytes, RunSu
                                return rule->mapping->evaluate(*doc, context, partner->code_tables);
                              },
                              rec, summary, deliveries);
-  finish(mapped ? "processed" : "exception");
+  finish(mapped ? archive::FileStatus::processed : archive::FileStatus::exception);
 }
 
 }  // namespace edihub::hub

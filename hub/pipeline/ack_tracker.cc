@@ -1,20 +1,21 @@
-// Acknowledgments in the pipeline: the 997/999/TA1 we send for a partner's interchange
-// (built from its validation report, numbered from the partner's counters, queued in the
-// outbox, linked to the file it answers), the partner's 997/999/TA1 for what we sent
-// (reconciled to the awaited rows, rejections raised as exceptions, late ones closing
-// their overdue exception), and the deadline check that turns a missing acknowledgment
-// into an overdue_ack exception.
+#include "hub/pipeline/ack_tracker.h"
+
 #include <map>
 
 #include <fmt/format.h>
 
 #include "formats/ack.h"
 #include "formats/ack_reader.h"
-#include "hub/pipeline/pipeline.h"
+#include "hub/as2_agreement.h"
+#include "hub/pipeline/set_rows.h"
 
 namespace edihub::hub {
 
+using archive::AckState;
+using archive::As2State;
 using archive::AwaitedAck;
+using archive::ExceptionState;
+using archive::SetStatus;
 using archive::ExceptionRecord;
 using archive::FileRecord;
 
@@ -33,11 +34,11 @@ std::string ack_kind_for(const partners::Profile& partner, const x12::Interchang
   return "none";
 }
 
-std::string state_of(const std::string& code) {
-  if (code == "A") return "accepted";
-  if (code == "E") return "accepted_with_errors";
-  if (code == "P") return "partially_accepted";
-  return "rejected";
+AckState state_of(const std::string& code) {
+  if (code == "A") return AckState::accepted;
+  if (code == "E") return AckState::accepted_with_errors;
+  if (code == "P") return AckState::partially_accepted;
+  return AckState::rejected;
 }
 
 std::string set_ack_text(const x12::SetAck& set) {
@@ -59,11 +60,11 @@ bool same_control(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-void Pipeline::acknowledge(const FileRecord& file, const partners::Profile& partner,
+void AckTracker::acknowledge(const FileRecord& file, const partners::Profile& partner,
                            const x12::InterchangeResult& result) {
   if (!partner.outbound) return;
   // A replay does not acknowledge again what the partner already has an answer for.
-  if (file.replay_of && !index_->acks_answering(file.replay_of).empty()) return;
+  if (file.replay_of && !ctx_.index.acks_answering(file.replay_of).empty()) return;
   const std::string kind = ack_kind_for(partner, result);
   x12::AckRequest request;
   request.kind = kind == "999" ? x12::AckKind::Implementation999 : x12::AckKind::Functional997;
@@ -73,8 +74,8 @@ void Pipeline::acknowledge(const FileRecord& file, const partners::Profile& part
   const std::size_t sets = x12::ack_set_count(result, request);
   if (sets == 0 && !request.ta1 && result.accepted()) return;
 
-  auto numbers = outbox_->take(partner, sets);
-  auto at = clock_.now();
+  auto numbers = ctx_.outbox.take(partner, sets);
+  auto at = ctx_.clock.now();
   x12::AckEnvelope envelope;
   envelope.version = result.header.version;
   envelope.delimiters = x12::ack_delimiters(result.header.delimiters, envelope.version);
@@ -88,32 +89,32 @@ void Pipeline::acknowledge(const FileRecord& file, const partners::Profile& part
   std::string bytes = x12::build_ack(result, request, envelope);
   if (bytes.empty()) return;
 
-  const std::string now = clock_.iso_now();
+  const std::string now = ctx_.clock.iso_now();
   const std::string isa13 = fmt::format("{:09}", numbers.interchange);
   const std::string what = sets > 0 ? kind : "TA1";
-  auto out = outbox_->queue(partner, fmt::format("{}-{}-{}.edi", partner.id, isa13, what), bytes);
+  auto out = ctx_.outbox.queue(partner, fmt::format("{}-{}-{}.edi", partner.id, isa13, what), bytes);
   // The ack is archived like any document: its interchange, group and sets are queryable.
-  record_sent(partner, out, bytes, "ack/" + partner.id + "/" + isa13);
+  record_sent(ctx_.index, ctx_.clock, partner, out, bytes, "ack/" + partner.id + "/" + isa13);
   const auto& h = result.header;
   if (request.ta1 || !result.accepted())
-    index_->add_ack({0, "sent", "TA1", partner.id, out.id, file.id, h.control_number, "", result.ack_code,
+    ctx_.index.add_ack({0, "sent", "TA1", partner.id, out.id, file.id, h.control_number, "", result.ack_code,
                      fmt::format("TA1 {} note {}", result.ack_code, result.note_code), now});
   if (result.accepted() && request.functional_acks)
     for (const auto& group : result.groups) {
       if (!x12::acknowledged(group)) continue;
-      index_->add_ack({0, "sent", kind, partner.id, out.id, file.id, h.control_number, group.header.control_number,
+      ctx_.index.add_ack({0, "sent", kind, partner.id, out.id, file.id, h.control_number, group.header.control_number,
                        group.ack_code,
                        fmt::format("AK9 {}: {} of {} set(s) accepted", group.ack_code, group.sets_accepted,
                                    group.sets_received),
                        now});
     }
-  index_->add_event({0, file.id, 0, now, "acknowledged",
+  ctx_.index.add_event({0, file.id, 0, now, "acknowledged",
                      fmt::format("interchange {}: {} queued as F{} ({})", h.control_number, what, out.id, out.source_name)});
 }
 
-void Pipeline::reconcile_ta1(const FileRecord& file, const partners::Profile& partner, const x12::Segment& segment,
+void AckTracker::reconcile_ta1(const FileRecord& file, const partners::Profile& partner, const x12::Segment& segment,
                              RunSummary& summary) {
-  const std::string now = clock_.iso_now();
+  const std::string now = ctx_.clock.iso_now();
   ExceptionRecord problem;
   problem.partner = partner.id;
   problem.file_id = file.id;
@@ -123,25 +124,25 @@ void Pipeline::reconcile_ta1(const FileRecord& file, const partners::Profile& pa
   } catch (const std::exception& e) {
     problem.kind = "validation_error";
     problem.reason = fmt::format("{}: segment {} TA1: {}", file.source_name, segment.number, e.what());
-    return raise(summary, problem);
+    return ctx_.raise(summary, problem);
   }
   std::string detail = x12::describe(ta1);
-  index_->add_ack({0, "received", "TA1", partner.id, file.id, 0, ta1.control_number, "", ta1.ack_code, detail, now});
-  auto rows = index_->awaited_for(partner.id, fmt::format("{:09}", ta1.control_value), "");
+  ctx_.index.add_ack({0, "received", "TA1", partner.id, file.id, 0, ta1.control_number, "", ta1.ack_code, detail, now});
+  auto rows = ctx_.index.awaited_for(partner.id, fmt::format("{:09}", ta1.control_value), "");
   if (rows.empty()) {
     problem.kind = "unmatched_ack";
     problem.reason = fmt::format("{}: segment {}: TA1 for interchange {}, which we never sent to {}: {}", file.source_name,
                                  segment.number, ta1.control_number, partner.id, detail);
-    return raise(summary, problem);
+    return ctx_.raise(summary, problem);
   }
   AwaitedAck row = rows.front();
   settle(row, state_of(ta1.ack_code), file, detail, summary);
 }
 
-void Pipeline::reconcile_functional_ack(const FileRecord& file, const partners::Profile& partner,
+void AckTracker::reconcile_functional_ack(const FileRecord& file, const partners::Profile& partner,
                                         const x12::TransactionSet& set, archive::TransactionSetRecord& rec,
                                         RunSummary& summary) {
-  const std::string now = clock_.iso_now();
+  const std::string now = ctx_.clock.iso_now();
   ExceptionRecord problem;
   problem.partner = partner.id;
   problem.file_id = file.id;
@@ -150,20 +151,18 @@ void Pipeline::reconcile_functional_ack(const FileRecord& file, const partners::
   try {
     ack = x12::read_functional_ack(set);
   } catch (const std::exception& e) {
-    rec.status = "failed";
-    index_->update_transaction_set(rec);
     problem.kind = "validation_error";
     problem.reason = fmt::format("{}: {} {} (segment {}): {}", file.source_name, set.id, set.control_number,
                                  rec.first_segment, e.what());
-    return raise(summary, problem);
+    ctx_.index.transition_set(rec, SetStatus::failed, {now, "failed", "an unreadable acknowledgment"});
+    return ctx_.raise(summary, problem);
   }
-  rec.status = "reconciled";
   rec.target = "acknowledgment";
-  index_->update_transaction_set(rec);
   std::string detail = x12::describe(ack);
-  index_->add_ack({0, "received", set.id, partner.id, file.id, 0, "", ack.group_control, ack.ack_code, detail, now});
+  ctx_.index.transition_set(rec, SetStatus::reconciled, {now, "reconciled", detail});
+  ctx_.index.add_ack({0, "received", set.id, partner.id, file.id, 0, "", ack.group_control, ack.ack_code, detail, now});
 
-  auto rows = index_->awaited_for(partner.id, "", ack.group_control);
+  auto rows = ctx_.index.awaited_for(partner.id, "", ack.group_control);
   const AwaitedAck* group_row = nullptr;
   for (const auto& row : rows)
     if (row.level == "group") {
@@ -174,7 +173,7 @@ void Pipeline::reconcile_functional_ack(const FileRecord& file, const partners::
     problem.kind = "unmatched_ack";
     problem.reason = fmt::format("{}: {} {} answers group {} ({}), which we never sent to {}: {}", file.source_name, set.id,
                                  set.control_number, ack.group_control, ack.functional_id, partner.id, detail);
-    return raise(summary, problem);
+    return ctx_.raise(summary, problem);
   }
   AwaitedAck group = *group_row;
   // The set rows of the very interchange the group row belongs to.
@@ -194,75 +193,68 @@ void Pipeline::reconcile_functional_ack(const FileRecord& file, const partners::
 
 // Records the partner's verdict on one awaited row; a rejection is an exception, and an
 // overdue exception of the same document is resolved by the late acknowledgment.
-void Pipeline::settle(AwaitedAck& row, const std::string& state, const FileRecord& ack_file, const std::string& detail,
-                      RunSummary& summary) {
-  const std::string now = clock_.iso_now();
-  bool was_overdue = row.state == "overdue";
-  row.state = state;
+void AckTracker::settle(AwaitedAck& row, AckState state, const FileRecord& ack_file, const std::string& detail,
+                        RunSummary& summary) {
+  const std::string now = ctx_.clock.iso_now();
+  bool was_overdue = row.state == AckState::overdue;
   row.ack_file_id = ack_file.id;
   row.detail = detail;
-  row.updated_at = now;
-  index_->update_awaited_ack(row);
   std::string what = row.level == "set" ? fmt::format("{} {}", row.set_type, row.set_control)
                    : row.level == "group" ? fmt::format("group {} ({})", row.group_control, row.functional_id)
                                           : fmt::format("interchange {}", row.interchange_control);
-  index_->add_event({0, row.file_id, row.set_id, now, "acknowledged",
-                     fmt::format("{} {} by F{} ({}): {}", what, state, ack_file.id, ack_file.source_name, detail)});
+  ctx_.index.transition_awaited_ack(
+      row, state,
+      {now, "acknowledged", fmt::format("{} {} by F{} ({}): {}", what, to_string(state), ack_file.id, ack_file.source_name, detail)});
   if (was_overdue)
-    for (const auto& e : index_->exceptions_of_file(row.file_id))
-      if (e.kind == "overdue_ack" && e.state == "open" && e.reason.starts_with(row.level + " "))
-        index_->close_exception(e.id, "resolved", "edihub", fmt::format("acknowledged late by F{}: {}", ack_file.id, state), now);
-  if (state == "rejected" && row.level != "set") {
+    for (const auto& e : ctx_.index.exceptions_of_file(row.file_id))
+      if (e.kind == "overdue_ack" && e.state == ExceptionState::open && e.reason.starts_with(row.level + " "))
+        ctx_.index.close_exception(e.id, ExceptionState::resolved, "edihub",
+                                   fmt::format("acknowledged late by F{}: {}", ack_file.id, to_string(state)), now);
+  if (state == AckState::rejected && row.level != "set") {
     ExceptionRecord rejected;
     rejected.partner = row.partner;
     rejected.file_id = row.file_id;
     rejected.kind = "ack_rejected";
     rejected.reason = fmt::format("{} sent {} in F{} ({}) was rejected by {}: {}", what, row.sent_at, row.file_id,
                                   row.interchange_control, row.partner, detail);
-    raise(summary, rejected);
+    ctx_.raise(summary, rejected);
   }
 }
 
-void Pipeline::flag_overdue(RunSummary& summary) {
-  const std::string now = clock_.iso_now();
-  auto due = index_->awaited_due(now);
+void AckTracker::flag_overdue(RunSummary& summary) {
+  const std::string now = ctx_.clock.iso_now();
+  auto due = ctx_.index.awaited_due(now);
   if (due.empty()) return;
-  archive::Index::Transaction tx(*index_);
+  archive::Index::Transaction tx(ctx_.index);
   for (auto& row : due) {
-    row.state = "overdue";
-    row.updated_at = now;
-    index_->update_awaited_ack(row);
+    ctx_.index.transition_awaited_ack(row, AckState::overdue, {now, "overdue", "no acknowledgment by " + row.due_at});
     summary.acks_overdue++;
     if (row.level == "set") continue;  // one exception per group (or interchange awaiting a TA1)
     ExceptionRecord overdue;
     overdue.partner = row.partner;
     overdue.file_id = row.file_id;
-    const auto* partner = config_.partners.find(row.partner);
+    const auto* partner = ctx_.config.partners.find(row.partner);
     std::string expected = row.level == "interchange" ? "TA1" : (partner ? partner->acks.expect : "997/999");
     overdue.kind = "overdue_ack";
     overdue.reason = fmt::format("{} {} (interchange {}) sent to {} at {}: no {} by {}",
                                  row.level == "group" ? "group" : "interchange",
                                  row.level == "group" ? row.group_control + " (" + row.functional_id + ")" : row.interchange_control,
                                  row.interchange_control, row.partner, row.sent_at, expected, row.due_at);
-    raise(summary, overdue);
+    ctx_.raise(summary, overdue);
   }
   tx.commit();
 }
 
-void Pipeline::send_outbox(RunSummary& summary) {
-  auto sent = outbox_->send_queued([&](ExceptionRecord e) { raise(summary, std::move(e)); });
-  if (sent.empty()) return;
-  archive::Index::Transaction tx(*index_);
-  const std::string now = clock_.iso_now();
-  for (const auto& file : sent) {
-    bool document = false;
-    for (auto set : index_->transaction_sets_of_file(file.id)) {
-      document |= set.type != "997" && set.type != "999";
-      set.status = "sent";
-      set.updated_at = now;
-      index_->update_transaction_set(set);
-    }
-    (document ? summary.documents_sent : summary.acks_sent)++;
+void AckTracker::flag_overdue_mdns(RunSummary& summary) {
+  const std::string now = ctx_.clock.iso_now();
+  auto due = ctx_.index.as2_mdns_due(now);
+  if (due.empty()) return;
+  archive::Index::Transaction tx(ctx_.index);
+  for (auto& row : due) {
+    ctx_.index.transition_as2_message(row, As2State::mdn_overdue, {now, "as2_mdn_overdue", "no async MDN by " + row.due_at});
+    ctx_.raise(summary, exception_record(row.partner, row.file_id, "mdn_overdue",
+                                         fmt::format("AS2 message {} sent to {} at {}: no async MDN by {}", row.message_id,
+                                                     row.partner, row.sent_at, row.due_at)));
   }
   tx.commit();
 }

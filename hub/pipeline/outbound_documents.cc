@@ -1,12 +1,10 @@
-// Outbound documents: an ERP transaction (JSON) picked up from a partner's erp.outbound
-// folder is mapped by the partner's outbound mapping, validated against the partner's
-// schema before anything is numbered, enveloped with the partner's settings and the next
-// control numbers, queued in the outbox and tracked until the partner acknowledges it.
+#include "hub/pipeline/outbound_documents.h"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "formats/interchange_writer.h"
-#include "hub/pipeline/pipeline.h"
+#include "hub/pipeline/set_rows.h"
 #include "hub/pipeline/validation_text.h"
 
 namespace edihub::hub {
@@ -34,23 +32,23 @@ x12::TransactionSet as_transaction_set(const std::string& id, std::vector<x12::S
 
 }  // namespace
 
-void Pipeline::process_erp_document(const FileRecord& file, RunSummary& summary) {
-  const std::string now = clock_.iso_now();
+void OutboundDocuments::process_erp_document(const FileRecord& file, RunSummary& summary) {
+  const std::string now = ctx_.clock.iso_now();
   summary.files_processed++;
   ExceptionRecord failure;
   failure.partner = file.partner;
   failure.file_id = file.id;
-  auto fail = [&](std::string kind, std::string reason, std::string status = "exception") {
+  auto fail = [&](std::string kind, std::string reason, archive::FileStatus status = archive::FileStatus::exception) {
     failure.kind = std::move(kind);
     failure.reason = file.source_name + ": " + std::move(reason);
-    raise(summary, failure);
-    index_->set_file_status(file.id, status);
+    ctx_.raise(summary, failure);
+    ctx_.finish_file(file, status, failure.kind);
   };
-  const auto* partner = config_.partners.find(file.partner);
+  const auto* partner = ctx_.config.partners.find(file.partner);
   if (!partner) return fail("unknown_partner", "partner '" + file.partner + "' is no longer configured; kept in the archive");
 
-  auto fresh = fresh_content_.find(file.id);
-  const std::string text = fresh != fresh_content_.end() ? fresh->second : store_->read(file.sha256);
+  auto fresh = ctx_.fresh_content.find(file.id);
+  const std::string text = fresh != ctx_.fresh_content.end() ? fresh->second : ctx_.store.read(file.sha256);
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(text);
@@ -72,12 +70,12 @@ void Pipeline::process_erp_document(const FileRecord& file, RunSummary& summary)
                                  ? doc["idempotency_key"].get<std::string>()
                                  : file.sha256;
   std::string key = "out/" + partner->id + "/" + erp_id;
-  if (auto sent = index_->transaction_set_by_key(key)) {
+  if (auto sent = ctx_.index.transaction_set_by_key(key)) {
     summary.duplicates++;
     return fail("duplicate",
                 fmt::format("ERP transaction {} was already sent as {} {} (interchange {}); not sent again", key, sent->type,
                             sent->control_number, sent->interchange_control),
-                "duplicate");
+                archive::FileStatus::duplicate);
   }
 
   if (rule->mapping->target_format() == "xml") {
@@ -89,7 +87,7 @@ void Pipeline::process_erp_document(const FileRecord& file, RunSummary& summary)
     } catch (const mapping::MappingError& e) {
       return fail("mapping_error", e.what());
     }
-    auto out = outbox_->queue(*partner, fmt::format("{}-{}-F{}.xml", partner->id, mapping.document_type(), file.id),
+    auto out = ctx_.outbox.queue(*partner, fmt::format("{}-{}-F{}.xml", partner->id, mapping.document_type(), file.id),
                               output.document);
     archive::TransactionSetRecord rec;
     rec.file_id = out.id;
@@ -97,19 +95,19 @@ void Pipeline::process_erp_document(const FileRecord& file, RunSummary& summary)
     rec.type = mapping.document_type();
     rec.control_number = erp_id;
     rec.version = mapping.standard();
-    rec.status = "queued";
+    rec.status = archive::SetStatus::queued;
     rec.idempotency_key = key;
     rec.target = type;
     rec.received_at = now;
     rec.updated_at = now;
     rec.direction = "out";
-    rec.id = index_->add_transaction_set(rec);
-    index_->put_mapped_output(rec.id, text);
-    for (const auto& [name, value] : output.keys) index_->add_business_key(rec.id, name, value);
-    index_->add_event({0, file.id, rec.id, now, "mapped",
+    rec.id = ctx_.index.add_transaction_set(rec);
+    ctx_.index.put_mapped_output(rec.id, text);
+    for (const auto& [name, value] : output.keys) ctx_.index.add_business_key(rec.id, name, value);
+    ctx_.index.add_event({0, file.id, rec.id, now, "mapped",
                        fmt::format("ERP {} -> XML {} ({}) with {}", type, rec.type, out.source_name, rule->file.filename().string())});
-    index_->add_event({0, out.id, rec.id, now, "built", fmt::format("from ERP transaction F{} ({})", file.id, file.source_name)});
-    index_->set_file_status(file.id, "processed");
+    ctx_.index.add_event({0, out.id, rec.id, now, "built", fmt::format("from ERP transaction F{} ({})", file.id, file.source_name)});
+    ctx_.finish_file(file, archive::FileStatus::processed, "queued as F" + std::to_string(out.id));
     return;
   }
 
@@ -134,8 +132,8 @@ void Pipeline::process_erp_document(const FileRecord& file, RunSummary& summary)
     }
   }
 
-  auto numbers = outbox_->take(*partner, 1);
-  auto at = clock_.now();
+  auto numbers = ctx_.outbox.take(*partner, 1);
+  auto at = ctx_.clock.now();
   x12::InterchangeSettings isa;
   isa.delimiters = delimiters;
   isa.suffix = envelope.line_breaks ? "\n" : "";
@@ -160,18 +158,18 @@ void Pipeline::process_erp_document(const FileRecord& file, RunSummary& summary)
   std::string isa13 = fmt::format("{:09}", numbers.interchange);
   std::string gs06 = std::to_string(numbers.group);
   std::string st02 = fmt::format("{:04}", numbers.first_set);
-  auto out = outbox_->queue(*partner, fmt::format("{}-{}-{}.edi", partner->id, isa13, set.id), bytes);
-  auto rec = record_sent(*partner, out, bytes, key).at(0);
+  auto out = ctx_.outbox.queue(*partner, fmt::format("{}-{}-{}.edi", partner->id, isa13, set.id), bytes);
+  auto rec = record_sent(ctx_.index, ctx_.clock, *partner, out, bytes, key).at(0);
   // The ERP document is kept as the set's mapped output: cross-document lookups read it
   // (an ASN without the PO date takes it from the 850 we sent).
   rec.target = type;
-  index_->update_transaction_set(rec);
-  index_->put_mapped_output(rec.id, text);
-  for (const auto& [name, value] : output.keys) index_->add_business_key(rec.id, name, value);
-  index_->add_event({0, file.id, rec.id, now, "mapped",
+  ctx_.index.update_transaction_set(rec);
+  ctx_.index.put_mapped_output(rec.id, text);
+  for (const auto& [name, value] : output.keys) ctx_.index.add_business_key(rec.id, name, value);
+  ctx_.index.add_event({0, file.id, rec.id, now, "mapped",
                      fmt::format("ERP {} -> {} {} in interchange {} ({}) with {}", type, set.id, st02, isa13, out.source_name,
                                  rule->file.filename().string())});
-  index_->add_event({0, out.id, rec.id, now, "built", fmt::format("from ERP transaction F{} ({})", file.id, file.source_name)});
+  ctx_.index.add_event({0, out.id, rec.id, now, "built", fmt::format("from ERP transaction F{} ({})", file.id, file.source_name)});
 
   if (partner->acks.expect != "none" || envelope.ta1_requested) {
     archive::AwaitedAck awaited;
@@ -184,20 +182,36 @@ void Pipeline::process_erp_document(const FileRecord& file, RunSummary& summary)
     awaited.updated_at = now;
     if (envelope.ta1_requested) {
       awaited.level = "interchange";
-      index_->add_awaited_ack(awaited);
+      ctx_.index.add_awaited_ack(awaited);
     }
     if (partner->acks.expect != "none") {
       awaited.group_control = gs06;
       awaited.level = "group";
-      index_->add_awaited_ack(awaited);
+      ctx_.index.add_awaited_ack(awaited);
       awaited.level = "set";
       awaited.set_id = rec.id;
       awaited.set_control = st02;
       awaited.set_type = set.id;
-      index_->add_awaited_ack(awaited);
+      ctx_.index.add_awaited_ack(awaited);
     }
   }
-  index_->set_file_status(file.id, "processed");
+  ctx_.finish_file(file, archive::FileStatus::processed, "queued as F" + std::to_string(out.id));
+}
+
+void OutboundDocuments::send_queued(RunSummary& summary) {
+  auto sent = ctx_.outbox.send_queued([&](archive::ExceptionRecord e) { ctx_.raise(summary, std::move(e)); });
+  if (sent.empty()) return;
+  archive::Index::Transaction tx(ctx_.index);
+  const std::string now = ctx_.clock.iso_now();
+  for (const auto& file : sent) {
+    bool document = false;
+    for (auto set : ctx_.index.transaction_sets_of_file(file.id)) {
+      document |= set.type != "997" && set.type != "999";
+      ctx_.index.transition_set(set, archive::SetStatus::sent, {now, "sent", file.source_name});
+    }
+    (document ? summary.documents_sent : summary.acks_sent)++;
+  }
+  tx.commit();
 }
 
 }  // namespace edihub::hub

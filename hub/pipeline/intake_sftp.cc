@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "hub/exception_queue.h"
-#include "hub/pipeline/pipeline.h"
+#include "hub/pipeline/intake.h"
 #include "hub/sftp_endpoint.h"
 #include "transports/sftp.h"
 
@@ -39,11 +39,12 @@ transports::AfterReceipt after_receipt_of(const partners::SftpChannel& c) {
 
 }  // namespace
 
-void Pipeline::take_in_sftp(const partners::Profile& partner, Lock& lock, RunSummary& summary) {
+void Intake::take_in_sftp(const partners::Profile& partner, PipelineLock& lock, RunSummary& summary,
+                          const ProcessBatch& process) {
   const auto& c = *partner.inbound_sftp;
   const std::string channel = c.name();
   // One folder per partner: partners are polled in parallel, each by one poll at a time.
-  const fs::path downloads = config_.archive_dir / "downloads" / partner.id;
+  const fs::path downloads = ctx_.config.archive_dir / "downloads" / partner.id;
   // Partial downloads of a crashed or abandoned poll were never recorded: the remote files are still there.
   fs::remove_all(downloads);
   fs::create_directories(downloads);
@@ -53,21 +54,21 @@ void Pipeline::take_in_sftp(const partners::Profile& partner, Lock& lock, RunSum
       Unlocked connecting(lock);
       session.emplace(sftp_endpoint(c));
     }
-    resolve_transport_error(*index_, clock_, partner.id, channel, "connected again");
+    resolve_transport_error(ctx_.index, ctx_.clock, partner.id, channel, "connected again");
     transports::SftpInbox inbox(rules_of(c));
     auto removed = [&](const archive::FileRecord& file) {
       {
         Unlocked removing(lock);
         inbox.after_receipt(*session, c.remote_dir, file.source_name, after_receipt_of(c));
       }
-      archive::Index::Transaction tx(*index_);
-      index_->mark_source_removed(file.id);
-      index_->add_event({0, file.id, 0, clock_.iso_now(), "source_removed",
+      archive::Index::Transaction tx(ctx_.index);
+      ctx_.index.mark_source_removed(file.id);
+      ctx_.index.add_event({0, file.id, 0, ctx_.clock.iso_now(), "source_removed",
                          fmt::format("{} {} on {}", c.move_to.empty() ? "deleted" : "moved to " + c.move_to,
                                      file.source_name, channel)});
       tx.commit();
     };
-    for (const auto& file : index_->files_with_source_pending())
+    for (const auto& file : ctx_.index.files_with_source_pending())
       if (file.channel == channel) removed(file);
 
     std::vector<transports::SftpEntry> ready;
@@ -75,8 +76,8 @@ void Pipeline::take_in_sftp(const partners::Profile& partner, Lock& lock, RunSum
       Unlocked listing(lock);
       ready = inbox.ready(*session, c.remote_dir, sleep_);
     }
-    for (std::size_t start = 0; start < ready.size(); start += config_.batch_files) {
-      std::size_t end = std::min(ready.size(), start + config_.batch_files);
+    for (std::size_t start = 0; start < ready.size(); start += ctx_.config.batch_files) {
+      std::size_t end = std::min(ready.size(), start + ctx_.config.batch_files);
       {
         Unlocked downloading(lock);
         for (std::size_t i = start; i < end; ++i)
@@ -92,19 +93,19 @@ void Pipeline::take_in_sftp(const partners::Profile& partner, Lock& lock, RunSum
         r.remote = true;
         r.source_name = ready[i].name;  // checked by SftpInbox: a safe single path component
         r.claim = claim_name(partner.id, ready[i].name);
-        r.staged = store_->claim_file(downloads / ready[i].name, r.claim);
+        r.staged = ctx_.store.claim_file(downloads / ready[i].name, r.claim);
         receipts.push_back(std::move(r));
       }
       // Processed before the lock is released for the removals, so a concurrent
       // housekeeping() never takes these files as left over from a crash.
       auto files = record_receipts(receipts, summary);
-      process_batch(files, summary);
+      process(files, summary);
       for (const auto& file : files) removed(file);
     }
   } catch (const transports::SftpError& e) {
-    if (auto problem = transport_error(*index_, partner.id, channel, e, "polled again on the next run")) {
-      archive::Index::Transaction tx(*index_);
-      raise(summary, std::move(*problem));
+    if (auto problem = transport_error(ctx_.index, partner.id, channel, e, "polled again on the next run")) {
+      archive::Index::Transaction tx(ctx_.index);
+      ctx_.raise(summary, std::move(*problem));
       tx.commit();
     }
   }

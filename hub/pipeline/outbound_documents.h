@@ -1,0 +1,27 @@
+// Outbound documents: an ERP transaction (JSON) picked up from a partner's erp.outbound
+// folder is mapped by the partner's outbound mapping, validated against the partner's
+// schema before anything is numbered, enveloped with the partner's settings and the next
+// control numbers, queued in the outbox and tracked (awaited acknowledgment rows) until
+// the partner acknowledges it. send_queued hands the outbox's queued files to their
+// channels and marks their transaction sets sent.
+#pragma once
+
+#include "hub/pipeline/context.h"
+
+namespace edihub::hub {
+
+class OutboundDocuments {
+ public:
+  explicit OutboundDocuments(PipelineContext& context) : ctx_(context) {}
+
+  // One ERP transaction file (direction erp), inside the caller's transaction: ends
+  // processed, duplicate (its ERP idempotency key was sent before) or exception.
+  void process_erp_document(const archive::FileRecord& file, RunSummary& summary);
+  // Sends what the outbox holds; counts acknowledgments and documents sent.
+  void send_queued(RunSummary& summary);
+
+ private:
+  PipelineContext& ctx_;
+};
+
+}  // namespace edihub::hub

@@ -1,0 +1,58 @@
+#include "hub/pipeline/set_rows.h"
+
+namespace edihub::hub {
+
+std::string idempotency_key(const std::string& partner, const std::string& isa13, const std::string& gs06,
+                            const std::string& st02) {
+  return partner + "/" + isa13 + "/" + gs06 + "/" + st02;
+}
+
+archive::TransactionSetRecord set_record(std::int64_t file_id, std::int64_t interchange_id, std::int64_t group_id,
+                                         const std::string& partner, const x12::InterchangeHeader& h,
+                                         const x12::ParsedGroup& group, std::size_t s, const std::string& now,
+                                         const std::string& direction) {
+  archive::TransactionSetRecord rec;
+  rec.file_id = file_id;
+  rec.interchange_id = interchange_id;
+  rec.group_id = group_id;
+  rec.partner = partner;
+  rec.type = group.sets[s].id;
+  rec.control_number = group.sets[s].control_number;
+  rec.interchange_control = h.control_number;
+  rec.group_control = group.header.control_number;
+  rec.version = group.header.version;
+  rec.first_segment = static_cast<std::uint32_t>(group.set_first_segments[s]);
+  rec.received_at = now;
+  rec.updated_at = now;
+  rec.direction = direction;
+  return rec;
+}
+
+std::vector<archive::TransactionSetRecord> record_sent(archive::Index& index, const Clock& clock,
+                                                       const partners::Profile& partner, const archive::FileRecord& out,
+                                                       const std::string& bytes, const std::string& key_prefix) {
+  const std::string now = clock.iso_now();
+  std::vector<archive::TransactionSetRecord> sets;
+  for (const auto& interchange : x12::parse_bytes(bytes).interchanges) {
+    const auto& h = interchange.header;
+    archive::InterchangeRecord ir{0, out.id, partner.id, h.sender_qualifier, h.sender_id, h.receiver_qualifier,
+                                  h.receiver_id, h.control_number, h.version, h.date, h.time, out.sha256, "out"};
+    ir.id = index.add_interchange(ir);
+    for (const auto& group : interchange.groups) {
+      const auto& g = group.header;
+      archive::GroupRecord gr{0, ir.id, g.functional_id, g.sender, g.receiver, g.control_number, g.version, "out"};
+      gr.id = index.add_group(gr);
+      for (std::size_t s = 0; s < group.sets.size(); ++s) {
+        auto rec = set_record(out.id, ir.id, gr.id, partner.id, h, group, s, now, "out");
+        rec.status = archive::SetStatus::queued;
+        rec.target = "x12 " + rec.type;
+        rec.idempotency_key = key_prefix + (group.sets.size() > 1 ? "/" + rec.control_number : "");
+        rec.id = index.add_transaction_set(rec);
+        sets.push_back(std::move(rec));
+      }
+    }
+  }
+  return sets;
+}
+
+}  // namespace edihub::hub

@@ -1,0 +1,34 @@
+// Transaction set rows as the index keeps them: the idempotency key of an inbound set,
+// a set's row read from a parsed group, and the rows of an interchange we built and
+// queued (acknowledgments and outbound documents alike).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "archive/index.h"
+#include "formats/parsed_file.h"
+#include "hub/clock.h"
+#include "partners/profile.h"
+
+namespace edihub::hub {
+
+// partner/ISA13/GS06/ST02: what makes an inbound set unique, and names its ERP delivery.
+std::string idempotency_key(const std::string& partner, const std::string& isa13, const std::string& gs06,
+                            const std::string& st02);
+
+// A transaction set's index row as read from a parsed group (status, key, target are the caller's).
+archive::TransactionSetRecord set_record(std::int64_t file_id, std::int64_t interchange_id, std::int64_t group_id,
+                                         const std::string& partner, const x12::InterchangeHeader& interchange,
+                                         const x12::ParsedGroup& group, std::size_t set_index, const std::string& now,
+                                         const std::string& direction);
+
+// Records the interchange, groups and sets (status queued) of a file we built and queued
+// (direction out), inside the caller's transaction; each set's idempotency key is
+// `key_prefix` (+ "/ST02" when the group has several).
+std::vector<archive::TransactionSetRecord> record_sent(archive::Index& index, const Clock& clock,
+                                                       const partners::Profile& partner, const archive::FileRecord& out,
+                                                       const std::string& bytes, const std::string& key_prefix);
+
+}  // namespace edihub::hub
