@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <system_error>
 
+#include "archive/env.h"
 #include "archive/raw_store.h"
 
 namespace edihub::archive {
@@ -76,10 +77,7 @@ void syncfs_or_throw(int fd, const fs::path& path) {
   if (::syncfs(fd) != 0) throw_errno("cannot sync the filesystem of", path);
 }
 
-void fsync_path(const fs::path& path) {
-  UniqueFd fd = open_or_throw(path, O_RDONLY);
-  if (::fsync(fd.get()) != 0) throw_errno("cannot fsync", path);
-}
+void fsync_path(const fs::path& path) { sync_path(Env::posix(), path); }
 
 void sync_filesystem_of(const fs::path& path) {
   UniqueFd fd = open_or_throw(path, O_RDONLY);

@@ -16,10 +16,14 @@ namespace {
 
 using Outcome = Pipeline::DeliveryOutcome;
 
-void deliver_to_folders(std::vector<Pipeline::Delivery*>& batch) {
+void deliver_to_folders(std::vector<Pipeline::Delivery*>& batch, archive::Env& env) {
   std::map<std::filesystem::path, transports::FolderSink> sinks;
-  for (auto* d : batch) sinks.try_emplace(d->sink, d->sink).first->second.stage(d->name, d->content);
-  for (auto& [path, sink] : sinks) sink.commit();
+  try {
+    for (auto* d : batch) sinks.try_emplace(d->sink, d->sink, env).first->second.stage(d->name, d->content);
+    for (auto& [path, sink] : sinks) sink.commit();
+  } catch (...) {
+    archive::rethrow_in_step("ERP folder write");
+  }
 }
 
 void deliver_over_http(std::vector<Pipeline::Delivery*>& batch) {
@@ -82,11 +86,11 @@ void deliver_to_postgres(std::vector<Pipeline::Delivery*>& batch) {
 
 }  // namespace
 
-void write_deliveries(std::vector<Pipeline::Delivery>& batch) {
+void write_deliveries(std::vector<Pipeline::Delivery>& batch, archive::Env& env) {
   std::vector<Pipeline::Delivery*> folder, http, postgres;
   for (auto& d : batch)
     (d.partner && d.partner->erp_http ? http : d.partner && d.partner->erp_postgres ? postgres : folder).push_back(&d);
-  deliver_to_folders(folder);
+  deliver_to_folders(folder, env);
   deliver_over_http(http);
   deliver_to_postgres(postgres);
 }

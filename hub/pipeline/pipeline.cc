@@ -61,13 +61,13 @@ std::string envelope_issue_text(const x12::EnvelopeIssue& issue) {
 
 }  // namespace
 
-Pipeline::Pipeline(const Config& config, const Clock& clock, Sleep sleep)
-    : config_(config), clock_(clock), sleep_(std::move(sleep)) {
-  lock_ = std::make_unique<archive::ArchiveLock>(config_.archive_dir);
+Pipeline::Pipeline(const Config& config, const Clock& clock, Sleep sleep, archive::Env& env)
+    : config_(config), clock_(clock), sleep_(std::move(sleep)), env_(env) {
+  lock_ = std::make_unique<archive::ArchiveLock>(config_.archive_dir, env_);
   // Before anything is taken in: a lost or damaged index must be rebuilt, not restarted.
   archive::check_index_before_start(config_.archive_dir, config_.dir.string());
-  store_ = std::make_unique<archive::RawStore>(config_.archive_dir);
-  index_ = archive::Index::open(config_.index_file());
+  store_ = std::make_unique<archive::RawStore>(config_.archive_dir, env_);
+  index_ = archive::Index::open(config_.index_file(), env_);
   outbox_ = std::make_unique<Outbox>(config_, clock_, *store_, *index_);
 }
 
@@ -84,7 +84,15 @@ RunSummary Pipeline::run_once() {
       poll(partner, lock, summary);
       record_stage_ok("poll", partner.id);
     } catch (const std::exception& e) {
-      if (auto raised = record_stage_failure("poll", partner.id, e.what())) summary.add_exception(std::move(*raised));
+      std::optional<ExceptionRecord> raised;
+      try {
+        raised = record_stage_failure("poll", partner.id, e.what());
+      } catch (const std::exception& unrecorded) {
+        // The index failing too (a full disk) must not hide the poll's own error.
+        throw std::runtime_error(fmt::format("poll of {}: {} (and it could not be recorded: {})", partner.id, e.what(),
+                                             unrecorded.what()));
+      }
+      if (raised) summary.add_exception(std::move(*raised));
     }
   }
   finish(summary);
@@ -168,9 +176,9 @@ bool starts_like_xml(const fs::path& path) {
 
 // Removes a received file from its inbound folder only if it still holds exactly the
 // content we archived (a partner may have dropped a new file under the same name).
-void remove_source_if_archived(const fs::path& source, const std::string& sha256) {
+void remove_source_if_archived(const fs::path& source, const std::string& sha256, archive::Env& env) {
   if (!source.empty() && fs::exists(source) && archive::sha256_file(source) == sha256)
-    transports::FolderInbox::remove(source);
+    transports::FolderInbox::remove(source, env);
 }
 
 // A name longer than this is claimed under a shortened name: the claim's unique prefix
@@ -243,7 +251,7 @@ std::vector<FileRecord> Pipeline::record_receipts(std::vector<Receipt>& receipts
   for (const auto& r : receipts) {
     batch.push_back(r.staged);
     if (!r.staged.source_moved && !r.remote) {
-      remove_source_if_archived(r.source, r.staged.sha256);
+      remove_source_if_archived(r.source, r.staged.sha256, env_);
       copied.push_back(r.file_id);
     }
   }
@@ -353,7 +361,7 @@ void Pipeline::finish_source_removals() {
   for (const auto& file : pending) {
     if (file.channel.starts_with("sftp:")) continue;  // removed remotely by the next poll of its server
     if (file.channel.starts_with("folder:"))
-      remove_source_if_archived(config_.dir / file.channel.substr(7) / file.source_name, file.sha256);
+      remove_source_if_archived(config_.dir / file.channel.substr(7) / file.source_name, file.sha256, env_);
     index_->mark_source_removed(file.id);
   }
   tx.commit();
@@ -361,7 +369,7 @@ void Pipeline::finish_source_removals() {
 
 void Pipeline::take_in(const partners::Profile& partner, const partners::FolderChannel& folder,
                        const std::string& direction, Lock& lock, RunSummary& summary) {
-  transports::FolderInbox inbox(folder.path, folder.pattern, folder.settle);
+  transports::FolderInbox inbox(folder.path, folder.pattern, folder.settle, transports::FolderInbox::kStaleAfter, env_);
   std::vector<transports::InboundFile> ready;
   {
     Unlocked waiting(lock);
@@ -443,7 +451,7 @@ void Pipeline::process_batch(const std::vector<FileRecord>& files, RunSummary& s
   send_outbox(summary);
   finish_deliveries(summary);
   in_flight_ = std::move(ready);
-  writing_ = std::async(std::launch::async, [this] { write_deliveries(in_flight_); });
+  writing_ = std::async(std::launch::async, [this] { write_deliveries(in_flight_, env_); });
 }
 
 // An unexpected error while processing one file (input no check foresaw, or a bug) undoes
@@ -899,7 +907,7 @@ void Pipeline::deliver_mapped(RunSummary& summary) {
           batch.push_back(std::move(*d));
       tx.commit();
     }
-    write_deliveries(batch);
+    write_deliveries(batch, env_);
     record_deliveries(batch, summary);
   }
 }
@@ -976,7 +984,7 @@ RunSummary Pipeline::replay(std::int64_t file_id, const std::string& by) {
     outbox_->publish_staged();
     tx.commit();
   }
-  write_deliveries(ready);
+  write_deliveries(ready, env_);
   record_deliveries(ready, summary);
   send_outbox(summary);
   if (summary.exceptions.empty()) {

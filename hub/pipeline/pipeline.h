@@ -73,8 +73,9 @@ class Pipeline {
   using Sleep = std::function<void(std::chrono::milliseconds)>;
   // Takes an exclusive lock on the archive: a second hub on the same archive is refused.
   // Refuses (archive::IndexUnusable) an archive whose index is missing or damaged, before
-  // anything is received (archive::check_index_before_start).
-  Pipeline(const Config& config, const Clock& clock, Sleep sleep);
+  // anything is received (archive::check_index_before_start). The archive, the folder
+  // channels, the folder sinks and the outbox reach the filesystem through `env`.
+  Pipeline(const Config& config, const Clock& clock, Sleep sleep, archive::Env& env = archive::Env::posix());
   ~Pipeline();
 
   // One pass: resume unfinished work, poll every inbound channel, process, deliver,
@@ -251,6 +252,7 @@ class Pipeline {
   const Config& config_;
   const Clock& clock_;
   Sleep sleep_;
+  archive::Env& env_;
   std::mutex mu_;  // serializes index and store work (see housekeeping())
   bool claims_recovered_ = false;
   std::unique_ptr<archive::ArchiveLock> lock_;  // before store_ and index_: released after them
@@ -282,7 +284,7 @@ std::string claim_name(const std::string& folder, const std::string& file_name);
 // Writes a batch of deliveries into their sinks (folder files, HTTP POSTs, one PostgreSQL
 // transaction per partner) and sets each one's outcome. Touches no index, so it runs on
 // the delivery thread while the next batch is being processed.
-void write_deliveries(std::vector<Pipeline::Delivery>& batch);
+void write_deliveries(std::vector<Pipeline::Delivery>& batch, archive::Env& env = archive::Env::posix());
 
 // A transaction set's index row as read from a parsed group (status, key, target are the caller's).
 archive::TransactionSetRecord set_record(std::int64_t file_id, std::int64_t interchange_id, std::int64_t group_id,
