@@ -154,7 +154,7 @@ RawStore::RawStore(fs::path root, Env& env) : root_(std::move(root)), env_(env) 
   staging_ = env_.open(staging_dir(), O_RDONLY | O_DIRECTORY);
   // Exclusive means no other store is alive: whatever is staged belongs to a dead process.
   if (::flock(staging_.get(), LOCK_EX | LOCK_NB) == 0) {
-    for (const auto& entry : env_.list(staging_dir())) env_.remove(staging_dir() / entry.name);
+    for (const auto& entry : fs::directory_iterator(staging_dir())) fs::remove_all(entry.path());
   } else if (errno != EWOULDBLOCK) {
     throw_errno("cannot lock", staging_dir());
   }

@@ -184,3 +184,74 @@ TEST_CASE("Fault injection: every durability step failing with ENOSPC or EIO is 
   }
   std::cout << "\nDurability steps x faults (tests/fault_injection_test.cc):\n" << table.str() << std::flush;
 }
+
+namespace {
+
+// A size-limited tmpfs mounted for the test's lifetime (needs CAP_SYS_ADMIN); unmounted
+// however the test ends.
+class Tmpfs {
+ public:
+  Tmpfs(const fs::path& at, const std::string& size) : at_(at) {
+    fs::create_directories(at_);
+    mounted_ = ::mount("tmpfs", at_.c_str(), "tmpfs", 0, ("size=" + size + ",mode=0755").c_str()) == 0;
+    if (!mounted_) error_ = std::strerror(errno);
+  }
+  ~Tmpfs() {
+    if (mounted_) ::umount2(at_.c_str(), MNT_DETACH);
+  }
+  Tmpfs(const Tmpfs&) = delete;
+  Tmpfs& operator=(const Tmpfs&) = delete;
+  bool mounted() const { return mounted_; }
+  const std::string& error() const { return error_; }
+  std::uintmax_t free_bytes() const { return fs::space(at_).available; }
+
+ private:
+  fs::path at_;
+  bool mounted_ = false;
+  std::string error_;
+};
+
+}  // namespace
+
+TEST_CASE("Disk full on a real tmpfs holding the archive: the run names the path and ENOSPC, the inbox file stays, and after space is freed it is archived and delivered once",
+          "[faults][env][e2e]") {
+  TempDir dir;
+  write_supplier_config(dir.path());
+  Tmpfs archive(dir / "archive", "2m");
+  if (!archive.mounted()) {
+    WARN("SKIPPED: cannot mount a tmpfs for the archive (" << archive.error()
+                                                             << "; needs root or CAP_SYS_ADMIN)");
+    return;
+  }
+  const std::vector<std::string> args = {"run", "--config", dir.path().string(), "--once"};
+  REQUIRE(run_edihub(args).exit_code == 0);  // the archive's folders and index, nothing received
+
+  // 300 ship notices (~190 KB) in one file; a filler leaves room for half of it.
+  std::string input;
+  for (unsigned n = 1; n <= 300; ++n) input += sample_856(n);
+  const std::uintmax_t leave = input.size() / 2;
+  REQUIRE(archive.free_bytes() > leave);
+  write_file(dir / "archive/filler", std::string(archive.free_bytes() - leave, 'x'));
+  write_file(dir / "inbox/backlog.edi", input);
+
+  auto full = run_edihub(args);
+  const std::string said = full.out + full.err;
+  INFO(said);
+  CHECK_THAT(said, Contains("No space left on device") && Contains((dir / "archive").string() + "/"));
+  CHECK_THAT(said, Contains("claim of " + (dir / "inbox/backlog.edi").string()));
+  REQUIRE(fs::exists(dir / "inbox/backlog.edi"));  // not lost: the archive is another filesystem, so it was copied
+  CHECK(read_file(dir / "inbox/backlog.edi") == input);
+  CHECK(entries_in(dir / "erp") == 0);
+
+  fs::remove(dir / "archive/filler");
+  auto freed = run_edihub(args);
+  INFO(freed.out + freed.err);
+  CHECK(freed.exit_code == 0);
+  const fs::path db = dir / "archive/index.db";
+  CHECK(count(db, "SELECT count(*) FROM files WHERE direction = 'in'") == 1);
+  CHECK(count(db, "SELECT count(*) FROM files WHERE direction = 'in' AND sha256 = '" +
+                      edihub::archive::sha256_hex(input) + "'") == 1);
+  CHECK(count(db, "SELECT count(*) FROM transaction_sets WHERE direction = 'in' AND status = 'delivered'") == 300);
+  CHECK(entries_in(dir / "erp") == 300);
+  CHECK_FALSE(fs::exists(dir / "inbox/backlog.edi"));
+}
