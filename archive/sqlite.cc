@@ -25,12 +25,14 @@ struct ShimFile {
 };
 
 struct Shim {
-  sqlite3_vfs vfs;
-  std::string name;
+  sqlite3_vfs vfs;  // its pAppData is this Shim
+  sqlite3_vfs* real;
   Env* env;
+  std::string name;
 };
 
-sqlite3_vfs* real_vfs(sqlite3_vfs* shim) { return static_cast<sqlite3_vfs*>(shim->pAppData); }
+Shim& shim_of(sqlite3_vfs* vfs) { return *static_cast<Shim*>(vfs->pAppData); }
+sqlite3_vfs* real_vfs(sqlite3_vfs* vfs) { return shim_of(vfs).real; }
 ShimFile* shim_file(sqlite3_file* file) { return reinterpret_cast<ShimFile*>(file); }
 const sqlite3_io_methods& real_methods(sqlite3_file* file) { return *shim_file(file)->real()->pMethods; }
 
@@ -112,7 +114,7 @@ const sqlite3_io_methods kShimMethods = {
 
 int shim_open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out_flags) {
   ShimFile* f = shim_file(file);
-  f->env = static_cast<Shim*>(static_cast<void*>(vfs))->env;
+  f->env = shim_of(vfs).env;
   f->name = name;
   file->pMethods = nullptr;
   int rc = real_vfs(vfs)->xOpen(real_vfs(vfs), name, f->real(), flags, out_flags);
@@ -146,7 +148,8 @@ const char* vfs_for(Env& env) {
     shim->vfs = *real;
     shim->vfs.szOsFile = static_cast<int>(sizeof(ShimFile)) + real->szOsFile;
     shim->vfs.zName = shim->name.c_str();
-    shim->vfs.pAppData = real;
+    shim->vfs.pAppData = shim.get();
+    shim->real = real;
     shim->vfs.xOpen = shim_open;
     shim->vfs.xGetLastError = shim_get_last_error;
     if (sqlite3_vfs_register(&shim->vfs, 0) != SQLITE_OK)
