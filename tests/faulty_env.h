@@ -1,6 +1,7 @@
-// An archive::Env that fails a chosen call: the `occurrence`-th call of `op` whose path
-// contains `path_part` (either path of a rename) fails with `error`, and so does every
-// later matching call until clear() (a full disk stays full). Everything else is the real
+// An archive::Env that fails a chosen call: the `occurrence`-th call of `op` (any
+// operation when none is given) whose path contains `path_part` (either path of a rename)
+// fails with `error`, and so does every later matching call until clear() (a full disk
+// stays full). Everything else is the real
 // POSIX call. Calls come from the pipeline's thread and its delivery thread: counting is
 // under a mutex.
 #pragma once
@@ -21,7 +22,7 @@ namespace edihub::testing {
 class FaultyEnv : public archive::Env {
  public:
   struct Fault {
-    archive::FileOp op;
+    std::optional<archive::FileOp> op;
     std::string path_part;
     int occurrence = 1;
     int error = ENOSPC;
@@ -37,7 +38,12 @@ class FaultyEnv : public archive::Env {
     std::lock_guard lock(mu_);
     fault_.reset();
   }
-  // Calls failed since fail(), and the path of the first one.
+
+  // Matching calls seen since fail() (failed or not), calls failed, and the first one's path.
+  int seen() const {
+    std::lock_guard lock(mu_);
+    return seen_;
+  }
   int failed() const {
     std::lock_guard lock(mu_);
     return failed_;
@@ -86,7 +92,7 @@ class FaultyEnv : public archive::Env {
  private:
   std::error_code error_for(archive::FileOp op, const std::string& path) {
     std::lock_guard lock(mu_);
-    if (!fault_ || fault_->op != op || path.find(fault_->path_part) == std::string::npos) return {};
+    if (!fault_ || (fault_->op && *fault_->op != op) || path.find(fault_->path_part) == std::string::npos) return {};
     if (++seen_ < fault_->occurrence) return {};
     if (failed_++ == 0) failed_path_ = path;
     return {fault_->error, std::generic_category()};
