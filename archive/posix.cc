@@ -1,7 +1,6 @@
 #include "archive/posix.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -59,17 +58,6 @@ std::size_t read_some(int fd, char* data, std::size_t size, const fs::path& path
     ssize_t n = ::read(fd, data, size);
     if (n >= 0) return static_cast<std::size_t>(n);
     if (errno != EINTR) throw_errno("cannot read", path);
-  }
-}
-
-void make_dir(const fs::path& path) {
-  if (::mkdir(path.c_str(), 0755) == 0) return;
-  if (errno != EEXIST) throw_errno("cannot create folder", path);
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) throw_errno("cannot create folder", path);
-  if (!S_ISDIR(st.st_mode)) {
-    errno = ENOTDIR;
-    throw_errno("cannot create folder (a non-folder is in the way)", path);
   }
 }
 
