@@ -36,7 +36,7 @@ std::string without_leading_zeros(const std::string& control) {
   return control.substr(std::min(control.find_first_not_of('0'), control.size()));
 }
 
-Index::Impl::Impl(const fs::path& file) : db(file) {
+Index::Impl::Impl(const fs::path& file, Env& env) : db(file, sqlite::Db::Mode::read_write, env) {
   sqlite3_busy_timeout(db.handle(), 5000);
   std::string journal;
   if (auto mode = run("PRAGMA journal_mode = WAL"); mode.next()) mode.get(0, journal);
@@ -82,16 +82,22 @@ void Index::Impl::migrate() {
   }
 }
 
-std::unique_ptr<Index> Index::open(const fs::path& db_file) {
+std::unique_ptr<Index> Index::open(const fs::path& db_file, Env& env) {
   if (db_file.has_parent_path()) fs::create_directories(db_file.parent_path());
-  return std::unique_ptr<Index>(new Index(std::make_unique<Impl>(db_file)));
+  return std::unique_ptr<Index>(new Index(std::make_unique<Impl>(db_file, env)));
 }
 
 Index::Index(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Index::~Index() = default;
 
 void Index::begin() { impl_->run("BEGIN IMMEDIATE").done(); }
-void Index::commit() { impl_->run("COMMIT").done(); }
+void Index::commit() {
+  try {
+    impl_->run("COMMIT").done();
+  } catch (...) {
+    rethrow_in_step("index commit");
+  }
+}
 void Index::rollback() { impl_->run("ROLLBACK").done(); }
 
 Index::Transaction::Transaction(Index& index) : index_(index) { index_.begin(); }

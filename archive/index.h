@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "archive/env.h"
 #include "archive/states.h"
 
 namespace edihub::archive {
@@ -199,7 +200,8 @@ class Index {
  public:
   // Opens or creates the database (schema, WAL, synchronous=FULL, foreign keys). A file
   // that is not an edihub index (or is corrupt) throws a message naming it.
-  static std::unique_ptr<Index> open(const std::filesystem::path& db_file);
+  // Writes and syncs of the database ask `env` first (archive/env.h).
+  static std::unique_ptr<Index> open(const std::filesystem::path& db_file, Env& env = Env::posix());
   ~Index();
 
   // Explicit transactions; a destroyed Transaction that was not committed rolls back.

@@ -41,7 +41,7 @@ struct Filter {
 };
 
 struct Index::Impl {
-  explicit Impl(const std::filesystem::path& file);  // connection settings, then migrate()
+  Impl(const std::filesystem::path& file, Env& env);  // connection settings, then migrate()
 
   // Statements are prepared once per connection: the pipeline inserts thousands of rows
   // per transaction, and preparing costs more than the insert itself.

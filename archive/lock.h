@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "archive/env.h"
 #include "archive/posix.h"
 
 namespace edihub::archive {
@@ -13,7 +14,7 @@ class ArchiveLock {
  public:
   // Creates the archive folder when missing; throws std::runtime_error naming the archive
   // when another process holds the lock.
-  explicit ArchiveLock(const std::filesystem::path& archive_dir);
+  explicit ArchiveLock(const std::filesystem::path& archive_dir, Env& env = Env::posix());
 
  private:
   UniqueFd fd_;

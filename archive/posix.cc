@@ -1,12 +1,12 @@
 #include "archive/posix.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <system_error>
 
+#include "archive/env.h"
 #include "archive/raw_store.h"
 
 namespace edihub::archive {
@@ -61,25 +61,11 @@ std::size_t read_some(int fd, char* data, std::size_t size, const fs::path& path
   }
 }
 
-void make_dir(const fs::path& path) {
-  if (::mkdir(path.c_str(), 0755) == 0) return;
-  if (errno != EEXIST) throw_errno("cannot create folder", path);
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) throw_errno("cannot create folder", path);
-  if (!S_ISDIR(st.st_mode)) {
-    errno = ENOTDIR;
-    throw_errno("cannot create folder (a non-folder is in the way)", path);
-  }
-}
-
 void syncfs_or_throw(int fd, const fs::path& path) {
   if (::syncfs(fd) != 0) throw_errno("cannot sync the filesystem of", path);
 }
 
-void fsync_path(const fs::path& path) {
-  UniqueFd fd = open_or_throw(path, O_RDONLY);
-  if (::fsync(fd.get()) != 0) throw_errno("cannot fsync", path);
-}
+void fsync_path(const fs::path& path) { sync_path(Env::posix(), path); }
 
 void sync_filesystem_of(const fs::path& path) {
   UniqueFd fd = open_or_throw(path, O_RDONLY);

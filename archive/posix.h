@@ -32,8 +32,6 @@ UniqueFd open_or_throw(const std::filesystem::path& path, int flags, int mode = 
 void write_all(int fd, const char* data, std::size_t size, const std::filesystem::path& path);
 // Reads up to `size` bytes, retrying on EINTR; returns 0 at end of file.
 std::size_t read_some(int fd, char* data, std::size_t size, const std::filesystem::path& path);
-// mkdir that accepts an existing folder but not an existing non-folder.
-void make_dir(const std::filesystem::path& path);
 void syncfs_or_throw(int fd, const std::filesystem::path& path);
 
 }  // namespace edihub::archive

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "archive/env.h"
 #include "archive/posix.h"
 
 namespace edihub::archive {
@@ -46,7 +47,8 @@ class RawStore {
   // Every RawStore holds a shared lock on staging, and leftovers are removed only when
   // no other live RawStore (another process, e.g. `edihub archive show` while the service
   // runs) holds it, so a second instance never deletes the first one's staged files.
-  explicit RawStore(std::filesystem::path root);
+  // Every write, sync, rename, removal and listing goes through `env` (archive/env.h).
+  explicit RawStore(std::filesystem::path root, Env& env = Env::posix());
 
   // Copies a file into staging while hashing it. Not durable until publish().
   Staged stage_file(const std::filesystem::path& source);
@@ -90,11 +92,13 @@ class RawStore {
   void verify(const std::string& sha256) const;
 
   const std::filesystem::path& root() const { return root_; }
+  Env& env() const { return env_; }
 
  private:
   std::filesystem::path staging_dir() const { return root_ / "staging"; }
   std::filesystem::path incoming_dir() const { return root_ / "incoming"; }
   std::filesystem::path root_;
+  Env& env_;
   UniqueFd staging_;  // holds the shared lock; its syncfs also reports writeback errors seen since open
 };
 

@@ -14,6 +14,10 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
+namespace edihub::archive {
+class Env;
+}
+
 namespace edihub::archive::sqlite {
 
 // A reference column: 0 in a record means "none", stored as NULL so foreign keys hold.
@@ -28,8 +32,10 @@ class Db {
  public:
   enum class Mode { read_write, read_only };
   // read_write: created when missing. read_only: must exist; never written (a WAL
-  // database is read beside a process writing it).
+  // database is read beside a process writing it). Any Env but Env::posix() is asked
+  // before each write and sync of the database's files (see vfs_for).
   explicit Db(const std::filesystem::path& file, Mode mode = Mode::read_write);
+  Db(const std::filesystem::path& file, Mode mode, Env& env);
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
@@ -46,6 +52,13 @@ class Db {
   std::string file_;
   sqlite3* db_ = nullptr;
 };
+
+// The name of a VFS registered over SQLite's default ("unix") that asks `env`
+// (Env::before_index_io) before every xWrite and xSync and fails the call with the error
+// it gets: ENOSPC as SQLITE_FULL, anything else as SQLITE_IOERR_WRITE / SQLITE_IOERR_FSYNC,
+// with the errno kept for sqlite3_system_errno. Registered once per Env; ~Env unregisters it.
+const char* vfs_for(Env& env);
+void forget_vfs(const Env& env);
 
 class Cursor;
 

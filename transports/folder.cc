@@ -17,22 +17,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::system_error os_error(const std::string& what, const fs::path& path) {
-  return std::system_error(errno, std::generic_category(), what + " " + path.string());
-}
-
-class FileDescriptor {
- public:
-  FileDescriptor(const fs::path& path, int flags) : fd_(::open(path.c_str(), flags | O_CLOEXEC, 0644)) {
-    if (fd_ < 0) throw os_error("cannot open", path);
-  }
-  ~FileDescriptor() { ::close(fd_); }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
@@ -47,8 +31,8 @@ bool is_in_progress_name(const std::string& name) {
 }
 
 FolderInbox::FolderInbox(fs::path folder, std::string pattern, std::chrono::milliseconds settle,
-                         std::chrono::milliseconds stale_after)
-    : folder_(std::move(folder)), pattern_(std::move(pattern)), settle_(settle), stale_after_(stale_after) {}
+                         std::chrono::milliseconds stale_after, archive::Env& env)
+    : folder_(std::move(folder)), pattern_(std::move(pattern)), settle_(settle), stale_after_(stale_after), env_(env) {}
 
 namespace {
 
@@ -69,19 +53,23 @@ std::string not_a_file(fs::file_type type) {
 
 std::vector<InboundFile> FolderInbox::list(std::vector<SkippedEntry>* skipped) const {
   std::vector<InboundFile> files;
-  std::error_code ec;
+  std::vector<archive::FolderEntry> entries;
+  try {
+    entries = env_.list(folder_);
+  } catch (const std::system_error& e) {
+    if (e.code() != std::errc::no_such_file_or_directory)
+      throw std::system_error(e.code(), "cannot list inbound folder " + folder_.string());
+  }
   const auto now = fs::file_time_type::clock::now();
-  for (const auto& entry : fs::directory_iterator(folder_, ec)) {
-    std::error_code entry_ec;
-    std::string name = entry.path().filename().string();
-    auto type = entry.symlink_status(entry_ec).type();  // lstat: a FIFO is never opened
-    if (entry_ec) continue;                             // gone since the listing
+  for (auto& [name, type] : entries) {  // type from lstat: a FIFO is never opened
     if (type != fs::file_type::regular) {
       if (skipped) skipped->push_back({name, not_a_file(type)});
       continue;
     }
-    InboundFile file{entry.path(), name, entry.file_size(entry_ec), entry.last_write_time(entry_ec)};
-    if (entry_ec) continue;
+    std::error_code entry_ec;
+    const fs::path path = folder_ / name;
+    InboundFile file{path, name, fs::file_size(path, entry_ec), fs::last_write_time(path, entry_ec)};
+    if (entry_ec) continue;  // gone since the listing
     if (is_in_progress_name(name)) {
       auto age = std::chrono::duration_cast<std::chrono::milliseconds>(now - file.mtime);
       if (skipped && age >= stale_after_)
@@ -93,8 +81,6 @@ std::vector<InboundFile> FolderInbox::list(std::vector<SkippedEntry>* skipped) c
     if (fnmatch(pattern_.c_str(), name.c_str(), 0) != 0) continue;
     files.push_back(std::move(file));
   }
-  if (ec && ec != std::errc::no_such_file_or_directory)
-    throw std::system_error(ec, "cannot list inbound folder " + folder_.string());
   std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   if (skipped)
     std::sort(skipped->begin(), skipped->end(), [](const auto& a, const auto& b) { return a.name < b.name; });
@@ -127,32 +113,21 @@ std::vector<InboundFile> FolderInbox::ready(const std::function<void(std::chrono
   return settled;
 }
 
-void FolderInbox::remove(const fs::path& path) {
-  std::error_code ec;
-  fs::remove(path, ec);
+void FolderInbox::remove(const fs::path& path, archive::Env& env) {
+  std::error_code ec = env.remove(path);
   if (ec && ec != std::errc::no_such_file_or_directory)
     throw std::system_error(ec, "cannot remove received file " + path.string());
 }
 
-FolderSink::FolderSink(fs::path folder) : folder_(std::move(folder)) {}
+FolderSink::FolderSink(fs::path folder, archive::Env& env) : folder_(std::move(folder)), env_(env) {}
 
 void FolderSink::stage(const std::string& name, const std::string& bytes) {
-  fs::create_directories(folder_);
+  env_.make_folders(folder_);
   fs::path final_path = folder_ / name;
   fs::path temp = folder_ / ("." + name + ".tmp");
   {
-    FileDescriptor fd(temp, O_WRONLY | O_CREAT | O_TRUNC);
-    const char* p = bytes.data();
-    size_t left = bytes.size();
-    while (left > 0) {
-      ssize_t n = ::write(fd.get(), p, left);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        throw os_error("cannot write", temp);
-      }
-      p += n;
-      left -= static_cast<size_t>(n);
-    }
+    archive::UniqueFd fd = env_.open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    env_.write(fd.get(), bytes.data(), bytes.size(), temp);
   }
   staged_.emplace_back(temp, final_path);
 }
@@ -161,14 +136,15 @@ void FolderSink::commit() {
   if (staged_.empty()) return;
   {
     // One sync of the whole filesystem flushes every staged output (group commit).
-    FileDescriptor dir(folder_, O_RDONLY | O_DIRECTORY);
-    if (::syncfs(dir.get()) != 0) throw os_error("cannot sync filesystem of", folder_);
+    archive::UniqueFd dir = env_.open(folder_, O_RDONLY | O_DIRECTORY);
+    env_.sync_filesystem(dir.get(), folder_);
   }
   for (const auto& [temp, final_path] : staged_)
-    if (::rename(temp.c_str(), final_path.c_str()) != 0) throw os_error("cannot rename into place", final_path);
+    if (std::error_code ec = env_.rename(temp, final_path))
+      throw std::system_error(ec, "cannot rename " + temp.string() + " into place as " + final_path.string());
   staged_.clear();
-  FileDescriptor dir(folder_, O_RDONLY | O_DIRECTORY);
-  if (::fsync(dir.get()) != 0) throw os_error("cannot fsync folder", folder_);
+  archive::UniqueFd dir = env_.open(folder_, O_RDONLY | O_DIRECTORY);
+  env_.sync_file(dir.get(), folder_);
 }
 
 }  // namespace edihub::transports

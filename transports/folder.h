@@ -2,7 +2,8 @@
 // to take: regular files matching the channel's pattern, not hidden or temporary names,
 // and settled (same size and modification time for the settle period), so a file still
 // being written is never taken. FolderSink writes outputs durably under deterministic
-// names: temp file, one filesystem sync per batch, rename, folder fsync.
+// names: temp file, one filesystem sync per batch, rename, folder fsync. Both reach the
+// filesystem through an archive::Env (archive/env.h), so tests can make those calls fail.
 #pragma once
 
 #include <chrono>
@@ -11,6 +12,8 @@
 #include <functional>
 #include <string>
 #include <vector>
+
+#include "archive/env.h"
 
 namespace edihub::transports {
 
@@ -35,7 +38,7 @@ class FolderInbox {
  public:
   static constexpr std::chrono::hours kStaleAfter{24};
   FolderInbox(std::filesystem::path folder, std::string pattern, std::chrono::milliseconds settle,
-              std::chrono::milliseconds stale_after = kStaleAfter);
+              std::chrono::milliseconds stale_after = kStaleAfter, archive::Env& env = archive::Env::posix());
 
   // Files ready to take now. A file younger than the settle period is looked at again
   // once it would be settled (a bounded wait of at most one settle period) and taken only
@@ -46,7 +49,7 @@ class FolderInbox {
 
   // Removes a file after its durable receipt; a file already gone is not an error
   // (a crash may have happened between the removal and its record).
-  static void remove(const std::filesystem::path& path);
+  static void remove(const std::filesystem::path& path, archive::Env& env = archive::Env::posix());
 
   const std::filesystem::path& folder() const { return folder_; }
 
@@ -55,6 +58,7 @@ class FolderInbox {
   std::filesystem::path folder_;
   std::string pattern_;
   std::chrono::milliseconds settle_, stale_after_;
+  archive::Env& env_;
   std::vector<SkippedEntry> skipped_;
 };
 
@@ -64,7 +68,7 @@ bool is_in_progress_name(const std::string& name);
 
 class FolderSink {
  public:
-  explicit FolderSink(std::filesystem::path folder);
+  explicit FolderSink(std::filesystem::path folder, archive::Env& env = archive::Env::posix());
 
   // Stages `bytes` for `name` (a name we derive, never a partner's). Nothing is visible
   // in the folder until commit().
@@ -77,6 +81,7 @@ class FolderSink {
 
  private:
   std::filesystem::path folder_;
+  archive::Env& env_;
   std::vector<std::pair<std::filesystem::path, std::filesystem::path>> staged_;  // temp, final
 };
 

@@ -79,9 +79,13 @@ std::vector<archive::FileRecord> Outbox::send_queued(const Raise& raise) {
 
 std::vector<Outbox::Handed> Outbox::send_folder(const partners::Profile& partner, std::vector<archive::FileRecord> files) {
   const fs::path& path = partner.outbound->folder->path;
-  transports::FolderSink sink(path);
-  for (const auto& file : files) sink.stage(file.source_name, store_.read(file.sha256));
-  sink.commit();
+  try {
+    transports::FolderSink sink(path, store_.env());
+    for (const auto& file : files) sink.stage(file.source_name, store_.read(file.sha256));
+    sink.commit();
+  } catch (...) {
+    archive::rethrow_in_step("outbox write for " + partner.id);
+  }
   std::vector<Handed> handed;
   for (auto& file : files) handed.push_back({std::move(file), partner.outbound->name(config_.dir), std::nullopt, std::nullopt});
   return handed;

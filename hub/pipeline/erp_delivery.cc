@@ -28,10 +28,14 @@ std::string delivery_name(const std::string& key) {
   return name + ".json";
 }
 
-void deliver_to_folders(std::vector<Delivery*>& batch) {
+void deliver_to_folders(std::vector<Delivery*>& batch, archive::Env& env) {
   std::map<std::filesystem::path, transports::FolderSink> sinks;
-  for (auto* d : batch) sinks.try_emplace(d->sink, d->sink).first->second.stage(d->name, d->content);
-  for (auto& [path, sink] : sinks) sink.commit();
+  try {
+    for (auto* d : batch) sinks.try_emplace(d->sink, d->sink, env).first->second.stage(d->name, d->content);
+    for (auto& [path, sink] : sinks) sink.commit();
+  } catch (...) {
+    archive::rethrow_in_step("ERP folder write");
+  }
 }
 
 void deliver_over_http(std::vector<Delivery*>& batch) {
@@ -94,11 +98,11 @@ void deliver_to_postgres(std::vector<Delivery*>& batch) {
 
 }  // namespace
 
-void write_deliveries(std::vector<Delivery>& batch) {
+void write_deliveries(std::vector<Delivery>& batch, archive::Env& env) {
   std::vector<Delivery*> folder, http, postgres;
   for (auto& d : batch)
     (d.partner && d.partner->erp_http ? http : d.partner && d.partner->erp_postgres ? postgres : folder).push_back(&d);
-  deliver_to_folders(folder);
+  deliver_to_folders(folder, env);
   deliver_over_http(http);
   deliver_to_postgres(postgres);
 }
@@ -202,7 +206,7 @@ void ErpDelivery::deliver_mapped(RunSummary& summary, std::size_t page) {
         if (auto d = delivery_for(set, ctx_.index.mapped_output(set.id).value_or(""), summary)) batch.push_back(std::move(*d));
       tx.commit();
     }
-    write_deliveries(batch);
+    write_deliveries(batch, ctx_.store.env());
     record_deliveries(batch, summary);
   }
 }
@@ -210,7 +214,7 @@ void ErpDelivery::deliver_mapped(RunSummary& summary, std::size_t page) {
 void ErpDelivery::start(std::vector<Delivery> batch, RunSummary& summary) {
   finish(summary);
   in_flight_ = std::move(batch);
-  writing_ = std::async(std::launch::async, [this] { write_deliveries(in_flight_); });
+  writing_ = std::async(std::launch::async, [this] { write_deliveries(in_flight_, ctx_.store.env()); });
 }
 
 void ErpDelivery::finish(RunSummary& summary) {

@@ -32,8 +32,9 @@ struct Delivery {
 };
 
 // Writes a batch of deliveries into their sinks (folder files, HTTP POSTs, one PostgreSQL
-// transaction per partner) and sets each one's outcome. Touches no index.
-void write_deliveries(std::vector<Delivery>& batch);
+// transaction per partner) and sets each one's outcome. Touches no index. Folder sinks
+// reach the filesystem through `env`.
+void write_deliveries(std::vector<Delivery>& batch, archive::Env& env);
 
 class ErpDelivery {
  public:

@@ -24,9 +24,9 @@ constexpr std::string_view kErpClaimSuffix = "+erp";
 
 // Removes a received file from its inbound folder only if it still holds exactly the
 // content we archived (a partner may have dropped a new file under the same name).
-void remove_source_if_archived(const fs::path& source, const std::string& sha256) {
+void remove_source_if_archived(const fs::path& source, const std::string& sha256, archive::Env& env) {
   if (!source.empty() && fs::exists(source) && archive::sha256_file(source) == sha256)
-    transports::FolderInbox::remove(source);
+    transports::FolderInbox::remove(source, env);
 }
 
 // A name longer than this is claimed under a shortened name: the claim's unique prefix
@@ -99,7 +99,7 @@ std::vector<FileRecord> Intake::record_receipts(std::vector<Receipt>& receipts, 
   for (const auto& r : receipts) {
     batch.push_back(r.staged);
     if (!r.staged.source_moved && !r.remote) {
-      remove_source_if_archived(r.source, r.staged.sha256);
+      remove_source_if_archived(r.source, r.staged.sha256, ctx_.store.env());
       copied.push_back(r.file_id);
     }
   }
@@ -209,7 +209,7 @@ void Intake::finish_source_removals() {
   for (const auto& file : pending) {
     if (file.channel.starts_with("sftp:")) continue;  // removed remotely by the next poll of its server
     if (file.channel.starts_with("folder:"))
-      remove_source_if_archived(ctx_.config.dir / file.channel.substr(7) / file.source_name, file.sha256);
+      remove_source_if_archived(ctx_.config.dir / file.channel.substr(7) / file.source_name, file.sha256, ctx_.store.env());
     ctx_.index.mark_source_removed(file.id);
   }
   tx.commit();
@@ -218,7 +218,8 @@ void Intake::finish_source_removals() {
 void Intake::take_in(const partners::Profile& partner, const partners::FolderChannel& folder,
                     const std::string& direction, PipelineLock& lock, RunSummary& summary,
                     const ProcessBatch& process) {
-  transports::FolderInbox inbox(folder.path, folder.pattern, folder.settle);
+  transports::FolderInbox inbox(folder.path, folder.pattern, folder.settle, transports::FolderInbox::kStaleAfter,
+                                ctx_.store.env());
   std::vector<transports::InboundFile> ready;
   {
     Unlocked waiting(lock);

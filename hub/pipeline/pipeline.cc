@@ -43,12 +43,13 @@ std::string envelope_issue_text(const x12::EnvelopeIssue& issue) {
 
 }  // namespace
 
-Pipeline::Pipeline(const Config& config, const Clock& clock, Sleep sleep) : config_(config), clock_(clock) {
-  lock_ = std::make_unique<archive::ArchiveLock>(config_.archive_dir);
+Pipeline::Pipeline(const Config& config, const Clock& clock, Sleep sleep, archive::Env& env)
+    : config_(config), clock_(clock) {
+  lock_ = std::make_unique<archive::ArchiveLock>(config_.archive_dir, env);
   // Before anything is taken in: a lost or damaged index must be rebuilt, not restarted.
   archive::check_index_before_start(config_.archive_dir, config_.dir.string());
-  store_ = std::make_unique<archive::RawStore>(config_.archive_dir);
-  index_ = archive::Index::open(config_.index_file());
+  store_ = std::make_unique<archive::RawStore>(config_.archive_dir, env);
+  index_ = archive::Index::open(config_.index_file(), env);
   outbox_ = std::make_unique<Outbox>(config_, clock_, *store_, *index_);
   context_ = std::make_unique<PipelineContext>(config_, clock_, *store_, *index_, *outbox_);
   intake_ = std::make_unique<Intake>(*context_, std::move(sleep));
@@ -74,7 +75,15 @@ RunSummary Pipeline::run_once() {
       poll(partner, lock, summary);
       record_stage_ok("poll", partner.id);
     } catch (const std::exception& e) {
-      if (auto raised = record_stage_failure("poll", partner.id, e.what())) summary.add_exception(std::move(*raised));
+      std::optional<ExceptionRecord> raised;
+      try {
+        raised = record_stage_failure("poll", partner.id, e.what());
+      } catch (const std::exception& unrecorded) {
+        // The index failing too (a full disk) must not hide the poll's own error.
+        throw std::runtime_error(fmt::format("poll of {}: {} (and it could not be recorded: {})", partner.id, e.what(),
+                                             unrecorded.what()));
+      }
+      if (raised) summary.add_exception(std::move(*raised));
     }
   }
   finish(summary);
@@ -591,7 +600,7 @@ RunSummary Pipeline::replay(std::int64_t file_id, const std::string& by) {
     outbox_->publish_staged();
     tx.commit();
   }
-  write_deliveries(ready);
+  write_deliveries(ready, store_->env());
   delivery_->record_deliveries(ready, summary);
   outbound_->send_queued(summary);
   if (summary.exceptions.empty()) {

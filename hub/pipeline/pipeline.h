@@ -48,8 +48,9 @@ class Pipeline {
   using Sleep = std::function<void(std::chrono::milliseconds)>;
   // Takes an exclusive lock on the archive: a second hub on the same archive is refused.
   // Refuses (archive::IndexUnusable) an archive whose index is missing or damaged, before
-  // anything is received (archive::check_index_before_start).
-  Pipeline(const Config& config, const Clock& clock, Sleep sleep);
+  // anything is received (archive::check_index_before_start). The archive, the folder
+  // channels, the folder sinks and the outbox reach the filesystem through `env`.
+  Pipeline(const Config& config, const Clock& clock, Sleep sleep, archive::Env& env = archive::Env::posix());
   ~Pipeline();
 
   // One pass: resume unfinished work, poll every inbound channel, process, deliver,
