@@ -219,6 +219,11 @@ std::vector<TransactionSetRecord> Index::transaction_sets_with_status(const std:
   return impl_->select<TransactionSetRecord>("WHERE status = ? ORDER BY id", status);
 }
 
+std::vector<TransactionSetRecord> Index::transaction_sets_with_status(const std::string& status, std::int64_t after_id,
+                                                                   std::int64_t limit) const {
+  return impl_->select<TransactionSetRecord>("WHERE status = ? AND id > ? ORDER BY id LIMIT ?", status, after_id, limit);
+}
+
 void Index::update_transaction_set(const TransactionSetRecord& set) {
   impl_->update("transaction set", set.id,
                 "UPDATE transaction_sets SET status = ?, delivered_to = ?, target = ?, updated_at = ? WHERE id = ?",

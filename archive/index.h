@@ -245,6 +245,9 @@ class Index {
   std::optional<TransactionSetRecord> transaction_set_by_key(const std::string& idempotency_key) const;
   std::vector<TransactionSetRecord> transaction_sets_of_file(std::int64_t file_id) const;
   std::vector<TransactionSetRecord> transaction_sets_with_status(const std::string& status) const;
+  // One page of them, by id: ids above `after_id`, at most `limit` rows.
+  std::vector<TransactionSetRecord> transaction_sets_with_status(const std::string& status, std::int64_t after_id,
+                                                                 std::int64_t limit) const;
   void update_transaction_set(const TransactionSetRecord& set);  // status, delivered_to, target, updated_at
   // The mapped ERP transaction of a set, kept in the index rather than as a file of its
   // own: one file creation less per transaction set, durable with the same commit.

@@ -8,7 +8,6 @@
 #include <atomic>
 #include <cctype>
 #include <fstream>
-#include <future>
 #include <optional>
 #include <system_error>
 
@@ -51,12 +50,6 @@ constexpr std::string_view kErpClaimSuffix = "+erp";
 
 std::string channel_of(const fs::path& folder, const fs::path& config_dir) {
   return "folder:" + folder.lexically_relative(config_dir).string();
-}
-
-std::string envelope_issue_text(const x12::EnvelopeIssue& issue) {
-  std::string where = fmt::format("segment {}", issue.segment);
-  if (!issue.element.empty()) where += " " + issue.element;
-  return fmt::format("{}: {} (code {})", where, issue.message, issue.code);
 }
 
 }  // namespace
@@ -128,7 +121,6 @@ RunSummary Pipeline::poll_partner(const partners::Profile& partner) {
   // again, or the file still on the server would be taken a second time.
   if (!claims_recovered_) recover_claims(summary);
   poll(partner, lock, summary);
-  finish_deliveries(summary);
   return summary;
 }
 
@@ -144,7 +136,6 @@ void Pipeline::resume(RunSummary& summary) {
 }
 
 void Pipeline::finish(RunSummary& summary) {
-  finish_deliveries(summary);
   flag_overdue(summary);
   flag_overdue_mdns(summary);
 }
@@ -429,21 +420,19 @@ void Pipeline::flush_file_exceptions(FileExceptions& held, const std::string& fi
   }
 }
 
-// A batch is processed on this thread while the previous batch's outputs are written into
-// the ERP sinks on another: mapping is CPU work, delivery mostly file creation.
+// A batch's files are processed in one transaction; their mapped sets wait in the index
+// and are then delivered from there in pages, so no batch holds the outputs of a file of
+// half a million sets in memory.
 void Pipeline::process_batch(const std::vector<FileRecord>& files, RunSummary& summary) {
-  std::vector<Delivery> ready;
   {
     archive::Index::Transaction tx(*index_);
-    for (const auto& file : files) process_contained(file, summary, ready);
+    for (const auto& file : files) process_contained(file, summary);
     outbox_->publish_staged();  // the acks and documents queued above, before their rows commit
     tx.commit();
   }
   fresh_content_.clear();
   send_outbox(summary);
-  finish_deliveries(summary);
-  in_flight_ = std::move(ready);
-  writing_ = std::async(std::launch::async, [this] { write_deliveries(in_flight_); });
+  deliver_mapped(summary);
 }
 
 // An unexpected error while processing one file (input no check foresaw, or a bug) undoes
@@ -453,13 +442,14 @@ void Pipeline::process_batch(const std::vector<FileRecord>& files, RunSummary& s
 // batch goes on. Acknowledgments it queued are rolled back with their rows (their staged
 // bytes become unreferenced raw objects, as after a crash). An index that cannot roll back
 // or record the exception is the hub's own failure and stops the run.
-void Pipeline::process_contained(const FileRecord& file, RunSummary& summary, std::vector<Delivery>& deliveries) {
-  const std::size_t raised_before = summary.exceptions.size(), deliveries_before = deliveries.size();
+void Pipeline::process_contained(const FileRecord& file, RunSummary& summary) {
+  const std::size_t raised_before = summary.exceptions.size();
   std::vector<ExceptionRecord> raised;
   raised.swap(summary.exceptions);
   RunSummary counts_before = summary;  // without the exceptions: this runs once per file
   raised.swap(summary.exceptions);
   std::string error;
+  std::optional<x12::UnusableInput> unusable;
   // Processing names the file only in reasons and events: there its name is escaped, so a
   // name holding a newline or an escape sequence cannot forge lines where they are printed.
   FileRecord shown = file;
@@ -471,11 +461,15 @@ void Pipeline::process_contained(const FileRecord& file, RunSummary& summary, st
     held_ = &held;
     try {
       if (file.direction == "erp") process_erp_document(shown, summary);
-      else process_file(shown, summary, deliveries);
+      else process_file(shown, summary);
       held_ = nullptr;
       flush_file_exceptions(held, shown.source_name, summary);
       unit.release();
       return;
+    } catch (const x12::UnusableInput& e) {
+      // Found while streaming, perhaps after sets of an earlier interchange were recorded:
+      // the file is refused as a whole, as before anything was read.
+      unusable = e;
     } catch (const std::exception& e) {
       error = e.what();
     }
@@ -486,11 +480,18 @@ void Pipeline::process_contained(const FileRecord& file, RunSummary& summary, st
   raised.resize(raised_before);
   summary = std::move(counts_before);
   summary.exceptions = std::move(raised);
-  deliveries.erase(deliveries.begin() + static_cast<std::ptrdiff_t>(deliveries_before), deliveries.end());
   summary.files_processed++;
   ExceptionRecord failure;
   failure.partner = file.partner;
   failure.file_id = file.id;
+  if (unusable) {
+    failure.kind = "unusable_file";
+    failure.reason = fmt::format("{}: not a usable X12 interchange: {} (segment {}, byte {})", shown.source_name,
+                                 unusable->what(), unusable->segment, unusable->byte_offset);
+    raise(summary, failure);
+    index_->set_file_status(file.id, "exception");
+    return;
+  }
   failure.kind = "processing_error";
   failure.reason = fmt::format("{}: processing stopped by an unexpected error: {}; nothing of this file was delivered "
                                "or acknowledged (`edihub replay F{}` runs it again after a fix)",
@@ -499,15 +500,7 @@ void Pipeline::process_contained(const FileRecord& file, RunSummary& summary, st
   index_->set_file_status(file.id, "exception");
 }
 
-void Pipeline::finish_deliveries(RunSummary& summary) {
-  if (!writing_.valid()) return;
-  writing_.get();
-  record_deliveries(in_flight_, summary);
-  in_flight_.clear();
-}
-
-void Pipeline::process_file(const FileRecord& file, RunSummary& summary, std::vector<Delivery>& deliveries) {
-  const std::string now = clock_.iso_now();
+void Pipeline::process_file(const FileRecord& file, RunSummary& summary) {
   summary.files_processed++;
   ExceptionRecord base;
   base.partner = file.partner;
@@ -527,217 +520,15 @@ void Pipeline::process_file(const FileRecord& file, RunSummary& summary, std::ve
     }
   }
   if (fresh != fresh_content_.end() ? xml::looks_like_xml(fresh->second) : starts_like_xml(stored)) {
-    process_xml_file(file, fresh != fresh_content_.end() ? fresh->second : store_->read(file.sha256), summary, deliveries);
+    process_xml_file(file, fresh != fresh_content_.end() ? fresh->second : store_->read(file.sha256), summary);
     return;
   }
-  x12::ParsedFile parsed;
-  try {
-    parsed = fresh != fresh_content_.end() ? x12::parse_bytes(fresh->second) : parse_x12_file(stored);
-  } catch (const x12::UnusableInput& e) {
-    base.kind = "unusable_file";
-    base.reason = fmt::format("{}: not a usable X12 interchange: {} (segment {}, byte {})", file.source_name, e.what(),
-                              e.segment, e.byte_offset);
-    raise(summary, base);
-    index_->set_file_status(file.id, "exception");
-    return;
-  }
-  index_->add_event({0, file.id, 0, now, "parsed",
-                     fmt::format("{} interchange(s), {} group(s), {} transaction set(s), {} segments",
-                                 parsed.counts.interchanges, parsed.counts.groups, parsed.counts.transaction_sets,
-                                 parsed.counts.segments)});
-  auto report = x12::validate(parsed, config_.partners.schema_resolver(), config_.partners.rules_resolver());
-  // From here on every value is UTF-8 (the partner's `encoding:`), whatever the hub writes it into.
-  x12::decode_to_utf8(parsed, config_.partners.charset_resolver());
-  FileOutcome outcome;
-  if (!report.unplaced.empty()) {
-    base.kind = "envelope_error";
-    base.reason = file.source_name + ": segments outside any interchange were not processed:";
-    for (const auto& issue : report.unplaced) base.reason += "\n  " + envelope_issue_text(issue);
-    raise(summary, base);
-    outcome.any_exception = true;
-  }
-  for (size_t i = 0; i < parsed.interchanges.size() && i < report.interchanges.size(); ++i)
-    process_interchange(file, parsed.interchanges[i], report.interchanges[i], summary, deliveries, outcome);
-  index_->set_file_status(file.id, outcome.any_exception ? "exception" : (outcome.all_duplicates ? "duplicate" : "processed"));
+  process_x12_file(file, fresh != fresh_content_.end() ? &fresh->second : nullptr, stored, summary);
 }
 
-namespace {
-
-// Reject policy "group": one rejected set rejects its whole group, and the acknowledgment
-// says so (every set R, AK9 R, none accepted).
-x12::InterchangeResult with_reject_policy(const partners::Profile& partner, x12::InterchangeResult result) {
-  if (partner.acks.reject != "group") return result;
-  for (auto& group : result.groups) {
-    if (group.sets_accepted == group.sets.size()) continue;
-    for (auto& set : group.sets) set.ack_code = "R";
-    group.ack_code = "R";
-    group.sets_accepted = 0;
-  }
-  return result;
-}
-
-}  // namespace
-
-void Pipeline::process_interchange(const FileRecord& file, const x12::ParsedInterchange& interchange,
-                                   const x12::InterchangeResult& validated, RunSummary& summary,
-                                   std::vector<Delivery>& deliveries, FileOutcome& outcome) {
-  const std::string now = clock_.iso_now();
-  const auto& h = interchange.header;
-  ExceptionRecord base;
-  base.partner = file.partner;
-  base.file_id = file.id;
-  std::string gs02 = interchange.groups.empty() ? "" : interchange.groups.front().header.sender;
-  std::string sender = h.sender_qualifier + ":" + h.sender_id;
-  const partners::Profile* partner = config_.partners.resolve(h.sender_qualifier, h.sender_id, gs02);
-  if (!partner || (!file.partner.empty() && partner->id != file.partner)) {
-    base.kind = "unknown_partner";
-    base.reason = partner
-        ? fmt::format("{}: interchange {} (segment {}): ISA sender {} belongs to partner '{}', but the file came in on partner '{}''s channel",
-                      file.source_name, h.control_number, h.segment_number, sender, partner->id, file.partner)
-        : fmt::format("{}: interchange {} (segment {}): ISA sender {} (GS02 {}) matches no partner profile; the file is kept in the archive",
-                      file.source_name, h.control_number, h.segment_number, sender, gs02);
-    // The partner must know about a broken file too, once it is identified.
-    std::vector<std::string> lines;
-    if (auto line = interchange_error_line(validated); !line.empty()) lines.push_back(line);
-    for (const auto& group : validated.groups) {
-      for (auto& line : group_error_lines(group)) lines.push_back(std::move(line));
-      for (const auto& set : group.sets)
-        for (auto& line : set_error_lines(set)) lines.push_back(std::move(line));
-    }
-    base.reason += indented_lines(lines);
-    raise(summary, base);
-    outcome.any_exception = true;
-    outcome.all_duplicates = false;
-    return;
-  }
-  base.partner = partner->id;
-  const auto result = with_reject_policy(*partner, validated);
-  index_->add_event({0, file.id, 0, now, "routed", fmt::format("interchange {} from {} -> partner {}", h.control_number, sender, partner->id)});
-
-  // A replay re-runs an interchange the archive already holds: its rows are reused.
-  std::int64_t interchange_id = 0;
-  auto earlier = index_->find_interchanges(h.sender_qualifier, h.sender_id, h.control_number);
-  bool same_content = false;
-  for (const auto& e : earlier)
-    if (e.content_sha256 == file.sha256) {
-      same_content = true;
-      interchange_id = e.id;
-    }
-  if (same_content && !file.replay_of) {
-    ExceptionRecord dup = base;
-    dup.kind = "duplicate";
-    dup.reason = fmt::format("{}: interchange {} from {} was already received with the same content (file F{}); not delivered again",
-                             file.source_name, h.control_number, sender, earlier.front().file_id);
-    raise(summary, dup);
-    summary.duplicates++;
-    return;
-  }
-  outcome.all_duplicates = false;
-  if (!earlier.empty() && !same_content) {
-    ExceptionRecord reused = base;
-    reused.kind = "envelope_error";
-    reused.reason = fmt::format("{}: segment {} ISA13: control number {} from {} was already used by a different file (F{}); nothing in this interchange was delivered",
-                                file.source_name, h.segment_number, h.control_number, sender, earlier.front().file_id);
-    raise(summary, reused);
-    outcome.any_exception = true;
-    return;
-  }
-  if (!interchange_id) {
-    archive::InterchangeRecord ir{0, file.id, partner->id, h.sender_qualifier, h.sender_id, h.receiver_qualifier,
-                                  h.receiver_id, h.control_number, h.version, h.date, h.time, file.sha256, "in"};
-    interchange_id = index_->add_interchange(ir);
-  }
-  for (const auto& segment : interchange.interchange_segments)
-    if (segment.tag == "TA1") reconcile_ta1(file, *partner, segment, summary);
-
-  if (!result.accepted()) {
-    base.kind = "envelope_error";
-    base.reason = fmt::format("{}: {}; nothing in this interchange was delivered", file.source_name, interchange_error_line(result));
-    raise(summary, base);
-    outcome.any_exception = true;
-  }
-  for (size_t g = 0; g < interchange.groups.size() && g < result.groups.size(); ++g)
-    process_group(file, *partner, interchange, interchange_id, interchange.groups[g], result.groups[g], result.accepted(),
-                  summary, deliveries, outcome);
-  acknowledge(file, *partner, result);
-}
-
-void Pipeline::process_group(const FileRecord& file, const partners::Profile& partner,
-                             const x12::ParsedInterchange& interchange, std::int64_t interchange_id,
-                             const x12::ParsedGroup& group, const x12::GroupResult& result, bool interchange_accepted,
-                             RunSummary& summary, std::vector<Delivery>& deliveries, FileOutcome& outcome) {
-  const std::string now = clock_.iso_now();
-  const auto& h = interchange.header;
-  const auto& g = group.header;
-  std::int64_t group_id = 0;
-  ExceptionRecord base;
-  base.partner = partner.id;
-  base.file_id = file.id;
-  auto group_lines = group_error_lines(result);
-  if (interchange_accepted && !group_lines.empty() && result.ack_code == "R") {
-    base.kind = "envelope_error";
-    base.reason = fmt::format("{}: {}; no set of this group was delivered", file.source_name, group_lines.front());
-    raise(summary, base);
-    outcome.any_exception = true;
-  }
-  const bool group_blocked = !interchange_accepted || result.ack_code == "R";
-  for (size_t s = 0; s < group.sets.size() && s < result.sets.size(); ++s) {
-    const auto& set = group.sets[s];
-    const auto& set_result = result.sets[s];
-    archive::TransactionSetRecord rec;
-    std::string key = idempotency_key(partner.id, h.control_number, g.control_number, set.control_number);
-    if (auto existing = index_->transaction_set_by_key(key)) {
-      rec = *existing;
-      if (rec.status == "delivered" || rec.status == "mapped" || rec.status == "reconciled") {
-        index_->add_event({0, file.id, rec.id, now, "replayed", fmt::format("{} {} already {}; not repeated", set.id, set.control_number, rec.status)});
-        continue;
-      }
-    } else {
-      if (!group_id) {
-        archive::GroupRecord gr{0, interchange_id, g.functional_id, g.sender, g.receiver, g.control_number, g.version, "in"};
-        group_id = index_->add_group(gr);
-      }
-      rec = set_record(file.id, interchange_id, group_id, partner.id, h, group, s, now, "in");
-      rec.idempotency_key = key;
-      rec.received_at = file.received_at;
-      rec.id = index_->add_transaction_set(rec);
-    }
-    rec.file_id = file.id;
-    rec.updated_at = now;
-    if (group_blocked || !set_result.accepted()) {
-      rec.status = "rejected";
-      index_->update_transaction_set(rec);
-      summary.sets_rejected++;
-      if (!set_result.codes.empty() || !set_result.segments.empty()) {
-        ExceptionRecord rejected = base;
-        rejected.set_id = rec.id;
-        rejected.kind = set_result.segments.empty() ? "envelope_error" : "validation_error";
-        rejected.reason = fmt::format("{}: transaction set {} {} (segment {}) rejected:", file.source_name, set.id,
-                                      set.control_number, rec.first_segment);
-        rejected.reason += indented_lines(set_error_lines(set_result));
-        raise(summary, rejected);
-        outcome.any_exception = true;
-      } else {
-        index_->add_event({0, file.id, rec.id, now, "rejected",
-                           interchange_accepted && result.codes.empty()
-                               ? "another set of its group was rejected and the partner's policy rejects whole groups"
-                               : "its interchange or group was rejected"});
-      }
-      continue;
-    }
-    if (g.functional_id == "FA") {
-      reconcile_functional_ack(file, partner, set, rec, summary);
-      continue;
-    }
-    if (!map_set(file, partner, interchange, group, set, rec, summary, deliveries)) outcome.any_exception = true;
-  }
-}
-
-bool Pipeline::map_set(const FileRecord& file, const partners::Profile& partner, const x12::ParsedInterchange& interchange,
-                       const x12::ParsedGroup& group, const x12::TransactionSet& set, archive::TransactionSetRecord& rec,
-                       RunSummary& summary, std::vector<Delivery>& deliveries) {
-  const auto& h = interchange.header;
-  const auto& g = group.header;
+bool Pipeline::map_set(const FileRecord& file, const partners::Profile& partner, const x12::InterchangeHeader& h,
+                       const x12::GroupHeader& g, const x12::TransactionSet& set, archive::TransactionSetRecord& rec,
+                       RunSummary& summary) {
   nlohmann::ordered_json source = {{"file_sha256", file.sha256},
                                    {"sender", h.sender_qualifier + ":" + h.sender_id},
                                    {"receiver", h.receiver_qualifier + ":" + h.receiver_id},
@@ -754,12 +545,12 @@ bool Pipeline::map_set(const FileRecord& file, const partners::Profile& partner,
                         mapping::Context context{&h, &g, partner.id, lookup};
                         return rule->mapping->evaluate(set, context, partner.code_tables);
                       },
-                      rec, summary, deliveries);
+                      rec, summary);
 }
 
 bool Pipeline::map_document(const FileRecord& file, const partners::Profile& partner, const partners::MappingRule* rule,
                             const std::string& what, nlohmann::ordered_json source, const Evaluate& evaluate,
-                            archive::TransactionSetRecord& rec, RunSummary& summary, std::vector<Delivery>& deliveries) {
+                            archive::TransactionSetRecord& rec, RunSummary& summary) {
   const std::string now = clock_.iso_now();
   ExceptionRecord failure;
   failure.partner = partner.id;
@@ -783,7 +574,6 @@ bool Pipeline::map_document(const FileRecord& file, const partners::Profile& par
       index_->update_transaction_set(rec);
       std::string content = dump_json(doc, 2) + "\n";
       index_->put_mapped_output(rec.id, content);
-      if (auto d = delivery_for(rec, std::move(content), summary)) deliveries.push_back(std::move(*d));
       for (const auto& [name, value] : result.keys) index_->add_business_key(rec.id, name, value);
       index_->add_event({0, file.id, rec.id, now, "mapped",
                          fmt::format("{} {} -> {} with {}", rec.type, rec.control_number, rec.target, rule->file.filename().string())});
@@ -886,17 +676,19 @@ void Pipeline::record_deliveries(std::vector<Delivery>& batch, RunSummary& summa
   tx.commit();
 }
 
-// Sets mapped by an earlier run that did not get to deliver them.
+// Mapped sets (of this batch, or of an earlier run that did not get to deliver them), a
+// page of batch_files at a time.
 void Pipeline::deliver_mapped(RunSummary& summary) {
-  auto mapped = index_->transaction_sets_with_status("mapped");
-  for (size_t start = 0; start < mapped.size(); start += config_.batch_files) {
-    size_t end = std::min(mapped.size(), start + config_.batch_files);
+  std::int64_t after = 0;
+  for (;;) {
+    auto mapped = index_->transaction_sets_with_status("mapped", after, static_cast<std::int64_t>(config_.batch_files));
+    if (mapped.empty()) return;
+    after = mapped.back().id;
     std::vector<Delivery> batch;
     {
       archive::Index::Transaction tx(*index_);
-      for (size_t i = start; i < end; ++i)
-        if (auto d = delivery_for(mapped[i], index_->mapped_output(mapped[i].id).value_or(""), summary))
-          batch.push_back(std::move(*d));
+      for (const auto& set : mapped)
+        if (auto d = delivery_for(set, index_->mapped_output(set.id).value_or(""), summary)) batch.push_back(std::move(*d));
       tx.commit();
     }
     write_deliveries(batch);
@@ -906,19 +698,19 @@ void Pipeline::deliver_mapped(RunSummary& summary) {
 
 archive::TransactionSetRecord set_record(std::int64_t file_id, std::int64_t interchange_id, std::int64_t group_id,
                                          const std::string& partner, const x12::InterchangeHeader& h,
-                                         const x12::ParsedGroup& group, std::size_t s, const std::string& now,
-                                         const std::string& direction) {
+                                         const x12::GroupHeader& group, const x12::TransactionSet& set,
+                                         const std::string& now, const std::string& direction) {
   archive::TransactionSetRecord rec;
   rec.file_id = file_id;
   rec.interchange_id = interchange_id;
   rec.group_id = group_id;
   rec.partner = partner;
-  rec.type = group.sets[s].id;
-  rec.control_number = group.sets[s].control_number;
+  rec.type = set.id;
+  rec.control_number = set.control_number;
   rec.interchange_control = h.control_number;
-  rec.group_control = group.header.control_number;
-  rec.version = group.header.version;
-  rec.first_segment = static_cast<std::uint32_t>(group.set_first_segments[s]);
+  rec.group_control = group.control_number;
+  rec.version = group.version;
+  rec.first_segment = static_cast<std::uint32_t>(set.first_segment);
   rec.received_at = now;
   rec.updated_at = now;
   rec.direction = direction;
@@ -940,7 +732,7 @@ std::vector<archive::TransactionSetRecord> Pipeline::record_sent(const partners:
       archive::GroupRecord gr{0, ir.id, g.functional_id, g.sender, g.receiver, g.control_number, g.version, "out"};
       gr.id = index_->add_group(gr);
       for (std::size_t s = 0; s < group.sets.size(); ++s) {
-        auto rec = set_record(out.id, ir.id, gr.id, partner.id, h, group, s, now, "out");
+        auto rec = set_record(out.id, ir.id, gr.id, partner.id, h, g, group.sets[s], now, "out");
         rec.status = "queued";
         rec.target = "x12 " + rec.type;
         rec.idempotency_key = key_prefix + (group.sets.size() > 1 ? "/" + rec.control_number : "");
@@ -966,18 +758,16 @@ RunSummary Pipeline::replay(std::int64_t file_id, const std::string& by) {
   copy.status = "received";
   copy.claim.clear();
   copy.source_removed = true;
-  std::vector<Delivery> ready;
   {
     archive::Index::Transaction tx(*index_);
     copy.id = index_->add_file(copy);
     index_->add_event({0, old->id, 0, copy.received_at, "replayed", fmt::format("replayed as F{} by {}", copy.id, by)});
     index_->add_event({0, copy.id, 0, copy.received_at, "received", fmt::format("replay of F{} by {}", old->id, by)});
-    process_contained(copy, summary, ready);
+    process_contained(copy, summary);
     outbox_->publish_staged();
     tx.commit();
   }
-  write_deliveries(ready);
-  record_deliveries(ready, summary);
+  deliver_mapped(summary);
   send_outbox(summary);
   if (summary.exceptions.empty()) {
     archive::Index::Transaction tx(*index_);

@@ -11,7 +11,6 @@
 
 #include <chrono>
 #include <functional>
-#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -185,37 +184,35 @@ class Pipeline {
   // The same for a partner's SFTP server (pipeline_sftp.cc).
   void take_in_sftp(const partners::Profile& partner, Lock& lock, RunSummary& summary);
   void process_batch(const std::vector<archive::FileRecord>& files, RunSummary& summary);
-  void finish_deliveries(RunSummary& summary);
   struct FileOutcome {
     bool any_exception = false;
     bool all_duplicates = true;
   };
   // process_file or process_erp_document, failure-contained (see pipeline.cc).
-  void process_contained(const archive::FileRecord& file, RunSummary& summary, std::vector<Delivery>& deliveries);
-  void process_file(const archive::FileRecord& file, RunSummary& summary, std::vector<Delivery>& deliveries);
-  void process_interchange(const archive::FileRecord& file, const x12::ParsedInterchange& interchange,
-                           const x12::InterchangeResult& result, RunSummary& summary, std::vector<Delivery>& deliveries,
-                           FileOutcome& outcome);
-  void process_group(const archive::FileRecord& file, const partners::Profile& partner,
-                     const x12::ParsedInterchange& interchange, std::int64_t interchange_id,
-                     const x12::ParsedGroup& group, const x12::GroupResult& result, bool interchange_accepted,
-                     RunSummary& summary, std::vector<Delivery>& deliveries, FileOutcome& outcome);
-  bool map_set(const archive::FileRecord& file, const partners::Profile& partner,
-               const x12::ParsedInterchange& interchange, const x12::ParsedGroup& group, const x12::TransactionSet& set,
-               archive::TransactionSetRecord& rec, RunSummary& summary, std::vector<Delivery>& deliveries);
+  void process_contained(const archive::FileRecord& file, RunSummary& summary);
+  void process_file(const archive::FileRecord& file, RunSummary& summary);
+  // An X12 file streamed one transaction set at a time (x12_inbound.cc): each set is
+  // recorded and mapped as its SE arrives, group and interchange verdicts settle at GE/IEA.
+  class X12Stream;
+  // `bytes`: the file's content when still in memory (small files), else read from `stored`.
+  void process_x12_file(const archive::FileRecord& file, const std::string* bytes, const std::filesystem::path& stored,
+                        RunSummary& summary);
+  bool map_set(const archive::FileRecord& file, const partners::Profile& partner, const x12::InterchangeHeader& h,
+               const x12::GroupHeader& g, const x12::TransactionSet& set, archive::TransactionSetRecord& rec,
+               RunSummary& summary);
   // Maps one document (an X12 set or an XML document) with `rule` (none: a mapping_error
   // naming `what`), then records the output, its business keys and its delivery; a
   // MappingError becomes a mapping_error exception. `source` says in the delivered JSON
-  // where the document came from.
+  // where the document came from. A mapped document stays in the index (status mapped,
+  // its output stored) until deliver_mapped hands it to its ERP sink.
   using Evaluate = std::function<mapping::Result(const mapping::Lookup*)>;
   bool map_document(const archive::FileRecord& file, const partners::Profile& partner, const partners::MappingRule* rule,
                     const std::string& what, nlohmann::ordered_json source, const Evaluate& evaluate,
-                    archive::TransactionSetRecord& rec, RunSummary& summary, std::vector<Delivery>& deliveries);
+                    archive::TransactionSetRecord& rec, RunSummary& summary);
   mapping::Lookup lookup_for(const std::string& partner) const;
   // XML documents (pipeline_xml.cc): partner from the document's sender or the channel,
   // one transaction set row per document, mapped by the partner's rule for its type.
-  void process_xml_file(const archive::FileRecord& file, std::string bytes, RunSummary& summary,
-                        std::vector<Delivery>& deliveries);
+  void process_xml_file(const archive::FileRecord& file, std::string bytes, RunSummary& summary);
   // Records the interchange, groups and sets of a file we built and queued (direction
   // out); each set's idempotency key is `key_prefix` (+ "/ST02" when the group has several).
   std::vector<archive::TransactionSetRecord> record_sent(const partners::Profile& partner,
@@ -269,11 +266,8 @@ class Pipeline {
   std::unique_ptr<archive::RawStore> store_;
   std::unique_ptr<archive::Index> index_;
   std::unique_ptr<Outbox> outbox_;
-  // The batch whose outputs the delivery thread is writing.
-  std::vector<Delivery> in_flight_;
   // Bytes of files received in the current batch, so processing need not read them again.
   std::map<std::int64_t, std::string> fresh_content_;
-  std::future<void> writing_;
 };
 
 // A unique claim name under the raw store's incoming/ for a file received for `folder`.
@@ -284,11 +278,11 @@ std::string claim_name(const std::string& folder, const std::string& file_name);
 // the delivery thread while the next batch is being processed.
 void write_deliveries(std::vector<Pipeline::Delivery>& batch);
 
-// A transaction set's index row as read from a parsed group (status, key, target are the caller's).
+// A transaction set's index row (status, key, target are the caller's).
 archive::TransactionSetRecord set_record(std::int64_t file_id, std::int64_t interchange_id, std::int64_t group_id,
                                          const std::string& partner, const x12::InterchangeHeader& interchange,
-                                         const x12::ParsedGroup& group, std::size_t set_index, const std::string& now,
-                                         const std::string& direction);
+                                         const x12::GroupHeader& group, const x12::TransactionSet& set,
+                                         const std::string& now, const std::string& direction);
 
 // The ERP transaction as delivered: the mapped document wrapped with where it came from.
 std::string idempotency_key(const std::string& partner, const std::string& isa13, const std::string& gs06,
