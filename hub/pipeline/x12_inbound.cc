@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "formats/ack.h"
+#include "formats/business_keys.h"
 #include "hub/pipeline/pipeline.h"
 #include "hub/pipeline/validation_text.h"
 #include "hub/pipeline/x12_file.h"
@@ -119,6 +120,8 @@ class Pipeline::X12Stream : public x12::ValidationConsumer {
     }
     rec.file_id = file_.id;
     rec.updated_at = now;
+    // Findable by its business keys whatever becomes of it (a mapping may add its own).
+    for (const auto& [name, value] : x12::builtin_business_keys(set)) p_.index_->add_business_key(rec.id, name, value);
     const bool blocked = !interchange.accepted() || group.ack_code == "R" || (whole_groups && group_has_rejected_set_);
     if (blocked || !result.accepted()) {
       rec.status = "rejected";
