@@ -128,6 +128,7 @@ void Pipeline::resume(RunSummary& summary) {
   recover_claims(summary);
   finish_source_removals();
   send_outbox(summary);
+  delivery_cursor_ = 0;  // a new pass: every set still mapped is offered again
   deliver_mapped(summary);
   auto left_over = index_->files_with_status("received");
   for (size_t start = 0; start < left_over.size(); start += config_.batch_files)
@@ -676,10 +677,11 @@ void Pipeline::record_deliveries(std::vector<Delivery>& batch, RunSummary& summa
   tx.commit();
 }
 
-// Mapped sets (of this batch, or of an earlier run that did not get to deliver them), a
-// page of batch_files at a time.
+// Mapped sets not yet offered to their sinks in this pass (those of the batch just
+// committed, at the start of a pass those an earlier one did not get to deliver), a page
+// of batch_files at a time; one that fails transiently is tried again in the next pass.
 void Pipeline::deliver_mapped(RunSummary& summary) {
-  std::int64_t after = 0;
+  std::int64_t& after = delivery_cursor_;
   for (;;) {
     auto mapped = index_->transaction_sets_with_status("mapped", after, static_cast<std::int64_t>(config_.batch_files));
     if (mapped.empty()) return;

@@ -268,6 +268,8 @@ class Pipeline {
   std::unique_ptr<Outbox> outbox_;
   // Bytes of files received in the current batch, so processing need not read them again.
   std::map<std::int64_t, std::string> fresh_content_;
+  // Mapped sets with ids up to this one were offered to their sinks in this pass.
+  std::int64_t delivery_cursor_ = 0;
 };
 
 // A unique claim name under the raw store's incoming/ for a file received for `folder`.
