@@ -41,12 +41,13 @@ struct Machine<SetStatus> {
   static constexpr std::array<S, 7> kProcessable{S::received,  S::failed,          S::rejected, S::dead_letter,
                                                  S::duplicate, S::unknown_partner, S::recovered};
   static constexpr auto transitions = [] {
-    std::array<std::pair<S, S>, kProcessable.size() * kProcessed.size() + 4> table{};
+    std::array<std::pair<S, S>, kProcessable.size() * kProcessed.size() + 5> table{};
     std::size_t n = 0;
     for (auto from : kProcessable)
       for (auto to : kProcessed) table[n++] = {from, to};
     table[n++] = {S::mapped, S::delivered};
     table[n++] = {S::mapped, S::failed};
+    table[n++] = {S::mapped, S::rejected};  // its group or interchange was rejected at its GE/IEA, after the set
     table[n++] = {S::mapped, S::dead_letter};
     table[n++] = {S::queued, S::sent};
     return table;

@@ -76,6 +76,9 @@ TEST_CASE("transaction set transitions: processing, delivery, a replay's second 
   for (auto to : {S::mapped, S::failed, S::rejected, S::reconciled, S::duplicate, S::unknown_partner})
     CHECK(allowed(S::received, to));
   for (auto to : {S::delivered, S::failed, S::dead_letter}) CHECK(allowed(S::mapped, to));
+  // Streamed: a set is mapped at its SE, before its group's GE or interchange's IEA says
+  // whether the envelope was accepted; a rejected envelope rejects it after all.
+  CHECK(allowed(S::mapped, S::rejected));
   CHECK(allowed(S::queued, S::sent));
   // A replay takes again what did not reach the ERP...
   for (auto from : {S::failed, S::rejected, S::dead_letter, S::duplicate, S::unknown_partner, S::recovered})
@@ -86,7 +89,6 @@ TEST_CASE("transaction set transitions: processing, delivery, a replay's second 
       CHECK_FALSE(allowed(from, to));
   CHECK_FALSE(allowed(S::received, S::delivered));  // mapped first
   CHECK_FALSE(allowed(S::mapped, S::mapped));
-  CHECK_FALSE(allowed(S::mapped, S::rejected));
   CHECK_FALSE(allowed(S::queued, S::delivered));
   CHECK_FALSE(allowed(S::received, S::sent));
   CHECK_FALSE(allowed(S::failed, S::delivered));

@@ -114,11 +114,6 @@ std::string element_position(const ElementError& e, char component) {
   return out;
 }
 
-// The 997 reports sets that are not plainly accepted; the 999 reports every set.
-bool reported(AckKind kind, const SetResult& set) {
-  return kind == AckKind::Implementation999 || set.ack_code != "A" || !set.codes.empty() || !set.segments.empty();
-}
-
 const GroupResult* first_acknowledged(const InterchangeResult& partner) {
   for (const GroupResult& group : partner.groups) {
     if (acknowledged(group)) return &group;
@@ -127,6 +122,10 @@ const GroupResult* first_acknowledged(const InterchangeResult& partner) {
 }
 
 }  // namespace
+
+bool ack_reports(AckKind kind, const SetResult& set) {
+  return kind == AckKind::Implementation999 || set.ack_code != "A" || !set.codes.empty() || !set.segments.empty();
+}
 
 bool acknowledged(const GroupResult& group) {
   return group.header.functional_id != "FA" && group_control_answerable(group.header.control_number);
@@ -164,7 +163,7 @@ std::vector<Segment> functional_ack_body(AckKind kind, const GroupResult& group,
   body.push_back(make_segment("AK1", std::move(ak1)));
 
   for (const SetResult& set : group.sets) {
-    if (!reported(kind, set) || !set_control_answerable(set.control_number)) continue;
+    if (!ack_reports(kind, set) || !set_control_answerable(set.control_number)) continue;
     std::vector<std::string> ak2{copy(set.id), copy(set.control_number)};
     if (with_versions) ak2.push_back(copy(set.convention));
     body.push_back(make_segment("AK2", std::move(ak2)));

@@ -76,6 +76,10 @@ std::size_t ack_set_count(const InterchangeResult& partner, const AckRequest& re
 // group, a set whose ST02 the AK202 cannot repeat gets no AK2 loop; AK9 still counts it.
 bool acknowledged(const GroupResult& group);
 
+// Whether the 997/999 for a group has an AK2 loop for `set`: the 997 for sets not plainly
+// accepted, the 999 for every set. A streaming caller keeps only these results.
+bool ack_reports(AckKind kind, const SetResult& set);
+
 // The partner's delimiters made valid for our ISA12: no repetition separator below
 // 00402; from 00402, the partner's, or when it declared none the first of ^ ! | ` { }
 // that is not already a delimiter.

@@ -76,7 +76,8 @@ std::optional<std::string> control_mismatch(std::string_view trailer, std::strin
 
 }  // namespace
 
-EnvelopeChecker::EnvelopeChecker(EnvelopeListener* listener) : listener_(listener) {}
+EnvelopeChecker::EnvelopeChecker(EnvelopeListener* listener, std::uint64_t max_set_bytes)
+    : listener_(listener), max_set_bytes_(max_set_bytes) {}
 
 void EnvelopeChecker::report(EnvelopeLevel level, std::string code, std::uint64_t segment,
                              std::string element, std::string message) {
@@ -99,11 +100,19 @@ void EnvelopeChecker::report(EnvelopeLevel level, std::string code, std::uint64_
 void EnvelopeChecker::on_segment(const SegmentView& segment) {
   ++counts_.segments;
   last_segment_ = segment.number;
+  segment_offset_ = segment.byte_offset;
   const Tag tag = classify(segment.tag);
   if (tag == Tag::Body) {
     if (!in_set_) return on_stray_segment(segment);
     ++segments_in_set_;
-    if (listener_) set_.segments.push_back(to_owned(segment, static_cast<std::uint32_t>(segments_in_set_)));
+    if (!listener_ || set_.truncated) return;
+    if (segment.byte_offset - set_start_ > max_set_bytes_) {
+      set_.truncated = true;  // stop copying: the set is rejected by its size, not read into memory
+      set_.segments.clear();
+      set_.segments.shrink_to_fit();
+      return;
+    }
+    set_.segments.push_back(to_owned(segment, static_cast<std::uint32_t>(segments_in_set_)));
     return;
   }
   in_stray_run_ = false;
@@ -232,6 +241,10 @@ void EnvelopeChecker::on_set_header(const SegmentView& st) {
   set_.control_number = std::string(st.element(2));
   set_.convention = std::string(st.element(3));
   set_.segments.clear();
+  set_.truncated = false;
+  set_.first_segment = st.number;
+  set_.bytes = 0;
+  set_start_ = st.byte_offset;
   if (st.delimiters) set_.delimiters = *st.delimiters;
   set_segment_ = st.number;
   segments_in_set_ = 1;
@@ -256,7 +269,16 @@ void EnvelopeChecker::on_set_trailer(const SegmentView& se) {
     return;
   }
   ++segments_in_set_;
-  if (listener_) set_.segments.push_back(to_owned(se, static_cast<std::uint32_t>(segments_in_set_)));
+  std::uint64_t se_bytes = se.tag.size() + se.elements.size() + 1;
+  for (std::string_view element : se.elements) se_bytes += element.size();
+  set_.bytes = se.byte_offset + se_bytes - set_start_;
+  if (listener_ && !set_.truncated && set_.bytes > max_set_bytes_) {
+    set_.truncated = true;
+    set_.segments.clear();
+    set_.segments.shrink_to_fit();
+  }
+  if (listener_ && !set_.truncated)
+    set_.segments.push_back(to_owned(se, static_cast<std::uint32_t>(segments_in_set_)));
   if (auto message = count_mismatch(se.element(1), segments_in_set_, "segments from ST through SE")) {
     report(EnvelopeLevel::TransactionSet, "4", se.number, "SE01", *message);
   }
@@ -275,6 +297,7 @@ void EnvelopeChecker::hand_over_set() {
 }
 
 void EnvelopeChecker::close_set_without_trailer(std::uint64_t segment, const std::string& at) {
+  set_.bytes = segment_offset_ > set_start_ ? segment_offset_ - set_start_ : 0;
   report(EnvelopeLevel::TransactionSet, "2", segment, "",
          "SE missing: transaction set " + set_.control_number + " (ST at segment " +
              std::to_string(set_segment_) + ") is still open at " + at);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "formats/x12.h"
@@ -58,12 +59,16 @@ struct EnvelopeCounts {
 class EnvelopeChecker : public SegmentHandler {
  public:
   // With no listener, transaction sets are not copied (the fast validate/bench path).
-  explicit EnvelopeChecker(EnvelopeListener* listener = nullptr);
+  // A set of more than `max_set_bytes` (ST through SE) is handed over `truncated`: its
+  // segments past the limit are not copied.
+  explicit EnvelopeChecker(EnvelopeListener* listener = nullptr, std::uint64_t max_set_bytes = UINT64_MAX);
   void on_segment(const SegmentView& segment) override;
   // Call after Reader::finish(): reports an interchange, group or set left open.
   void finish();
 
   const std::vector<EnvelopeIssue>& issues() const { return issues_; }
+  // The issues found since the last call (a streaming listener folds them as it goes).
+  std::vector<EnvelopeIssue> take_issues() { return std::exchange(issues_, {}); }
   const EnvelopeCounts& counts() const { return counts_; }
 
  private:
@@ -83,6 +88,7 @@ class EnvelopeChecker : public SegmentHandler {
               std::string message);
 
   EnvelopeListener* listener_;
+  std::uint64_t max_set_bytes_;
   std::vector<EnvelopeIssue> issues_;
   EnvelopeCounts counts_;
   InterchangeHeader interchange_;
@@ -93,6 +99,8 @@ class EnvelopeChecker : public SegmentHandler {
   bool in_stray_run_ = false;  // a run of segments outside any set is reported once
   std::uint64_t groups_in_interchange_ = 0, sets_in_group_ = 0, segments_in_set_ = 0;
   std::uint64_t last_segment_ = 0;
+  std::uint64_t segment_offset_ = 0;  // byte offset of the segment being checked
+  std::uint64_t set_start_ = 0;       // byte offset of the open set's ST
   std::unordered_set<std::string> group_controls_;  // GS06 seen in this interchange
   std::unordered_set<std::string> set_controls_;    // ST02 seen in this group
 };

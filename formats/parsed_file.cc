@@ -37,31 +37,39 @@ namespace {
 
 void decode(std::string& value, const Charset& charset) { value = charset.to_utf8(value); }
 
-void decode(Segment& segment, const Charset& charset) {
+}  // namespace
+
+void decode_to_utf8(Segment& segment, const Charset& charset) {
   decode(segment.tag, charset);
   for (auto& element : segment.elements) decode(element, charset);
 }
 
-}  // namespace
+void decode_to_utf8(InterchangeHeader& h, const Charset& charset) {
+  for (auto& field : h.isa) decode(field, charset);
+  for (auto* field : {&h.sender_qualifier, &h.sender_id, &h.receiver_qualifier, &h.receiver_id, &h.date, &h.time,
+                      &h.version, &h.control_number, &h.usage})
+    decode(*field, charset);
+}
+
+void decode_to_utf8(GroupHeader& g, const Charset& charset) {
+  for (auto* field : {&g.functional_id, &g.sender, &g.receiver, &g.date, &g.time, &g.control_number, &g.agency,
+                      &g.version, &g.declared_sets})
+    decode(*field, charset);
+}
+
+void decode_to_utf8(TransactionSet& set, const Charset& charset) {
+  for (auto* field : {&set.id, &set.control_number, &set.convention}) decode(*field, charset);
+  for (auto& segment : set.segments) decode_to_utf8(segment, charset);
+}
 
 void decode_to_utf8(ParsedFile& parsed, const std::function<const Charset&(const ParsedInterchange&)>& charset_of) {
   for (auto& interchange : parsed.interchanges) {
     const Charset& charset = charset_of(interchange);
-    auto& h = interchange.header;
-    for (auto& field : h.isa) decode(field, charset);
-    for (auto* field : {&h.sender_qualifier, &h.sender_id, &h.receiver_qualifier, &h.receiver_id, &h.date, &h.time,
-                        &h.version, &h.control_number, &h.usage})
-      decode(*field, charset);
-    for (auto& segment : interchange.interchange_segments) decode(segment, charset);
+    decode_to_utf8(interchange.header, charset);
+    for (auto& segment : interchange.interchange_segments) decode_to_utf8(segment, charset);
     for (auto& group : interchange.groups) {
-      auto& g = group.header;
-      for (auto* field : {&g.functional_id, &g.sender, &g.receiver, &g.date, &g.time, &g.control_number, &g.agency,
-                          &g.version, &g.declared_sets})
-        decode(*field, charset);
-      for (auto& set : group.sets) {
-        for (auto* field : {&set.id, &set.control_number, &set.convention}) decode(*field, charset);
-        for (auto& segment : set.segments) decode(segment, charset);
-      }
+      decode_to_utf8(group.header, charset);
+      for (auto& set : group.sets) decode_to_utf8(set, charset);
     }
   }
 }

@@ -53,5 +53,10 @@ ParsedFile parse_bytes(std::string_view bytes);
 // becomes U+FFFD (validation reported it already). Run after validation; the archived raw
 // bytes stay as received.
 void decode_to_utf8(ParsedFile& parsed, const std::function<const Charset&(const ParsedInterchange&)>& charset_of);
+// The same for one piece, as a streaming reader hands them over.
+void decode_to_utf8(InterchangeHeader& header, const Charset& charset);
+void decode_to_utf8(GroupHeader& header, const Charset& charset);
+void decode_to_utf8(TransactionSet& set, const Charset& charset);
+void decode_to_utf8(Segment& segment, const Charset& charset);
 
 }  // namespace edihub::x12

@@ -673,70 +673,39 @@ void check_gs(GroupResult& group, const Delimiters& delimiters) {
     group.note += (group.note.empty() ? "" : "; ") + ("segment " + std::to_string(h.segment_number) + " " + problem);
 }
 
-// The last of `items` with this control number that starts at or before `segment`
-// (control numbers may repeat; the issue belongs to the one it was found in). Items are in
-// file order: a binary search finds the last one starting by `segment`, and the issue's
-// item is that one or, for an issue found when the next one began, just before it, so a
-// file of 100,000 broken interchanges is not 100,000 scans of 100,000.
-template <typename T, typename Control, typename Start>
-T* locate(std::vector<T>& items, const std::string& control, std::uint64_t segment, Control control_of, Start start_of) {
-  auto end = std::upper_bound(items.begin(), items.end(), segment,
-                              [&](std::uint64_t s, const T& item) { return s < start_of(item); });
-  while (end != items.begin()) {
-    --end;
-    if (control_of(*end) == control) return &*end;
-  }
-  return nullptr;
-}
-
-// Places one envelope issue at its level; false when nothing in the report matches it.
-bool fold(ValidationReport& report, const EnvelopeIssue& issue) {
-  if (issue.interchange_control.empty()) return false;
-  auto* interchange = locate(
-      report.interchanges, issue.interchange_control, issue.segment,
-      [](const InterchangeResult& i) -> const std::string& { return i.header.control_number; },
-      [](const InterchangeResult& i) { return i.header.segment_number; });
-  if (!interchange) return false;
-  // Notes keep where the issue was found: "segment 24 SE01: declares 25 but found 22 ...".
-  const std::string where = "segment " + std::to_string(issue.segment) + (issue.element.empty() ? "" : " " + issue.element);
-  const std::string note = where + ": " + issue.message;
-  if (issue.level == EnvelopeLevel::Interchange) {
-    set_note(*interchange, issue.code, note);
-    return true;
-  }
-  auto* group = locate(
-      interchange->groups, issue.group_control, issue.segment,
-      [](const GroupResult& g) -> const std::string& { return g.header.control_number; },
-      [](const GroupResult& g) { return g.header.segment_number; });
-  if (!group || issue.group_control.empty()) return false;
-  if (issue.level == EnvelopeLevel::Group) {
-    add_code(group->codes, issue.code);
-    group->ack_code = "R";
-    group->note += (group->note.empty() ? "" : "; ") + note;
-    return true;
-  }
-  auto* set = locate(
-      group->sets, issue.set_control, issue.segment, [](const SetResult& s) -> const std::string& { return s.control_number; },
-      [](const SetResult& s) { return s.first_segment; });
-  if (!set) return false;
-  add_code(set->codes, issue.code);
-  set->ack_code = "R";
-  set->note += (set->note.empty() ? "" : "; ") + note;
-  return true;
-}
-
-void summarize(GroupResult& group) {
-  group.sets_received = static_cast<std::uint32_t>(group.sets.size());
+// AK9 from the counts kept while the group's sets went by.
+void summarize(GroupResult& group, bool noted) {
   // A group-level error rejects the whole group: none of its sets is accepted (AK904 0).
   if (group.ack_code == "R") {
     group.sets_accepted = 0;
-    return;
+  } else if (group.sets_accepted == group.sets_received) {
+    group.ack_code = noted ? "E" : "A";
+  } else {
+    group.ack_code = group.sets_accepted == 0 ? "R" : "P";
   }
-  group.sets_accepted = static_cast<std::uint32_t>(std::count_if(group.sets.begin(), group.sets.end(),
-                                                                 [](const SetResult& s) { return s.accepted(); }));
-  const bool noted = std::any_of(group.sets.begin(), group.sets.end(), [](const SetResult& s) { return s.ack_code == "E"; });
-  if (group.sets_accepted == group.sets_received) group.ack_code = noted ? "E" : "A";
-  else group.ack_code = group.sets_accepted == 0 ? "R" : "P";
+  const auto& declared = group.header.declared_sets;
+  group.sets_included = !declared.empty() && declared.size() <= 9 && all_digits(declared)
+                            ? static_cast<std::uint32_t>(std::stoul(declared))
+                            : group.sets_received;
+}
+
+void fold_into(InterchangeResult& interchange, const EnvelopeIssue& issue) {
+  const std::string where = "segment " + std::to_string(issue.segment) + (issue.element.empty() ? "" : " " + issue.element);
+  set_note(interchange, issue.code, where + ": " + issue.message);
+}
+
+void fold_into(GroupResult& group, const EnvelopeIssue& issue) {
+  const std::string where = "segment " + std::to_string(issue.segment) + (issue.element.empty() ? "" : " " + issue.element);
+  add_code(group.codes, issue.code);
+  group.ack_code = "R";
+  group.note += (group.note.empty() ? "" : "; ") + where + ": " + issue.message;
+}
+
+void fold_into(SetResult& set, const EnvelopeIssue& issue) {
+  const std::string where = "segment " + std::to_string(issue.segment) + (issue.element.empty() ? "" : " " + issue.element);
+  add_code(set.codes, issue.code);
+  set.ack_code = "R";
+  set.note += (set.note.empty() ? "" : "; ") + where + ": " + issue.message;
 }
 
 }  // namespace
@@ -778,64 +747,169 @@ SetResult validate_set(const TransactionSet& set, const TransactionSetSchema& sc
   return result;
 }
 
-ValidationReport validate(const ParsedFile& parsed, const SchemaResolver& resolve, const RulesResolver& rules_for) {
+StreamValidator::StreamValidator(ValidationConsumer& consumer, SchemaResolver resolve, RulesResolver rules,
+                                 std::uint64_t max_set_bytes)
+    : consumer_(consumer),
+      resolve_(std::move(resolve)),
+      rules_for_(std::move(rules)),
+      max_set_bytes_(max_set_bytes),
+      checker_(this, max_set_bytes) {}
+
+void StreamValidator::on_segment(const SegmentView& segment) { checker_.on_segment(segment); }
+
+void StreamValidator::finish() {
+  checker_.finish();
+  drain();
+}
+
+// The checker reports an issue before it calls the listener for the envelope it belongs to,
+// so each issue drained here belongs to what is open now (or to nothing: unplaced).
+void StreamValidator::drain(SetResult* set) {
+  for (const EnvelopeIssue& issue : checker_.take_issues()) {
+    consumer_.on_envelope_issue(issue);
+    if (issue.interchange_control.empty() || !interchange_) {
+      consumer_.on_unplaced(issue);
+    } else if (issue.level == EnvelopeLevel::Interchange) {
+      fold_into(*interchange_, issue);
+    } else if (issue.group_control.empty() || !group_) {
+      consumer_.on_unplaced(issue);
+    } else if (issue.level == EnvelopeLevel::Group) {
+      fold_into(*group_, issue);
+    } else if (set) {
+      fold_into(*set, issue);
+    } else {
+      consumer_.on_unplaced(issue);
+    }
+  }
+}
+
+void StreamValidator::on_interchange_start(const InterchangeHeader& header) {
+  drain();
+  interchange_.emplace();
+  interchange_->header = header;
+  check_isa(*interchange_);
+  consumer_.on_interchange_start(*interchange_);
+}
+
+void StreamValidator::on_interchange_segment(const InterchangeHeader&, const Segment& segment) {
+  drain();
+  if (!interchange_) return;
+  check_ta1s(*interchange_, {segment});
+  consumer_.on_interchange_segment(*interchange_, segment);
+}
+
+void StreamValidator::on_group_start(const InterchangeHeader& interchange, const GroupHeader& header) {
+  if (!interchange_) return drain();
+  group_.emplace();
+  group_->header = header;
+  group_noted_ = false;
+  check_gs(*group_, interchange.delimiters);
+  rules_ = rules_for_ ? rules_for_(interchange, header) : ValidationRules{};
+  drain();  // after the group opened: a GS06 used twice is the new group's issue
+  consumer_.on_group_start(*interchange_, *group_);
+}
+
+void StreamValidator::take_transaction_set(const InterchangeHeader& interchange, const GroupHeader& group,
+                                           TransactionSet&& set) {
+  SetResult result;
+  const TransactionSetSchema* schema = group_ && !set.truncated ? resolve_(interchange, group, set) : nullptr;
+  if (schema) {
+    const std::size_t budget = rules_.max_errors_per_file > kept_ ? rules_.max_errors_per_file - kept_ : 0;
+    result = validate_set(set, *schema, rules_, std::min(rules_.max_errors_per_set, budget));
+    kept_ += result.segments.size();
+    errors_cut_ += result.errors_cut;
+    if (schema->functional_id != group.functional_id) {
+      // The set is fine on its own; it was sent in the wrong kind of group.
+      result.ack_code = "R";
+      add_code(result.codes, "6");
+      result.note = "transaction set " + set.id + " belongs in a functional group " + schema->functional_id +
+                    ", not GS01 " + quoted(group.functional_id);
+    }
+  } else {
+    result.id = set.id;
+    result.control_number = set.control_number;
+    result.convention = set.convention;
+    if (!set.truncated)
+      result.note = "no schema for " + set.id + " version " + group.version + ": envelope checks only";
+  }
+  result.first_segment = set.first_segment;
+  if (set.truncated) {
+    // Not read into memory: too large to validate or map.
+    result.ack_code = "R";
+    add_code(result.codes, "5");
+    result.note = "transaction set " + set.id + " " + set.control_number + " (ST at segment " +
+                  std::to_string(set.first_segment) + ") is " + std::to_string(set.bytes) +
+                  " bytes, more than the limit of " + std::to_string(max_set_bytes_) +
+                  " bytes (limits.max_transaction_set_bytes): not validated or mapped";
+  }
+  if (!set_control_answerable(set.control_number)) {
+    // AK202 must repeat ST02: a set it cannot name is rejected (AK9 counts it) and gets no AK2 loop.
+    result.ack_code = "R";
+    result.note += std::string(result.note.empty() ? "" : "; ") + "ST02 " + quoted(set.control_number) +
+                   " is not a transaction set control number of 4..9 characters";
+  }
+  drain(&result);
+  if (!interchange_ || !group_) return;  // a set outside any group: its issue is unplaced
+  ++group_->sets_received;
+  if (result.accepted()) ++group_->sets_accepted;
+  if (result.ack_code == "E") group_noted_ = true;
+  consumer_.on_set(*interchange_, *group_, set, result);
+}
+
+void StreamValidator::on_group_end(const InterchangeHeader&, const GroupHeader& header) {
+  drain();
+  if (!group_) return;
+  group_->header.declared_sets = header.declared_sets;
+  summarize(*group_, group_noted_);
+  if (interchange_) consumer_.on_group_end(*interchange_, *group_);
+  group_.reset();
+}
+
+void StreamValidator::on_interchange_end(const InterchangeHeader&) {
+  drain();
+  if (!interchange_) return;
+  consumer_.on_interchange_end(*interchange_);
+  interchange_.reset();
+}
+
+namespace {
+
+// Keeps every result: the report of a whole input.
+class ReportBuilder : public ValidationConsumer {
+ public:
+  explicit ReportBuilder(ValidationReport& report) : report_(report) {}
+  void on_set(const InterchangeResult&, const GroupResult&, TransactionSet&, SetResult& result) override {
+    sets_.push_back(std::move(result));
+  }
+  void on_group_end(const InterchangeResult&, GroupResult& group) override {
+    group.sets = std::move(sets_);
+    sets_.clear();
+    groups_.push_back(std::move(group));
+  }
+  void on_interchange_end(InterchangeResult& interchange) override {
+    interchange.groups = std::move(groups_);
+    groups_.clear();
+    report_.interchanges.push_back(std::move(interchange));
+  }
+  void on_unplaced(const EnvelopeIssue& issue) override { report_.unplaced.push_back(issue); }
+
+ private:
+  ValidationReport& report_;
+  std::vector<SetResult> sets_;
+  std::vector<GroupResult> groups_;
+};
+
+}  // namespace
+
+ValidationReport validate(std::string_view bytes, const SchemaResolver& resolve, const RulesResolver& rules) {
   ValidationReport report;
-  std::size_t kept = 0;  // segment errors kept over the file
-  for (const auto& interchange : parsed.interchanges) {
-    InterchangeResult& ir = report.interchanges.emplace_back();
-    ir.header = interchange.header;
-    check_isa(ir);
-    check_ta1s(ir, interchange.interchange_segments);
-    for (const auto& group : interchange.groups) {
-      GroupResult& gr = ir.groups.emplace_back();
-      gr.header = group.header;
-      check_gs(gr, interchange.header.delimiters);
-      const ValidationRules rules = rules_for ? rules_for(interchange.header, group.header) : ValidationRules{};
-      for (std::size_t s = 0; s < group.sets.size(); ++s) {
-        const TransactionSet& set = group.sets[s];
-        const TransactionSetSchema* schema = resolve(interchange.header, group.header, set);
-        SetResult result;
-        if (schema) {
-          const std::size_t budget = rules.max_errors_per_file > kept ? rules.max_errors_per_file - kept : 0;
-          result = validate_set(set, *schema, rules, std::min(rules.max_errors_per_set, budget));
-          kept += result.segments.size();
-          report.errors_cut += result.errors_cut;
-          if (schema->functional_id != group.header.functional_id) {
-            // The set is fine on its own; it was sent in the wrong kind of group.
-            result.ack_code = "R";
-            add_code(result.codes, "6");
-            result.note = "transaction set " + set.id + " belongs in a functional group " + schema->functional_id +
-                          ", not GS01 " + quoted(group.header.functional_id);
-          }
-        } else {
-          result.id = set.id;
-          result.control_number = set.control_number;
-          result.convention = set.convention;
-          result.note = "no schema for " + set.id + " version " + group.header.version + ": envelope checks only";
-        }
-        if (!set_control_answerable(set.control_number)) {
-          // AK202 must repeat ST02: a set it cannot name is rejected (AK9 counts it) and gets no AK2 loop.
-          result.ack_code = "R";
-          result.note += std::string(result.note.empty() ? "" : "; ") + "ST02 " + quoted(set.control_number) +
-                         " is not a transaction set control number of 4..9 characters";
-        }
-        if (s < group.set_first_segments.size()) result.first_segment = group.set_first_segments[s];
-        gr.sets.push_back(std::move(result));
-      }
-    }
-  }
-  for (const auto& issue : parsed.issues) {
-    if (!fold(report, issue)) report.unplaced.push_back(issue);
-  }
-  for (auto& interchange : report.interchanges) {
-    for (auto& group : interchange.groups) {
-      summarize(group);
-      const auto& declared = group.header.declared_sets;
-      group.sets_included = !declared.empty() && declared.size() <= 9 && all_digits(declared)
-                                ? static_cast<std::uint32_t>(std::stoul(declared))
-                                : group.sets_received;
-    }
-  }
+  ReportBuilder builder(report);
+  StreamValidator validator(builder, resolve, rules);
+  Reader reader(validator);
+  reader.feed(bytes);
+  reader.finish();
+  validator.finish();
+  report.errors_cut = validator.errors_cut();
   return report;
 }
 

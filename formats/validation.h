@@ -14,6 +14,7 @@
 #include "formats/charset.h"
 #include "formats/parsed_file.h"
 #include "formats/schema.h"
+#include "formats/x12_reader.h"
 
 namespace edihub::x12 {
 
@@ -111,10 +112,74 @@ bool set_control_answerable(std::string_view st02);
 // The rules for the sets of a group (by the partner its ISA and GS name).
 using RulesResolver = std::function<ValidationRules(const InterchangeHeader&, const GroupHeader&)>;
 
-// Validates every set of `parsed` with the schema `resolve` gives and folds the envelope
-// issues of `parsed` into the results at their level (TA1 note, AK9 code, AK5 code).
-// Without `rules`, the defaults of ValidationRules apply.
-ValidationReport validate(const ParsedFile& parsed, const SchemaResolver& resolve, const RulesResolver& rules = {});
+// What a streamed validation hands on, in file order, as each verdict becomes final: a
+// set's result at its SE (its envelope issues folded in), a group's AK9 at its GE, an
+// interchange's TA1 at its IEA. Results passed on are not kept by the validator: memory
+// stays bounded by the largest transaction set, whatever the size of the file.
+class ValidationConsumer {
+ public:
+  virtual ~ValidationConsumer() = default;
+  // Every envelope issue, as found (before it is folded into its result).
+  virtual void on_envelope_issue(const EnvelopeIssue&) {}
+  // After the ISA checks; `interchange.groups` stays empty.
+  virtual void on_interchange_start(const InterchangeResult&) {}
+  // TA1 / ISB / ISE directly inside the interchange.
+  virtual void on_interchange_segment(const InterchangeResult&, const Segment&) {}
+  // After the GS checks (a GS that cannot be answered is already R).
+  virtual void on_group_start(const InterchangeResult&, const GroupResult&) {}
+  // One set with its result; `group` and `interchange` carry the verdicts so far (a
+  // trailer may still reject them). The consumer may move from `set` and `result`.
+  virtual void on_set(const InterchangeResult&, const GroupResult&, TransactionSet&, SetResult&) {}
+  // The group's AK9 (counts and codes final); `group.sets` is empty.
+  virtual void on_group_end(const InterchangeResult&, GroupResult&) {}
+  // The interchange's TA1 verdict; `interchange.groups` is empty.
+  virtual void on_interchange_end(InterchangeResult&) {}
+  // An envelope issue outside any interchange (or group) it could belong to.
+  virtual void on_unplaced(const EnvelopeIssue&) {}
+};
+
+// Envelope checks and schema validation in one pass over a stream of segments: feed it
+// the Reader's segments, call finish() after Reader::finish(). Validates each set with
+// the schema `resolve` gives when its SE arrives and folds every envelope issue into the
+// result of its level (TA1 note, AK9 code, AK5 code). Sets larger than
+// `max_set_bytes` (bytes from ST through SE) are not copied past the limit and are
+// rejected (AK5 5) with a note naming the set and its size.
+class StreamValidator : public SegmentHandler, private EnvelopeListener {
+ public:
+  static constexpr std::uint64_t kDefaultMaxSetBytes = 16ull << 20;
+  StreamValidator(ValidationConsumer& consumer, SchemaResolver resolve, RulesResolver rules = {},
+                  std::uint64_t max_set_bytes = kDefaultMaxSetBytes);
+  void on_segment(const SegmentView& segment) override;
+  void finish();
+  const EnvelopeCounts& counts() const { return checker_.counts(); }
+  std::size_t errors_cut() const { return errors_cut_; }
+
+ private:
+  void on_interchange_start(const InterchangeHeader&) override;
+  void on_interchange_segment(const InterchangeHeader&, const Segment&) override;
+  void on_group_start(const InterchangeHeader&, const GroupHeader&) override;
+  void take_transaction_set(const InterchangeHeader&, const GroupHeader&, TransactionSet&& set) override;
+  void on_group_end(const InterchangeHeader&, const GroupHeader&) override;
+  void on_interchange_end(const InterchangeHeader&) override;
+  // Folds the issues the checker found since the last call into the open results.
+  void drain(SetResult* set = nullptr);
+
+  ValidationConsumer& consumer_;
+  SchemaResolver resolve_;
+  RulesResolver rules_for_;
+  std::uint64_t max_set_bytes_;
+  EnvelopeChecker checker_;
+  std::optional<InterchangeResult> interchange_;
+  std::optional<GroupResult> group_;
+  ValidationRules rules_;
+  bool group_noted_ = false;     // a set of the open group was accepted with errors noted (E)
+  std::size_t kept_ = 0;         // segment errors kept over the file
+  std::size_t errors_cut_ = 0;
+};
+
+// Validates a whole input in memory (tests, small files, the CLI preview of acks): the
+// StreamValidator with a consumer that keeps every result. Throws UnusableInput.
+ValidationReport validate(std::string_view bytes, const SchemaResolver& resolve, const RulesResolver& rules = {});
 
 // One transaction set against one schema: its segment and element errors and AK5 result.
 // At most `max_errors` segment errors are kept (default: rules.max_errors_per_set).

@@ -379,7 +379,7 @@ ValidationReport validate_text(const std::string& text) {
   const SchemaResolver resolve = [](const InterchangeHeader&, const GroupHeader& group, const TransactionSet& set) {
     return library().find(set.id, group.version);
   };
-  return validate(parse_bytes(text), resolve);
+  return validate(text, resolve);
 }
 
 const std::vector<std::string> kValidBody = {kValidBsn, "HL*1**S", "CTT*1"};
@@ -513,7 +513,7 @@ ValidationReport validate_corpus(const std::string& name) {
   const SchemaResolver resolve = [](const InterchangeHeader&, const GroupHeader& group, const TransactionSet& set) {
     return SchemaLibrary::builtin().find(set.id, group.version);
   };
-  return validate(parse_bytes(read_file(data_dir() / "corpus" / name)), resolve);
+  return validate(read_file(data_dir() / "corpus" / name), resolve);
 }
 
 // (tag, position, loop id, AK304) of every segment error and (position, component,
@@ -635,7 +635,7 @@ ValidationReport validate_with(const std::string& text, const ValidationRules& r
   const SchemaResolver resolve = [](const InterchangeHeader&, const GroupHeader& group, const TransactionSet& set) {
     return library().find(set.id, group.version);
   };
-  return validate(parse_bytes(text), resolve, [&](const InterchangeHeader&, const GroupHeader&) { return rules; });
+  return validate(text, resolve, [&](const InterchangeHeader&, const GroupHeader&) { return rules; });
 }
 
 }  // namespace
@@ -745,7 +745,7 @@ TEST_CASE("every broken interchange of a flood is rejected past the 1000th envel
              "*X*005010~ST*856*0001~BSN*00*1*20240318*1430~SE*3*0001~GE*1*" + std::to_string(i) +
              "~IEA*2*" + control + "~";  // IEA01 says 2 groups, there is 1
   }
-  const auto report = validate(parse_bytes(bytes), [](const auto&, const auto&, const auto&) -> const TransactionSetSchema* {
+  const auto report = validate(bytes, [](const auto&, const auto&, const auto&) -> const TransactionSetSchema* {
     return nullptr;
   });
   REQUIRE(report.interchanges.size() == interchanges);

@@ -91,6 +91,9 @@ struct TransactionSet {
   std::string convention;      // ST03 (005010 on)
   std::vector<Segment> segments;
   Delimiters delimiters;
+  std::uint64_t first_segment = 0;  // segment number of the ST in the file
+  std::uint64_t bytes = 0;          // size from ST through SE as received
+  bool truncated = false;           // larger than the reader's limit: segments past it were not copied
 };
 
 }  // namespace edihub::x12

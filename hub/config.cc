@@ -156,9 +156,9 @@ Config Config::load(const fs::path& dir) {
     try {
       YAML::Node root = YAML::LoadFile(file.string());
       for (const auto& kv : root) {
-        static const std::set<std::string> known{"archive", "pipeline", "service", "as2"};
+        static const std::set<std::string> known{"archive", "pipeline", "service", "as2", "limits"};
         auto key = kv.first.as<std::string>();
-        if (!known.contains(key)) problem(kv.first, "unknown key '" + key + "' (expected archive, pipeline, service, as2)");
+        if (!known.contains(key)) problem(kv.first, "unknown key '" + key + "' (expected archive, pipeline, service, as2, limits)");
       }
       if (auto archive = root["archive"]) {
         for (const auto& kv : archive)
@@ -186,6 +186,20 @@ Config Config::load(const fs::path& dir) {
             config.batch_files = static_cast<std::size_t>(n);
           } catch (const YAML::Exception&) {
             problem(pipeline["batch_files"], "batch_files must be a whole number from 1 to 100000");
+          }
+        }
+      }
+      if (auto limits = root["limits"]) {
+        for (const auto& kv : limits)
+          if (kv.first.as<std::string>() != "max_transaction_set_bytes")
+            problem(kv.first, "unknown key '" + kv.first.as<std::string>() + "' in limits (expected max_transaction_set_bytes)");
+        if (auto max = limits["max_transaction_set_bytes"]) {
+          try {
+            long long n = max.as<long long>();
+            if (n < 1024) throw YAML::Exception(max.Mark(), "range");
+            config.max_transaction_set_bytes = static_cast<std::uint64_t>(n);
+          } catch (const YAML::Exception&) {
+            problem(max, "max_transaction_set_bytes must be a whole number of bytes, at least 1024");
           }
         }
       }

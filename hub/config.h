@@ -48,6 +48,9 @@ struct Config {
   std::filesystem::path dir;           // the config folder, absolute
   std::filesystem::path archive_dir;   // raw store and index live here
   std::size_t batch_files = 500;       // files per group commit
+  // edihub.yaml `limits: max_transaction_set_bytes`: a larger set (ST through SE) is rejected
+  // by its size and never read into memory.
+  std::uint64_t max_transaction_set_bytes = 16ull << 20;
   ServiceSettings service;
   partners::Directory partners;
   std::optional<As2Settings> as2;

@@ -58,7 +58,7 @@ void check_ack_is_valid(const std::string& ack) {
   INFO(ack);
   const auto parsed = x12::parse_bytes(ack);
   CHECK(parsed.issues.empty());
-  const auto report = x12::validate(parsed, [](const x12::InterchangeHeader&, const x12::GroupHeader& g,
+  const auto report = x12::validate(ack, [](const x12::InterchangeHeader&, const x12::GroupHeader& g,
                                                const x12::TransactionSet& set) {
     return x12::SchemaLibrary::builtin().find(set.id, g.version);
   });

@@ -95,7 +95,7 @@ class Reindexer {
           std::string key = idempotency_key(file.partner, ih.control_number, g.control_number, group.sets[s].control_number);
           if (file.direction == "out") key = "recovered/" + file.sha256.substr(0, 12) + "/" + key;
           if (index_.transaction_set_by_key(key)) continue;
-          auto rec = set_record(file.id, ir.id, gr.id, file.partner, ih, group, s, now_, file.direction);
+          auto rec = set_record(file.id, ir.id, gr.id, file.partner, ih, group.header, group.sets[s], now_, file.direction);
           rec.status = archive::SetStatus::recovered;
           rec.idempotency_key = key;
           const auto set_id = index_.add_transaction_set(rec);

@@ -100,47 +100,65 @@ void record_result(ordered_json& entry, const mapping::Mapping& mapping, const s
   }
 }
 
-// Every transaction set of an X12 file: mapped, skipped (another set or version) or failed.
+// Every transaction set of an X12 file: mapped, skipped (another set or version) or
+// failed, each as its SE is read (the file is never held whole).
+class SetMapper : public x12::EnvelopeListener {
+ public:
+  SetMapper(const mapping::Mapping& mapping, const Setting& s, ordered_json& sets) : mapping_(mapping), s_(s), sets_(sets) {}
+
+  void take_transaction_set(const x12::InterchangeHeader& raw_h, const x12::GroupHeader& raw_g,
+                            x12::TransactionSet&& set) override {
+    const auto* named = named_partner(s_);
+    const auto* partner = named ? named : s_.config.partners.resolve(raw_h.sender_qualifier, raw_h.sender_id, raw_g.sender);
+    // Mapped as the pipeline maps it: in UTF-8 from the partner's `encoding:`.
+    const x12::Charset& charset = partner ? partner->charset : x12::Charset::utf8();
+    x12::InterchangeHeader h = raw_h;
+    x12::GroupHeader g = raw_g;
+    x12::decode_to_utf8(h, charset);
+    x12::decode_to_utf8(g, charset);
+    x12::decode_to_utf8(set, charset);
+    mapping::Lookup lookup;
+    if (s_.index && partner) lookup = archive_lookup(*s_.index, partner->id);
+    mapping::Context context{&h, &g, partner ? partner->id : "", s_.index && partner ? &lookup : nullptr};
+    ordered_json entry{{"transaction_set", set.id},
+                       {"control", set.control_number},
+                       {"interchange_control", h.control_number},
+                       {"group_control", g.control_number},
+                       {"version", g.version},
+                       {"segment", set.first_segment},
+                       {"partner", partner ? partner->id : ""}};
+    if (set.truncated) {
+      entry["status"] = "error";
+      entry["error"] = fmt::format("{} bytes, more than limits.max_transaction_set_bytes ({}): not read", set.bytes,
+                                   s_.config.max_transaction_set_bytes);
+    } else if (!accepts(mapping_.source(), set.id, g.version)) {
+      entry["status"] = "skipped";
+      entry["reason"] = fmt::format("the mapping takes {} {}", mapping_.source().transaction_set,
+                                    fmt::join(mapping_.source().versions, "|"));
+    } else {
+      const mapping::CodeTables no_tables;
+      record_result(entry, mapping_, [&] { return mapping_.evaluate(set, context, partner ? partner->code_tables : no_tables); });
+    }
+    sets_.push_back(std::move(entry));
+  }
+
+ private:
+  const mapping::Mapping& mapping_;
+  const Setting& s_;
+  ordered_json& sets_;
+};
+
 ordered_json map_x12_document(const mapping::Mapping& mapping, const fs::path& file, const Setting& s) {
-  x12::ParsedFile parsed;
+  ordered_json sets = ordered_json::array();
+  SetMapper mapper(mapping, s, sets);
+  x12::EnvelopeChecker checker(&mapper, s.config.max_transaction_set_bytes);
   try {
-    parsed = parse_x12_file(file);
+    stream_x12_file(file, checker);
+    checker.finish();
   } catch (const x12::UnusableInput& e) {
     throw Unusable(fmt::format("{}: unusable X12 at segment {}, byte {}: {}", file.string(), e.segment, e.byte_offset, e.what()));
   }
-  if (parsed.interchanges.empty()) throw Unusable(file.string() + ": no interchange (ISA ... IEA) in it");
-  const auto* named = named_partner(s);
-  if (named) x12::decode_to_utf8(parsed, [&](const x12::ParsedInterchange&) -> const x12::Charset& { return named->charset; });
-  else x12::decode_to_utf8(parsed, s.config.partners.charset_resolver());
-  const mapping::CodeTables no_tables;
-  ordered_json sets = ordered_json::array();
-  for (const auto& interchange : parsed.interchanges) {
-    const auto& h = interchange.header;
-    for (const auto& group : interchange.groups) {
-      const auto* partner = named ? named : s.config.partners.resolve(h.sender_qualifier, h.sender_id, group.header.sender);
-      mapping::Lookup lookup;
-      if (s.index && partner) lookup = archive_lookup(*s.index, partner->id);
-      mapping::Context context{&h, &group.header, partner ? partner->id : "", s.index && partner ? &lookup : nullptr};
-      for (std::size_t i = 0; i < group.sets.size(); ++i) {
-        const auto& set = group.sets[i];
-        ordered_json entry{{"transaction_set", set.id},
-                           {"control", set.control_number},
-                           {"interchange_control", h.control_number},
-                           {"group_control", group.header.control_number},
-                           {"version", group.header.version},
-                           {"segment", group.set_first_segments[i]},
-                           {"partner", partner ? partner->id : ""}};
-        if (!accepts(mapping.source(), set.id, group.header.version)) {
-          entry["status"] = "skipped";
-          entry["reason"] = fmt::format("the mapping takes {} {}", mapping.source().transaction_set,
-                                        fmt::join(mapping.source().versions, "|"));
-        } else {
-          record_result(entry, mapping, [&] { return mapping.evaluate(set, context, partner ? partner->code_tables : no_tables); });
-        }
-        sets.push_back(std::move(entry));
-      }
-    }
-  }
+  if (checker.counts().interchanges == 0) throw Unusable(file.string() + ": no interchange (ISA ... IEA) in it");
   return sets;
 }
 

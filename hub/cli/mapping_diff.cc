@@ -40,38 +40,85 @@ std::vector<archive::DocumentRow> archived_sets(const archive::Index& index, con
   return rows;
 }
 
-struct FoundSet {
-  const x12::InterchangeHeader* interchange = nullptr;
-  const x12::GroupHeader* group = nullptr;
-  const x12::TransactionSet* set = nullptr;
+// The ERP transactions the current configuration makes of the archived sets `rows` names
+// (X12 rows only), each raw file streamed once and each wanted set mapped as its SE is
+// read: by row index, the transaction or the error saying why it cannot be made.
+struct Remapped {
+  std::map<std::size_t, json> transactions;
+  std::map<std::size_t, std::string> errors;
 };
 
-// The set again in its raw file, by its interchange, group and set control numbers.
-FoundSet find_set(const x12::ParsedFile& file, const archive::TransactionSetRecord& rec) {
-  for (const auto& interchange : file.interchanges) {
-    if (interchange.header.control_number != rec.interchange_control) continue;
-    for (const auto& group : interchange.groups) {
-      if (group.header.control_number != rec.group_control) continue;
-      for (const auto& set : group.sets)
-        if (set.control_number == rec.control_number && set.id == rec.type)
-          return {&interchange.header, &group.header, &set};
+class SetRemapper : public x12::EnvelopeListener {
+ public:
+  SetRemapper(const partners::Profile& partner, const mapping::Lookup& lookup,
+              std::map<std::string, std::size_t>& wanted, Remapped& out)
+      : partner_(partner), lookup_(lookup), wanted_(wanted), out_(out) {}
+
+  static std::string key(const std::string& isa13, const std::string& gs06, const std::string& st02,
+                         const std::string& st01) {
+    return isa13 + "\n" + gs06 + "\n" + st02 + "\n" + st01;
+  }
+
+  void take_transaction_set(const x12::InterchangeHeader& raw_h, const x12::GroupHeader& raw_g,
+                            x12::TransactionSet&& set) override {
+    // Mapped as the pipeline maps it: in UTF-8 from the partner's `encoding:`.
+    x12::InterchangeHeader h = raw_h;
+    x12::GroupHeader g = raw_g;
+    x12::decode_to_utf8(h, partner_.charset);
+    x12::decode_to_utf8(g, partner_.charset);
+    x12::decode_to_utf8(set, partner_.charset);
+    auto row = wanted_.find(key(h.control_number, g.control_number, set.control_number, set.id));
+    if (row == wanted_.end()) return;
+    const std::size_t i = row->second;
+    wanted_.erase(row);
+    try {
+      const auto* rule = partner_.mapping_for(set.id, g.version);
+      if (!rule)
+        throw std::runtime_error(fmt::format("{} version {}: no mapping for it in {} any more", set.id, g.version,
+                                             partner_.file.filename().string()));
+      mapping::Context context{&h, &g, partner_.id, &lookup_};
+      out_.transactions[i] = rule->mapping->evaluate(set, context, partner_.code_tables).transaction;
+    } catch (const std::exception& e) {
+      out_.errors[i] = e.what();
     }
   }
-  throw std::runtime_error(fmt::format("{} {} (ISA13 {}, GS06 {}) is no longer found in its archived file", rec.type,
-                                       rec.control_number, rec.interchange_control, rec.group_control));
-}
 
-// The ERP transaction the current configuration makes of an archived set; throws
-// mapping::MappingError or std::runtime_error saying why it cannot.
-json map_again(const archive::DocumentRow& row, const partners::Profile& partner, const x12::ParsedFile& file,
-               const mapping::Lookup& lookup) {
-  auto found = find_set(file, row.set);
-  const auto* rule = partner.mapping_for(found.set->id, found.group->version);
-  if (!rule)
-    throw std::runtime_error(fmt::format("{} version {}: no mapping for it in {} any more", found.set->id,
-                                         found.group->version, partner.file.filename().string()));
-  mapping::Context context{found.interchange, found.group, partner.id, &lookup};
-  return rule->mapping->evaluate(*found.set, context, partner.code_tables).transaction;
+ private:
+  const partners::Profile& partner_;
+  const mapping::Lookup& lookup_;
+  std::map<std::string, std::size_t>& wanted_;
+  Remapped& out_;
+};
+
+Remapped map_again(const std::vector<archive::DocumentRow>& rows, const partners::Profile& partner,
+                   const archive::Index& index, const archive::RawStore& store, const mapping::Lookup& lookup) {
+  std::map<std::int64_t, std::map<std::string, std::size_t>> by_file;  // wanted sets by file id
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& rec = rows[i].set;
+    if (rec.first_segment != 0)
+      by_file[rec.file_id][SetRemapper::key(rec.interchange_control, rec.group_control, rec.control_number, rec.type)] = i;
+  }
+  Remapped out;
+  for (auto& [file_id, wanted] : by_file) {
+    try {
+      auto record = index.file(file_id);
+      if (!record) throw std::runtime_error(fmt::format("file F{} is not in the index", file_id));
+      store.verify(record->sha256);  // a damaged raw object is never mapped
+      SetRemapper remapper(partner, lookup, wanted, out);
+      x12::EnvelopeChecker checker(&remapper);
+      stream_x12_file(store.path_of(record->sha256), checker);
+      checker.finish();
+    } catch (const std::exception& e) {
+      for (const auto& [key, i] : wanted) out.errors[i] = e.what();
+      continue;
+    }
+    for (const auto& [key, i] : wanted) {
+      const auto& rec = rows[i].set;
+      out.errors[i] = fmt::format("{} {} (ISA13 {}, GS06 {}) is no longer found in its archived file", rec.type,
+                                  rec.control_number, rec.interchange_control, rec.group_control);
+    }
+  }
+  return out;
 }
 
 // The same for an archived XML document (a set row without a first segment).
@@ -121,10 +168,11 @@ int command_mapping_diff(const MappingDiffOptions& o, std::ostream& out, std::os
   }
   archive::RawStore store(config->archive_dir);
   const auto lookup = archive_lookup(*index, partner->id);
-  std::map<std::int64_t, x12::ParsedFile> files;  // raw files parsed so far, by file id
+  const Remapped remapped = map_again(rows, *partner, *index, store, lookup);
   ordered_json documents = ordered_json::array();
   std::size_t changed = 0, unchanged = 0, errors = 0;
-  for (const auto& row : rows) {
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& row = rows[i];
     ordered_json doc{{"file_id", row.set.file_id},
                      {"set_id", row.set.id},
                      {"transaction_set", row.set.type},
@@ -133,20 +181,15 @@ int command_mapping_diff(const MappingDiffOptions& o, std::ostream& out, std::os
                                                                                {"value", row.keys.front().second}}}};
     std::string line = describe(row) + ": ";
     try {
-      auto record = index->file(row.set.file_id);
-      if (!record) throw std::runtime_error(fmt::format("file F{} is not in the index", row.set.file_id));
       json now;
       if (row.set.first_segment == 0) {
+        auto record = index->file(row.set.file_id);
+        if (!record) throw std::runtime_error(fmt::format("file F{} is not in the index", row.set.file_id));
         now = map_again_xml(*partner, store.read(record->sha256), lookup);
+      } else if (auto error = remapped.errors.find(i); error != remapped.errors.end()) {
+        throw std::runtime_error(error->second);
       } else {
-        auto file = files.find(row.set.file_id);
-        if (file == files.end()) {
-          store.verify(record->sha256);  // a damaged raw object is never mapped
-          file = files.emplace(row.set.file_id, parse_x12_file(store.path_of(record->sha256))).first;
-          // Mapped as the pipeline maps it: in UTF-8 from the partner's `encoding:`.
-          x12::decode_to_utf8(file->second, [&](const x12::ParsedInterchange&) -> const x12::Charset& { return partner->charset; });
-        }
-        now = map_again(row, *partner, file->second, lookup);
+        now = remapped.transactions.at(i);
       }
       auto archived = index->mapped_output(row.set.id);
       if (!archived) throw std::runtime_error("no mapped output archived for it");

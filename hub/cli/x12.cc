@@ -2,8 +2,9 @@
 // to apply partners' tightened schemas.
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
+#include <cstdio>
 #include <optional>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -42,27 +43,204 @@ const char* level_name(x12::EnvelopeLevel level) {
 
 // `validate --ack`: what the hub would send back, numbered 1 (a preview: the hub's own
 // acks take their numbers from the partner's durable counters).
-void print_acks(const x12::ValidationReport& report, const std::string& kind, std::ostream& out) {
+std::string ack_preview(const x12::InterchangeResult& interchange, const std::string& kind) {
   auto clock = clock_from_environment();
   auto at = clock->now();
-  for (const auto& interchange : report.interchanges) {
-    x12::AckRequest request;
-    request.kind = kind == "999" ? x12::AckKind::Implementation999 : x12::AckKind::Functional997;
-    request.ta1 = kind == "ta1";
-    request.functional_acks = kind != "ta1";
-    x12::AckEnvelope envelope;
-    envelope.version = interchange.header.version;
-    envelope.delimiters = x12::ack_delimiters(interchange.header.delimiters, envelope.version);
-    if (envelope.delimiters.segment.find('\n') == std::string::npos) envelope.suffix.push_back('\n');
-    envelope.date = x12_utc(at, "%Y%m%d");
-    envelope.time = x12_utc(at, "%H%M");
-    envelope.usage = interchange.header.usage;
-    envelope.interchange_control = 1;
-    envelope.group_control = 1;
-    envelope.first_set_control = 1;
-    out << x12::build_ack(interchange, request, envelope);
-  }
+  x12::AckRequest request;
+  request.kind = kind == "999" ? x12::AckKind::Implementation999 : x12::AckKind::Functional997;
+  request.ta1 = kind == "ta1";
+  request.functional_acks = kind != "ta1";
+  x12::AckEnvelope envelope;
+  envelope.version = interchange.header.version;
+  envelope.delimiters = x12::ack_delimiters(interchange.header.delimiters, envelope.version);
+  if (envelope.delimiters.segment.find('\n') == std::string::npos) envelope.suffix.push_back('\n');
+  envelope.date = x12_utc(at, "%Y%m%d");
+  envelope.time = x12_utc(at, "%H%M");
+  envelope.usage = interchange.header.usage;
+  envelope.interchange_control = 1;
+  envelope.group_control = 1;
+  envelope.first_set_control = 1;
+  return x12::build_ack(interchange, request, envelope);
 }
+
+// Text lines written to a temporary file, then copied out in one go: what must come after
+// something else that is still streaming (the envelope errors of `validate --json`).
+class Spool {
+ public:
+  Spool() : file_(std::tmpfile()) {
+    if (!file_) throw std::system_error(errno, std::generic_category(), "cannot create a temporary file");
+  }
+  ~Spool() { std::fclose(file_); }
+  Spool(const Spool&) = delete;
+  Spool& operator=(const Spool&) = delete;
+  void add(const std::string& item) {
+    if (count_++ > 0) std::fputs(",\n", file_);
+    std::fwrite(item.data(), 1, item.size(), file_);
+  }
+  void copy_to(std::ostream& out) {
+    std::rewind(file_);
+    char buffer[64 * 1024];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, file_)) > 0;) out.write(buffer, static_cast<std::streamsize>(n));
+  }
+
+ private:
+  std::FILE* file_;
+  std::size_t count_ = 0;
+};
+
+std::string j(const nlohmann::ordered_json& value) { return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+// Writes what `edihub validate` says while the file streams through: errors as they are
+// found (text), the report piece by piece (--json), or each interchange's acknowledgment
+// (--ack). Nothing is kept beyond one interchange's acknowledgment.
+class ValidateOutput : public x12::ValidationConsumer {
+ public:
+  ValidateOutput(const ValidateOptions& options, std::ostream& out) : options_(options), out_(out) {
+    if (!options.ack.empty())
+      kind_ = options.ack == "999" ? x12::AckKind::Implementation999 : x12::AckKind::Functional997;
+  }
+
+  void on_envelope_issue(const x12::EnvelopeIssue& i) override {
+    valid_ = false;
+    if (i.level == x12::EnvelopeLevel::Interchange) interchange_issue_ = true;
+    if (i.level == x12::EnvelopeLevel::TransactionSet) set_issue_ = true;
+    if (options_.json) {
+      issues_.add(j({{"level", level_name(i.level)}, {"code", i.code}, {"segment", i.segment}, {"element", i.element},
+                     {"message", i.message}}));
+      return;
+    }
+    std::string line = fmt::format("segment {}", i.segment);
+    if (!i.element.empty()) line += " " + i.element;
+    error(fmt::format("{}: {} ({} error {})", line, i.message, level_name(i.level), i.code));
+  }
+
+  void on_interchange_start(const x12::InterchangeResult& interchange) override {
+    interchange_issue_ = false;
+    groups_.clear();
+    if (!options_.json) return;
+    begin();
+    const auto& h = interchange.header;
+    out_ << (interchanges_++ ? ",\n" : "") << "{\"control_number\":" << j(h.control_number)
+         << ",\"sender\":" << j(h.sender_qualifier + ":" + h.sender_id)
+         << ",\"receiver\":" << j(h.receiver_qualifier + ":" + h.receiver_id) << ",\"segment\":" << h.segment_number
+         << ",\"groups\":[";
+    closers_ = "]}";
+    groups_in_interchange_ = 0;
+  }
+
+  void on_group_start(const x12::InterchangeResult&, const x12::GroupResult& group) override {
+    if (!options_.json) return;
+    const auto& h = group.header;
+    out_ << (groups_in_interchange_++ ? ",\n" : "\n") << "{\"functional_id\":" << j(h.functional_id)
+         << ",\"control_number\":" << j(h.control_number) << ",\"version\":" << j(h.version)
+         << ",\"segment\":" << h.segment_number << ",\"sets\":[";
+    closers_ = "]}]}";
+    sets_in_group_ = 0;
+  }
+
+  void on_set(const x12::InterchangeResult&, const x12::GroupResult&, x12::TransactionSet&,
+              x12::SetResult& set) override {
+    if (set.ack_code != "A" || !set.codes.empty() || !set.segments.empty()) valid_ = false;
+    if (options_.json) {
+      out_ << (sets_in_group_++ ? ",\n" : "\n") << j(set_json(set));
+    } else if (kind_) {
+      if (x12::ack_reports(*kind_, set)) sets_.push_back(std::move(set));
+    } else if (!set.segments.empty() || (!set.codes.empty() && !set_issue_)) {
+      for (const auto& line : set_error_lines(set)) error(line);
+    }
+    set_issue_ = false;
+  }
+
+  void on_group_end(const x12::InterchangeResult&, x12::GroupResult& group) override {
+    if (group.ack_code != "A" || !group.codes.empty()) valid_ = false;
+    if (options_.json) {
+      out_ << "],\"ack_code\":" << j(group.ack_code) << ",\"codes\":" << j(group.codes)
+           << ",\"sets_included\":" << group.sets_included << ",\"sets_received\":" << group.sets_received
+           << ",\"sets_accepted\":" << group.sets_accepted << ",\"note\":" << j(group.note) << "}";
+      closers_ = "]}";
+    } else if (kind_) {
+      group.sets = std::move(sets_);
+      sets_.clear();
+      groups_.push_back(std::move(group));
+    } else if (group.codes.empty()) {  // GS value checks: not envelope issues (those have AK905 codes)
+      for (const auto& line : group_error_lines(group)) error(line);
+    }
+  }
+
+  void on_interchange_end(x12::InterchangeResult& interchange) override {
+    if (interchange.ack_code != "A" || interchange.note_code != "000") valid_ = false;
+    if (options_.json) {
+      out_ << "],\"ack_code\":" << j(interchange.ack_code) << ",\"note_code\":" << j(interchange.note_code)
+           << ",\"note\":" << j(interchange.note) << "}";
+      closers_.clear();
+    } else if (!options_.ack.empty()) {
+      interchange.groups = std::move(groups_);
+      groups_.clear();
+      out_ << ack_preview(interchange, options_.ack);
+    } else if (interchange.note_code != "000" && !interchange_issue_) {
+      error(interchange_error_line(interchange));
+    }
+  }
+
+  void on_unplaced(const x12::EnvelopeIssue& issue) override {
+    valid_ = false;
+    if (options_.json) unplaced_.add(j(issue_json(issue)));
+  }
+
+  bool valid() const { return valid_; }
+  bool started() const { return started_; }
+
+  // The end of a usable file: the counts and the verdict.
+  void finish(const x12::StreamValidator& validator) {
+    const auto& counts = validator.counts();
+    if (options_.json) {
+      begin();
+      out_ << "],\n\"unplaced\":[";
+      unplaced_.copy_to(out_);
+      out_ << "],\"errors_not_listed\":" << validator.errors_cut() << ",\"valid\":" << j(valid_) << "},\n";
+      out_ << "\"valid\":" << j(valid_) << ",\"usable\":true,\"interchanges\":" << counts.interchanges
+           << ",\"groups\":" << counts.groups << ",\"transaction_sets\":" << counts.transaction_sets
+           << ",\"segments\":" << counts.segments << ",\n\"errors\":[";
+      issues_.copy_to(out_);
+      out_ << "]}\n";
+      return;
+    }
+    if (!options_.ack.empty()) return;
+    out_ << options_.file << ": " << (valid_ ? "valid" : "invalid") << ": " << counts.interchanges << " interchange(s), "
+         << counts.groups << " group(s), " << counts.transaction_sets << " transaction set(s), " << counts.segments
+         << " segments";
+    if (errors_ > 0) out_ << ", " << errors_ << " error(s)";
+    if (validator.errors_cut() > 0) out_ << " (" << validator.errors_cut() << " more not listed)";
+    out_ << "\n";
+  }
+
+  // Input found unusable after the report began: it is closed and says so.
+  void unusable(const nlohmann::ordered_json& error) {
+    out_ << closers_ << "],\n\"unplaced\":[],\"valid\":false},\n\"valid\":false,\"usable\":false,\"error\":" << j(error)
+         << "}\n";
+  }
+
+ private:
+  void begin() {
+    if (started_) return;
+    started_ = true;
+    out_ << "{\"file\":" << j(options_.file) << ",\n\"report\":{\"interchanges\":[\n";
+  }
+  void error(const std::string& line) {
+    ++errors_;
+    out_ << options_.file << ": " << line << "\n";
+  }
+
+  const ValidateOptions& options_;
+  std::ostream& out_;
+  std::optional<x12::AckKind> kind_;
+  bool valid_ = true, started_ = false, interchange_issue_ = false, set_issue_ = false;
+  std::size_t errors_ = 0, interchanges_ = 0, groups_in_interchange_ = 0, sets_in_group_ = 0;
+  std::string closers_;  // what closes the JSON left open by the interchange/group being written
+  Spool issues_, unplaced_;
+  std::vector<x12::SetResult> sets_;      // --ack: the results the open group's ack reports
+  std::vector<x12::GroupResult> groups_;  // --ack: the open interchange's groups
+};
 
 }  // namespace
 
@@ -79,81 +257,29 @@ int command_parse(const std::string& file, std::ostream& out, std::ostream& err)
 
 int command_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err) {
   const std::string& file = options.file;
-  x12::ParsedFile parsed;
-  try {
-    parsed = parse_x12_file(file);
-  } catch (const x12::UnusableInput& e) {
-    if (options.json) {
-      out << dump_json(nlohmann::json{{"file", file}, {"valid", false}, {"usable", false},
-                            {"error", {{"segment", e.segment}, {"byte", e.byte_offset}, {"message", e.what()}}}}, 2)
-          << "\n";
-    }
-    err << file << ": unusable input at segment " << e.segment << ", byte " << e.byte_offset << ": " << e.what() << "\n";
-    return 2;
-  }
   // With a config folder, a partner's tightened schemas apply to its interchanges.
   std::optional<Config> config;
   if (!options.config_dir.empty()) config = Config::load(options.config_dir);
   const partners::Directory none;
   const auto& partners = config ? config->partners : none;
-  auto report = x12::validate(parsed, partners.schema_resolver(), partners.rules_resolver());
-  const auto& issues = parsed.issues;
-  const auto& counts = parsed.counts;
-  const bool valid = issues.empty() && report.valid();
-  if (!options.ack.empty()) {
-    print_acks(report, options.ack, out);
-    return valid ? 0 : 1;
-  }
-  std::vector<std::string> errors;
-  for (const auto& i : issues) {
-    std::string line = fmt::format("segment {}", i.segment);
-    if (!i.element.empty()) line += " " + i.element;
-    errors.push_back(fmt::format("{}: {} ({} error {})", line, i.message, level_name(i.level), i.code));
-  }
-  // Then what the schemas and the ISA field checks found beyond the envelope issues.
-  auto envelope_issue_about = [&](x12::EnvelopeLevel level, const std::string& isa13, const std::string& st02) {
-    return std::any_of(issues.begin(), issues.end(), [&](const x12::EnvelopeIssue& i) {
-      return i.level == level && i.interchange_control == isa13 && (st02.empty() || i.set_control == st02);
-    });
-  };
-  for (const auto& interchange : report.interchanges) {
-    const auto& isa13 = interchange.header.control_number;
-    if (interchange.note_code != "000" && !envelope_issue_about(x12::EnvelopeLevel::Interchange, isa13, ""))
-      errors.push_back(interchange_error_line(interchange));
-    for (const auto& group : interchange.groups) {
-      if (group.codes.empty())  // GS value checks: not envelope issues (those have AK905 codes)
-        for (const auto& line : group_error_lines(group)) errors.push_back(line);
-      for (const auto& set : group.sets)
-        if (!set.segments.empty() ||
-            (!set.codes.empty() && !envelope_issue_about(x12::EnvelopeLevel::TransactionSet, isa13, set.control_number)))
-          for (const auto& line : set_error_lines(set)) errors.push_back(line);
+  ValidateOutput output(options, out);
+  x12::StreamValidator validator(output, partners.schema_resolver(), partners.rules_resolver(),
+                                 config ? config->max_transaction_set_bytes : x12::StreamValidator::kDefaultMaxSetBytes);
+  try {
+    stream_x12_file(file, validator);
+    validator.finish();
+  } catch (const x12::UnusableInput& e) {
+    if (options.json) {
+      nlohmann::ordered_json error{{"segment", e.segment}, {"byte", e.byte_offset}, {"message", e.what()}};
+      if (output.started()) output.unusable(error);
+      else
+        out << dump_json(nlohmann::json{{"file", file}, {"valid", false}, {"usable", false}, {"error", error}}, 2) << "\n";
     }
+    err << file << ": unusable input at segment " << e.segment << ", byte " << e.byte_offset << ": " << e.what() << "\n";
+    return 2;
   }
-  if (options.json) {
-    nlohmann::json envelope = nlohmann::json::array();
-    for (const auto& i : issues)
-      envelope.push_back({{"level", level_name(i.level)}, {"code", i.code}, {"segment", i.segment},
-                          {"element", i.element}, {"message", i.message}});
-    nlohmann::ordered_json result{{"file", file},
-                                  {"valid", valid},
-                                  {"usable", true},
-                                  {"interchanges", counts.interchanges},
-                                  {"groups", counts.groups},
-                                  {"transaction_sets", counts.transaction_sets},
-                                  {"segments", counts.segments},
-                                  {"errors", envelope},
-                                  {"report", report_json(report)}};
-    out << dump_json(result, 2) << "\n";
-  } else {
-    for (const auto& line : errors) out << file << ": " << line << "\n";
-    out << file << ": " << (valid ? "valid" : "invalid") << ": " << counts.interchanges << " interchange(s), "
-        << counts.groups << " group(s), " << counts.transaction_sets << " transaction set(s), " << counts.segments
-        << " segments";
-    if (!errors.empty()) out << ", " << errors.size() << " error(s)";
-    if (report.errors_cut > 0) out << " (" << report.errors_cut << " more not listed)";
-    out << "\n";
-  }
-  return valid ? 0 : 1;
+  output.finish(validator);
+  return output.valid() ? 0 : 1;
 }
 
 }  // namespace edihub::hub

@@ -107,10 +107,6 @@ void write_deliveries(std::vector<Delivery>& batch, archive::Env& env) {
   deliver_to_postgres(postgres);
 }
 
-ErpDelivery::~ErpDelivery() {
-  if (writing_.valid()) writing_.wait();
-}
-
 std::optional<Delivery> ErpDelivery::delivery_for(const archive::TransactionSetRecord& set, std::string content,
                                                   RunSummary& summary) {
   const auto* partner = ctx_.config.partners.find(set.partner);
@@ -194,11 +190,10 @@ void ErpDelivery::record_deliveries(std::vector<Delivery>& batch, RunSummary& su
 // a backlog of half a million mapped sets is never all in memory.
 void ErpDelivery::deliver_mapped(RunSummary& summary, std::size_t page) {
   if (page == 0) page = ctx_.config.batch_files;
-  std::int64_t after = 0;
   for (;;) {
-    auto mapped = ctx_.index.transaction_sets_with_status(archive::SetStatus::mapped, after, page);
+    auto mapped = ctx_.index.transaction_sets_with_status(archive::SetStatus::mapped, offered_up_to_, page);
     if (mapped.empty()) return;
-    after = mapped.back().id;
+    offered_up_to_ = mapped.back().id;
     std::vector<Delivery> batch;
     {
       archive::Index::Transaction tx(ctx_.index);
@@ -209,19 +204,6 @@ void ErpDelivery::deliver_mapped(RunSummary& summary, std::size_t page) {
     write_deliveries(batch, ctx_.store.env());
     record_deliveries(batch, summary);
   }
-}
-
-void ErpDelivery::start(std::vector<Delivery> batch, RunSummary& summary) {
-  finish(summary);
-  in_flight_ = std::move(batch);
-  writing_ = std::async(std::launch::async, [this] { write_deliveries(in_flight_, ctx_.store.env()); });
-}
-
-void ErpDelivery::finish(RunSummary& summary) {
-  if (!writing_.valid()) return;
-  writing_.get();
-  record_deliveries(in_flight_, summary);
-  in_flight_.clear();
 }
 
 }  // namespace edihub::hub

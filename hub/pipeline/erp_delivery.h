@@ -1,13 +1,12 @@
 // ERP delivery: mapped transaction sets on their way into their partner's ERP sink
-// (folder, HTTP or PostgreSQL). A batch's deliveries are written on a background thread
-// (write_deliveries touches no index) while the pipeline processes the next batch; their
-// outcomes are recorded afterwards in one index commit: delivered, failed (refused),
-// dead_letter (gave up), or left mapped and tried again on the next run. Sets a run mapped
-// but did not deliver are picked up from the index in bounded pages (deliver_mapped).
+// (folder, HTTP or PostgreSQL). Mapped sets wait in the index (their output stored there)
+// and are read back in bounded pages after each batch commits (deliver_mapped), written
+// (write_deliveries touches no index), and their outcomes recorded in one index commit per
+// page: delivered, failed (refused), dead_letter (gave up), or left mapped and tried again
+// on the next pass.
 #pragma once
 
 #include <filesystem>
-#include <future>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,7 +40,6 @@ class ErpDelivery {
   explicit ErpDelivery(PipelineContext& context) : ctx_(context) {}
   ErpDelivery(const ErpDelivery&) = delete;
   ErpDelivery& operator=(const ErpDelivery&) = delete;
-  ~ErpDelivery();  // waits for a batch still being written
 
   // The delivery of a mapped set with its ERP document `content`; nothing (and a
   // delivery_error, the set left mapped) when its partner has no ERP sink.
@@ -49,20 +47,20 @@ class ErpDelivery {
                                        RunSummary& summary);
   // Records each delivery's outcome in one index commit.
   void record_deliveries(std::vector<Delivery>& batch, RunSummary& summary);
-  // Sets left mapped by an earlier run, read from the index `page` at a time (the
-  // config's batch_files when 0), written and recorded page by page.
+  // Mapped sets not yet offered to their sinks in this pass (after a batch: its sets; at
+  // the start of a pass: those an earlier one did not get to deliver), read from the index
+  // `page` at a time (the config's batch_files when 0), written and recorded page by page,
+  // so a file of half a million sets is never held in memory. A set that fails
+  // transiently is offered again in the next pass.
   void deliver_mapped(RunSummary& summary, std::size_t page = 0);
-  // Starts writing `batch` on the background thread (after finishing the one before).
-  void start(std::vector<Delivery> batch, RunSummary& summary);
-  // Waits for the batch being written and records its outcomes.
-  void finish(RunSummary& summary);
+  // A new pass: every set still mapped is offered again.
+  void new_pass() { offered_up_to_ = 0; }
   // Where a delivery goes, as recorded in delivered_to: "folder:erp/<name>", "http:<url>", "postgres:<schema>.<table>".
   std::string sink_name(const Delivery& d) const;
 
  private:
   PipelineContext& ctx_;
-  std::vector<Delivery> in_flight_;
-  std::future<void> writing_;
+  std::int64_t offered_up_to_ = 0;  // mapped sets with ids up to this one were offered in this pass
 };
 
 }  // namespace edihub::hub

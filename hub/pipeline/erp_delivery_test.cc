@@ -80,23 +80,21 @@ TEST_CASE("a set whose partner has no ERP sink stays mapped with a delivery_erro
   CHECK(left[0].partner == "gone");
 }
 
-TEST_CASE("a batch written in the background is recorded when it is finished", "[pipeline][erp_delivery]") {
+TEST_CASE("a set is offered to its sink once per pass, and again in the next pass", "[pipeline][erp_delivery]") {
   testing::PipelineContextFixture f;
   const auto file = f.add_file("asn.edi");
+  add_mapped(f, file, 1, "gone");  // no sink: stays mapped
   hub::ErpDelivery delivery(f.context);
   hub::RunSummary summary;
-  std::vector<hub::Delivery> batch;
-  for (int n = 1; n <= 2; ++n) {
-    auto set = add_mapped(f, file, n);
-    auto d = delivery.delivery_for(set, "{}\n", summary);
-    REQUIRE(d);
-    CHECK(delivery.sink_name(*d) == fmt::format("folder:erp/supplier_000000001_1_{:04}.json", n));
-    batch.push_back(std::move(*d));
-  }
-  delivery.start(std::move(batch), summary);
-  delivery.finish(summary);
-  CHECK(summary.sets_delivered == 2);
-  CHECK(files_in(f.dir / "erp") == 2);
-  delivery.finish(summary);  // nothing in flight: nothing recorded twice
-  CHECK(summary.sets_delivered == 2);
+  delivery.deliver_mapped(summary);
+  CHECK(summary.exceptions.size() == 1);
+  add_mapped(f, file, 2);  // a later batch of the same pass
+  delivery.deliver_mapped(summary);
+  CHECK(summary.sets_delivered == 1);
+  CHECK(summary.exceptions.size() == 1);  // the set without a sink was not offered twice in one pass
+  delivery.new_pass();
+  delivery.deliver_mapped(summary);
+  CHECK(summary.exceptions.size() == 2);
+  CHECK(summary.sets_delivered == 1);
+  CHECK(files_in(f.dir / "erp") == 1);
 }

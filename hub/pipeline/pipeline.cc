@@ -8,7 +8,6 @@
 #include <atomic>
 #include <cctype>
 #include <fstream>
-#include <future>
 #include <optional>
 #include <system_error>
 
@@ -32,16 +31,6 @@ namespace fs = std::filesystem;
 using archive::EventRecord;
 using archive::ExceptionRecord;
 using archive::FileRecord;
-
-namespace {
-
-std::string envelope_issue_text(const x12::EnvelopeIssue& issue) {
-  std::string where = fmt::format("segment {}", issue.segment);
-  if (!issue.element.empty()) where += " " + issue.element;
-  return fmt::format("{}: {} (code {})", where, issue.message, issue.code);
-}
-
-}  // namespace
 
 Pipeline::Pipeline(const Config& config, const Clock& clock, Sleep sleep, archive::Env& env)
     : config_(config), clock_(clock) {
@@ -129,7 +118,6 @@ RunSummary Pipeline::poll_partner(const partners::Profile& partner) {
   // again, or the file still on the server would be taken a second time.
   if (!intake_->claims_recovered()) intake_->recover_claims(summary);
   poll(partner, lock, summary);
-  delivery_->finish(summary);
   return summary;
 }
 
@@ -137,6 +125,7 @@ void Pipeline::recover(RunSummary& summary) {
   intake_->recover_claims(summary);
   intake_->finish_source_removals();
   outbound_->send_queued(summary);
+  delivery_->new_pass();  // every set still mapped is offered again
   delivery_->deliver_mapped(summary);
 }
 
@@ -180,7 +169,6 @@ void Pipeline::resume_left_over(RunSummary& summary) {
 }
 
 void Pipeline::finish(RunSummary& summary) {
-  delivery_->finish(summary);
   acks_->flag_overdue(summary);
   acks_->flag_overdue_mdns(summary);
 }
@@ -205,19 +193,19 @@ bool starts_like_xml(const fs::path& path) {
 
 }  // namespace
 
-// A batch is processed on this thread while the previous batch's outputs are written into
-// the ERP sinks on another: mapping is CPU work, delivery mostly file creation.
+// A batch's files are processed in one transaction; their mapped sets wait in the index
+// and are then delivered from there in pages, so no batch holds the outputs of a file of
+// half a million sets in memory.
 void Pipeline::process_batch(const std::vector<FileRecord>& files, RunSummary& summary) {
-  std::vector<Delivery> ready;
   {
     archive::Index::Transaction tx(*index_);
-    for (const auto& file : files) process_contained(file, summary, ready);
+    for (const auto& file : files) process_contained(file, summary);
     outbox_->publish_staged();  // the acks and documents queued above, before their rows commit
     tx.commit();
   }
   context_->fresh_content.clear();
   outbound_->send_queued(summary);
-  delivery_->start(std::move(ready), summary);
+  delivery_->deliver_mapped(summary);
 }
 
 // An unexpected error while processing one file (input no check foresaw, or a bug) undoes
@@ -227,13 +215,14 @@ void Pipeline::process_batch(const std::vector<FileRecord>& files, RunSummary& s
 // batch goes on. Acknowledgments it queued are rolled back with their rows (their staged
 // bytes become unreferenced raw objects, as after a crash). An index that cannot roll back
 // or record the exception is the hub's own failure and stops the run.
-void Pipeline::process_contained(const FileRecord& file, RunSummary& summary, std::vector<Delivery>& deliveries) {
-  const std::size_t raised_before = summary.exceptions.size(), deliveries_before = deliveries.size();
+void Pipeline::process_contained(const FileRecord& file, RunSummary& summary) {
+  const std::size_t raised_before = summary.exceptions.size();
   std::vector<ExceptionRecord> raised;
   raised.swap(summary.exceptions);
   RunSummary counts_before = summary;  // without the exceptions: this runs once per file
   raised.swap(summary.exceptions);
   std::string error;
+  std::optional<x12::UnusableInput> unusable;
   // Processing names the file only in reasons and events: there its name is escaped, so a
   // name holding a newline or an escape sequence cannot forge lines where they are printed.
   FileRecord shown = file;
@@ -243,10 +232,14 @@ void Pipeline::process_contained(const FileRecord& file, RunSummary& summary, st
     context_->hold_file(file.id);
     try {
       if (file.direction == "erp") outbound_->process_erp_document(shown, summary);
-      else process_file(shown, summary, deliveries);
+      else process_file(shown, summary);
       context_->flush_held(shown.source_name, summary);
       unit.release();
       return;
+    } catch (const x12::UnusableInput& e) {
+      // Found while streaming, perhaps after sets of an earlier interchange were recorded:
+      // the file is refused as a whole, as before anything was read.
+      unusable = e;
     } catch (const std::exception& e) {
       error = e.what();
     }
@@ -257,11 +250,18 @@ void Pipeline::process_contained(const FileRecord& file, RunSummary& summary, st
   raised.resize(raised_before);
   summary = std::move(counts_before);
   summary.exceptions = std::move(raised);
-  deliveries.erase(deliveries.begin() + static_cast<std::ptrdiff_t>(deliveries_before), deliveries.end());
   summary.files_processed++;
   ExceptionRecord failure;
   failure.partner = file.partner;
   failure.file_id = file.id;
+  if (unusable) {
+    failure.kind = "unusable_file";
+    failure.reason = fmt::format("{}: not a usable X12 interchange: {} (segment {}, byte {})", shown.source_name,
+                                 unusable->what(), unusable->segment, unusable->byte_offset);
+    raise(summary, failure);
+    context_->finish_file(file, archive::FileStatus::exception, failure.kind);
+    return;
+  }
   failure.kind = "processing_error";
   failure.reason = fmt::format("{}: processing stopped by an unexpected error: {}; nothing of this file was delivered "
                                "or acknowledged (`edihub replay F{}` runs it again after a fix)",
@@ -270,8 +270,7 @@ void Pipeline::process_contained(const FileRecord& file, RunSummary& summary, st
   context_->finish_file(file, archive::FileStatus::exception, "processing_error");
 }
 
-void Pipeline::process_file(const FileRecord& file, RunSummary& summary, std::vector<Delivery>& deliveries) {
-  const std::string now = clock_.iso_now();
+void Pipeline::process_file(const FileRecord& file, RunSummary& summary) {
   summary.files_processed++;
   ExceptionRecord base;
   base.partner = file.partner;
@@ -291,225 +290,15 @@ void Pipeline::process_file(const FileRecord& file, RunSummary& summary, std::ve
     }
   }
   if (fresh != context_->fresh_content.end() ? xml::looks_like_xml(fresh->second) : starts_like_xml(stored)) {
-    process_xml_file(file, fresh != context_->fresh_content.end() ? fresh->second : store_->read(file.sha256), summary, deliveries);
+    process_xml_file(file, fresh != context_->fresh_content.end() ? fresh->second : store_->read(file.sha256), summary);
     return;
   }
-  x12::ParsedFile parsed;
-  try {
-    parsed = fresh != context_->fresh_content.end() ? x12::parse_bytes(fresh->second) : parse_x12_file(stored);
-  } catch (const x12::UnusableInput& e) {
-    base.kind = "unusable_file";
-    base.reason = fmt::format("{}: not a usable X12 interchange: {} (segment {}, byte {})", file.source_name, e.what(),
-                              e.segment, e.byte_offset);
-    raise(summary, base);
-    context_->finish_file(file, archive::FileStatus::exception, base.kind);
-    return;
-  }
-  index_->add_event({0, file.id, 0, now, "parsed",
-                     fmt::format("{} interchange(s), {} group(s), {} transaction set(s), {} segments",
-                                 parsed.counts.interchanges, parsed.counts.groups, parsed.counts.transaction_sets,
-                                 parsed.counts.segments)});
-  auto report = x12::validate(parsed, config_.partners.schema_resolver(), config_.partners.rules_resolver());
-  // From here on every value is UTF-8 (the partner's `encoding:`), whatever the hub writes it into.
-  x12::decode_to_utf8(parsed, config_.partners.charset_resolver());
-  FileOutcome outcome;
-  if (!report.unplaced.empty()) {
-    base.kind = "envelope_error";
-    base.reason = file.source_name + ": segments outside any interchange were not processed:";
-    for (const auto& issue : report.unplaced) base.reason += "\n  " + envelope_issue_text(issue);
-    raise(summary, base);
-    outcome.any_exception = true;
-  }
-  for (size_t i = 0; i < parsed.interchanges.size() && i < report.interchanges.size(); ++i)
-    process_interchange(file, parsed.interchanges[i], report.interchanges[i], summary, deliveries, outcome);
-  context_->finish_file(file,
-                        outcome.any_exception    ? archive::FileStatus::exception
-                        : outcome.all_duplicates ? archive::FileStatus::duplicate
-                                                 : archive::FileStatus::processed,
-                        fmt::format("{} interchange(s)", parsed.interchanges.size()));
+  process_x12_file(file, fresh != context_->fresh_content.end() ? &fresh->second : nullptr, stored, summary);
 }
 
-namespace {
-
-// Reject policy "group": one rejected set rejects its whole group, and the acknowledgment
-// says so (every set R, AK9 R, none accepted).
-x12::InterchangeResult with_reject_policy(const partners::Profile& partner, x12::InterchangeResult result) {
-  if (partner.acks.reject != "group") return result;
-  for (auto& group : result.groups) {
-    if (group.sets_accepted == group.sets.size()) continue;
-    for (auto& set : group.sets) set.ack_code = "R";
-    group.ack_code = "R";
-    group.sets_accepted = 0;
-  }
-  return result;
-}
-
-}  // namespace
-
-void Pipeline::process_interchange(const FileRecord& file, const x12::ParsedInterchange& interchange,
-                                   const x12::InterchangeResult& validated, RunSummary& summary,
-                                   std::vector<Delivery>& deliveries, FileOutcome& outcome) {
-  const std::string now = clock_.iso_now();
-  const auto& h = interchange.header;
-  ExceptionRecord base;
-  base.partner = file.partner;
-  base.file_id = file.id;
-  std::string gs02 = interchange.groups.empty() ? "" : interchange.groups.front().header.sender;
-  std::string sender = h.sender_qualifier + ":" + h.sender_id;
-  const partners::Profile* partner = config_.partners.resolve(h.sender_qualifier, h.sender_id, gs02);
-  if (!partner || (!file.partner.empty() && partner->id != file.partner)) {
-    base.kind = "unknown_partner";
-    base.reason = partner
-        ? fmt::format("{}: interchange {} (segment {}): ISA sender {} belongs to partner '{}', but the file came in on partner '{}''s channel",
-                      file.source_name, h.control_number, h.segment_number, sender, partner->id, file.partner)
-        : fmt::format("{}: interchange {} (segment {}): ISA sender {} (GS02 {}) matches no partner profile; the file is kept in the archive",
-                      file.source_name, h.control_number, h.segment_number, sender, gs02);
-    // The partner must know about a broken file too, once it is identified.
-    std::vector<std::string> lines;
-    if (auto line = interchange_error_line(validated); !line.empty()) lines.push_back(line);
-    for (const auto& group : validated.groups) {
-      for (auto& line : group_error_lines(group)) lines.push_back(std::move(line));
-      for (const auto& set : group.sets)
-        for (auto& line : set_error_lines(set)) lines.push_back(std::move(line));
-    }
-    base.reason += indented_lines(lines);
-    raise(summary, base);
-    outcome.any_exception = true;
-    outcome.all_duplicates = false;
-    return;
-  }
-  base.partner = partner->id;
-  const auto result = with_reject_policy(*partner, validated);
-  index_->add_event({0, file.id, 0, now, "routed", fmt::format("interchange {} from {} -> partner {}", h.control_number, sender, partner->id)});
-
-  // A replay re-runs an interchange the archive already holds: its rows are reused.
-  std::int64_t interchange_id = 0;
-  auto earlier = index_->find_interchanges(h.sender_qualifier, h.sender_id, h.control_number);
-  bool same_content = false;
-  for (const auto& e : earlier)
-    if (e.content_sha256 == file.sha256) {
-      same_content = true;
-      interchange_id = e.id;
-    }
-  if (same_content && !file.replay_of) {
-    ExceptionRecord dup = base;
-    dup.kind = "duplicate";
-    dup.reason = fmt::format("{}: interchange {} from {} was already received with the same content (file F{}); not delivered again",
-                             file.source_name, h.control_number, sender, earlier.front().file_id);
-    raise(summary, dup);
-    summary.duplicates++;
-    return;
-  }
-  outcome.all_duplicates = false;
-  if (!earlier.empty() && !same_content) {
-    ExceptionRecord reused = base;
-    reused.kind = "envelope_error";
-    reused.reason = fmt::format("{}: segment {} ISA13: control number {} from {} was already used by a different file (F{}); nothing in this interchange was delivered",
-                                file.source_name, h.segment_number, h.control_number, sender, earlier.front().file_id);
-    raise(summary, reused);
-    outcome.any_exception = true;
-    return;
-  }
-  if (!interchange_id) {
-    archive::InterchangeRecord ir{0, file.id, partner->id, h.sender_qualifier, h.sender_id, h.receiver_qualifier,
-                                  h.receiver_id, h.control_number, h.version, h.date, h.time, file.sha256, "in"};
-    interchange_id = index_->add_interchange(ir);
-  }
-  for (const auto& segment : interchange.interchange_segments)
-    if (segment.tag == "TA1") acks_->reconcile_ta1(file, *partner, segment, summary);
-
-  if (!result.accepted()) {
-    base.kind = "envelope_error";
-    base.reason = fmt::format("{}: {}; nothing in this interchange was delivered", file.source_name, interchange_error_line(result));
-    raise(summary, base);
-    outcome.any_exception = true;
-  }
-  for (size_t g = 0; g < interchange.groups.size() && g < result.groups.size(); ++g)
-    process_group(file, *partner, interchange, interchange_id, interchange.groups[g], result.groups[g], result.accepted(),
-                  summary, deliveries, outcome);
-  acks_->acknowledge(file, *partner, result);
-}
-
-void Pipeline::process_group(const FileRecord& file, const partners::Profile& partner,
-                             const x12::ParsedInterchange& interchange, std::int64_t interchange_id,
-                             const x12::ParsedGroup& group, const x12::GroupResult& result, bool interchange_accepted,
-                             RunSummary& summary, std::vector<Delivery>& deliveries, FileOutcome& outcome) {
-  const std::string now = clock_.iso_now();
-  const auto& h = interchange.header;
-  const auto& g = group.header;
-  std::int64_t group_id = 0;
-  ExceptionRecord base;
-  base.partner = partner.id;
-  base.file_id = file.id;
-  auto group_lines = group_error_lines(result);
-  if (interchange_accepted && !group_lines.empty() && result.ack_code == "R") {
-    base.kind = "envelope_error";
-    base.reason = fmt::format("{}: {}; no set of this group was delivered", file.source_name, group_lines.front());
-    raise(summary, base);
-    outcome.any_exception = true;
-  }
-  const bool group_blocked = !interchange_accepted || result.ack_code == "R";
-  for (size_t s = 0; s < group.sets.size() && s < result.sets.size(); ++s) {
-    const auto& set = group.sets[s];
-    const auto& set_result = result.sets[s];
-    archive::TransactionSetRecord rec;
-    std::string key = idempotency_key(partner.id, h.control_number, g.control_number, set.control_number);
-    if (auto existing = index_->transaction_set_by_key(key)) {
-      rec = *existing;
-      if (rec.status == archive::SetStatus::delivered || rec.status == archive::SetStatus::mapped ||
-          rec.status == archive::SetStatus::reconciled) {
-        index_->add_event({0, file.id, rec.id, now, "replayed",
-                           fmt::format("{} {} already {}; not repeated", set.id, set.control_number, to_string(rec.status))});
-        continue;
-      }
-    } else {
-      if (!group_id) {
-        archive::GroupRecord gr{0, interchange_id, g.functional_id, g.sender, g.receiver, g.control_number, g.version, "in"};
-        group_id = index_->add_group(gr);
-      }
-      rec = set_record(file.id, interchange_id, group_id, partner.id, h, group, s, now, "in");
-      rec.idempotency_key = key;
-      rec.received_at = file.received_at;
-      rec.id = index_->add_transaction_set(rec);
-    }
-    rec.file_id = file.id;
-    rec.updated_at = now;
-    // Whatever its fate (rejected, failed or missing mapping, mapped), the set is findable.
-    for (const auto& [name, value] : x12::builtin_business_keys(set)) index_->add_business_key(rec.id, name, value);
-    if (group_blocked || !set_result.accepted()) {
-      summary.sets_rejected++;
-      if (!set_result.codes.empty() || !set_result.segments.empty()) {
-        index_->transition_set(rec, archive::SetStatus::rejected, {now, "rejected", "for its own errors (see its exception)"});
-        ExceptionRecord rejected = base;
-        rejected.set_id = rec.id;
-        rejected.kind = set_result.segments.empty() ? "envelope_error" : "validation_error";
-        rejected.reason = fmt::format("{}: transaction set {} {} (segment {}) rejected:", file.source_name, set.id,
-                                      set.control_number, rec.first_segment);
-        rejected.reason += indented_lines(set_error_lines(set_result));
-        raise(summary, rejected);
-        outcome.any_exception = true;
-      } else {
-        index_->transition_set(rec, archive::SetStatus::rejected,
-                               {now, "rejected",
-                           interchange_accepted && result.codes.empty()
-                               ? "another set of its group was rejected and the partner's policy rejects whole groups"
-                               : "its interchange or group was rejected"});
-      }
-      continue;
-    }
-    if (g.functional_id == "FA") {
-      acks_->reconcile_functional_ack(file, partner, set, rec, summary);
-      continue;
-    }
-    if (!map_set(file, partner, interchange, group, set, rec, summary, deliveries)) outcome.any_exception = true;
-  }
-}
-
-bool Pipeline::map_set(const FileRecord& file, const partners::Profile& partner, const x12::ParsedInterchange& interchange,
-                       const x12::ParsedGroup& group, const x12::TransactionSet& set, archive::TransactionSetRecord& rec,
-                       RunSummary& summary, std::vector<Delivery>& deliveries) {
-  const auto& h = interchange.header;
-  const auto& g = group.header;
+bool Pipeline::map_set(const FileRecord& file, const partners::Profile& partner, const x12::InterchangeHeader& h,
+                       const x12::GroupHeader& g, const x12::TransactionSet& set, archive::TransactionSetRecord& rec,
+                       RunSummary& summary) {
   nlohmann::ordered_json source = {{"file_sha256", file.sha256},
                                    {"sender", h.sender_qualifier + ":" + h.sender_id},
                                    {"receiver", h.receiver_qualifier + ":" + h.receiver_id},
@@ -526,12 +315,12 @@ bool Pipeline::map_set(const FileRecord& file, const partners::Profile& partner,
                         mapping::Context context{&h, &g, partner.id, lookup};
                         return rule->mapping->evaluate(set, context, partner.code_tables);
                       },
-                      rec, summary, deliveries);
+                      rec, summary);
 }
 
 bool Pipeline::map_document(const FileRecord& file, const partners::Profile& partner, const partners::MappingRule* rule,
                             const std::string& what, nlohmann::ordered_json source, const Evaluate& evaluate,
-                            archive::TransactionSetRecord& rec, RunSummary& summary, std::vector<Delivery>& deliveries) {
+                            archive::TransactionSetRecord& rec, RunSummary& summary) {
   const std::string now = clock_.iso_now();
   ExceptionRecord failure;
   failure.partner = partner.id;
@@ -557,7 +346,6 @@ bool Pipeline::map_document(const FileRecord& file, const partners::Profile& par
                                           rule->file.filename().string())});
       std::string content = dump_json(doc, 2) + "\n";
       index_->put_mapped_output(rec.id, content);
-      if (auto d = delivery_->delivery_for(rec, std::move(content), summary)) deliveries.push_back(std::move(*d));
       for (const auto& [name, value] : result.keys) index_->add_business_key(rec.id, name, value);
       summary.sets_mapped++;
       return true;
@@ -590,18 +378,16 @@ RunSummary Pipeline::replay(std::int64_t file_id, const std::string& by) {
   copy.status = archive::FileStatus::received;
   copy.claim.clear();
   copy.source_removed = true;
-  std::vector<Delivery> ready;
   {
     archive::Index::Transaction tx(*index_);
     copy.id = index_->add_file(copy);
     index_->add_event({0, old->id, 0, copy.received_at, "replayed", fmt::format("replayed as F{} by {}", copy.id, by)});
     index_->add_event({0, copy.id, 0, copy.received_at, "received", fmt::format("replay of F{} by {}", old->id, by)});
-    process_contained(copy, summary, ready);
+    process_contained(copy, summary);
     outbox_->publish_staged();
     tx.commit();
   }
-  write_deliveries(ready, store_->env());
-  delivery_->record_deliveries(ready, summary);
+  delivery_->deliver_mapped(summary);
   outbound_->send_queued(summary);
   if (summary.exceptions.empty()) {
     archive::Index::Transaction tx(*index_);

@@ -125,31 +125,30 @@ class Pipeline {
     bool all_duplicates = true;
   };
   // process_file or process_erp_document, failure-contained (see pipeline.cc).
-  void process_contained(const archive::FileRecord& file, RunSummary& summary, std::vector<Delivery>& deliveries);
-  void process_file(const archive::FileRecord& file, RunSummary& summary, std::vector<Delivery>& deliveries);
-  void process_interchange(const archive::FileRecord& file, const x12::ParsedInterchange& interchange,
-                           const x12::InterchangeResult& result, RunSummary& summary, std::vector<Delivery>& deliveries,
-                           FileOutcome& outcome);
-  void process_group(const archive::FileRecord& file, const partners::Profile& partner,
-                     const x12::ParsedInterchange& interchange, std::int64_t interchange_id,
-                     const x12::ParsedGroup& group, const x12::GroupResult& result, bool interchange_accepted,
-                     RunSummary& summary, std::vector<Delivery>& deliveries, FileOutcome& outcome);
-  bool map_set(const archive::FileRecord& file, const partners::Profile& partner,
-               const x12::ParsedInterchange& interchange, const x12::ParsedGroup& group, const x12::TransactionSet& set,
-               archive::TransactionSetRecord& rec, RunSummary& summary, std::vector<Delivery>& deliveries);
+  void process_contained(const archive::FileRecord& file, RunSummary& summary);
+  void process_file(const archive::FileRecord& file, RunSummary& summary);
+  // An X12 file streamed one transaction set at a time (x12_inbound.cc): each set is
+  // recorded and mapped as its SE arrives, group and interchange verdicts settle at GE/IEA.
+  class X12Stream;
+  // `bytes`: the file's content when still in memory (small files), else read from `stored`.
+  void process_x12_file(const archive::FileRecord& file, const std::string* bytes, const std::filesystem::path& stored,
+                        RunSummary& summary);
+  bool map_set(const archive::FileRecord& file, const partners::Profile& partner, const x12::InterchangeHeader& h,
+               const x12::GroupHeader& g, const x12::TransactionSet& set, archive::TransactionSetRecord& rec,
+               RunSummary& summary);
   // Maps one document (an X12 set or an XML document) with `rule` (none: a mapping_error
   // naming `what`), then records the output, its business keys and its delivery; a
   // MappingError becomes a mapping_error exception. `source` says in the delivered JSON
-  // where the document came from.
+  // where the document came from. A mapped document stays in the index (status mapped,
+  // its output stored) until deliver_mapped hands it to its ERP sink.
   using Evaluate = std::function<mapping::Result(const mapping::Lookup*)>;
   bool map_document(const archive::FileRecord& file, const partners::Profile& partner, const partners::MappingRule* rule,
                     const std::string& what, nlohmann::ordered_json source, const Evaluate& evaluate,
-                    archive::TransactionSetRecord& rec, RunSummary& summary, std::vector<Delivery>& deliveries);
+                    archive::TransactionSetRecord& rec, RunSummary& summary);
   mapping::Lookup lookup_for(const std::string& partner) const;
   // XML documents (pipeline_xml.cc): partner from the document's sender or the channel,
   // one transaction set row per document, mapped by the partner's rule for its type.
-  void process_xml_file(const archive::FileRecord& file, std::string bytes, RunSummary& summary,
-                        std::vector<Delivery>& deliveries);
+  void process_xml_file(const archive::FileRecord& file, std::string bytes, RunSummary& summary);
   void raise(RunSummary& summary, archive::ExceptionRecord exception) { context_->raise(summary, std::move(exception)); }
   std::optional<archive::ExceptionRecord> record_stage_failure(const std::string& stage, const std::string& partner,
                                                                const std::string& error);

@@ -9,19 +9,19 @@ std::string idempotency_key(const std::string& partner, const std::string& isa13
 
 archive::TransactionSetRecord set_record(std::int64_t file_id, std::int64_t interchange_id, std::int64_t group_id,
                                          const std::string& partner, const x12::InterchangeHeader& h,
-                                         const x12::ParsedGroup& group, std::size_t s, const std::string& now,
-                                         const std::string& direction) {
+                                         const x12::GroupHeader& group, const x12::TransactionSet& set,
+                                         const std::string& now, const std::string& direction) {
   archive::TransactionSetRecord rec;
   rec.file_id = file_id;
   rec.interchange_id = interchange_id;
   rec.group_id = group_id;
   rec.partner = partner;
-  rec.type = group.sets[s].id;
-  rec.control_number = group.sets[s].control_number;
+  rec.type = set.id;
+  rec.control_number = set.control_number;
   rec.interchange_control = h.control_number;
-  rec.group_control = group.header.control_number;
-  rec.version = group.header.version;
-  rec.first_segment = static_cast<std::uint32_t>(group.set_first_segments[s]);
+  rec.group_control = group.control_number;
+  rec.version = group.version;
+  rec.first_segment = static_cast<std::uint32_t>(set.first_segment);
   rec.received_at = now;
   rec.updated_at = now;
   rec.direction = direction;
@@ -43,7 +43,7 @@ std::vector<archive::TransactionSetRecord> record_sent(archive::Index& index, co
       archive::GroupRecord gr{0, ir.id, g.functional_id, g.sender, g.receiver, g.control_number, g.version, "out"};
       gr.id = index.add_group(gr);
       for (std::size_t s = 0; s < group.sets.size(); ++s) {
-        auto rec = set_record(out.id, ir.id, gr.id, partner.id, h, group, s, now, "out");
+        auto rec = set_record(out.id, ir.id, gr.id, partner.id, h, g, group.sets[s], now, "out");
         rec.status = archive::SetStatus::queued;
         rec.target = "x12 " + rec.type;
         rec.idempotency_key = key_prefix + (group.sets.size() > 1 ? "/" + rec.control_number : "");

@@ -18,11 +18,11 @@ namespace edihub::hub {
 std::string idempotency_key(const std::string& partner, const std::string& isa13, const std::string& gs06,
                             const std::string& st02);
 
-// A transaction set's index row as read from a parsed group (status, key, target are the caller's).
+// A transaction set's index row (status, key, target are the caller's).
 archive::TransactionSetRecord set_record(std::int64_t file_id, std::int64_t interchange_id, std::int64_t group_id,
                                          const std::string& partner, const x12::InterchangeHeader& interchange,
-                                         const x12::ParsedGroup& group, std::size_t set_index, const std::string& now,
-                                         const std::string& direction);
+                                         const x12::GroupHeader& group, const x12::TransactionSet& set,
+                                         const std::string& now, const std::string& direction);
 
 // Records the interchange, groups and sets (status queued) of a file we built and queued
 // (direction out), inside the caller's transaction; each set's idempotency key is

@@ -94,7 +94,7 @@ std::string interchange_error_line(const x12::InterchangeResult& interchange) {
                                interchange.note));
 }
 
-nlohmann::ordered_json report_json(const x12::ValidationReport& report) {
+nlohmann::ordered_json set_json(const x12::SetResult& s) {
   auto element_json = [](const x12::ElementError& e) {
     nlohmann::ordered_json j{{"position", e.position}, {"component", e.component}, {"repetition", e.repetition},
                              {"reference", e.reference}, {"code", e.code}};
@@ -103,42 +103,42 @@ nlohmann::ordered_json report_json(const x12::ValidationReport& report) {
     j["message"] = e.message;
     return j;
   };
-  nlohmann::ordered_json interchanges = nlohmann::ordered_json::array();
-  for (const auto& i : report.interchanges) {
-    nlohmann::ordered_json groups = nlohmann::ordered_json::array();
-    for (const auto& g : i.groups) {
-      nlohmann::ordered_json sets = nlohmann::ordered_json::array();
-      for (const auto& s : g.sets) {
-        nlohmann::ordered_json segments = nlohmann::ordered_json::array();
-        for (const auto& seg : s.segments) {
-          nlohmann::ordered_json elements = nlohmann::ordered_json::array();
-          for (const auto& e : seg.elements) elements.push_back(element_json(e));
-          nlohmann::ordered_json j{{"tag", seg.tag}, {"position", seg.position}, {"segment", seg.file_segment},
-                                   {"loop", seg.loop_id}, {"code", seg.code}};
-          if (!seg.implementation_code.empty()) j["implementation_code"] = seg.implementation_code;
-          j["message"] = seg.message;
-          j["elements"] = elements;
-          segments.push_back(j);
-        }
-        sets.push_back({{"id", s.id}, {"control_number", s.control_number}, {"segment", s.first_segment},
-                        {"ack_code", s.ack_code}, {"codes", s.codes}, {"validated", s.validated}, {"note", s.note},
-                        {"segments", segments}, {"errors_not_listed", s.errors_cut}});
-      }
-      groups.push_back({{"functional_id", g.header.functional_id}, {"control_number", g.header.control_number},
-                        {"version", g.header.version}, {"segment", g.header.segment_number}, {"ack_code", g.ack_code},
-                        {"codes", g.codes}, {"sets_included", g.sets_included}, {"sets_received", g.sets_received},
-                        {"sets_accepted", g.sets_accepted}, {"note", g.note}, {"sets", sets}});
-    }
-    interchanges.push_back({{"control_number", i.header.control_number}, {"sender", i.header.sender_qualifier + ":" + i.header.sender_id},
-                            {"receiver", i.header.receiver_qualifier + ":" + i.header.receiver_id},
-                            {"segment", i.header.segment_number}, {"ack_code", i.ack_code}, {"note_code", i.note_code},
-                            {"note", i.note}, {"groups", groups}});
+  nlohmann::ordered_json segments = nlohmann::ordered_json::array();
+  for (const auto& seg : s.segments) {
+    nlohmann::ordered_json elements = nlohmann::ordered_json::array();
+    for (const auto& e : seg.elements) elements.push_back(element_json(e));
+    nlohmann::ordered_json j{{"tag", seg.tag}, {"position", seg.position}, {"segment", seg.file_segment},
+                             {"loop", seg.loop_id}, {"code", seg.code}};
+    if (!seg.implementation_code.empty()) j["implementation_code"] = seg.implementation_code;
+    j["message"] = seg.message;
+    j["elements"] = elements;
+    segments.push_back(j);
   }
-  nlohmann::ordered_json unplaced = nlohmann::ordered_json::array();
-  for (const auto& u : report.unplaced)
-    unplaced.push_back({{"code", u.code}, {"segment", u.segment}, {"element", u.element}, {"message", u.message}});
-  return {{"valid", report.valid()}, {"errors_not_listed", report.errors_cut}, {"interchanges", interchanges},
-          {"unplaced", unplaced}};
+  return {{"id", s.id}, {"control_number", s.control_number}, {"segment", s.first_segment},
+          {"ack_code", s.ack_code}, {"codes", s.codes}, {"validated", s.validated}, {"note", s.note},
+          {"segments", segments}, {"errors_not_listed", s.errors_cut}};
+}
+
+nlohmann::ordered_json group_json(const x12::GroupResult& g) {
+  nlohmann::ordered_json sets = nlohmann::ordered_json::array();
+  for (const auto& s : g.sets) sets.push_back(set_json(s));
+  return {{"functional_id", g.header.functional_id}, {"control_number", g.header.control_number},
+          {"version", g.header.version}, {"segment", g.header.segment_number}, {"ack_code", g.ack_code},
+          {"codes", g.codes}, {"sets_included", g.sets_included}, {"sets_received", g.sets_received},
+          {"sets_accepted", g.sets_accepted}, {"note", g.note}, {"sets", sets}};
+}
+
+nlohmann::ordered_json interchange_json(const x12::InterchangeResult& i) {
+  nlohmann::ordered_json groups = nlohmann::ordered_json::array();
+  for (const auto& g : i.groups) groups.push_back(group_json(g));
+  return {{"control_number", i.header.control_number}, {"sender", i.header.sender_qualifier + ":" + i.header.sender_id},
+          {"receiver", i.header.receiver_qualifier + ":" + i.header.receiver_id},
+          {"segment", i.header.segment_number}, {"ack_code", i.ack_code}, {"note_code", i.note_code},
+          {"note", i.note}, {"groups", groups}};
+}
+
+nlohmann::ordered_json issue_json(const x12::EnvelopeIssue& u) {
+  return {{"code", u.code}, {"segment", u.segment}, {"element", u.element}, {"message", u.message}};
 }
 
 std::string json_position(const std::string& text, std::size_t byte) {

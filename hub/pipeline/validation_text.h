@@ -23,7 +23,12 @@ std::string interchange_error_line(const x12::InterchangeResult& interchange);
 // rest is counted, not listed (a file with thousands of errors stays readable).
 std::string indented_lines(const std::vector<std::string>& lines, std::size_t max = 25);
 
-nlohmann::ordered_json report_json(const x12::ValidationReport& report);
+// The pieces of `edihub validate --json`'s "report", written one by one as results stream
+// in: a set; a group or interchange with the sets/groups it holds (none while streaming).
+nlohmann::ordered_json set_json(const x12::SetResult& set);
+nlohmann::ordered_json group_json(const x12::GroupResult& group);
+nlohmann::ordered_json interchange_json(const x12::InterchangeResult& interchange);
+nlohmann::ordered_json issue_json(const x12::EnvelopeIssue& issue);
 
 // "line 3, column 14" of a JSON parse error (nlohmann reports the byte after the fault).
 std::string json_position(const std::string& text, std::size_t byte);

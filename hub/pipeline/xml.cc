@@ -28,8 +28,7 @@ std::string describe(const xml::Document& doc) {
 
 }  // namespace
 
-void Pipeline::process_xml_file(const FileRecord& file, std::string bytes, RunSummary& summary,
-                                std::vector<Delivery>& deliveries) {
+void Pipeline::process_xml_file(const FileRecord& file, std::string bytes, RunSummary& summary) {
   const std::string now = clock_.iso_now();
   ExceptionRecord base;
   base.partner = file.partner;
@@ -117,7 +116,7 @@ void Pipeline::process_xml_file(const FileRecord& file, std::string bytes, RunSu
                                mapping::Context context{nullptr, nullptr, partner->id, lookup};
                                return rule->mapping->evaluate(*doc, context, partner->code_tables);
                              },
-                             rec, summary, deliveries);
+                             rec, summary);
   finish(mapped ? archive::FileStatus::processed : archive::FileStatus::exception);
 }
 
