@@ -211,7 +211,7 @@ void EnvelopeChecker::on_group_header(const SegmentView& gs) {
   sets_in_group_ = 0;
   set_controls_.clear();
   ++counts_.groups;
-  if (!group_controls_.insert(h.control_number).second) {
+  if (!group_controls_.insert(h.control_number)) {
     report(EnvelopeLevel::Group, "19", gs.number, "GS06",
            "group control number " + h.control_number + " is already used by an earlier group of this interchange");
   }
@@ -257,7 +257,7 @@ void EnvelopeChecker::on_set_header(const SegmentView& st) {
     return;
   }
   ++sets_in_group_;
-  if (!set_controls_.insert(set_.control_number).second) {
+  if (!set_controls_.insert(set_.control_number)) {
     report(EnvelopeLevel::TransactionSet, "23", st.number, "ST02",
            "transaction set control number " + set_.control_number + " is already used in this group");
   }

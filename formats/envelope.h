@@ -6,10 +6,10 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
+#include "formats/control_numbers.h"
 #include "formats/x12.h"
 #include "formats/x12_reader.h"
 
@@ -101,8 +101,8 @@ class EnvelopeChecker : public SegmentHandler {
   std::uint64_t last_segment_ = 0;
   std::uint64_t segment_offset_ = 0;  // byte offset of the segment being checked
   std::uint64_t set_start_ = 0;       // byte offset of the open set's ST
-  std::unordered_set<std::string> group_controls_;  // GS06 seen in this interchange
-  std::unordered_set<std::string> set_controls_;    // ST02 seen in this group
+  ControlNumberSet group_controls_;  // GS06 seen in this interchange
+  ControlNumberSet set_controls_;    // ST02 seen in this group (a group may hold a million sets)
 };
 
 // Convenience for whole buffers (tests, small files): read + check in one call.
