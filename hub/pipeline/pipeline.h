@@ -1,9 +1,9 @@
 // The pipeline: the order of stages and batches. Each pass recovers what a crash left
 // (Intake::recover_claims, left-over files), takes each partner's settled files into the
 // archive in batches (Intake), processes every batch (parse, validate, route, recognise
-// duplicates, map: the inbound functions here; ERP documents: OutboundDocuments), hands
-// the mapped sets to ERP delivery on a background thread while the next batch is
-// processed (ErpDelivery), acknowledges and reconciles acknowledgments (AckTracker),
+// duplicates, map: the inbound functions here and X12Stream, one transaction set at a
+// time; ERP documents: OutboundDocuments), delivers the mapped sets from the index in
+// pages after each batch commits (ErpDelivery), acknowledges and reconciles (AckTracker),
 // sends the outbox and flags overdue acknowledgments. Each batch ends in one durable sync
 // plus one index commit (group commit); a crash at any point is resumed from the index
 // on the next run without losing or repeating anything. The collaborators share a

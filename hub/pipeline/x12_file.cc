@@ -20,15 +20,4 @@ void stream_x12_file(const fs::path& file, x12::SegmentHandler& handler) {
   reader.finish();
 }
 
-x12::ParsedFile parse_x12_file(const fs::path& file) {
-  x12::ParsedFile parsed;
-  x12::Collector collector(parsed);
-  x12::EnvelopeChecker checker(&collector);
-  stream_x12_file(file, checker);
-  checker.finish();
-  parsed.issues = checker.issues();
-  parsed.counts = checker.counts();
-  return parsed;
-}
-
 }  // namespace edihub::hub
