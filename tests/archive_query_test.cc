@@ -94,6 +94,42 @@ TEST_CASE("archive query --key finds rejected and failed ship notices and shows 
   CHECK(delivered["rows"][0]["keys"]["po_number"] == json::array({"99999817"}));
 }
 
+TEST_CASE("archive query --key finds duplicate and unknown-sender sets with their status, none delivered", "[archive][keys][e2e]") {
+  TempDir dir;
+  run_demo(dir);
+
+  // The demo's pacific/unknown-sender.edi (ISA sender ZZ:SENDER, BSN02 000009) matches no partner.
+  auto unknown = list(dir, {"archive", "query", "--key", "shipment_id=000009"});
+  REQUIRE(unknown["rows"].size() == 1);
+  CHECK(unknown["rows"][0]["status"] == "unknown_partner");
+  CHECK(unknown["rows"][0]["partner"] == "pacific");  // the channel it came in on
+  CHECK(unknown["rows"][0]["type"] == "856");
+  CHECK(unknown["rows"][0]["keys"]["bol"] == json::array({"000001"}));
+  CHECK_THAT(text(dir, {"archive", "query", "--key", "shipment_id=000009"}), Contains("unknown_partner"));
+
+  // The delivered abc-co ship notice comes again under another name: a duplicate, not delivered.
+  fs::copy_file(source_dir() / "examples/demo/inbox/abc-co/829716.edi", dir / "inbox/abc-co/829716_again.edi");
+  auto second = run_once_json(dir);
+  INFO(second.dump(2));
+  CHECK(second["duplicates"] == 1);
+  CHECK(second["sets_delivered"] == 0);
+  auto both = list(dir, {"archive", "query", "--key", "shipment_id=829716"});
+  REQUIRE(both["total"] == 2);
+  std::multiset<std::string> statuses;
+  for (const auto& row : both["rows"]) {
+    statuses.insert(row["status"].get<std::string>());
+    CHECK(row["partner"] == "abc-co");
+    CHECK(row["keys"]["po_number"] == json::array({"99999817"}));
+  }
+  CHECK(statuses == std::multiset<std::string>{"delivered", "duplicate"});
+  CHECK_THAT(text(dir, {"archive", "query", "--key", "shipment_id=829716"}),
+             Contains("duplicate") && Contains("2 transaction set(s)"));
+  // Running again changes nothing: no new row, nothing delivered.
+  auto third = run_once_json(dir);
+  CHECK(third["sets_delivered"] == 0);
+  CHECK(list(dir, {"archive", "query", "--key", "shipment_id=829716"})["total"] == 2);
+}
+
 TEST_CASE("archive query, exceptions and acks say the total and page with --limit and --offset", "[archive][paging][e2e]") {
   TempDir dir;
   run_demo(dir);

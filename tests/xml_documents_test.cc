@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "tests/test_support.h"
@@ -156,6 +157,12 @@ TEST_CASE("an XML document is routed by its sender party, and refused on another
   CHECK(reasons.find("from DUNS:081234567, NetworkId:AN01000012345 belongs to partner 'cobalt', but the file came in on "
                      "partner 'harbor''s channel") != std::string::npos);
   CHECK(delivered(dir / "erp/harbor").empty());
+  // Still findable by its business keys, as unknown_partner on the channel it came in on.
+  auto q = run_edihub({"archive", "query", "--config", dir.path().string(), "--key", "shipment_id=ASN1001", "--json"});
+  auto rows = json::parse(q.out)["rows"];
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0]["status"] == "unknown_partner");
+  CHECK(rows[0]["partner"] == "harbor");
 }
 
 TEST_CASE("malformed XML is an exception with line and column, and external entities are never read", "[xml][e2e]") {
@@ -201,6 +208,11 @@ TEST_CASE("an XML document received twice is delivered once, and one that failed
   auto second = run_once(dir);
   CHECK(second["sets_delivered"] == 0);
   CHECK(second["duplicates"] == 1);
+  auto q = run_edihub({"archive", "query", "--config", dir.path().string(), "--key", "shipment_id=ASN1001", "--json"});
+  const json found = json::parse(q.out);
+  std::multiset<std::string> statuses;
+  for (const auto& row : found["rows"]) statuses.insert(row["status"].get<std::string>());
+  CHECK(statuses == std::multiset<std::string>{"delivered", "duplicate"});
 
   write_file(dir / "partners/cobalt.yaml", profile);
   auto replay = run_edihub({"replay", "--config", dir.path().string(), "F1"});

@@ -28,6 +28,16 @@ archive::TransactionSetRecord set_record(std::int64_t file_id, std::int64_t inte
   return rec;
 }
 
+void record_unprocessed_set(archive::Index& index, archive::TransactionSetRecord rec, archive::SetStatus status,
+                            const BusinessKeys& keys, const std::string& now, const std::string& why) {
+  if (index.transaction_set_by_key(rec.idempotency_key)) return;
+  rec.status = archive::SetStatus::received;
+  rec.updated_at = now;
+  rec.id = index.add_transaction_set(rec);
+  index.transition_set(rec, status, {now, std::string(archive::to_string(status)), why});
+  for (const auto& [name, value] : keys) index.add_business_key(rec.id, name, value);
+}
+
 std::vector<archive::TransactionSetRecord> record_sent(archive::Index& index, const Clock& clock,
                                                        const partners::Profile& partner, const archive::FileRecord& out,
                                                        const std::string& bytes, const std::string& key_prefix) {

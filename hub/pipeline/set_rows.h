@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "archive/index.h"
+#include "formats/business_keys.h"
 #include "formats/parsed_file.h"
 #include "hub/clock.h"
 #include "partners/profile.h"
@@ -23,6 +24,13 @@ archive::TransactionSetRecord set_record(std::int64_t file_id, std::int64_t inte
                                          const std::string& partner, const x12::InterchangeHeader& interchange,
                                          const x12::GroupHeader& group, const x12::TransactionSet& set,
                                          const std::string& now, const std::string& direction);
+
+// A set the hub archives but does not process (a duplicate, or from an unknown partner):
+// its row, received then `status` with the event `why`, and its business keys, so
+// `archive query --key` finds it. `rec.idempotency_key` must not be an original set's;
+// a row already there (the same file run again) is left as it is.
+void record_unprocessed_set(archive::Index& index, archive::TransactionSetRecord rec, archive::SetStatus status,
+                            const BusinessKeys& keys, const std::string& now, const std::string& why);
 
 // Records the interchange, groups and sets (status queued) of a file we built and queued
 // (direction out), inside the caller's transaction; each set's idempotency key is

@@ -87,7 +87,11 @@ class Pipeline::X12Stream : public x12::ValidationConsumer {
 
   void on_set(const x12::InterchangeResult& interchange, const x12::GroupResult& group, x12::TransactionSet& set,
               x12::SetResult& result) override {
-    if (route_ == Route::unknown) return unknown_lines_.add(set_error_lines(result));
+    if (route_ == Route::unknown) {
+      unknown_lines_.add(set_error_lines(result));
+      return record_unprocessed(group.header, set);
+    }
+    if (route_ == Route::duplicate) return record_unprocessed(group.header, set);
     if (route_ != Route::accepted) return;
     const partners::Profile& partner = *partner_;
     const bool whole_groups = partner.acks.reject == "group";
@@ -318,6 +322,33 @@ class Pipeline::X12Stream : public x12::ValidationConsumer {
       p_.acks_->reconcile_ta1(file_, *partner, ta1, summary_);
     }
     ta1s_.clear();
+  }
+
+  // A set of a duplicate interchange, or of one from an unknown sender: archived, not
+  // processed, yet findable by its business keys. Its key is this file's own, so it never
+  // collides with the original set's.
+  void record_unprocessed(const x12::GroupHeader& raw_group, x12::TransactionSet& set) {
+    const std::string now = p_.clock_.iso_now();
+    const bool duplicate = route_ == Route::duplicate;
+    x12::GroupHeader group = raw_group;
+    if (duplicate) {
+      x12::decode_to_utf8(group, partner_->charset);
+      x12::decode_to_utf8(set, partner_->charset);
+    }
+    const auto& h = duplicate ? header_ : raw_header_;
+    auto rec = set_record(file_.id, duplicate ? interchange_id_ : 0, 0, duplicate ? partner_->id : file_.partner, h,
+                          group, set, now, "in");
+    rec.received_at = file_.received_at;
+    rec.idempotency_key =
+        duplicate ? fmt::format("duplicate/F{}/{}", file_.id,
+                                idempotency_key(partner_->id, h.control_number, group.control_number, set.control_number))
+                  : fmt::format("unknown/F{}/{}:{}/{}/{}/{}", file_.id, h.sender_qualifier, h.sender_id, h.control_number,
+                                group.control_number, set.control_number);
+    record_unprocessed_set(*p_.index_, std::move(rec),
+                           duplicate ? archive::SetStatus::duplicate : archive::SetStatus::unknown_partner,
+                           x12::builtin_business_keys(set), now,
+                           duplicate ? "its interchange was already received with the same content; not delivered again"
+                                     : "its sender matches no partner on this channel; not processed");
   }
 
   // The sets recorded since `from` (mapped, or failed to map) turn out rejected by their

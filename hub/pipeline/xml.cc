@@ -26,6 +26,20 @@ std::string describe(const xml::Document& doc) {
                      doc.document_id.empty() ? "(no document id)" : doc.document_id);
 }
 
+// The document's transaction set row (its control number is the document id, else the file's hash).
+archive::TransactionSetRecord document_row(const FileRecord& file, const xml::Document& doc, const std::string& partner,
+                                           const std::string& key) {
+  archive::TransactionSetRecord rec;
+  rec.partner = partner;
+  rec.type = doc.type;
+  rec.control_number = doc.document_id.empty() ? file.sha256 : doc.document_id;
+  rec.version = doc.version;
+  rec.idempotency_key = key;
+  rec.received_at = file.received_at;
+  rec.file_id = file.id;
+  return rec;
+}
+
 }  // namespace
 
 void Pipeline::process_xml_file(const FileRecord& file, std::string bytes, RunSummary& summary) {
@@ -57,6 +71,10 @@ void Pipeline::process_xml_file(const FileRecord& file, std::string bytes, RunSu
                           : fmt::format("{}: XML {}: sender {} matches no partner profile; the file is kept in the archive",
                                         file.source_name, describe(*doc), parties_text(doc->senders));
     raise(summary, base);
+    record_unprocessed_set(*index_,
+                           document_row(file, *doc, file.partner, fmt::format("unknown/F{}/xml/{}/{}", file.id, doc->type, doc->document_id)),
+                           archive::SetStatus::unknown_partner, xml::builtin_business_keys(*doc), now,
+                           "its sender matches no partner on this channel; not processed");
     return finish(archive::FileStatus::exception);
   }
   if (!partner) partner = channel;
@@ -79,7 +97,12 @@ void Pipeline::process_xml_file(const FileRecord& file, std::string bytes, RunSu
           : fmt::format("{}: XML {}: document id {} was already used by a different file (F{}); nothing was delivered",
                         file.source_name, describe(*doc), id, existing->file_id);
       raise(summary, base);
-      if (same_content) summary.duplicates++;
+      if (same_content) {
+        summary.duplicates++;
+        record_unprocessed_set(*index_, document_row(file, *doc, partner->id, fmt::format("duplicate/F{}/{}", file.id, key)),
+                               archive::SetStatus::duplicate, xml::builtin_business_keys(*doc), now,
+                               "it was already received with the same content; not delivered again");
+      }
       return finish(same_content ? archive::FileStatus::duplicate : archive::FileStatus::exception);
     }
     if (rec.status == archive::SetStatus::delivered || rec.status == archive::SetStatus::mapped) {
@@ -88,13 +111,7 @@ void Pipeline::process_xml_file(const FileRecord& file, std::string bytes, RunSu
       return finish(archive::FileStatus::processed);
     }
   } else {
-    rec.partner = partner->id;
-    rec.type = doc->type;
-    rec.control_number = id;
-    rec.version = doc->version;
-    rec.idempotency_key = key;
-    rec.received_at = file.received_at;
-    rec.file_id = file.id;
+    rec = document_row(file, *doc, partner->id, key);
     rec.updated_at = now;
     rec.id = index_->add_transaction_set(rec);
   }
