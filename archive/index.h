@@ -151,7 +151,8 @@ struct As2MessageRecord {
 };
 
 // Exception kinds: unusable_file, unknown_partner, envelope_error, validation_error,
-// mapping_error, delivery_error, overdue_ack, duplicate, damaged_raw_object. State: open, resolved, ignored.
+// mapping_error, delivery_error, overdue_ack, duplicate, damaged_raw_object, and the
+// reconciliation kinds (partners/findings.h). State: open, resolved, ignored.
 struct ExceptionRecord {
   std::int64_t id = 0;
   std::string partner;       // "" when unknown
@@ -164,6 +165,8 @@ struct ExceptionRecord {
   std::string closed_at;
   std::string closed_by;
   std::string note;
+  // The business documents it is about, e.g. {"po:4500012345", "shipment:SH-1"}.
+  std::vector<std::string> documents;
 };
 
 struct Query {
@@ -198,6 +201,7 @@ struct DocumentRow {
 // Errors are std::runtime_error naming the database file (unknown ids in updates too).
 class Index {
  public:
+  friend class BusinessRecords;  // archive/business.h: the business tables over this connection
   // Opens or creates the database (schema, WAL, synchronous=FULL, foreign keys). A file
   // that is not an edihub index (or is corrupt) throws a message naming it.
   // Writes and syncs of the database ask `env` first (archive/env.h).

@@ -9,6 +9,8 @@
 #include <mutex>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
 #include "archive/env.h"
 
 namespace edihub::archive::sqlite {
@@ -227,6 +229,10 @@ void Cursor::bind(int index, std::string_view text) {
   check_bind(sqlite3_bind_text64(st_->stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8), index);
 }
 
+void Cursor::bind(int index, double value) { check_bind(sqlite3_bind_double(st_->stmt_, index, value), index); }
+
+void Cursor::bind(int index, const std::vector<std::string>& list) { bind(index, nlohmann::json(list).dump()); }
+
 void Cursor::bind_int64(int index, std::int64_t value) {
   check_bind(sqlite3_bind_int64(st_->stmt_, index, value), index);
 }
@@ -249,6 +255,20 @@ std::int64_t Cursor::int64(int column) const { return sqlite3_column_int64(st_->
 void Cursor::get(int column, std::string& out) const {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st_->stmt_, column));
   out.assign(text ? text : "", static_cast<std::size_t>(sqlite3_column_bytes(st_->stmt_, column)));
+}
+
+void Cursor::get(int column, double& out) const { out = sqlite3_column_double(st_->stmt_, column); }
+
+void Cursor::get(int column, std::vector<std::string>& out) const {
+  std::string text;
+  get(column, text);
+  out.clear();
+  if (text.empty()) return;
+  // Written by bind(): a stored value that is not a list of strings is a damaged index.
+  auto list = nlohmann::json::parse(text, nullptr, false);
+  if (!list.is_array()) throw std::runtime_error("index column holds '" + text + "', not a JSON list of strings");
+  for (const auto& item : list)
+    if (item.is_string()) out.push_back(item.get<std::string>());
 }
 
 }  // namespace edihub::archive::sqlite

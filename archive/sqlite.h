@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 #include <string_view>
 #include <type_traits>
 
@@ -93,6 +94,9 @@ class Cursor {
   void bind(int index, std::nullptr_t);
   void bind(int index, std::string_view text);
   void bind(int index, std::integral auto value) { bind_int64(index, static_cast<std::int64_t>(value)); }
+  void bind(int index, double value);
+  // A list of strings is one column holding a JSON array (["po:1", "shipment:SH-1"]).
+  void bind(int index, const std::vector<std::string>& list);
   template <class T>
   void bind(int index, ZeroIsNull<T> id) {
     id.value ? bind(index, id.value) : bind(index, nullptr);
@@ -111,6 +115,8 @@ class Cursor {
   bool is_null(int column) const;
   std::int64_t int64(int column) const;
   void get(int column, std::string& out) const;
+  void get(int column, double& out) const;
+  void get(int column, std::vector<std::string>& out) const;
   template <std::integral T>
   void get(int column, T& out) const {
     out = static_cast<T>(int64(column));

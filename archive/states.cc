@@ -31,17 +31,17 @@ template <>
 struct Machine<SetStatus> {
   using S = SetStatus;
   static constexpr const char* what = "transaction set status";
-  static constexpr std::array<std::string_view, 12> names{
-      "received", "mapped",     "delivered", "failed",    "rejected",        "dead_letter",
-      "queued",   "sent",       "reconciled", "duplicate", "unknown_partner", "recovered"};
+  static constexpr std::array<std::string_view, 14> names{
+      "received", "mapped",     "delivered", "failed",    "rejected",        "dead_letter", "queued",
+      "sent",     "reconciled", "duplicate", "unknown_partner", "recovered", "held",        "dropped"};
   // What an inbound set may become when it is processed: from received, and again (a
   // replay) from any state that did not reach the ERP or reconcile an acknowledgment.
   static constexpr std::array<S, 6> kProcessed{S::mapped,     S::failed,    S::rejected,
                                                S::reconciled, S::duplicate, S::unknown_partner};
-  static constexpr std::array<S, 7> kProcessable{S::received,  S::failed,          S::rejected, S::dead_letter,
-                                                 S::duplicate, S::unknown_partner, S::recovered};
+  static constexpr std::array<S, 8> kProcessable{S::received,  S::failed,          S::rejected,  S::dead_letter,
+                                                 S::duplicate, S::unknown_partner, S::recovered, S::dropped};
   static constexpr auto transitions = [] {
-    std::array<std::pair<S, S>, kProcessable.size() * kProcessed.size() + 5> table{};
+    std::array<std::pair<S, S>, kProcessable.size() * kProcessed.size() + 10> table{};
     std::size_t n = 0;
     for (auto from : kProcessable)
       for (auto to : kProcessed) table[n++] = {from, to};
@@ -49,6 +49,13 @@ struct Machine<SetStatus> {
     table[n++] = {S::mapped, S::failed};
     table[n++] = {S::mapped, S::rejected};  // its group or interchange was rejected at its GE/IEA, after the set
     table[n++] = {S::mapped, S::dead_letter};
+    // Reconciliation (hub/reconcile): a finding the partner holds delivery on, or a
+    // shipment or invoice the ERP already has.
+    table[n++] = {S::mapped, S::held};
+    table[n++] = {S::mapped, S::duplicate};
+    table[n++] = {S::held, S::mapped};   // its exception resolved: released to the ERP
+    table[n++] = {S::held, S::dropped};  // its exception ignored: never delivered
+    table[n++] = {S::held, S::rejected};  // its group or interchange rejected at GE/IEA, after the set
     table[n++] = {S::queued, S::sent};
     return table;
   }();
@@ -103,6 +110,35 @@ struct Machine<ExceptionState> {
   static constexpr std::array<std::pair<S, S>, 2> transitions{{{S::open, S::resolved}, {S::open, S::ignored}}};
 };
 
+// Business records (archive/business.h). Order states are derived from the order's
+// quantities (hub/reconcile/order_state.h), not moved along a table; shipments and
+// invoices only leave `active`.
+template <>
+struct Machine<OrderState> {
+  using S = OrderState;
+  static constexpr const char* what = "order state";
+  static constexpr std::array<std::string_view, 7> names{"open",    "acknowledged", "partially_shipped", "shipped",
+                                                         "over_shipped", "invoiced", "closed"};
+  static constexpr std::array<std::pair<S, S>, 0> transitions{};
+};
+
+template <>
+struct Machine<ShipmentState> {
+  using S = ShipmentState;
+  static constexpr const char* what = "shipment state";
+  static constexpr std::array<std::string_view, 4> names{"active", "replaced", "cancelled", "duplicate"};
+  static constexpr std::array<std::pair<S, S>, 3> transitions{
+      {{S::active, S::replaced}, {S::active, S::cancelled}, {S::active, S::duplicate}}};
+};
+
+template <>
+struct Machine<InvoiceState> {
+  using S = InvoiceState;
+  static constexpr const char* what = "invoice state";
+  static constexpr std::array<std::string_view, 2> names{"active", "duplicate"};
+  static constexpr std::array<std::pair<S, S>, 1> transitions{{{S::active, S::duplicate}}};
+};
+
 template <class State>
 std::string_view name_of(State state) {
   const auto& names = Machine<State>::names;
@@ -124,6 +160,9 @@ std::string_view to_string(SetStatus state) { return name_of(state); }
 std::string_view to_string(AckState state) { return name_of(state); }
 std::string_view to_string(As2State state) { return name_of(state); }
 std::string_view to_string(ExceptionState state) { return name_of(state); }
+std::string_view to_string(OrderState state) { return name_of(state); }
+std::string_view to_string(ShipmentState state) { return name_of(state); }
+std::string_view to_string(InvoiceState state) { return name_of(state); }
 
 template <class State>
 State parse_state(std::string_view name) {
@@ -141,11 +180,16 @@ template SetStatus parse_state<SetStatus>(std::string_view);
 template AckState parse_state<AckState>(std::string_view);
 template As2State parse_state<As2State>(std::string_view);
 template ExceptionState parse_state<ExceptionState>(std::string_view);
+template OrderState parse_state<OrderState>(std::string_view);
+template ShipmentState parse_state<ShipmentState>(std::string_view);
+template InvoiceState parse_state<InvoiceState>(std::string_view);
 
 bool allowed(FileStatus from, FileStatus to) { return listed(from, to); }
 bool allowed(SetStatus from, SetStatus to) { return listed(from, to); }
 bool allowed(AckState from, AckState to) { return listed(from, to); }
 bool allowed(As2State from, As2State to) { return listed(from, to); }
 bool allowed(ExceptionState from, ExceptionState to) { return listed(from, to); }
+bool allowed(ShipmentState from, ShipmentState to) { return listed(from, to); }
+bool allowed(InvoiceState from, InvoiceState to) { return listed(from, to); }
 
 }  // namespace edihub::archive

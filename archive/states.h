@@ -12,6 +12,8 @@
 //                              mapped -> delivered | failed | dead_letter;
 //                              failed, rejected, dead_letter, duplicate, unknown_partner, recovered -> what
 //                              received may become (a replay takes the set again)
+//                              mapped -> held | duplicate (reconciliation); held -> mapped (released) | dropped
+//                              (its exception ignored) | rejected; dropped -> what received may become
 //   transaction sets (out):    queued -> sent
 //   awaited acknowledgments:   awaiting | overdue -> accepted | accepted_with_errors | partially_accepted |
 //                              rejected; awaiting -> overdue
@@ -19,6 +21,9 @@
 //                              awaiting_mdn | mdn_overdue -> delivered | negative_mdn | mdn_mismatch;
 //                              awaiting_mdn -> mdn_overdue
 //   exceptions:                open -> resolved | ignored
+//   shipments:                 active -> replaced | cancelled | duplicate
+//   invoices:                  active -> duplicate
+//   orders:                    derived from their quantities (hub/reconcile), no table
 #pragma once
 
 #include <stdexcept>
@@ -30,13 +35,16 @@ namespace edihub::archive {
 enum class FileStatus { received, processed, duplicate, exception, queued, sent, recovered };
 enum class SetStatus {
   received, mapped, delivered, failed, rejected, dead_letter, queued, sent, reconciled, duplicate, unknown_partner,
-  recovered
+  recovered, held, dropped
 };
 enum class AckState { awaiting, accepted, accepted_with_errors, partially_accepted, rejected, overdue };
 enum class As2State {
   received, sending, delivered, awaiting_mdn, sent_no_mdn, negative_mdn, mdn_mismatch, mdn_overdue
 };
 enum class ExceptionState { open, resolved, ignored };
+enum class OrderState { open, acknowledged, partially_shipped, shipped, over_shipped, invoiced, closed };
+enum class ShipmentState { active, replaced, cancelled, duplicate };
+enum class InvoiceState { active, duplicate };
 
 // A stored state name no enum knows, or a transition the table does not allow.
 class ArchiveStateError : public std::runtime_error {
@@ -49,6 +57,9 @@ std::string_view to_string(SetStatus state);
 std::string_view to_string(AckState state);
 std::string_view to_string(As2State state);
 std::string_view to_string(ExceptionState state);
+std::string_view to_string(OrderState state);
+std::string_view to_string(ShipmentState state);
+std::string_view to_string(InvoiceState state);
 
 // parse_state<FileStatus>("processed"); an unknown name throws ArchiveStateError
 // ("unknown file status 'x' (expected one of: received, processed, ...)").
@@ -73,6 +84,12 @@ template <class Json>
 void to_json(Json& json, As2State state) { json = std::string(to_string(state)); }
 template <class Json>
 void to_json(Json& json, ExceptionState state) { json = std::string(to_string(state)); }
+template <class Json>
+void to_json(Json& json, OrderState state) { json = std::string(to_string(state)); }
+template <class Json>
+void to_json(Json& json, ShipmentState state) { json = std::string(to_string(state)); }
+template <class Json>
+void to_json(Json& json, InvoiceState state) { json = std::string(to_string(state)); }
 
 // Whether the machine's table lists from -> to.
 bool allowed(FileStatus from, FileStatus to);
@@ -80,6 +97,8 @@ bool allowed(SetStatus from, SetStatus to);
 bool allowed(AckState from, AckState to);
 bool allowed(As2State from, As2State to);
 bool allowed(ExceptionState from, ExceptionState to);
+bool allowed(ShipmentState from, ShipmentState to);
+bool allowed(InvoiceState from, InvoiceState to);
 
 // Throws ArchiveStateError naming `what` (e.g. "transaction set 12") and both states
 // unless from -> to is allowed.

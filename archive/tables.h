@@ -174,6 +174,7 @@ struct Table<ExceptionRecord> {
     f("closed_at", r.closed_at);
     f("closed_by", r.closed_by);
     f("note", r.note);
+    f("documents", r.documents);
   }
 };
 

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@
 #include "formats/xml.h"
 #include "mappings/mapping.h"
 #include "mappings/outbound.h"
+#include "partners/findings.h"
 #include "partners/schedule.h"
 
 namespace YAML {
@@ -171,6 +173,29 @@ struct AckPolicy {
   std::size_t max_errors_per_file = x12::ValidationRules{}.max_errors_per_file;
 };
 
+// A tolerance from a profile: "5%" of the reference, or an absolute quantity ("2").
+struct Tolerance {
+  double value = 0;
+  bool percent = false;
+  double of(double reference) const { return percent ? reference * value / 100.0 : value; }
+};
+
+// The `reconcile:` section (defaults: edihub.yaml's `reconcile:`, else these): how the
+// partner's ASNs, 855s and 810s are checked against the orders sent to it
+// (hub/reconcile). Durations are after the PO's requested ship date (ASNs) or after the
+// order was sent (855).
+struct ReconcileRules {
+  bool enabled = true;
+  Tolerance quantity;                       // over- and under-shipment
+  Tolerance price;                          // invoice unit price against the PO's
+  std::chrono::seconds asn_allowance{24 * 3600};         // asn_missing after the requested ship date + this
+  std::chrono::seconds under_shipment_grace{24 * 3600};  // asn_under_shipment after the requested ship date + this
+  std::chrono::seconds ack_allowance{48 * 3600};         // po_ack_missing after the order was sent + this
+  // unit -> unit -> factor: 1 `from` is `factor` `to` (CS -> EA: 12).
+  std::map<std::string, std::map<std::string, double>> unit_conversions;
+  std::set<Finding> hold_on;                // findings whose document waits for a resolve
+};
+
 struct OutboundRule {
   std::string transaction;                // ERP transaction type, e.g. "purchase_order"
   std::filesystem::path file;
@@ -199,6 +224,8 @@ struct Profile {
   std::optional<ErpHttp> erp_http;           // or an HTTP endpoint,
   std::optional<ErpPostgres> erp_postgres;   // or a PostgreSQL staging table
   std::optional<FolderChannel> erp_outbound; // where the ERP drops transactions for the partner
+  std::optional<FolderChannel> erp_open_orders;  // purchase_order JSON of orders sent another way: recorded, not sent
+  ReconcileRules reconcile;
   Schedule schedule;                         // when `edihub serve` polls it
   Envelope envelope;
   x12::Charset charset = x12::Charset::utf8();  // `encoding:` of its element values
@@ -244,7 +271,9 @@ class Directory {
  public:
   // Loads every partners/*.yaml under `config_dir` and the mapping files they name
   // (shared mappings are loaded once). Throws ConfigError listing all problems.
-  static Directory load(const std::filesystem::path& config_dir);
+  // `reconcile_defaults`: edihub.yaml's `reconcile:` node (may be undefined), under each
+  // profile's own.
+  static Directory load(const std::filesystem::path& config_dir, const YAML::Node& reconcile_defaults = YAML::Node());
 
   const std::vector<Profile>& profiles() const { return profiles_; }
   const Profile* find(std::string_view id) const;

@@ -1,0 +1,63 @@
+// Reconciliation: the hub's record of each purchase order, shipment and invoice
+// (archive/business.h), kept from the documents as they pass, and the findings a planner
+// acts on, raised as exceptions in the partner's queue (kinds: partners/findings.h).
+//
+// Documents are reconciled from their ERP form, whatever the wire format: an order from
+// the ERP's purchase_order JSON (sent as an 850 or XML, dropped in erp.open_orders, or
+// imported), an ASN from its mapped inbound_delivery, an 855 from its
+// order_acknowledgment, an 810 from its supplier_invoice. Everything is written in the
+// caller's transaction, with the set's own rows: a crash undoes both, so a shipped
+// quantity is never counted twice (quantities are summed from the shipments in force,
+// never kept as counters). The time-based rules (asn_missing, asn_under_shipment,
+// po_ack_missing) run on every pass (check_deadlines); each is raised once per order and
+// resolved by the hub when the document arrives.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "archive/business.h"
+#include "archive/index.h"
+#include "hub/clock.h"
+#include "partners/profile.h"
+
+namespace edihub::hub {
+
+class Reconciler {
+ public:
+  Reconciler(archive::Index& index, const Clock& clock) : index_(index), records_(index), clock_(clock) {}
+
+  // What happens to the document's ERP delivery.
+  enum class Delivery {
+    deliver,    // as usual
+    hold,       // a finding the partner holds delivery on (reconcile.hold_on): the set becomes held
+    duplicate,  // a shipment or invoice the ERP already has: the set becomes duplicate, never delivered
+  };
+  struct Outcome {
+    std::vector<archive::ExceptionRecord> exceptions;  // to raise (partner, kind, reason, documents filled in)
+    Delivery delivery = Delivery::deliver;
+  };
+
+  // An order: `po` is the ERP's purchase_order JSON. origin: "sent" (set_id is the set we
+  // sent it in), "open_orders" or "import". An order known already is updated (a changed
+  // PO); shipments that came before it are matched to its lines now.
+  Outcome on_order(const partners::Profile& partner, const nlohmann::json& po, const std::string& origin,
+                   std::int64_t set_id, std::int64_t file_id);
+  // A mapped inbound document (`transaction`: the mapping's output). Targets other than
+  // inbound_delivery, order_acknowledgment and supplier_invoice are left alone.
+  Outcome on_mapped(const partners::Profile& partner, const archive::TransactionSetRecord& set,
+                    const nlohmann::json& transaction);
+  // The time-based rules for every partner at the clock's now; raises and resolves in the
+  // caller's transaction, returns what it raised.
+  std::vector<archive::ExceptionRecord> check_deadlines(const partners::Directory& partners);
+
+ private:
+  archive::Index& index_;
+  archive::BusinessRecords records_;
+  const Clock& clock_;
+};
+
+}  // namespace edihub::hub
