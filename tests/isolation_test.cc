@@ -47,6 +47,7 @@ mappings:
 code_tables:
   uom: {EA: EA}
   transport_mode: {M: truck}
+reconcile: {enabled: false}
 )");
 }
 

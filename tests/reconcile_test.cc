@@ -24,7 +24,7 @@ namespace {
 class Hub {
  public:
   explicit Hub(const std::string& reconcile_yaml = "") {
-    write_trading_config(dir.path(), reconcile_yaml.empty() ? "" : "reconcile:\n" + reconcile_yaml);
+    write_trading_config(dir.path(), "reconcile:\n  enabled: true\n" + reconcile_yaml);
     auto profile = read_file(dir / "partners/supplier.yaml");
     const std::string anchor = "mappings:\n";
     profile.insert(profile.find(anchor) + anchor.size(),
@@ -94,7 +94,7 @@ const std::vector<OrderLine> kLines = {{"1", 10, "EA", 2.5, "PART-A"}, {"2", 4, 
 
 }  // namespace
 
-TEST_CASE("asn_unknown_po: an ASN for a PO the hub does not know; none for a known PO", "[reconcile]") {
+TEST_CASE("asn_unknown_po: an ASN for a PO the hub does not know, none for a known PO", "[reconcile]") {
   Hub hub;
   hub.order("PO100", kLines);
   hub.drop("a.edi", ship_notice(1, "SH-1", "PO100", {{"1", 10, "EA", 0, "PART-A"}}));
@@ -173,7 +173,7 @@ TEST_CASE("asn_over_shipment: beyond the tolerance over all ASNs of the order, n
   }
 }
 
-TEST_CASE("asn_unit_mismatch: another unit and no conversion; a configured conversion counts in the PO's unit",
+TEST_CASE("asn_unit_mismatch: another unit and no conversion, while a configured conversion counts in the PO's unit",
           "[reconcile]") {
   SECTION("no conversion") {
     Hub hub;
@@ -209,7 +209,7 @@ TEST_CASE("asn_ship_to_mismatch: the ASN's ship-to location is not the PO's", "[
   CHECK(found[0].documents == std::vector<std::string>{"po:PO200", "shipment:SH-2"});
 }
 
-TEST_CASE("duplicate_shipment: an original again is not delivered; a replacement replaces, a cancellation removes",
+TEST_CASE("duplicate_shipment: an original again is not delivered, a replacement replaces, a cancellation removes",
           "[reconcile]") {
   Hub hub;
   hub.order("PO100", kLines);
@@ -277,7 +277,7 @@ TEST_CASE("asn_missing and asn_under_shipment: after the requested ship date plu
   CHECK(hub.exceptions("asn_under_shipment").empty());
 }
 
-TEST_CASE("hold_on: an over-shipment waits as held; resolving delivers it, ignoring drops it", "[reconcile]") {
+TEST_CASE("hold_on: an over-shipment waits as held, resolving delivers it, ignoring drops it", "[reconcile]") {
   Hub hub("  hold_on: [asn_over_shipment]\n");
   hub.order("PO100", kLines);
   hub.drop("a.edi", ship_notice(1, "SH-1", "PO100", {{"1", 12, "EA", 0, "PART-A"}}));
@@ -312,7 +312,7 @@ TEST_CASE("hold_on: an over-shipment waits as held; resolving delivers it, ignor
   CHECK(hub.shipped("PO100")["1"] == 12);
 }
 
-TEST_CASE("po_ack_missing: no 855 within the allowance after the 850; an 855 in time or late settles it", "[reconcile]") {
+TEST_CASE("po_ack_missing: no 855 within the allowance after the 850, an 855 in time or late settles it", "[reconcile]") {
   Hub hub("  ack_allowance: 48h\n");
   hub.order("PO100", kLines);
   hub.order("PO200", kLines);
@@ -357,7 +357,7 @@ TEST_CASE("po_ack_changed: an 855 that changes a quantity or a price, or rejects
   CHECK(lines[1].ack_price == 11);
 }
 
-TEST_CASE("invoices: unknown PO, over-billed, price mismatch, duplicate; none within the numbers", "[reconcile]") {
+TEST_CASE("invoices: unknown PO, over-billed, price mismatch, duplicate, and none within the numbers", "[reconcile]") {
   Hub hub("  price_tolerance: 5%\n");
   hub.order("PO100", kLines);
   hub.drop("a.edi", ship_notice(1, "SH-1", "PO100", {{"1", 6, "EA", 0, "PART-A"}, {"2", 4, "EA", 0, "PART-B"}}));

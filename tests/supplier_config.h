@@ -1,5 +1,6 @@
 // A one-partner configuration folder for end-to-end tests: partner "supplier" (ZZ:SUPPLIER1)
-// drops 856s into inbox/, the demo's 856 mapping delivers into erp/.
+// drops 856s into inbox/, the demo's 856 mapping delivers into erp/. Reconciliation is
+// off: its POs are not known to the hub (tests/reconcile_test.cc turns it on).
 #pragma once
 
 #include <filesystem>
@@ -25,6 +26,7 @@ mappings:
 code_tables:
   uom: {{EA: EA}}
   transport_mode: {{M: truck}}
+reconcile: {{enabled: false}}
 )", settle_seconds));
   std::filesystem::create_directories(dir / "inbox");
   std::filesystem::create_directories(dir / "mappings");

@@ -1,6 +1,7 @@
 // A two-way configuration folder for end-to-end tests: partner "supplier" (ZZ:SUPPLIER1)
 // sends 856s into inbox/ and gets our 997s in outbox/; our ERP drops purchase orders into
 // erp-out/, which go to the supplier as 850s and wait for its 997 (deadline 4 hours).
+// Reconciliation is off unless `extra_profile` has a `reconcile:` block.
 #pragma once
 
 #include <filesystem>
@@ -42,7 +43,7 @@ mappings:
 code_tables:
   uom: {EA: EA, CA: CS, LB: LB}
   transport_mode: {M: truck, U: parcel}
-)" + extra_profile);
+)" + (extra_profile.find("reconcile:") == std::string::npos ? "reconcile: {enabled: false}\n" : "") + extra_profile);
   for (const char* folder : {"inbox", "outbox", "erp", "erp-out", "mappings"}) std::filesystem::create_directories(dir / folder);
   for (const char* mapping : {"x12-856-inbound-delivery.yaml", "x12-850-purchase-order-outbound.yaml"})
     std::filesystem::copy_file(source_dir() / "examples/demo/mappings" / mapping, dir / "mappings" / mapping,

@@ -106,7 +106,8 @@ int command_run_once(const std::string& config_dir, bool json, std::ostream& out
     out << dump_json(nlohmann::json{{"files_received", summary.files_received}, {"files_processed", summary.files_processed},
                           {"duplicates", summary.duplicates},         {"sets_delivered", summary.sets_delivered},
                           {"sets_failed", summary.sets_failed},       {"sets_dead_letter", summary.sets_dead_letter},
-                          {"sets_rejected", summary.sets_rejected},
+                          {"sets_rejected", summary.sets_rejected},   {"sets_held", summary.sets_held},
+                          {"business_duplicates", summary.business_duplicates},
                           {"sets_delivery_pending", summary.sets_delivery_pending},
                           {"acks_sent", summary.acks_sent},           {"acks_reconciled", summary.acks_reconciled},
                           {"documents_sent", summary.documents_sent}, {"acks_overdue", summary.acks_overdue},
@@ -115,10 +116,12 @@ int command_run_once(const std::string& config_dir, bool json, std::ostream& out
     return 0;
   }
   out << fmt::format("edihub run: {} file(s) received, {} processed ({} duplicate(s)); "
-                     "{} transaction set(s) delivered, {} failed, {} dead letter(s), {} rejected; "
+                     "{} transaction set(s) delivered, {} failed, {} dead letter(s), {} rejected, {} held, "
+                     "{} duplicate shipment(s) or invoice(s); "
                      "{} acknowledgment(s) sent, {} reconciled, {} overdue; {} document(s) sent; {} new exception(s)\n",
                      summary.files_received, summary.files_processed, summary.duplicates, summary.sets_delivered,
-                     summary.sets_failed, summary.sets_dead_letter, summary.sets_rejected, summary.acks_sent,
+                     summary.sets_failed, summary.sets_dead_letter, summary.sets_rejected, summary.sets_held,
+                     summary.business_duplicates, summary.acks_sent,
                      summary.acks_reconciled, summary.acks_overdue, summary.documents_sent, summary.exceptions.size());
   for (const auto& [id, c] : summary.partners)
     out << fmt::format("  {:<16} {} file(s), {} delivered, {} failed, {} dead letter(s), {} exception(s)\n",

@@ -185,7 +185,7 @@ std::vector<archive::ExceptionRecord> Reconciler::check_deadlines(const partners
     // A requested ship date is a whole day: the allowance starts when it ends.
     const auto day = std::chrono::hours(24);
     auto due = [&](std::chrono::seconds allowance) { return date_of(now - allowance - day); };
-    for (const auto& order : records_.orders_due_by(std::min(due(rules.asn_allowance), due(rules.under_shipment_grace)))) {
+    for (const auto& order : records_.orders_due_by(std::max(due(rules.asn_allowance), due(rules.under_shipment_grace)))) {
       if (order.partner != partner.id) continue;
       const bool unshipped = order.state == OrderState::open || order.state == OrderState::acknowledged;
       if (unshipped && order.requested_ship_date <= due(rules.asn_allowance))

@@ -43,7 +43,7 @@ struct PollHealth {
 nlohmann::json summary_fields(const RunSummary& s) {
   return {{"files_received", s.files_received}, {"files_processed", s.files_processed}, {"duplicates", s.duplicates},
           {"sets_delivered", s.sets_delivered}, {"sets_failed", s.sets_failed}, {"sets_dead_letter", s.sets_dead_letter},
-          {"sets_rejected", s.sets_rejected},
+          {"sets_rejected", s.sets_rejected}, {"sets_held", s.sets_held}, {"business_duplicates", s.business_duplicates},
           {"sets_delivery_pending", s.sets_delivery_pending}, {"acks_sent", s.acks_sent},
           {"acks_reconciled", s.acks_reconciled}, {"documents_sent", s.documents_sent},
           {"acks_overdue", s.acks_overdue}, {"exceptions", s.exceptions.size()}};
