@@ -334,14 +334,14 @@ Filter exception_filter(const std::optional<std::string>& partner, const std::op
   return filter;
 }
 
+}  // namespace
+
 // " LIMIT ? OFFSET ?" bound after the filter's parameters (SQLite: LIMIT -1 is no limit).
 void bind_page(sqlite::Cursor& cursor, int last_bound, int limit, std::int64_t offset) {
   if (offset < 0) throw std::invalid_argument("offset: expected 0 or more, got " + std::to_string(offset));
   cursor.bind(last_bound + 1, static_cast<std::int64_t>(limit < 0 ? -1 : limit));
   cursor.bind(last_bound + 2, offset);
 }
-
-}  // namespace
 
 std::vector<ExceptionRecord> Index::exceptions(const std::optional<std::string>& partner,
                                                const std::optional<std::string>& state, const Page& page) const {

@@ -22,6 +22,10 @@ std::string time_bound(const std::string& text, const char* which);
 // "000003438" -> "3438", the form the ltrim(control, '0') indexes hold.
 std::string without_leading_zeros(const std::string& control);
 
+// " LIMIT ? OFFSET ?" bound after the filter's parameters (SQLite: LIMIT -1 is no limit);
+// a negative offset is std::invalid_argument.
+void bind_page(sqlite::Cursor& cursor, int last_bound, int limit, std::int64_t offset);
+
 // " AND ..." conditions from optional filters, with their parameters in order.
 struct Filter {
   std::string sql;

@@ -245,7 +245,101 @@ CREATE INDEX awaited_by_group ON awaited_acks(partner, ltrim(group_control, '0')
 CREATE INDEX awaited_by_state_due ON awaited_acks(state, due_at);
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4};
+// Version 5: business records (archive/business.h) and the business documents an
+// exception is about. Quantities and prices are REAL: reconciliation compares them with
+// tolerances, and summed quantities are read, never stored.
+constexpr const char* kVersion5 = R"sql(
+ALTER TABLE exceptions ADD COLUMN documents TEXT NOT NULL DEFAULT '[]';
+
+CREATE TABLE orders (
+  id INTEGER PRIMARY KEY,
+  partner TEXT NOT NULL,
+  po_number TEXT NOT NULL,
+  state TEXT NOT NULL,
+  origin TEXT NOT NULL CHECK (origin IN ('sent', 'open_orders', 'import')),
+  set_id INTEGER REFERENCES transaction_sets(id),
+  file_id INTEGER REFERENCES files(id),
+  order_date TEXT NOT NULL,
+  requested_ship_date TEXT NOT NULL,
+  ship_to TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  known_at TEXT NOT NULL,
+  acknowledged_at TEXT NOT NULL,
+  ack_status TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (partner, po_number)
+);
+CREATE INDEX orders_by_po ON orders(po_number);
+CREATE INDEX orders_by_state ON orders(state, requested_ship_date);
+CREATE INDEX orders_by_known ON orders(known_at);
+
+CREATE TABLE order_lines (
+  id INTEGER PRIMARY KEY,
+  order_id INTEGER NOT NULL REFERENCES orders(id),
+  line_number TEXT NOT NULL,
+  buyer_part TEXT NOT NULL,
+  vendor_part TEXT NOT NULL,
+  upc TEXT NOT NULL,
+  gtin TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  quantity REAL NOT NULL,
+  unit_price REAL NOT NULL,
+  ack_status TEXT NOT NULL,
+  ack_quantity REAL NOT NULL,
+  ack_price REAL NOT NULL,
+  ack_date TEXT NOT NULL
+);
+CREATE INDEX order_lines_by_order ON order_lines(order_id);
+
+CREATE TABLE shipments (
+  id INTEGER PRIMARY KEY,
+  partner TEXT NOT NULL,
+  shipment_id TEXT NOT NULL,
+  set_id INTEGER NOT NULL UNIQUE REFERENCES transaction_sets(id),
+  purpose TEXT NOT NULL,
+  state TEXT NOT NULL,
+  shipped_at TEXT NOT NULL,
+  received_at TEXT NOT NULL
+);
+CREATE INDEX shipments_by_id ON shipments(partner, shipment_id);
+
+CREATE TABLE shipment_lines (
+  id INTEGER PRIMARY KEY,
+  shipment_row INTEGER NOT NULL REFERENCES shipments(id),
+  po_number TEXT NOT NULL,
+  line_number TEXT NOT NULL,
+  item TEXT NOT NULL,
+  quantity REAL NOT NULL,
+  unit TEXT NOT NULL
+);
+CREATE INDEX shipment_lines_by_shipment ON shipment_lines(shipment_row);
+CREATE INDEX shipment_lines_by_po ON shipment_lines(po_number, line_number);
+
+CREATE TABLE invoices (
+  id INTEGER PRIMARY KEY,
+  partner TEXT NOT NULL,
+  invoice_number TEXT NOT NULL,
+  set_id INTEGER NOT NULL UNIQUE REFERENCES transaction_sets(id),
+  po_number TEXT NOT NULL,
+  invoice_date TEXT NOT NULL,
+  state TEXT NOT NULL,
+  received_at TEXT NOT NULL
+);
+CREATE INDEX invoices_by_number ON invoices(partner, invoice_number);
+
+CREATE TABLE invoice_lines (
+  id INTEGER PRIMARY KEY,
+  invoice_row INTEGER NOT NULL REFERENCES invoices(id),
+  po_number TEXT NOT NULL,
+  line_number TEXT NOT NULL,
+  quantity REAL NOT NULL,
+  unit_price REAL NOT NULL
+);
+CREATE INDEX invoice_lines_by_invoice ON invoice_lines(invoice_row);
+CREATE INDEX invoice_lines_by_po ON invoice_lines(po_number, line_number);
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "archive/business.h"
 #include "archive/index.h"
 #include "archive/sqlite.h"
 
@@ -175,6 +176,101 @@ struct Table<ExceptionRecord> {
     f("closed_by", r.closed_by);
     f("note", r.note);
     f("documents", r.documents);
+  }
+};
+
+template <>
+struct Table<OrderRecord> {
+  static constexpr const char* name = "orders";
+  static void fields(auto& r, auto&& f) {
+    f("partner", r.partner);
+    f("po_number", r.po_number);
+    f("state", r.state);
+    f("origin", r.origin);
+    f("set_id", sqlite::ZeroIsNull{r.set_id});
+    f("file_id", sqlite::ZeroIsNull{r.file_id});
+    f("order_date", r.order_date);
+    f("requested_ship_date", r.requested_ship_date);
+    f("ship_to", r.ship_to);
+    f("currency", r.currency);
+    f("known_at", r.known_at);
+    f("acknowledged_at", r.acknowledged_at);
+    f("ack_status", r.ack_status);
+    f("updated_at", r.updated_at);
+  }
+};
+
+// shipped and invoiced are summed when read (business.cc), not columns.
+template <>
+struct Table<OrderLineRecord> {
+  static constexpr const char* name = "order_lines";
+  static void fields(auto& r, auto&& f) {
+    f("order_id", r.order_id);
+    f("line_number", r.line_number);
+    f("buyer_part", r.buyer_part);
+    f("vendor_part", r.vendor_part);
+    f("upc", r.upc);
+    f("gtin", r.gtin);
+    f("unit", r.unit);
+    f("quantity", r.quantity);
+    f("unit_price", r.unit_price);
+    f("ack_status", r.ack_status);
+    f("ack_quantity", r.ack_quantity);
+    f("ack_price", r.ack_price);
+    f("ack_date", r.ack_date);
+  }
+};
+
+template <>
+struct Table<ShipmentRecord> {
+  static constexpr const char* name = "shipments";
+  static void fields(auto& r, auto&& f) {
+    f("partner", r.partner);
+    f("shipment_id", r.shipment_id);
+    f("set_id", r.set_id);
+    f("purpose", r.purpose);
+    f("state", r.state);
+    f("shipped_at", r.shipped_at);
+    f("received_at", r.received_at);
+  }
+};
+
+template <>
+struct Table<ShipmentLineRecord> {
+  static constexpr const char* name = "shipment_lines";
+  static void fields(auto& r, auto&& f) {
+    f("shipment_row", r.shipment_row);
+    f("po_number", r.po_number);
+    f("line_number", r.line_number);
+    f("item", r.item);
+    f("quantity", r.quantity);
+    f("unit", r.unit);
+  }
+};
+
+template <>
+struct Table<InvoiceRecord> {
+  static constexpr const char* name = "invoices";
+  static void fields(auto& r, auto&& f) {
+    f("partner", r.partner);
+    f("invoice_number", r.invoice_number);
+    f("set_id", r.set_id);
+    f("po_number", r.po_number);
+    f("invoice_date", r.invoice_date);
+    f("state", r.state);
+    f("received_at", r.received_at);
+  }
+};
+
+template <>
+struct Table<InvoiceLineRecord> {
+  static constexpr const char* name = "invoice_lines";
+  static void fields(auto& r, auto&& f) {
+    f("invoice_row", r.invoice_row);
+    f("po_number", r.po_number);
+    f("line_number", r.line_number);
+    f("quantity", r.quantity);
+    f("unit_price", r.unit_price);
   }
 };
 

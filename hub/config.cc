@@ -152,13 +152,16 @@ Config Config::load(const fs::path& dir) {
     problems.push_back(file.string() + ":" + std::to_string(at.IsDefined() ? at.Mark().line + 1 : 0) + ": " + message);
   };
   if (!fs::is_directory(config.dir)) throw partners::ConfigError({config.dir.string() + ": no such config folder"});
+  YAML::Node reconcile_defaults;  // the partners' `reconcile:` defaults, read with the profiles
   if (fs::exists(file)) {
     try {
       YAML::Node root = YAML::LoadFile(file.string());
+      reconcile_defaults = root["reconcile"];
       for (const auto& kv : root) {
-        static const std::set<std::string> known{"archive", "pipeline", "service", "as2", "limits"};
+        static const std::set<std::string> known{"archive", "pipeline", "service", "as2", "limits", "reconcile"};
         auto key = kv.first.as<std::string>();
-        if (!known.contains(key)) problem(kv.first, "unknown key '" + key + "' (expected archive, pipeline, service, as2, limits)");
+        if (!known.contains(key))
+          problem(kv.first, "unknown key '" + key + "' (expected archive, pipeline, service, as2, limits, reconcile)");
       }
       if (auto archive = root["archive"]) {
         for (const auto& kv : archive)
@@ -210,7 +213,7 @@ Config Config::load(const fs::path& dir) {
     }
   }
   try {
-    config.partners = partners::Directory::load(config.dir);
+    config.partners = partners::Directory::load(config.dir, reconcile_defaults);
   } catch (const partners::ConfigError& e) {
     problems.insert(problems.end(), e.problems.begin(), e.problems.end());
   }

@@ -37,9 +37,16 @@ bool identity_matches(const Identity& id, std::string_view qualifier, std::strin
 ConfigError::ConfigError(std::vector<std::string> list)
     : std::runtime_error(list.empty() ? "configuration error" : list.front()), problems(std::move(list)) {}
 
-Directory Directory::load(const fs::path& config_dir) {
+Directory Directory::load(const fs::path& config_dir) { return load(config_dir, YAML::Node()); }
+
+Directory Directory::load(const fs::path& config_dir, const YAML::Node& reconcile_defaults) {
   std::vector<std::string> problems;
   Directory dir;
+  ReconcileRules defaults;
+  {
+    detail::ProfileReader reader(config_dir / "edihub.yaml", fs::absolute(config_dir), problems);
+    detail::read_reconcile(reader, reconcile_defaults, defaults);
+  }
   fs::path partners_dir = config_dir / "partners";
   if (!fs::is_directory(partners_dir)) throw ConfigError({partners_dir.string() + ": no partners folder"});
   std::vector<fs::path> files;
@@ -51,7 +58,7 @@ Directory Directory::load(const fs::path& config_dir) {
   const fs::path absolute_dir = fs::absolute(config_dir);
   for (const auto& file : files) {
     detail::ProfileReader reader(file, absolute_dir, problems);
-    dir.profiles_.push_back(detail::read_profile(reader, mapping_files));
+    dir.profiles_.push_back(detail::read_profile(reader, mapping_files, defaults));
   }
 
   // Routing must be unambiguous: one id and one identity per partner.

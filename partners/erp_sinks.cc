@@ -55,7 +55,7 @@ ErpPostgres read_postgres(ProfileReader& r, const YAML::Node& pg) {
 void read_erp(ProfileReader& r, const YAML::Node& node, Profile& profile) {
   if (!node.IsDefined()) return;
   if (!node.IsMap()) return r.problem(node, "'erp' must be a mapping like {folder: {path: ...}}");
-  r.reject_unknown_keys(node, {"folder", "http", "postgres", "outbound"}, "'erp'");
+  r.reject_unknown_keys(node, {"folder", "http", "postgres", "outbound", "open_orders"}, "'erp'");
   if (int(bool(node["folder"])) + bool(node["http"]) + bool(node["postgres"]) > 1)
     r.problem(node, "'erp' names more than one sink: choose one of folder, http, postgres");
   if (node["folder"]) {
@@ -71,6 +71,7 @@ void read_erp(ProfileReader& r, const YAML::Node& node, Profile& profile) {
     profile.erp_postgres = read_postgres(r, pg);
   }
   if (node["outbound"]) profile.erp_outbound = read_folder_channel(r, node["outbound"], "erp.outbound");
+  if (node["open_orders"]) profile.erp_open_orders = read_folder_channel(r, node["open_orders"], "erp.open_orders");
 }
 
 }  // namespace edihub::partners::detail

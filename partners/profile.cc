@@ -59,8 +59,9 @@ void check_across_sections(ProfileReader& r, const YAML::Node& root, const Profi
 
 }  // namespace
 
-Profile read_profile(ProfileReader& r, MappingFiles& mapping_files) {
+Profile read_profile(ProfileReader& r, MappingFiles& mapping_files, const ReconcileRules& reconcile_defaults) {
   Profile profile;
+  profile.reconcile = reconcile_defaults;
   profile.file = r.file();
   YAML::Node root;
   try {
@@ -75,7 +76,7 @@ Profile read_profile(ProfileReader& r, MappingFiles& mapping_files) {
   }
   r.reject_unknown_keys(root,
                         {"id", "name", "identities", "inbound", "outbound", "as2", "erp", "envelope", "acknowledgments",
-                         "validation", "mappings", "code_tables", "schedule", "encoding"},
+                         "validation", "mappings", "code_tables", "schedule", "encoding", "reconcile"},
                         "the profile");
   profile.id = r.scalar(root["id"], "'id' (the partner id)");
   if (!profile.id.empty() && profile.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
@@ -98,6 +99,7 @@ Profile read_profile(ProfileReader& r, MappingFiles& mapping_files) {
   read_validation(r, root["validation"], profile);
   read_code_tables(r, root["code_tables"], profile);
   mapping_files.read_mappings(r, root["mappings"], profile);
+  read_reconcile(r, root["reconcile"], profile.reconcile);
   check_across_sections(r, root, profile);
   return profile;
 }

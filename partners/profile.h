@@ -271,9 +271,10 @@ class Directory {
  public:
   // Loads every partners/*.yaml under `config_dir` and the mapping files they name
   // (shared mappings are loaded once). Throws ConfigError listing all problems.
+  static Directory load(const std::filesystem::path& config_dir);
   // `reconcile_defaults`: edihub.yaml's `reconcile:` node (may be undefined), under each
   // profile's own.
-  static Directory load(const std::filesystem::path& config_dir, const YAML::Node& reconcile_defaults = YAML::Node());
+  static Directory load(const std::filesystem::path& config_dir, const YAML::Node& reconcile_defaults);
 
   const std::vector<Profile>& profiles() const { return profiles_; }
   const Profile* find(std::string_view id) const;

@@ -36,6 +36,9 @@ void read_acknowledgments(ProfileReader& r, const YAML::Node& node, AckPolicy& a
 void read_encoding(ProfileReader& r, const YAML::Node& node, Profile& profile);
 void read_validation(ProfileReader& r, const YAML::Node& node, Profile& profile);
 
+// reconcile.cc: `reconcile` over the rules already in `rules` (edihub.yaml's defaults).
+void read_reconcile(ProfileReader& r, const YAML::Node& node, ReconcileRules& rules);
+
 // schedule.cc: `schedule`.
 void read_schedule(ProfileReader& r, const YAML::Node& node, Schedule& schedule);
 
@@ -58,6 +61,7 @@ class MappingFiles {
 };
 
 // profile.cc: one whole profile file, section by section, then the checks across sections.
-Profile read_profile(ProfileReader& r, MappingFiles& mapping_files);
+// `reconcile` starts from `reconcile_defaults`.
+Profile read_profile(ProfileReader& r, MappingFiles& mapping_files, const ReconcileRules& reconcile_defaults);
 
 }  // namespace edihub::partners::detail
