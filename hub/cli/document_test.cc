@@ -86,9 +86,15 @@ TEST_CASE("document po: the order's whole life in time order with each step's ti
   auto text = document(a, "po:4500012345");
   REQUIRE(text.exit_code == 0);
   CHECK_THAT(text.out, Contains("po:4500012345 of supplier: order over_shipped (sent), ordered 2026-11-20, ship by 2026-11-25"));
-  CHECK_THAT(text.out, Contains("  1      B-1001             EA          100  accepted 100                 60        60\n"));
-  CHECK_THAT(text.out, Contains("  2      B-2002             EA           40  accepted 40                  50         0\n"));
-  CHECK_THAT(text.out, Contains("  2026-11-20T12:05:05.000Z +2h 05m  997 received for 850: accepted (AK5 A)\n"));
+  // Columns: line 6, part 18, unit 5, ordered 9 (right), two spaces, acknowledged 22,
+  // shipped 9 and invoiced 9 (right), one space between.
+  auto sp = [](int n) { return std::string(n, ' '); };
+  CHECK_THAT(text.out, Contains("  1" + sp(6) + "B-1001" + sp(13) + "EA" + sp(10) + "100" + sp(2) + "accepted 100" + sp(18) +
+                                "60" + sp(8) + "60\n"));
+  CHECK_THAT(text.out, Contains("  2" + sp(6) + "B-2002" + sp(13) + "EA" + sp(11) + "40" + sp(2) + "accepted 40" + sp(19) +
+                                "50" + sp(9) + "0\n"));
+  // The time (24), the step right-aligned in 8, two spaces, what happened.
+  CHECK_THAT(text.out, Contains("  2026-11-20T12:05:05.000Z  +2h 05m  997 received for 850: accepted (AK5 A)\n"));
   CHECK_THAT(text.out, Contains("  2026-11-21T08:00:00.000Z +19h 54m  855 received"));
   CHECK_THAT(text.out, Contains("  2026-11-25T09:00:00.000Z  +4d 00h  856 SH-1 received"));
   CHECK_THAT(text.out, Contains("  2026-11-25T09:01:00.000Z     +59s  856 SH-1 delivered to the ERP"));
@@ -101,7 +107,8 @@ TEST_CASE("document shipment: and invoice: show their own sets and the order the
   auto shipment = document(a, "shipment:SH-1", "supplier", true);
   INFO(shipment.err);
   REQUIRE(shipment.exit_code == 0);
-  const auto& s = json::parse(shipment.out)["partners"][0];
+  const auto shipment_json = json::parse(shipment.out);
+  const auto& s = shipment_json["partners"][0];
   CHECK(s["order"].is_null());
   // The PO's own sets (850, its 997, the 855) and the ASN; not the invoice.
   CHECK(whats(s["timeline"]) == std::vector<std::string>{

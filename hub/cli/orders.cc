@@ -180,7 +180,7 @@ int command_orders_import(const std::string& config_dir, const OrdersImportOptio
   try {
     po = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
-    err << fmt::format("edihub: {}: not JSON at {}: {}\n", o.file, json_position(text, e.byte), e.what());
+    err << fmt::format("edihub: {}: not JSON at {}: {}\n", o.file, json_position(text, e.byte), escape_controls(e.what()));
     return 2;
   }
   if (auto problem = purchase_order_problem(po)) {

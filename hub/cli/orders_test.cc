@@ -1,8 +1,12 @@
 // edihub orders on an archive seeded row by row (tests/support/business_archive.h): totals,
 // open exceptions, filters, paging, a bad --state, escaping; and `orders import`.
+#include <cstdlib>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "archive/lock.h"
+#include "archive/raw_store.h"
 #include "hub/cli/commands.h"
 #include "tests/support/business_archive.h"
 
@@ -99,4 +103,92 @@ TEST_CASE("orders: a PO number holding control characters is escaped in text", "
   CHECK(text.out.find('\x1b') == std::string::npos);
   CHECK_THAT(text.out, Contains("77\\x1b[2J00"));
   CHECK(json::parse(orders(a, {}, true).out)["rows"][0]["po_number"] == "77\x1b[2J00");
+}
+
+namespace {
+
+CommandOutput import(const BusinessArchive& a, const std::string& file, const std::string& partner, bool as_json = false) {
+  hub::OrdersImportOptions options{file, partner};
+  return call([&](std::ostream& out, std::ostream& err) {
+    return hub::command_orders_import(a.config_dir(), options, as_json, out, err);
+  });
+}
+
+}  // namespace
+
+TEST_CASE("orders import: an unusable file or partner is refused naming the file and the field", "[cli][orders][import]") {
+  BusinessArchive a;
+  const auto po = json::parse(read_file(data_dir() / "erp/purchase_order_standard.json"));
+  auto refused = [&](json doc, const std::string& expected) {
+    const auto file = (a.dir / "po.json").string();
+    write_file(file, doc.is_string() ? doc.get<std::string>() : doc.dump());
+    auto r = import(a, file, "supplier");
+    INFO(expected);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "edihub: " + file + ": " + expected + "\n");
+  };
+  auto without = [&](const std::string& field) {
+    auto doc = po;
+    doc.erase(field);
+    return doc;
+  };
+  refused(without("po_number"), "not a purchase_order: po_number is required");
+  refused(without("ship_to"), "not a purchase_order: ship_to is required");
+  auto doc = po;
+  doc["lines"][1].erase("quantity");
+  refused(doc, "not a purchase_order: lines[1].quantity is required");
+  doc = po;
+  doc["lines"][2]["unit_price"] = "48,00";
+  refused(doc, "not a purchase_order: lines[2].unit_price must be a number or a decimal string");
+  doc = po;
+  doc["lines"] = json::array();
+  refused(doc, "not a purchase_order: lines must be a list of at least one line");
+  write_file(a.dir / "po.json", "{\"po_number\": \"1\",\n  oops}");
+  auto broken = import(a, (a.dir / "po.json").string(), "supplier");
+  CHECK(broken.exit_code == 2);
+  CHECK(broken.err.starts_with("edihub: " + (a.dir / "po.json").string() + ": not JSON at line 2, column 3: "));
+  CHECK(broken.err.find('\n') == broken.err.size() - 1);  // the file's line break quoted back is escaped
+
+  write_file(a.dir / "po.json", po.dump());
+  auto unknown = import(a, (a.dir / "po.json").string(), "initech");
+  CHECK(unknown.exit_code == 2);
+  CHECK_THAT(unknown.err, Contains("no partner 'initech'") && Contains("partners: globex, supplier"));
+  CHECK(a.records->count_orders(std::nullopt, std::nullopt) == 0);  // nothing recorded
+}
+
+TEST_CASE("orders import: archived as an ERP file, recorded as an open order, under the archive lock", "[cli][orders][import]") {
+  BusinessArchive a;
+  setenv("EDIHUB_NOW", "2026-11-27T10:00:00Z", 1);
+  const auto file = (a.dir / "PO-4500012345.json").string();
+  const auto bytes = read_file(data_dir() / "erp/purchase_order_standard.json");
+  write_file(file, bytes);
+
+  {
+    // Another process working on the archive: nothing is written.
+    archive::ArchiveLock held(a.config->archive_dir);
+    CHECK_THROWS_WITH(import(a, file, "supplier"), Contains("another edihub process is working on the archive"));
+  }
+  auto r = import(a, file, "supplier", true);
+  unsetenv("EDIHUB_NOW");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto j = json::parse(r.out);
+  CHECK(j["po_number"] == "4500012345");
+  CHECK(j["state"] == "open");
+  CHECK(j["lines"] == 3);
+
+  auto row = a.index->file(j["file_id"]);
+  REQUIRE(row);
+  CHECK(row->direction == "erp");
+  CHECK(row->channel == "import:PO-4500012345.json");
+  CHECK(row->status == archive::FileStatus::processed);
+  CHECK(row->received_at == "2026-11-27T10:00:00.000Z");
+  CHECK(archive::RawStore(a.config->archive_dir).read(row->sha256) == bytes);
+
+  auto order = a.records->order("supplier", "4500012345");
+  REQUIRE(order);
+  CHECK(order->origin == "import");
+  CHECK(order->file_id == row->id);
+  CHECK(order->requested_ship_date == "2024-03-25");
+  CHECK(a.records->order_lines(order->id).size() == 3);
 }
