@@ -175,6 +175,14 @@ std::vector<InvoiceLineRecord> BusinessRecords::invoice_lines(std::int64_t invoi
   return index_.impl_->select<InvoiceLineRecord>("WHERE invoice_row = ? ORDER BY id", invoice_row);
 }
 
+void BusinessRecords::remove_documents_of_set(std::int64_t set_id) {
+  auto& db = *index_.impl_;
+  db.run("DELETE FROM shipment_lines WHERE shipment_row IN (SELECT id FROM shipments WHERE set_id = ?)", set_id).done();
+  db.run("DELETE FROM shipments WHERE set_id = ?", set_id).done();
+  db.run("DELETE FROM invoice_lines WHERE invoice_row IN (SELECT id FROM invoices WHERE set_id = ?)", set_id).done();
+  db.run("DELETE FROM invoices WHERE set_id = ?", set_id).done();
+}
+
 std::vector<OrderRecord> BusinessRecords::orders_due_by(const std::string& date) const {
   return index_.impl_->select<OrderRecord>(
       "WHERE requested_ship_date <> '' AND requested_ship_date <= ? AND state <> 'closed' ORDER BY requested_ship_date, id",

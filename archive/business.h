@@ -72,7 +72,8 @@ struct ShipmentLineRecord {
   std::int64_t shipment_row = 0;     // ShipmentRecord::id
   std::string po_number;
   std::string line_number;           // the PO line it matched; "" when it matched none (yet)
-  std::string item;                  // how the ASN named the item, for reasons ("line 2, BP B-2002")
+  std::string item;                  // the ASN's item ids as JSON ({"line_number": "2", "buyer_part": "B-2002"}):
+                                     // for reasons, and to match it once its PO is known
   double quantity = 0;               // in the PO line's unit once matched (converted), else as sent
   std::string unit;                  // the unit of `quantity`
 };
@@ -134,6 +135,10 @@ class BusinessRecords {
   std::vector<InvoiceRecord> invoices(const std::string& partner, const std::string& invoice_number) const;
   std::vector<InvoiceRecord> invoices_of_po(const std::string& partner, const std::string& po_number) const;
   std::vector<InvoiceLineRecord> invoice_lines(std::int64_t invoice_row) const;
+
+  // Removes the shipment or invoice a transaction set carried (its set is replayed, or
+  // dropped without reaching the ERP): its quantities stop counting.
+  void remove_documents_of_set(std::int64_t set_id);
 
   // Orders whose requested ship date is on or before `date` (YYYY-MM-DD) and that are not
   // closed: for the time-based rules.

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "archive/index_impl.h"
 #include "archive/schema.h"
 
@@ -350,6 +352,19 @@ std::vector<ExceptionRecord> Index::exceptions(const std::optional<std::string>&
                                          filter.sql + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"));
   bind_page(cursor, filter.bind(cursor), page.limit, page.offset);
   return Impl::read_all<ExceptionRecord>(std::move(cursor));
+}
+
+std::vector<ExceptionRecord> Index::open_exceptions_about(const std::string& partner, const std::string& kind,
+                                                         const std::string& document) const {
+  // LIKE narrows by index-free text match; the exact list check drops what '_' or '%' in
+  // a document name matched too broadly.
+  auto rows = impl_->select<ExceptionRecord>(
+      "WHERE partner = ? AND state = 'open' AND kind = ? AND documents LIKE ? ORDER BY id", partner, kind,
+      "%" + nlohmann::json(document).dump() + "%");
+  std::erase_if(rows, [&](const ExceptionRecord& e) {
+    return std::find(e.documents.begin(), e.documents.end(), document) == e.documents.end();
+  });
+  return rows;
 }
 
 std::int64_t Index::count_exceptions(const std::optional<std::string>& partner,

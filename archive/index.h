@@ -317,6 +317,10 @@ class Index {
                                                                   const std::optional<std::string>& partner) const;
   // Open exceptions per partner and kind, with the oldest (created_at); by partner, kind.
   std::vector<Tally> open_exception_tally(const std::optional<std::string>& partner) const;
+  // Open exceptions of `partner` and `kind` whose documents include `document` (po:N,
+  // shipment:ID, invoice:N), oldest first: how a business finding is found again.
+  std::vector<ExceptionRecord> open_exceptions_about(const std::string& partner, const std::string& kind,
+                                                     const std::string& document) const;
   // state is resolved or ignored; throws unless the exception is open.
   void close_exception(std::int64_t id, ExceptionState state, const std::string& by,
                        const std::string& note, const std::string& at);

@@ -66,6 +66,24 @@ TEST_CASE("850 and 810 keys: BEG03, BIG02 and BIG04", "[business_keys]") {
         BusinessKeys{{"invoice_number", "00001"}, {"po_number", "A99999-04"}});
 }
 
+TEST_CASE("855 keys: BAK03, BAK05 and BAK08; 810 line-level REF*PO of a consolidated invoice", "[business_keys]") {
+  auto first_of = [](const std::string& file) {
+    auto parsed = edihub::x12::parse_bytes(read_file(data_dir() / file));
+    REQUIRE(!parsed.interchanges.empty());
+    return edihub::x12::builtin_business_keys(parsed.interchanges.front().groups.front().sets.front());
+  };
+  // BAK*00*AT*1D711419*20170502****338093*20170425*CJ: BAK05 (release) empty.
+  CHECK(first_of("mappings/855_stupidedi_bak08_bak09_isa16_brace.edi") ==
+        BusinessKeys{{"po_number", "1D711419"}, {"seller_order_number", "338093"}});
+  // BAK*00*AC*4500012346*20240401*2***SO-88175*20240402
+  CHECK(first_of("mappings/855_handmade_005010_split_line_and_price_change.edi") ==
+        BusinessKeys{{"po_number", "4500012346"}, {"release_number", "2"}, {"seller_order_number", "SO-88175"}});
+  // BIG04 4500012345, REF*SI (no key), REF*BM, then the REF*PO of line 10: both POs are found.
+  CHECK(first_of("mappings/810_handmade_005010_consolidated_two_pos.edi") ==
+        BusinessKeys{{"invoice_number", "INV-20240405-07"}, {"po_number", "4500012345"}, {"bol", "BOL-5520913"},
+                     {"po_number", "4500012346"}});
+}
+
 TEST_CASE("214, 940 and 945 keys: B10 and L11, W05, W06", "[business_keys]") {
   // B10*0542550913*7727019*XXXX (the carrier's PRO number, the shipment id), L11*900169*PO
   CHECK(first_set_keys("x12/214_staedi_unicode_ellipsis_terminator.edi") ==

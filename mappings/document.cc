@@ -23,9 +23,25 @@ constexpr std::array<LoopMembers, 2> kLoops{{
     {"CLD", {"REF", "DTM"}},
 }};
 
+// Line item loops (855 PO1, 810 IT1) hold dozens of segment kinds, nested loops (PID, ACK,
+// SAC, SLN, N1) included, so they are told by where they end instead: the next line item
+// or the first segment of the summary area (or SE): 855 CTT (an AMT may sit inside a PO1 loop);
+// 810 TDS, and ISS or CTT as well because retailers send ISS before TDS
+// (formats/schemas/810.yaml).
+struct LineLoop {
+  std::string_view head;
+  std::array<std::string_view, 5> ends;  // unused entries are empty and match no tag
+};
+constexpr std::array<LineLoop, 2> kLineLoops{{
+    {"PO1", {"PO1", "CTT", "SE"}},
+    {"IT1", {"IT1", "TDS", "ISS", "CTT", "SE"}},
+}};
+
 bool in_loop(std::string_view head, std::string_view tag) {
   for (const auto& loop : kLoops)
     if (loop.head == head) return std::find(loop.members.begin(), loop.members.end(), tag) != loop.members.end();
+  for (const auto& loop : kLineLoops)
+    if (loop.head == head) return std::find(loop.ends.begin(), loop.ends.end(), tag) == loop.ends.end();
   return false;
 }
 

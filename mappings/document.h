@@ -46,7 +46,8 @@ class Document {
   std::optional<Value> first(const Path& path, const Scope& scope, std::uint32_t* seen = nullptr) const;
   void all(const Path& path, const Scope& scope, std::vector<Value>& out) const;
   // Loops headed by segments matching `selector`: N1 with its N2/N3/N4/REF/PER/FOB, CLD
-  // with its REF/DTM, any other segment alone.
+  // with its REF/DTM, PO1 and IT1 with everything up to the next line item or the summary
+  // (CTT, AMT; TDS, ISS, CTT), any other segment alone.
   std::vector<Scope> loops(const Selector& selector, const Scope& scope, bool all) const;
   // The first scope a Place names from `scope`: `scope` itself, the whole set, the nearest
   // HL of a level above (from the set level: the first of that level), the first below.

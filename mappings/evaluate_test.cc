@@ -95,6 +95,19 @@ TEST_CASE("evaluate: N1 loops with their N3/N4", "[mappings][evaluate]") {
   CHECK_FALSE(out.contains("buyer"));
 }
 
+TEST_CASE("evaluate: PO1 and IT1 line loops run to the next line or the summary", "[mappings][evaluate]") {
+  // 855: an AMT inside a PO1 loop belongs to the line; the AMT after CTT is the summary's.
+  const std::string po1 = "  lines:\n    each: PO1\n    fields: {n: PO101, amount: AMT02, acks: {all: [ACK01]}}\n";
+  CHECK(run(po1, "BAK*00*AC*P1*20240318~PO1*1*5*EA~ACK*IA*3*EA~ACK*IB*2*EA~AMT*1*12.5~PO1*2*1*EA~ACK*IR~CTT*2~AMT*TT*20~") ==
+        json{{"lines", {{{"n", "1"}, {"amount", "12.5"}, {"acks", {"IA", "IB"}}}, {{"n", "2"}, {"acks", {"IR"}}}}}});
+  // 810: the summary starts at TDS, or at an ISS sent before it; SAC and REF of a line stay with it.
+  const std::string it1 = "  lines:\n    each: IT1\n    fields: {n: IT101, charge: SAC05, po: REF02 where REF01=PO}\n";
+  CHECK(run(it1, "BIG*20240405*I1~IT1*1*1*EA*5~SAC*A*C310***100~IT1*2*1*EA*5~REF*PO*P2~TDS*1100~SAC*C*D240***50~") ==
+        json{{"lines", {{{"n", "1"}, {"charge", "100"}}, {{"n", "2"}, {"po", "P2"}}}}});
+  CHECK(run(it1, "BIG*20240405*I1~IT1*1*1*EA*5~ISS*1*EA~TDS*500~SAC*C*D240***50~") ==
+        json{{"lines", {{{"n", "1"}}}}});
+}
+
 TEST_CASE("evaluate: orders and items through any pack levels", "[mappings][evaluate]") {
   const std::string fields =
       "  orders:\n    each: order\n    fields:\n      po: PRF01\n      po_date: {from: PRF04, as: date}\n"

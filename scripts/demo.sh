@@ -25,7 +25,17 @@ echo
 echo "== edihub acks --config $work (our 850 waits for Northwind's 997)"
 $edihub acks --config "$work"
 echo
+echo "== edihub orders --config $work (our PO 4500012345, with Northwind's ASN counted against it)"
+$edihub orders --config "$work"
+echo
+echo "== edihub document po:4500012345 --config $work"
+$edihub document po:4500012345 --config "$work"
+echo
 echo "== edihub exceptions --config $work"
+echo "(reconciliation: line 1 of PO 4500012345 over-shipped, and Northwind's other ASN names a PO nobody sent)"
 $edihub exceptions --config "$work"
+echo
+echo "== edihub status --config $work"
+$edihub status --config "$work"
 echo
 echo "(From the repository folder, edihub is $edihub: e.g. $edihub archive query --config $work --type 856)"

@@ -1,6 +1,7 @@
 // `edihub partner new` as a user onboards partners: corpus ship notices with different
 // delimiters make profiles that pass `edihub check`, and the same samples dropped into the
-// new inboxes are delivered as inbound_delivery transactions.
+// new inboxes are delivered as inbound_delivery transactions; an 855 and an 810 sample get
+// the standard order acknowledgment and supplier invoice mappings the same way.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -159,7 +160,51 @@ TEST_CASE("partner new lists the transaction sets it has no standard mapping for
                           corpus("810_850_staedi_two_groups.edi").string(), "--id", "staedi"});
   INFO(made.out << made.err);
   REQUIRE(made.exit_code == 0);
-  CHECK_THAT(made.out, Catch::Contains("  not mapped yet: 810 (") && Catch::Contains("  not mapped yet: 850 ("));
-  CHECK_FALSE(fs::exists(dir / "mappings"));
+  // The 810s (GS08 004010) get the standard supplier invoice mapping; the 850 group is 003010
+  // and, being our own kind of document, has no inbound standard mapping at all.
+  CHECK_THAT(made.out, Catch::Contains("  wrote mappings/staedi-810.yaml\n") &&
+                           Catch::Contains("  not mapped yet: 850 (003010): no standard mapping for it\n"));
+  CHECK(made.out.find("not mapped yet: 810") == std::string::npos);
   CHECK(run_edihub({"check", "--config", dir.path().string()}).exit_code == 0);
+}
+
+TEST_CASE("partner new adopts the standard 855 and 810 mappings and their samples are delivered", "[partner-new]") {
+  struct Sample {
+    std::string file, set, version, standard_mapping, target, key, value;
+  };
+  const std::vector<Sample> samples{
+      {"855_handmade_004010_quantity_changed_and_rejected.edi", "855", "004010", "x12-855-order-acknowledgment.yaml",
+       "order_acknowledgment", "po_number", "4500012345"},
+      {"810_handmade_005010_consolidated_two_pos.edi", "810", "005010", "x12-810-supplier-invoice.yaml", "supplier_invoice",
+       "invoice_number", "INV-20240405-07"},
+  };
+  for (const auto& sample : samples) {
+    INFO(sample.file);
+    TempDir dir;  // one config each: both samples come from the same sender
+    fresh_config(dir);
+    const std::string config = dir.path().string();
+    const fs::path file = data_dir() / "mappings" / sample.file;
+    auto made = run_edihub({"partner", "new", "--config", config, "--from-sample", file.string(), "--id", "northwind"});
+    INFO(made.out << made.err);
+    REQUIRE(made.exit_code == 0);
+    CHECK_THAT(made.out, Catch::Contains("  wrote mappings/shared/" + sample.standard_mapping + "\n  wrote mappings/northwind-" +
+                                         sample.set + ".yaml\n"));
+    CHECK_THAT(made.out, Catch::Contains("configuration OK"));
+    CHECK_THAT(read_file(dir / "partners/northwind.yaml"),
+               Catch::Contains("  - {transaction_set: \"" + sample.set + "\", versions: [\"" + sample.version +
+                               "\"], file: mappings/northwind-" + sample.set + ".yaml}\n"));
+    CHECK(read_file(dir / ("mappings/shared/" + sample.standard_mapping)) ==
+          read_file(source_dir() / "mappings/standard" / sample.standard_mapping));
+
+    fs::copy_file(file, dir / "inbox/northwind" / sample.file);
+    auto run = run_edihub_at("2026-11-27T08:00:00Z", {"run", "--config", config, "--once", "--json"});
+    INFO(run.out << run.err);
+    REQUIRE(run.exit_code == 0);
+    CHECK(json::parse(run.out)["sets_delivered"] == 1);
+    auto delivered = files_in(dir / "erp/northwind");
+    REQUIRE(delivered.size() == 1);
+    auto doc = json::parse(read_file(delivered.front()));
+    CHECK(doc["target"] == sample.target);
+    CHECK(doc["transaction"][sample.key] == sample.value);
+  }
 }

@@ -21,6 +21,7 @@
 #include "hub/config.h"
 #include "hub/outbox/outbox.h"
 #include "hub/pipeline/run_summary.h"
+#include "hub/reconcile/reconciler.h"
 
 namespace edihub::hub {
 
@@ -35,6 +36,7 @@ class PipelineContext {
   archive::RawStore& store;
   archive::Index& index;
   Outbox& outbox;
+  Reconciler reconciler{index, clock};
   // Bytes of files received in the current batch, so processing need not read them again.
   std::map<std::int64_t, std::string> fresh_content;
 
@@ -44,6 +46,9 @@ class PipelineContext {
   // Records `exception` and its event (inside the caller's transaction) and counts it in
   // `summary`; an exception of the held file is held instead.
   void raise(RunSummary& summary, archive::ExceptionRecord exception);
+  // Raises the outcome's findings; `set` (a mapped set, or nullptr) is held or marked
+  // duplicate as the outcome says (reconciliation.cc).
+  void apply(RunSummary& summary, archive::TransactionSetRecord* set, Reconciler::Outcome outcome);
   // Holds the exceptions of `file_id` from now on, until flush_held or drop_held.
   void hold_file(std::int64_t file_id);
   // Records the held exceptions: up to kListedPerKind of a kind one by one, more as one

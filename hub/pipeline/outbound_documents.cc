@@ -57,6 +57,9 @@ void OutboundDocuments::process_erp_document(const FileRecord& file, RunSummary&
   }
   if (!doc.is_object()) return fail("unusable_file", "not a JSON ERP transaction: the document must be a JSON object");
 
+  if (partner->erp_open_orders && file.channel == folder_channel(partner->erp_open_orders->path, ctx_.config.dir))
+    return record_open_order(*partner, file, doc, summary);
+
   std::string type = doc.contains("transaction") && doc["transaction"].is_string() ? doc["transaction"].get<std::string>() : "";
   if (type.empty() && partner->outbound_mappings.size() == 1) type = partner->outbound_mappings.front().transaction;
   const auto* rule = partner->outbound_mapping_for(type);
@@ -104,6 +107,7 @@ void OutboundDocuments::process_erp_document(const FileRecord& file, RunSummary&
     rec.id = ctx_.index.add_transaction_set(rec);
     ctx_.index.put_mapped_output(rec.id, text);
     for (const auto& [name, value] : output.keys) ctx_.index.add_business_key(rec.id, name, value);
+    if (type == "purchase_order") ctx_.apply(summary, nullptr, ctx_.reconciler.on_order(*partner, doc, "sent", rec.id, file.id));
     ctx_.index.add_event({0, file.id, rec.id, now, "mapped",
                        fmt::format("ERP {} -> XML {} ({}) with {}", type, rec.type, out.source_name, rule->file.filename().string())});
     ctx_.index.add_event({0, out.id, rec.id, now, "built", fmt::format("from ERP transaction F{} ({})", file.id, file.source_name)});
@@ -166,6 +170,7 @@ void OutboundDocuments::process_erp_document(const FileRecord& file, RunSummary&
   ctx_.index.update_transaction_set(rec);
   ctx_.index.put_mapped_output(rec.id, text);
   for (const auto& [name, value] : output.keys) ctx_.index.add_business_key(rec.id, name, value);
+  if (type == "purchase_order") ctx_.apply(summary, nullptr, ctx_.reconciler.on_order(*partner, doc, "sent", rec.id, file.id));
   ctx_.index.add_event({0, file.id, rec.id, now, "mapped",
                      fmt::format("ERP {} -> {} {} in interchange {} ({}) with {}", type, set.id, st02, isa13, out.source_name,
                                  rule->file.filename().string())});
@@ -196,6 +201,23 @@ void OutboundDocuments::process_erp_document(const FileRecord& file, RunSummary&
     }
   }
   ctx_.finish_file(file, archive::FileStatus::processed, "queued as F" + std::to_string(out.id));
+}
+
+// An order the ERP sent another way: checked like one we send, recorded, never sent.
+void OutboundDocuments::record_open_order(const partners::Profile& partner, const FileRecord& file,
+                                          const nlohmann::json& doc, RunSummary& summary) {
+  ExceptionRecord failure;
+  failure.partner = partner.id;
+  failure.file_id = file.id;
+  failure.kind = "unusable_file";
+  if (auto problem = purchase_order_problem(doc); !problem.empty()) {
+    failure.reason = file.source_name + ": not a purchase_order for erp.open_orders: " + problem;
+    ctx_.raise(summary, failure);
+    return ctx_.finish_file(file, archive::FileStatus::exception, failure.kind);
+  }
+  const std::string po = doc["po_number"].get<std::string>();
+  ctx_.apply(summary, nullptr, ctx_.reconciler.on_order(partner, doc, "open_orders", 0, file.id));
+  ctx_.finish_file(file, archive::FileStatus::processed, fmt::format("order {} recorded (erp.open_orders), not sent", po));
 }
 
 void OutboundDocuments::send_queued(RunSummary& summary) {

@@ -2,9 +2,13 @@
 // folder is mapped by the partner's outbound mapping, validated against the partner's
 // schema before anything is numbered, enveloped with the partner's settings and the next
 // control numbers, queued in the outbox and tracked (awaited acknowledgment rows) until
-// the partner acknowledges it. send_queued hands the outbox's queued files to their
+// the partner acknowledges it. A purchase_order becomes an open order to reconcile
+// against (hub/reconcile); one in the partner's erp.open_orders folder is only recorded,
+// never sent. send_queued hands the outbox's queued files to their
 // channels and marks their transaction sets sent.
 #pragma once
+
+#include <nlohmann/json.hpp>
 
 #include "hub/pipeline/context.h"
 
@@ -21,6 +25,8 @@ class OutboundDocuments {
   void send_queued(RunSummary& summary);
 
  private:
+  void record_open_order(const partners::Profile& partner, const archive::FileRecord& file, const nlohmann::json& doc,
+                         RunSummary& summary);
   PipelineContext& ctx_;
 };
 

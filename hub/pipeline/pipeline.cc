@@ -171,13 +171,18 @@ void Pipeline::resume_left_over(RunSummary& summary) {
 void Pipeline::finish(RunSummary& summary) {
   acks_->flag_overdue(summary);
   acks_->flag_overdue_mdns(summary);
+  archive::Index::Transaction tx(*index_);
+  for (auto& e : context_->reconciler.check_deadlines(config_.partners)) summary.add_exception(std::move(e));
+  tx.commit();
 }
 
 void Pipeline::poll(const partners::Profile& partner, Lock& lock, RunSummary& summary) {
   auto process = [this](const std::vector<FileRecord>& files, RunSummary& s) { process_batch(files, s); };
+  // The ERP's orders first: a partner's answer to one must find it known.
+  if (partner.erp_open_orders) intake_->take_in(partner, *partner.erp_open_orders, "erp", lock, summary, process);
+  if (partner.erp_outbound) intake_->take_in(partner, *partner.erp_outbound, "erp", lock, summary, process);
   if (partner.inbound) intake_->take_in(partner, *partner.inbound, "in", lock, summary, process);
   if (partner.inbound_sftp) intake_->take_in_sftp(partner, lock, summary, process);
-  if (partner.erp_outbound) intake_->take_in(partner, *partner.erp_outbound, "erp", lock, summary, process);
 }
 
 namespace {

@@ -146,6 +146,10 @@ class Pipeline {
                     const std::string& what, nlohmann::ordered_json source, const Evaluate& evaluate,
                     archive::TransactionSetRecord& rec, RunSummary& summary);
   mapping::Lookup lookup_for(const std::string& partner) const;
+  // Reconciles a mapped set from its stored output (reconciliation.cc): X12 sets once their
+  // interchange is accepted (a set of a group rejected at its GE never counts), XML
+  // documents when mapped.
+  void reconcile_set(const partners::Profile& partner, std::int64_t set_id, RunSummary& summary);
   // XML documents (pipeline_xml.cc): partner from the document's sender or the channel,
   // one transaction set row per document, mapped by the partner's rule for its type.
   void process_xml_file(const archive::FileRecord& file, std::string bytes, RunSummary& summary);

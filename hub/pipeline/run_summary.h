@@ -30,6 +30,8 @@ struct RunSummary {
   std::size_t sets_dead_letter = 0;   // the ERP endpoint kept failing: given up after its attempts
   std::size_t sets_delivery_pending = 0;  // an ERP endpoint failed transiently: tried again next run
   std::size_t sets_rejected = 0;
+  std::size_t sets_held = 0;          // a reconciliation finding the partner holds delivery on
+  std::size_t business_duplicates = 0;  // shipments and invoices the ERP already had: not delivered again
   std::size_t acks_sent = 0;          // 997/999/TA1 interchanges we sent
   std::size_t acks_reconciled = 0;    // partner acknowledgments matched to what we sent
   std::size_t documents_sent = 0;     // outbound documents (850, 810, ...) sent

@@ -205,6 +205,8 @@ class Pipeline::X12Stream : public x12::ValidationConsumer {
         outcome_.any_exception = true;
         settle(0, kEnvelopeRejected);
       }
+      // What settle left are the sets of accepted groups of an accepted interchange.
+      for (auto id : recorded_) p_.reconcile_set(*partner_, id, summary_);
       interchange.groups = std::move(groups_);
       p_.acks_->acknowledge(file_, *partner_, interchange);
     }

@@ -134,6 +134,7 @@ void Pipeline::process_xml_file(const FileRecord& file, std::string bytes, RunSu
                                return rule->mapping->evaluate(*doc, context, partner->code_tables);
                              },
                              rec, summary);
+  if (mapped) reconcile_set(*partner, rec.id, summary);
   finish(mapped ? archive::FileStatus::processed : archive::FileStatus::exception);
 }
 

@@ -1,7 +1,7 @@
 // Closing an exception, and what that does to a transaction set held for it
 // (reconcile.hold_on): resolving the last open exception that holds a set releases it to
 // the ERP (held -> mapped; delivered on the next pass), ignoring one drops the set
-// (held -> dropped, never delivered). Every way an exception is closed (the CLI, the
+// (held -> dropped, never delivered; the shipment or invoice it carried stops counting). Every way an exception is closed (the CLI, the
 // dashboard) goes through here.
 #pragma once
 

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,11 @@
 #include "partners/profile.h"
 
 namespace edihub::hub {
+
+// Why `po` cannot be recorded as an order ("lines[2].quantity: expected a number or a
+// decimal string"), or "" when it can: po_number, and lines each with line_number,
+// quantity and unit (docs/purchase_order.schema.json).
+std::string purchase_order_problem(const nlohmann::json& po);
 
 class Reconciler {
  public:
@@ -55,6 +61,25 @@ class Reconciler {
   std::vector<archive::ExceptionRecord> check_deadlines(const partners::Directory& partners);
 
  private:
+  // One per document kind (shipments.cc, acknowledgments.cc, invoices.cc).
+  Outcome on_shipment(const partners::Profile& partner, const archive::TransactionSetRecord& set,
+                      const nlohmann::json& asn);
+  Outcome on_acknowledgment(const partners::Profile& partner, const archive::TransactionSetRecord& set,
+                            const nlohmann::json& ack);
+  Outcome on_invoice(const partners::Profile& partner, const archive::TransactionSetRecord& set,
+                     const nlohmann::json& invoice);
+  // Shipment lines that came before their PO was known, matched now; their findings go to `outcome`.
+  void match_waiting_shipments(const partners::Profile& partner, const archive::OrderRecord& order, Outcome& outcome);
+  // The order's lines the shipment touched (`lines`, PO line numbers) checked against what
+  // was shipped in all (over-shipment), its state brought up to date; findings go to
+  // `outcome` with `set_id` (0: none to hold).
+  void check_shipped(const partners::Profile& partner, archive::OrderRecord& order, const std::string& shipment,
+                     const std::set<std::string>& lines, std::int64_t file_id, std::int64_t set_id, Outcome& outcome);
+  void refresh_state(const partners::Profile& partner, archive::OrderRecord& order);
+  // Closes the open findings of `kind` about `document`: the document they waited for came.
+  void resolve(const partners::Profile& partner, partners::Finding kind, const std::string& document,
+               const std::string& how);
+
   archive::Index& index_;
   archive::BusinessRecords records_;
   const Clock& clock_;
