@@ -105,6 +105,9 @@ int command_close_exception(const std::string& config_dir, const CloseExceptionO
     set_outcome = fmt::format("transaction set {} dropped: it will not reach the ERP", exception->set_id);
   else if (held_set)
     set_outcome = fmt::format("transaction set {} is now {}", exception->set_id, to_string(*held_set));
+  else if (auto set = exception->set_id ? index->transaction_set(exception->set_id) : std::nullopt;
+           set && set->status == archive::SetStatus::held)
+    set_outcome = fmt::format("transaction set {} stays held: another open finding about it holds it", set->id);
   if (json) {
     ordered_json j{{"id", options.id}, {"state", options.state}, {"closed_by", by}, {"closed_at", at}, {"note", options.note}};
     j["set_id"] = held_set ? ordered_json(exception->set_id) : ordered_json(nullptr);

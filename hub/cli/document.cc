@@ -7,6 +7,7 @@
 #include <chrono>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -160,8 +161,12 @@ class TimelineBuilder {
       add_order_recorded(timeline, *timeline.order);
     }
 
+    const auto exceptions = index_.exceptions_about(document_.text(), partner);
+    // Each is an event of its set too ("exception", "kind: reason"): listed once, below.
+    listed_exceptions_.clear();
+    for (const auto& e : exceptions) listed_exceptions_.insert({e.set_id, e.created_at, e.kind + ": " + e.reason});
     for (const auto& [id, row] : sets_) add_set_entries(timeline, row);
-    for (const auto& e : index_.exceptions_about(document_.text(), partner)) {
+    for (const auto& e : exceptions) {
       timeline.entries.push_back({e.created_at,
                                   fmt::format("exception {} {} raised: {}", e.id, e.kind, e.reason), e.set_id, e.file_id,
                                   e.id});
@@ -247,6 +252,7 @@ class TimelineBuilder {
       // The set's own row says when it arrived or was queued; the ERP document's mapping
       // into it happened at that moment.
       if (e.step == "received" || e.step == "queued" || (out && (e.step == "mapped" || e.step == "built"))) continue;
+      if (e.step == "exception" && listed_exceptions_.contains({s.id, e.at, e.detail})) continue;
       timeline.entries.push_back({e.at, event_text(name, s, e, awaited), s.id, e.file_id, 0});
     }
     if (awaited && awaited->state == archive::AckState::awaiting && awaited->due_at > now_)
@@ -307,6 +313,7 @@ class TimelineBuilder {
   std::string partner_;
   std::map<std::int64_t, SetRow> sets_;  // by id
   std::set<std::int64_t> seen_files_;
+  std::set<std::tuple<std::int64_t, std::string, std::string>> listed_exceptions_;  // set, at, event detail
 };
 
 // Seconds since the previous entry whose time is known; nullopt for the first.

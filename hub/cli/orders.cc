@@ -44,49 +44,6 @@ Totals totals_of(const std::vector<archive::OrderLineRecord>& lines) {
 
 std::string quantity(double q) { return fmt::format("{}", q); }
 
-// The purchase_order JSON's required fields (docs/purchase_order.schema.json): the rest
-// is the reconciler's and the mapping's business. Returns the first problem, naming the
-// field as a JSON path ("lines[2].quantity").
-std::optional<std::string> purchase_order_problem(const nlohmann::json& po) {
-  if (!po.is_object()) return "the document must be a JSON object (a purchase_order)";
-  auto text = [](const nlohmann::json& v) { return v.is_string() && !v.get<std::string>().empty(); };
-  auto amount = [](const nlohmann::json& v) {
-    if (v.is_number()) return true;
-    if (!v.is_string()) return false;
-    const auto s = v.get<std::string>();
-    std::size_t used = 0;
-    try {
-      std::stod(s, &used);
-    } catch (const std::exception&) {
-      return false;
-    }
-    return used == s.size();
-  };
-  for (const char* field : {"po_number", "order_date"})
-    if (!po.contains(field)) return fmt::format("{} is required", field);
-    else if (!text(po[field])) return fmt::format("{} must be a non-empty string", field);
-  for (const char* field : {"vendor", "ship_to"})
-    if (!po.contains(field)) return fmt::format("{} is required", field);
-    else if (!po[field].is_object()) return fmt::format("{} must be an object (a party)", field);
-  if (!po.contains("lines")) return std::string("lines is required");
-  if (!po["lines"].is_array() || po["lines"].empty()) return std::string("lines must be a list of at least one line");
-  for (std::size_t i = 0; i < po["lines"].size(); ++i) {
-    const auto& line = po["lines"][i];
-    const std::string at = fmt::format("lines[{}]", i);
-    if (!line.is_object()) return at + " must be an object";
-    if (!line.contains("line_number")) return at + ".line_number is required";
-    if (!line["line_number"].is_number_integer() && !text(line["line_number"]))
-      return at + ".line_number must be an integer or a non-empty string";
-    for (const char* field : {"quantity", "unit_price"})
-      if (!line.contains(field)) return fmt::format("{}.{} is required", at, field);
-      else if (!amount(line[field])) return fmt::format("{}.{} must be a number or a decimal string", at, field);
-    for (const char* field : {"unit", "buyer_part"})
-      if (!line.contains(field)) return fmt::format("{}.{} is required", at, field);
-      else if (!text(line[field])) return fmt::format("{}.{} must be a non-empty string", at, field);
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 int command_orders(const std::string& config_dir, const OrdersOptions& o, bool json, std::ostream& out,
@@ -183,8 +140,9 @@ int command_orders_import(const std::string& config_dir, const OrdersImportOptio
     err << fmt::format("edihub: {}: not JSON at {}: {}\n", o.file, json_position(text, e.byte), escape_controls(e.what()));
     return 2;
   }
-  if (auto problem = purchase_order_problem(po)) {
-    err << fmt::format("edihub: {}: not a purchase_order: {}\n", o.file, escape_controls(*problem));
+  // The same check as an order dropped in erp.open_orders: what an order record needs.
+  if (auto problem = purchase_order_problem(po); !problem.empty()) {
+    err << fmt::format("edihub: {}: not a purchase_order: {}\n", o.file, escape_controls(problem));
     return 2;
   }
 

@@ -186,6 +186,8 @@ erp:
     over.created_at = "2026-11-25T09:00:00.500Z";
     over.documents = {"po:" + po, "shipment:SH-1"};
     over_shipment = index->add_exception(over);
+    // As hub::record_exception leaves it: an event of the set too, shown once.
+    index->add_event({0, file_856, asn.id, over.created_at, "exception", over.kind + ": " + over.reason});
 
     auto file_810 = add_file("810-INV-9.edi", "in", "2026-11-26T10:00:00.000Z");
     auto invoice_set = add_set(file_810, "810", "in", "000000103", "2026-11-26T10:00:00.000Z",
