@@ -175,8 +175,8 @@ erp:
     shipment.purpose = "original";
     shipment.shipped_at = "2026-11-24T16:00:00Z";
     shipment.received_at = "2026-11-25T09:00:00.000Z";
-    records->add_shipment(shipment, {{0, 0, po, "1", "line 1, BP B-1001", 60, "EA"},
-                                     {0, 0, po, "2", "line 2, BP B-2002", 50, "EA"}});
+    records->add_shipment(shipment, {{0, 0, po, "1", R"({"line_number": "1", "buyer_part": "B-1001"})", 60, "EA"},
+                                     {0, 0, po, "2", R"({"line_number": "2", "buyer_part": "B-2002"})", 50, "EA"}});
     archive::ExceptionRecord over;
     over.partner = "supplier";
     over.file_id = file_856;
