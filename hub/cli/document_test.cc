@@ -134,7 +134,7 @@ TEST_CASE("document shipment: and invoice: show their own sets and the order the
   CHECK(timeline.back() == "810 received (ISA13 000000103, GS06 1, ST 0001); now received");
 }
 
-TEST_CASE("document: a PO number of two partners shows each; --partner picks one", "[cli][document]") {
+TEST_CASE("document: a PO number of two partners shows each, --partner picks one", "[cli][document]") {
   BusinessArchive a;
   a.seed_order();
   a.add_plain_order("globex", "4500012345", archive::OrderState::open, "2026-11-22T07:00:00.000Z");
