@@ -91,6 +91,21 @@ std::vector<AwaitedAck> Index::awaited_for(const std::string& partner, const std
       partner, without_leading_zeros(group_control));
 }
 
+std::vector<Tally> Index::overdue_ack_tally(const std::string& now, const std::optional<std::string>& partner) const {
+  time_bound(now, "now");  // compared as a string, as in awaited_due
+  Filter filter;
+  if (partner) filter.add("partner = ?", {*partner});
+  // Both arms of the OR read the (state, due_at) index.
+  sqlite::Cursor cursor(impl_->statement(
+      "SELECT partner, level, count(*), min(due_at), id FROM awaited_acks WHERE level <> 'set' AND "
+      "(state = 'overdue' OR (state = 'awaiting' AND due_at <= ?))" + filter.sql +
+      " GROUP BY partner, level ORDER BY partner, level"));
+  cursor.bind(1, now);
+  int index = 1;
+  for (const auto& param : filter.params) cursor.bind(++index, param);
+  return read_tallies(std::move(cursor));
+}
+
 std::vector<AwaitedAck> Index::awaited_due(const std::string& now) const {
   time_bound(now, "now");  // a malformed time would compare as a string all the same
   return impl_->select<AwaitedAck>("WHERE state = 'awaiting' AND due_at <= ? ORDER BY due_at, id", now);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <stdexcept>
+
+#include <nlohmann/json.hpp>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -229,6 +231,30 @@ std::vector<TransactionSetRecord> Index::transaction_sets_with_status(SetStatus 
                                              static_cast<std::int64_t>(limit));
 }
 
+std::vector<Tally> read_tallies(sqlite::Cursor cursor) {
+  std::vector<Tally> tallies;
+  while (cursor.next()) {
+    Tally tally;
+    cursor.get(0, tally.partner);
+    cursor.get(1, tally.name);
+    tally.count = cursor.int64(2);
+    cursor.get(3, tally.oldest_at);
+    tally.oldest_id = cursor.int64(4);
+    tallies.push_back(std::move(tally));
+  }
+  return tallies;
+}
+
+std::vector<Tally> Index::set_status_tally(SetStatus status, const std::optional<std::string>& partner) const {
+  Filter filter;
+  filter.add("status = ?", {std::string(to_string(status))});
+  if (partner) filter.add("partner = ?", {*partner});
+  sqlite::Cursor cursor(impl_->statement("SELECT partner, status, count(*), min(updated_at), id FROM transaction_sets "
+                                         "WHERE 1" + filter.sql + " GROUP BY partner ORDER BY partner"));
+  filter.bind(cursor);
+  return read_tallies(std::move(cursor));
+}
+
 void Index::update_transaction_set(const TransactionSetRecord& set) {
   impl_->update("transaction set", set.id,
                 "UPDATE transaction_sets SET delivered_to = ?, target = ?, updated_at = ? WHERE id = ?", set.delivered_to,
@@ -352,6 +378,60 @@ std::int64_t Index::count_exceptions(const std::optional<std::string>& partner,
 
 std::vector<ExceptionRecord> Index::exceptions_of_file(std::int64_t file_id) const {
   return impl_->select<ExceptionRecord>("WHERE file_id = ? ORDER BY id", file_id);
+}
+
+namespace {
+
+// A document as it is written inside the stored JSON list: a quoted JSON string, so a
+// search for "po:45" cannot match "po:450".
+std::string quoted_document(const std::string& document) {
+  return nlohmann::json(document).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+std::vector<ExceptionRecord> Index::exceptions_about(const std::string& document,
+                                                     const std::optional<std::string>& partner) const {
+  Filter filter;
+  filter.add("instr(documents, ?) > 0", {quoted_document(document)});
+  if (partner) filter.add("partner = ?", {*partner});
+  auto candidates = impl_->select<ExceptionRecord>(filter, "ORDER BY created_at, id");
+  // instr() found the quoted text; the parsed list decides (a reason-free column, but a
+  // document id may itself hold a quoted string).
+  std::erase_if(candidates, [&](const ExceptionRecord& e) {
+    return std::find(e.documents.begin(), e.documents.end(), document) == e.documents.end();
+  });
+  return candidates;
+}
+
+std::map<std::string, std::int64_t> Index::count_open_exceptions_about(const std::vector<std::string>& documents,
+                                                                       const std::optional<std::string>& partner) const {
+  std::map<std::string, std::int64_t> counts;
+  for (const auto& document : documents) counts[document] = 0;
+  if (documents.empty()) return counts;
+  Filter filter;
+  filter.add("state = ?", {"open"});
+  if (partner) filter.add("partner = ?", {*partner});
+  sqlite::Cursor cursor(impl_->statement("SELECT documents FROM exceptions WHERE 1" + filter.sql +
+                                         " AND documents NOT IN ('', '[]')"));
+  filter.bind(cursor);
+  std::vector<std::string> named;
+  while (cursor.next()) {
+    cursor.get(0, named);
+    for (const auto& document : named)
+      if (auto it = counts.find(document); it != counts.end()) ++it->second;
+  }
+  return counts;
+}
+
+std::vector<Tally> Index::open_exception_tally(const std::optional<std::string>& partner) const {
+  Filter filter;
+  filter.add("state = ?", {"open"});
+  if (partner) filter.add("partner = ?", {*partner});
+  sqlite::Cursor cursor(impl_->statement("SELECT partner, kind, count(*), min(created_at), id FROM exceptions WHERE 1" +
+                                         filter.sql + " GROUP BY partner, kind ORDER BY partner, kind"));
+  filter.bind(cursor);
+  return read_tallies(std::move(cursor));
 }
 
 void Index::close_exception(std::int64_t id, ExceptionState state, const std::string& by, const std::string& note,

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -191,6 +192,16 @@ struct Page {
   std::int64_t offset = 0;
 };
 
+// How many rows of one kind a partner has, and the oldest of them: what `edihub status`
+// shows, read by one grouped query (a count and one row per group, never the rows).
+struct Tally {
+  std::string partner;
+  std::string name;          // the exception kind, the set status or the acknowledgment level
+  std::int64_t count = 0;
+  std::string oldest_at;     // created_at (exceptions), updated_at (sets), due_at (acknowledgments)
+  std::int64_t oldest_id = 0;  // the row with oldest_at
+};
+
 struct DocumentRow {
   TransactionSetRecord set;
   std::string file_sha256;
@@ -264,6 +275,9 @@ class Index {
   // however many there are with bounded memory (pass the last id of a page as the next after_id).
   std::vector<TransactionSetRecord> transaction_sets_with_status(SetStatus status, std::int64_t after_id,
                                                                  std::size_t limit) const;
+  // Sets in `status` per partner (name: the status), with the oldest (updated_at: when
+  // it got there); by partner.
+  std::vector<Tally> set_status_tally(SetStatus status, const std::optional<std::string>& partner) const;
   void update_transaction_set(const TransactionSetRecord& set);  // delivered_to, target, updated_at (not the status)
   // The mapped ERP transaction of a set, kept in the index rather than as a file of its
   // own: one file creation less per transaction set, durable with the same commit.
@@ -292,6 +306,17 @@ class Index {
                                           const std::optional<std::string>& state, const Page& page = {}) const;
   std::int64_t count_exceptions(const std::optional<std::string>& partner,
                                 const std::optional<std::string>& state) const;
+  // Exceptions whose `documents` names `document` (e.g. "po:4500012345"), of `partner`
+  // when given, oldest first. Reads the exceptions column by column (no index on the
+  // list): exceptions are the work queue, far fewer than transaction sets.
+  std::vector<ExceptionRecord> exceptions_about(const std::string& document,
+                                                const std::optional<std::string>& partner) const;
+  // How many open exceptions of `partner` (all when absent) name each of `documents`:
+  // one pass over the open exceptions, memory bounded by `documents` (a page of a list).
+  std::map<std::string, std::int64_t> count_open_exceptions_about(const std::vector<std::string>& documents,
+                                                                  const std::optional<std::string>& partner) const;
+  // Open exceptions per partner and kind, with the oldest (created_at); by partner, kind.
+  std::vector<Tally> open_exception_tally(const std::optional<std::string>& partner) const;
   // Open exceptions of `partner` and `kind` whose documents include `document` (po:N,
   // shipment:ID, invoice:N), oldest first: how a business finding is found again.
   std::vector<ExceptionRecord> open_exceptions_about(const std::string& partner, const std::string& kind,
@@ -353,6 +378,11 @@ class Index {
   std::vector<As2MessageRecord> as2_messages_in_state(As2State state) const;  // oldest first
   // Outbound rows awaiting_mdn with due_at <= now (ISO UTC, as awaited_due), earliest first.
   std::vector<As2MessageRecord> as2_mdns_due(const std::string& now) const;
+
+  // Awaited acknowledgments overdue at `now` (state overdue, or awaiting with due_at <=
+  // now, in due_at's form) per partner and level, interchange (TA1) and group (997/999)
+  // rows only: a group's set rows are late with it. Oldest: the earliest due_at.
+  std::vector<Tally> overdue_ack_tally(const std::string& now, const std::optional<std::string>& partner) const;
 
   // State changes (transitions.cc): each is checked against its machine's table
   // (archive/states.h) and against the state the row holds now (a stale record is

@@ -44,6 +44,10 @@ struct Filter {
   }
 };
 
+// Rows of "SELECT partner, name, count(*), min(at), id ... GROUP BY": SQLite takes the
+// bare `id` from the row holding the min(), so each tally names its oldest row.
+std::vector<Tally> read_tallies(sqlite::Cursor cursor);
+
 struct Index::Impl {
   Impl(const std::filesystem::path& file, Env& env);  // connection settings, then migrate()
 

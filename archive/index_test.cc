@@ -594,3 +594,127 @@ TEST_CASE("an index of schema version 1 is migrated on open", "[index][migration
   CHECK(scalar("SELECT count(*) FROM pragma_foreign_key_check") == "0");
   sqlite3_close(raw);
 }
+
+TEST_CASE("exceptions_about: exactly the exceptions naming the document, of the partner asked for", "[index][exceptions]") {
+  Archive a;
+  auto add = [&](const std::string& partner, const std::string& created, std::vector<std::string> documents) {
+    ExceptionRecord e;
+    e.partner = partner;
+    e.kind = "asn_over_shipment";
+    e.reason = "line 2: shipped 50, ordered 40";
+    e.created_at = created;
+    e.documents = std::move(documents);
+    return a.index->add_exception(e);
+  };
+  auto second = add("acme", "2026-11-25T10:00:00Z", {"po:4500012345", "shipment:SH-2"});
+  auto first = add("acme", "2026-11-25T09:00:00Z", {"po:4500012345", "shipment:SH-1"});
+  add("acme", "2026-11-25T08:00:00Z", {"po:45000123456"});  // a longer number holding the shorter
+  add("acme", "2026-11-25T08:30:00Z", {});
+  auto other = add("globex", "2026-11-25T07:00:00Z", {"po:4500012345"});
+
+  auto ids_of = [](const std::vector<ExceptionRecord>& list) {
+    std::vector<std::int64_t> out;
+    for (const auto& e : list) out.push_back(e.id);
+    return out;
+  };
+  // Oldest first, of every partner unless one is asked for.
+  CHECK(ids_of(a.index->exceptions_about("po:4500012345", std::nullopt)) == std::vector<std::int64_t>{other, first, second});
+  CHECK(ids_of(a.index->exceptions_about("po:4500012345", "acme")) == std::vector<std::int64_t>{first, second});
+  CHECK(ids_of(a.index->exceptions_about("shipment:SH-1", std::nullopt)) == std::vector<std::int64_t>{first});
+  CHECK(a.index->exceptions_about("po:450001234", std::nullopt).empty());
+  auto found = a.index->exceptions_about("shipment:SH-2", "acme");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].documents == std::vector<std::string>{"po:4500012345", "shipment:SH-2"});
+
+  // Counting open ones for a page of orders: the closed one no longer counts.
+  a.index->close_exception(first, ExceptionState::resolved, "ann", "credit note agreed", "2026-11-26T09:00:00Z");
+  auto counts = a.index->count_open_exceptions_about({"po:4500012345", "po:45000123456", "po:1"}, "acme");
+  CHECK(counts == std::map<std::string, std::int64_t>{{"po:1", 0}, {"po:4500012345", 1}, {"po:45000123456", 1}});
+  CHECK(a.index->count_open_exceptions_about({"po:4500012345"}, std::nullopt).at("po:4500012345") == 2);
+}
+
+TEST_CASE("tallies: counts per partner with the oldest row, for edihub status", "[index][status]") {
+  Archive a;
+  auto file = a.add_file(std::string(64, 'a'));
+
+  // Open exceptions per partner and kind; a closed one is not counted.
+  auto exception = [&](const std::string& partner, const std::string& kind, const std::string& created) {
+    ExceptionRecord e;
+    e.partner = partner;
+    e.kind = kind;
+    e.reason = "r";
+    e.created_at = created;
+    return a.index->add_exception(e);
+  };
+  exception("acme", "asn_missing", "2026-11-26T00:00:00Z");
+  auto oldest_missing = exception("acme", "asn_missing", "2026-11-24T00:00:00Z");
+  auto closed = exception("acme", "asn_missing", "2026-11-20T00:00:00Z");
+  a.index->close_exception(closed, ExceptionState::ignored, "ann", "cancelled order", "2026-11-21T00:00:00Z");
+  auto globex = exception("globex", "duplicate_invoice", "2026-11-25T00:00:00Z");
+  auto tallies = a.index->open_exception_tally(std::nullopt);
+  REQUIRE(tallies.size() == 2);
+  CHECK(tallies[0].partner == "acme");
+  CHECK(tallies[0].name == "asn_missing");
+  CHECK(tallies[0].count == 2);
+  CHECK(tallies[0].oldest_at == "2026-11-24T00:00:00Z");
+  CHECK(tallies[0].oldest_id == oldest_missing);
+  CHECK(tallies[1].partner == "globex");
+  CHECK(tallies[1].count == 1);
+  CHECK(tallies[1].oldest_id == globex);
+  CHECK(a.index->open_exception_tally("globex").size() == 1);
+
+  // Sets per status: the oldest is the one that has waited longest there (updated_at).
+  auto set = [&](const std::string& partner, const std::string& st02, const std::string& status, const std::string& at) {
+    auto s = make_set(file, {partner, "856", "000000001", "1", st02, "2026-11-01T00:00:00Z", status});
+    s.updated_at = at;
+    return a.index->add_transaction_set(s);
+  };
+  set("acme", "0001", "mapped", "2026-11-27T10:00:00Z");
+  auto waiting = set("acme", "0002", "mapped", "2026-11-27T09:00:00Z");
+  set("acme", "0003", "delivered", "2026-11-27T08:00:00Z");
+  auto dead = set("globex", "0004", "dead_letter", "2026-11-27T07:00:00Z");
+  auto mapped = a.index->set_status_tally(SetStatus::mapped, std::nullopt);
+  REQUIRE(mapped.size() == 1);
+  CHECK(mapped[0].partner == "acme");
+  CHECK(mapped[0].name == "mapped");
+  CHECK(mapped[0].count == 2);
+  CHECK(mapped[0].oldest_at == "2026-11-27T09:00:00Z");
+  CHECK(mapped[0].oldest_id == waiting);
+  auto dead_letters = a.index->set_status_tally(SetStatus::dead_letter, std::nullopt);
+  REQUIRE(dead_letters.size() == 1);
+  CHECK(dead_letters[0].oldest_id == dead);
+  CHECK(a.index->set_status_tally(SetStatus::dead_letter, "acme").empty());
+
+  // Awaited acknowledgments: overdue, or awaiting past the deadline at `now`; set rows are
+  // late with their group and not counted again.
+  auto awaited = [&](const std::string& level, const std::string& gs06, const std::string& due, AckState state) {
+    AwaitedAck row;
+    row.partner = "acme";
+    row.level = level;
+    row.file_id = file;
+    row.interchange_control = "000000001";
+    row.group_control = gs06;
+    row.functional_id = "PO";
+    row.sent_at = "2026-11-20T00:00:00Z";
+    row.due_at = due;
+    row.state = state;
+    row.updated_at = row.sent_at;
+    return a.index->add_awaited_ack(row);
+  };
+  auto overdue = awaited("group", "1", "2026-11-21T00:00:00Z", AckState::overdue);
+  awaited("set", "1", "2026-11-21T00:00:00Z", AckState::overdue);
+  awaited("group", "2", "2026-11-27T10:00:00Z", AckState::awaiting);   // due exactly now: late
+  awaited("group", "3", "2026-11-27T10:00:01Z", AckState::awaiting);   // not yet
+  awaited("group", "4", "2026-11-19T00:00:00Z", AckState::accepted);   // settled
+  awaited("interchange", "", "2026-11-22T00:00:00Z", AckState::overdue);
+  auto acks = a.index->overdue_ack_tally("2026-11-27T10:00:00Z", std::nullopt);
+  REQUIRE(acks.size() == 2);
+  CHECK(acks[0].name == "group");
+  CHECK(acks[0].count == 2);
+  CHECK(acks[0].oldest_at == "2026-11-21T00:00:00Z");
+  CHECK(acks[0].oldest_id == overdue);
+  CHECK(acks[1].name == "interchange");
+  CHECK(acks[1].count == 1);
+  CHECK(a.index->overdue_ack_tally("2026-11-27T10:00:00Z", "globex").empty());
+  CHECK_THROWS_AS(a.index->overdue_ack_tally("yesterday", std::nullopt), std::invalid_argument);
+}

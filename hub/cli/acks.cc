@@ -10,6 +10,7 @@
 #include "hub/cli/commands.h"
 #include "hub/config.h"
 #include "hub/pipeline/pipeline.h"
+#include "hub/reconcile/holds.h"
 #include "hub/text_escape.h"
 
 namespace edihub::hub {
@@ -85,18 +86,37 @@ int command_close_exception(const std::string& config_dir, const CloseExceptionO
   }
   const std::string by = options.by.empty() ? user_name() : options.by;
   const std::string at = clock_from_environment()->iso_now();
+  std::optional<archive::SetStatus> held_set;
   {
     archive::Index::Transaction tx(*index);
-    index->close_exception(options.id, archive::parse_state<archive::ExceptionState>(options.state), by, options.note, at);
+    // Through the hub's close_exception: a set held for this exception is released to the
+    // ERP (resolved) or dropped (ignored) in the same transaction.
+    held_set = close_exception(*index, options.id, archive::parse_state<archive::ExceptionState>(options.state), by,
+                               options.note, at);
     index->add_event({0, exception->file_id, exception->set_id, at, options.state,
                       fmt::format("exception {} {} by {}: {}", options.id, options.state, by, options.note)});
     tx.commit();
   }
-  if (json)
-    out << dump_json(ordered_json{{"id", options.id}, {"state", options.state}, {"closed_by", by}, {"closed_at", at}, {"note", options.note}}, 2)
-        << "\n";
-  else
+  // What happened to the held set, if there was one.
+  std::string set_outcome;
+  if (held_set == archive::SetStatus::mapped)
+    set_outcome = fmt::format("transaction set {} released: delivered to the ERP on the next run", exception->set_id);
+  else if (held_set == archive::SetStatus::dropped)
+    set_outcome = fmt::format("transaction set {} dropped: it will not reach the ERP", exception->set_id);
+  else if (held_set)
+    set_outcome = fmt::format("transaction set {} is now {}", exception->set_id, to_string(*held_set));
+  else if (auto set = exception->set_id ? index->transaction_set(exception->set_id) : std::nullopt;
+           set && set->status == archive::SetStatus::held)
+    set_outcome = fmt::format("transaction set {} stays held: another open finding about it holds it", set->id);
+  if (json) {
+    ordered_json j{{"id", options.id}, {"state", options.state}, {"closed_by", by}, {"closed_at", at}, {"note", options.note}};
+    j["set_id"] = held_set ? ordered_json(exception->set_id) : ordered_json(nullptr);
+    j["set_status"] = held_set ? ordered_json(*held_set) : ordered_json(nullptr);
+    out << dump_json(j, 2) << "\n";
+  } else {
     out << fmt::format("exception {} {} by {} at {}\n", options.id, options.state, by, at);
+    if (!set_outcome.empty()) out << "  " << set_outcome << "\n";
+  }
   return 0;
 }
 

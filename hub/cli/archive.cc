@@ -286,7 +286,8 @@ int command_exceptions(const std::string& config_dir, const ExceptionsOptions& o
     for (const auto& e : list)
       j.push_back({{"id", e.id}, {"partner", e.partner}, {"kind", e.kind}, {"state", e.state},
                    {"created_at", e.created_at}, {"file_id", e.file_id}, {"set_id", e.set_id}, {"reason", e.reason},
-                   {"closed_at", e.closed_at}, {"closed_by", e.closed_by}, {"note", e.note}});
+                   {"closed_at", e.closed_at}, {"closed_by", e.closed_by}, {"note", e.note},
+                   {"documents", e.documents}});
     out << dump_json(page_json(std::move(j), total, o.page), 2) << "\n";
     return 0;
   }
@@ -294,6 +295,11 @@ int command_exceptions(const std::string& config_dir, const ExceptionsOptions& o
     out << fmt::format("exception {} [{}] {} ({}) {}  file F{}{}\n", e.id, e.partner.empty() ? "-" : e.partner, e.kind,
                        to_string(e.state), e.created_at, e.file_id, e.set_id ? fmt::format(" set {}", e.set_id) : "");
     out << "  " << escape_controls_keep_lines(e.reason) << "\n";
+    if (!e.documents.empty()) {
+      std::string documents;
+      for (const auto& d : e.documents) documents += (documents.empty() ? "" : ", ") + escape_controls(d);
+      out << "  documents: " << documents << "\n";
+    }
   }
   out << page_footer(list.size(), total, o.page, "exception(s)") << "\n";
   return 0;

@@ -107,6 +107,36 @@ int run_cli(int argc, char** argv) {
     c->callback([&closing, state] { closing.state = state; });
   }
 
+  DocumentOptions document_options;
+  auto* document = app.add_subcommand(
+      "document", "One purchase order, shipment or invoice end to end: its timeline and, for an order, its lines");
+  document->add_option("DOCUMENT", document_options.document, "po:NUMBER, shipment:ID or invoice:NUMBER")->required();
+  document->add_option("--config", config_dir, "Config folder")->required();
+  document->add_option("--partner", document_options.partner, "Partner id (default: every partner with the document)");
+  document->add_flag("--json", json, "Print JSON");
+
+  OrdersOptions orders_options;
+  auto* orders = app.add_subcommand("orders", "List the purchase orders the hub knows, newest first; import one");
+  orders->add_option("--config", config_dir, "Config folder")->required();
+  orders->add_option("--partner", orders_options.partner, "Partner id");
+  orders->add_option("--state", orders_options.state,
+                     "open, acknowledged, partially_shipped, shipped, over_shipped, invoiced, closed");
+  add_page_options(orders, orders_options.page, "orders");
+  orders->add_flag("--json", json, "Print JSON");
+  orders->fallthrough();  // --config and --json may follow import
+  OrdersImportOptions import_options;
+  auto* import = orders->add_subcommand(
+      "import", "Record an order the ERP placed another way (its purchase_order JSON): archived, not sent");
+  import->add_option("FILE", import_options.file, "The ERP's purchase_order JSON")->required();
+  import->add_option("--partner", import_options.partner, "The partner the order was placed with")->required();
+
+  StatusOptions status_options;
+  auto* status = app.add_subcommand(
+      "status", "Per partner: orders not acknowledged, ASNs missing, mismatches, ERP deliveries and acknowledgments waiting");
+  status->add_option("--config", config_dir, "Config folder")->required();
+  status->add_option("--partner", status_options.partner, "Partner id");
+  status->add_flag("--json", json, "Print JSON");
+
   AcksOptions acks_options;
   auto* acks = app.add_subcommand("acks", "Acknowledgments awaited for what we sent, and their state");
   acks->add_option("--config", config_dir, "Config folder")->required();
@@ -175,6 +205,10 @@ int run_cli(int argc, char** argv) {
     if (*rebuild) return command_archive_rebuild(config_dir, std::cout, std::cerr);
     if (!closing.state.empty()) return command_close_exception(config_dir, closing, json, std::cout, std::cerr);
     if (*e) return command_exceptions(config_dir, exc, json, std::cout, std::cerr);
+    if (*document) return command_document(config_dir, document_options, json, std::cout, std::cerr);
+    if (*import) return command_orders_import(config_dir, import_options, json, std::cout, std::cerr);
+    if (*orders) return command_orders(config_dir, orders_options, json, std::cout, std::cerr);
+    if (*status) return command_status(config_dir, status_options, json, std::cout, std::cerr);
     if (*acks) return command_acks(config_dir, acks_options, json, std::cout, std::cerr);
     if (*init_db) return command_erp_init_db(config_dir, std::cout, std::cerr);
     if (*mrun) return command_mapping_run(map_run, std::cout, std::cerr);

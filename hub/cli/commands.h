@@ -82,6 +82,42 @@ struct PartnerNewOptions {
   bool dry_run = false;
 };
 
+// `edihub document po:NUMBER|shipment:ID|invoice:NUMBER`: the business document's timeline
+// (docs/tools.md). Exit 0 shown, 1 no such document, 2 a malformed document name.
+struct DocumentOptions {
+  std::string document;
+  std::optional<std::string> partner;  // without it, every partner with the document is shown
+};
+
+// `edihub orders`: the orders the hub knows (archive/business.h), newest first.
+struct OrdersOptions {
+  std::optional<std::string> partner;
+  std::optional<std::string> state;    // an OrderState name; another is exit 2
+  PageOptions page;
+};
+
+// `edihub orders import FILE --partner P`: an order the ERP placed another way (its
+// purchase_order JSON), archived and recorded under the archive lock. Exit 0 recorded,
+// 2 refused (unusable file, unknown partner; nothing written).
+struct OrdersImportOptions {
+  std::string file;
+  std::string partner;
+};
+
+// `edihub status`: per partner, what is waiting on someone, with the oldest of each.
+struct StatusOptions {
+  std::optional<std::string> partner;
+};
+
+int command_document(const std::string& config_dir, const DocumentOptions& options, bool json, std::ostream& out,
+                     std::ostream& err);
+int command_orders(const std::string& config_dir, const OrdersOptions& options, bool json, std::ostream& out,
+                   std::ostream& err);
+int command_orders_import(const std::string& config_dir, const OrdersImportOptions& options, bool json,
+                          std::ostream& out, std::ostream& err);
+int command_status(const std::string& config_dir, const StatusOptions& options, bool json, std::ostream& out,
+                   std::ostream& err);
+
 // Exit codes: run 0 all mapped, 1 a mapping error, 2 unusable mapping file or document;
 // diff 0 nothing would change, 1 something would change or fail, 2 unusable configuration;
 // partner new 0 written and checked, 1 the check failed, 2 refused (nothing written).
