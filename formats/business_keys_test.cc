@@ -66,7 +66,7 @@ TEST_CASE("850 and 810 keys: BEG03, BIG02 and BIG04", "[business_keys]") {
         BusinessKeys{{"invoice_number", "00001"}, {"po_number", "A99999-04"}});
 }
 
-TEST_CASE("855 keys: BAK03, BAK05 and BAK08; 810 line-level REF*PO of a consolidated invoice", "[business_keys]") {
+TEST_CASE("855 keys: BAK03, BAK05 and BAK08, and the 810 line-level REF*PO of a consolidated invoice", "[business_keys]") {
   auto first_of = [](const std::string& file) {
     auto parsed = edihub::x12::parse_bytes(read_file(data_dir() / file));
     REQUIRE(!parsed.interchanges.empty());

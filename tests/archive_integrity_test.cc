@@ -33,7 +33,7 @@ struct Demo {
     auto run = run_edihub({"run", "--config", config(), "--once", "--json"});
     INFO(run.err);
     REQUIRE(run.exit_code == 0);
-    REQUIRE(json::parse(run.out)["sets_delivered"] == 4);
+    REQUIRE(json::parse(run.out)["sets_delivered"] == 5);
   }
 
   json archive_json(std::vector<std::string> args) const {
@@ -116,7 +116,7 @@ TEST_CASE("archive verify passes a clean archive and names a raw object whose by
   auto clean_json = json::parse(run_edihub({"archive", "verify", "--config", demo.config(), "--json"}).out);
   CHECK(clean_json["ok"] == true);
   CHECK(clean_json["raw_objects"].get<int>() >= 8);
-  CHECK(clean_json["outbound_files"] == 6);
+  CHECK(clean_json["outbound_files"] == 7);
 
   // abc-co's first ship notice, delivered.
   auto rows = demo.archive_json({"archive", "query", "--partner", "abc-co", "--status", "delivered"})["rows"];
@@ -165,7 +165,7 @@ TEST_CASE("a deleted index stops the next run before the inbox is touched, and a
   const auto outbox_before = demo.outbox();
   const auto highest = highest_isa13(outbox_before);
   CHECK(highest.at("abc-co") == 2);  // two 999s
-  CHECK(highest.at("northwind") == 2);  // a 997, then the 850
+  CHECK(highest.at("northwind") == 3);  // the 850, then a 997 for each of its two ASNs
   const auto files_before = sql_text(demo.index(), "SELECT count(*) FROM files");
   remove_index(demo.index());
 
@@ -190,14 +190,14 @@ TEST_CASE("a deleted index stops the next run before the inbox is touched, and a
   INFO(rebuilt.out << rebuilt.err);
   REQUIRE(rebuilt.exit_code == 0);
   // Counters from the highest numbers in what we sent (by hand: abc-co's two 999s carry
-  // ISA13 1 and 2, GS06 1 and 2; northwind got a 997 and the 850 with ISA13 2).
+  // ISA13 1 and 2, GS06 1 and 2; northwind got the 850 with ISA13 1 and 997s with 2 and 3).
   CHECK_THAT(rebuilt.out, Catch::Contains("abc-co ISA 3 (highest ISA13 sent: 2") &&
                               Catch::Contains("abc-co GS 3 (highest GS06 sent: 2") &&
-                              Catch::Contains("northwind ISA 3 (highest ISA13 sent: 2") &&
+                              Catch::Contains("northwind ISA 4 (highest ISA13 sent: 3") &&
                               Catch::Contains("counter was lost"));
   CHECK(sql_text(demo.index(), "SELECT count(*) FROM files") == files_before);
   CHECK(sql_text(demo.index(), "SELECT count(*) FROM files WHERE status <> 'recovered'") == "0");
-  CHECK(sql_text(demo.index(), "SELECT count(*) FROM files WHERE direction = 'out'") == "6");
+  CHECK(sql_text(demo.index(), "SELECT count(*) FROM files WHERE direction = 'out'") == "7");
   CHECK(sql_text(demo.index(), "SELECT count(*) FROM transaction_sets WHERE partner = 'abc-co' AND direction = 'in'") == "2");
   // Recovered sets are findable by their built-in keys again (the rejected ASN's too).
   auto found = demo.archive_json({"archive", "query", "--key", "shipment_id=829717"})["rows"];
@@ -251,7 +251,7 @@ TEST_CASE("a damaged index page stops the run before the inbox is touched, verif
   CHECK_THAT(rebuilt.out, Catch::Contains("unreadable") && Catch::Contains("old index kept as"));
   CHECK(sql_text(demo.index(), "SELECT count(*) FROM files") == files_before);
   CHECK(sql_text(demo.index(), "SELECT count(*) FROM transaction_sets") == sets_before);
-  CHECK(sql_text(demo.index(), "SELECT count(*) FROM transaction_sets WHERE status = 'delivered'") == "4");
+  CHECK(sql_text(demo.index(), "SELECT count(*) FROM transaction_sets WHERE status = 'delivered'") == "5");
   auto clean = run_edihub({"archive", "verify", "--config", demo.config()});
   INFO(clean.out);
   CHECK(clean.exit_code == 0);

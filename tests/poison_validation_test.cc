@@ -149,7 +149,7 @@ TEST_CASE("an unknown encoding is a profile error with its line", "[poison][enco
   write_trading_config(dir.path(), "encoding: klingon-8\n");
   auto r = run_edihub({"check", "--config", dir.path().string()});
   CHECK(r.exit_code != 0);
-  CHECK_THAT(r.out + r.err, Contains("supplier.yaml:28: encoding 'klingon-8' is not a character set iconv knows"));
+  CHECK_THAT(r.out + r.err, Contains("supplier.yaml:29: encoding 'klingon-8' is not a character set iconv knows"));
 }
 
 TEST_CASE("envelope values the TA1 cannot copy: validate rejects them and run answers with a valid TA1", "[poison][envelope]") {

@@ -28,7 +28,7 @@ const char* const kPairFormats[] = {"856.edi", "cxml.xml", "ubl.xml", "gs1.xml"}
 
 // Reconciliation off: the twins of one ship notice share its shipment id (duplicate_shipment
 // would hold all but the first), and no PO of theirs is known.
-const char* kEdihubYaml = "archive: {path: archive}\nreconcile: {enabled: false}\n";
+constexpr const char* kEdihubYaml = "archive: {path: archive}\nreconcile: {enabled: false}\n";
 
 // Partner "cobalt" sends ship notices in all four formats (X12 ZZ:COBALTRIDGE, cXML DUNS,
 // UBL/GS1 GLN); partner "harbor" only has a folder. The standard mappings are used as shipped.
