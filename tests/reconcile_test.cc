@@ -420,3 +420,65 @@ TEST_CASE("SIGKILL during reconciliation never counts a shipped quantity twice",
   edihub::archive::BusinessRecords records(*index);
   CHECK(records.shipments_of_po("supplier", "PO100").size() == rounds * files_per_round);
 }
+
+TEST_CASE("erp.open_orders: a PO the ERP sent another way is recorded, never sent, and ASNs reconcile against it",
+          "[reconcile]") {
+  Hub hub;
+  auto profile = read_file(hub.dir / "partners/supplier.yaml");
+  const std::string anchor = "  outbound:\n";
+  profile.insert(profile.find(anchor), "  open_orders:\n    folder: {path: erp-open, pattern: \"*.json\", settle_seconds: 0}\n");
+  write_file(hub.dir / "partners/supplier.yaml", profile);
+  write_file(hub.dir / "erp-open/PO300.json", purchase_order_json("PO300", kLines));
+  write_file(hub.dir / "erp-open/bad.json", R"({"po_number": "PO301", "lines": [{"line_number": 1, "unit": "EA"}]})");
+  hub.drop("a.edi", ship_notice(1, "SH-1", "PO300", {{"1", 10, "EA", 0, "PART-A"}}));
+  hub.run();
+  CHECK(hub.exceptions("asn_unknown_po").empty());
+  CHECK(hub.shipped("PO300")["1"] == 10);
+  for (const auto& entry : fs::directory_iterator(hub.dir / "outbox"))
+    CHECK_THAT(read_file(entry.path()), !Catch::Contains("ST*850"));  // only our 997
+  auto index = edihub::archive::Index::open(hub.dir / "archive/index.db");
+  CHECK(edihub::archive::BusinessRecords(*index).order("supplier", "PO300")->origin == "open_orders");
+  auto bad = hub.exceptions("unusable_file");
+  REQUIRE(bad.size() == 1);
+  CHECK_THAT(bad[0].reason, Catch::Contains("bad.json") && Catch::Contains("lines[0].quantity"));
+  CHECK(fs::is_empty(hub.dir / "erp-open"));  // both archived, then taken from the folder
+}
+
+TEST_CASE("document po: one order's whole life in time order with each step's duration", "[reconcile]") {
+  Hub hub;
+  hub.order("PO100", kLines);
+  hub.run("2026-12-01T08:00:00Z");  // the 850 goes out: ISA13 1, GS06 1
+  hub.drop("997.edi", x12_interchange(11, "FA", "997", {"AK1*PO*1", "AK9*A*1*1*1"}));
+  hub.run("2026-12-01T08:30:00Z");
+  hub.drop("855.edi", order_acknowledgment(12, "PO100", "AD", {{kLines[0], "IA", 10}, {kLines[1], "IA", 4}}));
+  hub.run("2026-12-01T12:00:00Z");
+  hub.drop("asn1.edi", ship_notice(13, "SH-1", "PO100", {{"1", 6, "EA", 0, "PART-A"}}));
+  hub.run("2026-12-03T09:00:00Z");
+  hub.drop("asn2.edi", ship_notice(14, "SH-2", "PO100", {{"1", 4, "EA", 0, "PART-A"}, {"2", 4, "EA", 0, "PART-B"}}));
+  hub.run("2026-12-04T10:00:00Z");
+  hub.drop("810.edi", invoice(15, "INV-1", "PO100", {{"1", 10, "EA", 2.5, "PART-A"}, {"2", 4, "EA", 10, "PART-B"}}));
+  hub.run("2026-12-05T15:00:00Z");
+
+  auto r = run_edihub({"document", "po:PO100", "--config", hub.dir.path().string(), "--json"});
+  INFO(r.err << r.out);
+  REQUIRE(r.exit_code == 0);
+  auto doc = nlohmann::json::parse(r.out)["partners"][0];
+  CHECK(doc["order"]["state"] == "closed");  // shipped in full and billed in full
+  CHECK(doc["lines"][0]["shipped"] == 10);
+  CHECK(doc["lines"][0]["invoiced"] == 10);
+  CHECK(doc["lines"][1]["ack_status"] == "accepted");
+  // The steps in order, each found after the one before.
+  std::vector<std::string> whats;
+  for (const auto& step : doc["timeline"]) whats.push_back(step["what"]);
+  std::size_t at = 0;
+  for (const std::string expected : {"850 sent", "997 received", "855", "856 SH-1", "delivered", "856 SH-2", "810"}) {
+    auto found = std::find_if(whats.begin() + static_cast<std::ptrdiff_t>(at), whats.end(),
+                              [&](const std::string& w) { return w.find(expected) != std::string::npos; });
+    INFO(expected << " after step " << at << " in " << nlohmann::json(whats).dump(1));
+    REQUIRE(found != whats.end());
+    at = static_cast<std::size_t>(found - whats.begin());
+  }
+  // Durations: the 997 came 30 minutes after the 850 was sent (the step before it).
+  for (const auto& step : doc["timeline"])
+    if (step["what"].get<std::string>().rfind("997 received", 0) == 0) CHECK(step["seconds"] == 1800);
+}

@@ -75,6 +75,7 @@ mappings:
 code_tables:
   uom: {{EA: EA}}
   transport_mode: {{M: truck}}
+reconcile: {{enabled: false}}
 )", id, isa_id, channel, erp.url()));
   };
   http_partner("second", "SECOND1", "inbound: {folder: {path: inbox-second, settle_seconds: 0}}");

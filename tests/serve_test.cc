@@ -127,7 +127,7 @@ TEST_CASE("SIGHUP swaps in a configuration only after it checks, a broken one is
   serve.signal(SIGHUP);
   auto refused = serve.wait_for_event("reload_refused", 10s);
   REQUIRE(refused);
-  CHECK((*refused)["problems"].dump().find("supplier.yaml:15: unknown key 'colour'") != std::string::npos);
+  CHECK((*refused)["problems"].dump().find("supplier.yaml:16: unknown key 'colour'") != std::string::npos);
   // Still running the configuration it had.
   write_file(dir / "inbox/asn-1.edi", sample_856(1));
   CHECK(wait_for_files(dir / "erp", 1, 20s));
