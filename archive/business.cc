@@ -26,6 +26,16 @@ Filter order_filter(const std::optional<std::string>& partner, const std::option
   return filter;
 }
 
+// Inserts the lines of the row `id`, pointing at it through `parent`; returns `id`.
+template <class Line>
+std::int64_t insert_lines(Index::Impl& db, std::int64_t id, const std::vector<Line>& lines, std::int64_t Line::*parent) {
+  for (auto line : lines) {
+    line.*parent = id;
+    db.insert(line);
+  }
+  return id;
+}
+
 }  // namespace
 
 std::int64_t BusinessRecords::put_order(OrderRecord order, const std::vector<OrderLineRecord>& lines) {
@@ -41,11 +51,7 @@ std::int64_t BusinessRecords::put_order(OrderRecord order, const std::vector<Ord
   } else {
     order.id = db.insert(order);
   }
-  for (auto line : lines) {
-    line.order_id = order.id;
-    db.insert(line);
-  }
-  return order.id;
+  return insert_lines(db, order.id, lines, &OrderLineRecord::order_id);
 }
 
 std::optional<OrderRecord> BusinessRecords::order(const std::string& partner, const std::string& po_number) const {
@@ -103,13 +109,7 @@ void BusinessRecords::update_order_line_ack(const OrderLineRecord& l) {
 }
 
 std::int64_t BusinessRecords::add_shipment(const ShipmentRecord& shipment, const std::vector<ShipmentLineRecord>& lines) {
-  auto& db = *index_.impl_;
-  const auto id = db.insert(shipment);
-  for (auto line : lines) {
-    line.shipment_row = id;
-    db.insert(line);
-  }
-  return id;
+  return insert_lines(*index_.impl_, index_.impl_->insert(shipment), lines, &ShipmentLineRecord::shipment_row);
 }
 
 std::vector<ShipmentRecord> BusinessRecords::shipments(const std::string& partner, const std::string& shipment_id) const {
@@ -150,13 +150,7 @@ void BusinessRecords::match_shipment_line(std::int64_t line_id, const std::strin
 }
 
 std::int64_t BusinessRecords::add_invoice(const InvoiceRecord& invoice, const std::vector<InvoiceLineRecord>& lines) {
-  auto& db = *index_.impl_;
-  const auto id = db.insert(invoice);
-  for (auto line : lines) {
-    line.invoice_row = id;
-    db.insert(line);
-  }
-  return id;
+  return insert_lines(*index_.impl_, index_.impl_->insert(invoice), lines, &InvoiceLineRecord::invoice_row);
 }
 
 std::vector<InvoiceRecord> BusinessRecords::invoices(const std::string& partner, const std::string& invoice_number) const {

@@ -321,7 +321,12 @@ std::vector<EventRecord> Index::events_of_set(std::int64_t set_id) const {
   return impl_->select<EventRecord>("WHERE set_id = ? ORDER BY id", set_id);
 }
 
-std::int64_t Index::add_exception(const ExceptionRecord& exception) { return impl_->insert(exception); }
+std::int64_t Index::add_exception(const ExceptionRecord& exception) {
+  const auto id = impl_->insert(exception);
+  for (const auto& document : exception.documents)
+    impl_->run("INSERT OR IGNORE INTO exception_documents (document, exception_id) VALUES (?, ?)", document, id).done();
+  return id;
+}
 
 std::optional<ExceptionRecord> Index::exception(std::int64_t id) const {
   return impl_->select_one<ExceptionRecord>("WHERE id = ?", id);
@@ -356,15 +361,10 @@ std::vector<ExceptionRecord> Index::exceptions(const std::optional<std::string>&
 
 std::vector<ExceptionRecord> Index::open_exceptions_about(const std::string& partner, const std::string& kind,
                                                          const std::string& document) const {
-  // LIKE narrows by index-free text match; the exact list check drops what '_' or '%' in
-  // a document name matched too broadly.
-  auto rows = impl_->select<ExceptionRecord>(
-      "WHERE partner = ? AND state = 'open' AND kind = ? AND documents LIKE ? ORDER BY id", partner, kind,
-      "%" + nlohmann::json(document).dump() + "%");
-  std::erase_if(rows, [&](const ExceptionRecord& e) {
-    return std::find(e.documents.begin(), e.documents.end(), document) == e.documents.end();
-  });
-  return rows;
+  return impl_->select<ExceptionRecord>(
+      "WHERE id IN (SELECT exception_id FROM exception_documents WHERE document = ?) AND partner = ? AND "
+      "state = 'open' AND kind = ? ORDER BY id",
+      document, partner, kind);
 }
 
 std::int64_t Index::count_exceptions(const std::optional<std::string>& partner,
@@ -380,46 +380,27 @@ std::vector<ExceptionRecord> Index::exceptions_of_file(std::int64_t file_id) con
   return impl_->select<ExceptionRecord>("WHERE file_id = ? ORDER BY id", file_id);
 }
 
-namespace {
-
-// A document as it is written inside the stored JSON list: a quoted JSON string, so a
-// search for "po:45" cannot match "po:450".
-std::string quoted_document(const std::string& document) {
-  return nlohmann::json(document).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-}  // namespace
-
 std::vector<ExceptionRecord> Index::exceptions_about(const std::string& document,
                                                      const std::optional<std::string>& partner) const {
   Filter filter;
-  filter.add("instr(documents, ?) > 0", {quoted_document(document)});
+  filter.add("id IN (SELECT exception_id FROM exception_documents WHERE document = ?)", {document});
   if (partner) filter.add("partner = ?", {*partner});
-  auto candidates = impl_->select<ExceptionRecord>(filter, "ORDER BY created_at, id");
-  // instr() found the quoted text; the parsed list decides (a reason-free column, but a
-  // document id may itself hold a quoted string).
-  std::erase_if(candidates, [&](const ExceptionRecord& e) {
-    return std::find(e.documents.begin(), e.documents.end(), document) == e.documents.end();
-  });
-  return candidates;
+  return impl_->select<ExceptionRecord>(filter, "ORDER BY created_at, id");
 }
 
 std::map<std::string, std::int64_t> Index::count_open_exceptions_about(const std::vector<std::string>& documents,
                                                                        const std::optional<std::string>& partner) const {
   std::map<std::string, std::int64_t> counts;
-  for (const auto& document : documents) counts[document] = 0;
-  if (documents.empty()) return counts;
-  Filter filter;
-  filter.add("state = ?", {"open"});
-  if (partner) filter.add("partner = ?", {*partner});
-  sqlite::Cursor cursor(impl_->statement("SELECT documents FROM exceptions WHERE 1" + filter.sql +
-                                         " AND documents NOT IN ('', '[]')"));
-  filter.bind(cursor);
-  std::vector<std::string> named;
-  while (cursor.next()) {
-    cursor.get(0, named);
-    for (const auto& document : named)
-      if (auto it = counts.find(document); it != counts.end()) ++it->second;
+  for (const auto& document : documents) {
+    Filter filter;
+    filter.add("d.document = ?", {document});
+    if (partner) filter.add("e.partner = ?", {*partner});
+    sqlite::Cursor cursor(impl_->statement(
+        "SELECT count(*) FROM exception_documents d JOIN exceptions e ON e.id = d.exception_id WHERE e.state = 'open'" +
+        filter.sql));
+    filter.bind(cursor);
+    cursor.next();
+    counts[document] = cursor.int64(0);
   }
   return counts;
 }

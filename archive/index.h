@@ -307,12 +307,12 @@ class Index {
   std::int64_t count_exceptions(const std::optional<std::string>& partner,
                                 const std::optional<std::string>& state) const;
   // Exceptions whose `documents` names `document` (e.g. "po:4500012345"), of `partner`
-  // when given, oldest first. Reads the exceptions column by column (no index on the
-  // list): exceptions are the work queue, far fewer than transaction sets.
+  // when given, oldest first. Found by index: each document of an exception is also a
+  // row of exception_documents.
   std::vector<ExceptionRecord> exceptions_about(const std::string& document,
                                                 const std::optional<std::string>& partner) const;
-  // How many open exceptions of `partner` (all when absent) name each of `documents`:
-  // one pass over the open exceptions, memory bounded by `documents` (a page of a list).
+  // How many open exceptions of `partner` (all when absent) name each of `documents` (a
+  // page of a list): one indexed count per document.
   std::map<std::string, std::int64_t> count_open_exceptions_about(const std::vector<std::string>& documents,
                                                                   const std::optional<std::string>& partner) const;
   // Open exceptions per partner and kind, with the oldest (created_at); by partner, kind.

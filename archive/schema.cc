@@ -250,6 +250,12 @@ CREATE INDEX awaited_by_state_due ON awaited_acks(state, due_at);
 // tolerances, and summed quantities are read, never stored.
 constexpr const char* kVersion5 = R"sql(
 ALTER TABLE exceptions ADD COLUMN documents TEXT NOT NULL DEFAULT '[]';
+-- The same documents one row each, so an exception is found by its document by index.
+CREATE TABLE exception_documents (
+  document TEXT NOT NULL,
+  exception_id INTEGER NOT NULL REFERENCES exceptions(id),
+  PRIMARY KEY (document, exception_id)
+) WITHOUT ROWID;
 
 CREATE TABLE orders (
   id INTEGER PRIMARY KEY,
