@@ -482,3 +482,16 @@ TEST_CASE("document po: one order's whole life in time order with each step's du
   for (const auto& step : doc["timeline"])
     if (step["what"].get<std::string>().rfind("997 received", 0) == 0) CHECK(step["seconds"] == 1800);
 }
+
+TEST_CASE("asn_under_shipment also for an order already invoiced for what came", "[reconcile]") {
+  Hub hub("  under_shipment_grace: 24h\n");
+  hub.order("PO100", kLines, "2026-12-10");
+  hub.drop("a.edi", ship_notice(1, "SH-1", "PO100", {{"1", 10, "EA", 0, "PART-A"}, {"2", 3, "EA", 0, "PART-B"}}));
+  hub.drop("b.edi", invoice(2, "INV-1", "PO100", {{"1", 10, "EA", 2.5, "PART-A"}, {"2", 3, "EA", 10, "PART-B"}}));
+  hub.run("2026-12-06T12:00:00Z");
+  CHECK(hub.order_state("PO100") == "invoiced");
+  hub.run("2026-12-12T00:00:00Z");  // ship date + 1 day + 24h
+  auto under = hub.exceptions("asn_under_shipment");
+  REQUIRE(under.size() == 1);
+  CHECK_THAT(under[0].reason, Catch::Contains("line 2") && Catch::Contains("ordered 4 EA, shipped 3 EA"));
+}

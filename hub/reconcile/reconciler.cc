@@ -122,11 +122,12 @@ void Reconciler::check_shipped(const partners::Profile& partner, OrderRecord& or
   std::size_t asns = 0;
   for (const auto& s : records_.shipments_of_po(partner.id, order.po_number))
     asns += s.state == archive::ShipmentState::active;
-  bool any_over = false;
+  bool any_over = false, any_under = false;
   for (const auto& line : records_.order_lines(order.id)) {
     const double allowed = line.quantity + rules.quantity.of(line.quantity);
     const bool over = line.shipped > allowed + 1e-9;
     any_over |= over;
+    any_under |= line.shipped + 1e-9 < line.quantity - rules.quantity.of(line.quantity);
     if (over && lines.contains(line.line_number))
       findings.add(Finding::asn_over_shipment,
                    fmt::format("PO {} line {} ({}): ordered {} {}, shipped {} {} over {} ASN(s), tolerance {} "
@@ -143,10 +144,9 @@ void Reconciler::check_shipped(const partners::Profile& partner, OrderRecord& or
     resolve(partner, Finding::asn_over_shipment, po_document(order.po_number),
             fmt::format("no line of PO {} is over-shipped any more (shipment {})", order.po_number, shipment));
   refresh_state(partner, order);
-  if (order.state != OrderState::partially_shipped && order.state != OrderState::open &&
-      order.state != OrderState::acknowledged)
+  if (!any_under)
     resolve(partner, Finding::asn_under_shipment, po_document(order.po_number),
-            fmt::format("PO {} is {} now (shipment {})", order.po_number, to_string(order.state), shipment));
+            fmt::format("every line of PO {} is shipped now (shipment {})", order.po_number, shipment));
 }
 
 void Reconciler::refresh_state(const partners::Profile& partner, OrderRecord& order) {
@@ -192,8 +192,8 @@ std::vector<archive::ExceptionRecord> Reconciler::check_deadlines(const partners
         raise(partner, Finding::asn_missing, order,
               fmt::format("PO {}: no ASN received; requested ship date {}, allowance {}h", order.po_number,
                           order.requested_ship_date, rules.asn_allowance.count() / 3600));
-      if (order.state != OrderState::partially_shipped || order.requested_ship_date > due(rules.under_shipment_grace))
-        continue;
+      // Any order with something shipped (partially, over on another line, already invoiced).
+      if (unshipped || order.requested_ship_date > due(rules.under_shipment_grace)) continue;
       for (const auto& line : records_.order_lines(order.id)) {
         const double floor = line.quantity - rules.quantity.of(line.quantity);
         if (line.shipped + 1e-9 < floor)
