@@ -1,0 +1,61 @@
+// The timeline of one business document (`edihub document`): every transaction set that
+// names it (both directions) with its events (mapped, held, delivered to the ERP, dead
+// letter, ...), the acknowledgments and AS2 messages of their files and the exceptions
+// about it, in time order; for an order also its lines with ordered, acknowledged, shipped
+// and invoiced quantities. Reads the archive only.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "archive/business.h"
+#include "archive/index.h"
+#include "hub/config.h"
+
+namespace edihub::hub {
+
+using Time = std::chrono::system_clock::time_point;
+
+struct DocumentName {
+  std::string kind;   // po, shipment, invoice
+  std::string value;
+  std::string key;    // the business key naming it on transaction sets
+  std::string text() const { return kind + ":" + value; }
+};
+
+// "po:4500012345" -> {po, 4500012345, po_number}; nullopt for anything else.
+std::optional<DocumentName> parse_document(const std::string& text);
+
+struct Entry {
+  Entry(std::string at_, std::string what_, std::int64_t set = 0, std::int64_t file = 0, std::int64_t exception = 0)
+      : at(std::move(at_)), what(std::move(what_)), set_id(set), file_id(file), exception_id(exception) {}
+  std::string at;
+  std::string what;
+  std::int64_t set_id, file_id, exception_id;
+  std::optional<Time> time;  // `at` parsed, for ordering and step times
+};
+
+// One partner's view of the document.
+struct Timeline {
+  std::string partner;
+  std::optional<archive::OrderRecord> order;
+  std::vector<archive::OrderLineRecord> lines;
+  std::vector<Entry> entries;
+  std::vector<std::string> awaiting;  // acknowledgments still awaited, not yet due
+};
+
+// Every partner with the document: those of the sets naming it, and the configured
+// partners holding it as a business record.
+std::vector<std::string> document_partners(archive::Index& index, const Config& config, const DocumentName& document);
+// The partners' timelines that hold anything, in the order given; `now` decides which
+// awaited acknowledgments are listed as still awaited.
+std::vector<Timeline> document_timelines(archive::Index& index, const DocumentName& document,
+                                         const std::vector<std::string>& partners, const std::string& now);
+
+// Seconds since the previous entry whose time is known; nullopt for the first.
+std::vector<std::optional<std::int64_t>> step_seconds(const std::vector<Entry>& entries);
+
+}  // namespace edihub::hub
