@@ -66,5 +66,5 @@ print(f"  reconciliation on: {len(rows)} open exception(s) (expected 0: every AS
 '
 "$build/edihub" orders --config "$work/run" --state shipped --limit 1 --json | python3 -c '
 import json, sys
-print(f"  orders shipped in full: {json.load(sys.stdin)[\"total\"]}")
+print("  orders shipped in full:", json.load(sys.stdin)["total"])
 '
