@@ -53,7 +53,9 @@ Reconciler::Outcome Reconciler::on_invoice(const partners::Profile& partner, con
     if (po.empty()) po = invoice_po;
     if (!orders.contains(po)) orders[po] = po.empty() ? std::nullopt : records_.order(partner.id, po);
     const auto& order = orders[po];
-    const auto* line = order ? match_line(records_.order_lines(order->id), item) : nullptr;
+    // The PO's lines outlive the match, which points into them.
+    const auto po_lines = order ? records_.order_lines(order->id) : std::vector<archive::OrderLineRecord>{};
+    const auto* line = match_line(po_lines, item);
     lines.push_back({0, 0, po, line ? line->line_number : "", number(item.value("quantity", nlohmann::json())),
                      number(item.value("unit_price", nlohmann::json()))});
   }

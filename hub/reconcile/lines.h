@@ -29,7 +29,8 @@ inline std::string shipment_document(const std::string& id) { return "shipment:"
 inline std::string invoice_document(const std::string& number) { return "invoice:" + number; }
 
 // The PO line an item (ASN item, 855 line, 810 line) names: by line number (leading zeros
-// ignored), then buyer part, vendor part, UPC or GTIN. nullptr when none matches.
+// ignored), then buyer part, vendor part, UPC or GTIN. nullptr when none matches; the
+// pointer is into `lines`, so they must outlive it.
 const archive::OrderLineRecord* match_line(const std::vector<archive::OrderLineRecord>& lines,
                                            const nlohmann::json& item);
 // "line 2 (buyer part B-2002)": how an item is named in a reason.
