@@ -151,6 +151,17 @@ struct As2MessageRecord {
   std::string updated_at;
 };
 
+// The health of a partner's inbound channels: the last poll that worked and the last that
+// failed, one row per partner (partner_polls, schema version 6). `failing_since` is the
+// first failure of the current run of failures, "" once a poll works again.
+struct PartnerPollRecord {
+  std::string partner;
+  std::string last_ok_at;
+  std::string last_error_at;
+  std::string last_error;
+  std::string failing_since;
+};
+
 // Exception kinds: unusable_file, unknown_partner, envelope_error, validation_error,
 // mapping_error, delivery_error, overdue_ack, duplicate, damaged_raw_object, and the
 // reconciliation kinds (partners/findings.h). State: open, resolved, ignored.
@@ -399,6 +410,25 @@ class Index {
   void transition_awaited_ack(AwaitedAck& row, AckState to, const StateChange& change);
   // Also writes what update_as2_message writes.
   void transition_as2_message(As2MessageRecord& message, As2State to, const StateChange& change);
+
+  // Channel health (polls.cc): each poll of a partner's inbound channels records its
+  // outcome at `at`; `error` empty means it worked.
+  void record_poll(const std::string& partner, const std::string& at, const std::string& error);
+  std::vector<PartnerPollRecord> partner_polls() const;  // by partner
+
+  // What a partner's row on the dashboard shows and /metrics exports (stats.cc): counts
+  // of inbound files and sets received since `since`, and what is open right now.
+  struct PartnerCounts {
+    std::string partner;
+    std::int64_t files_in = 0, bytes_in = 0, files_in_error = 0;  // received since; ended as an exception
+    std::int64_t sets_in = 0, sets_in_error = 0;                  // inbound sets since; rejected, failed, dead_letter
+    std::int64_t acks_awaiting = 0, acks_overdue = 0;             // our documents awaiting the partner's 997/999/TA1
+    std::int64_t exceptions_open = 0;
+    std::int64_t deliveries_pending = 0;  // inbound sets mapped, not yet delivered to the ERP
+    std::int64_t dead_letters = 0;        // inbound sets the ERP never accepted (dead_letter)
+    std::int64_t backlog_files = 0;       // files received and not yet processed
+  };
+  std::vector<PartnerCounts> partner_counts(const std::string& since) const;  // by partner
 
   // Queries over transaction sets, newest first; count() is how many rows match the same
   // filters, limit and offset aside (paging says "rows 1-50 of 1234").

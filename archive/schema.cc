@@ -345,7 +345,18 @@ CREATE INDEX invoice_lines_by_invoice ON invoice_lines(invoice_row);
 CREATE INDEX invoice_lines_by_po ON invoice_lines(po_number, line_number);
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
+// Version 6: channel health, one row per partner (Index::record_poll).
+constexpr const char* kVersion6 = R"sql(
+CREATE TABLE partner_polls (
+  partner TEXT PRIMARY KEY,
+  last_ok_at TEXT NOT NULL DEFAULT '',
+  last_error_at TEXT NOT NULL DEFAULT '',
+  last_error TEXT NOT NULL DEFAULT '',
+  failing_since TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6};
 
 }  // namespace
 

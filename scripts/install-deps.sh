@@ -8,6 +8,7 @@ packages=(
   libspdlog-dev libfmt-dev libboost-dev libcurl4-openssl-dev libssh2-1-dev catch2 libbenchmark-dev
   libpq-dev postgresql openssh-server openssh-client
   nodejs node-ajv time
+  chromium prometheus python3-aiosmtpd
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -93,10 +93,12 @@ void Pipeline::stage_ok(const std::string& stage, const std::string& partner) {
 std::optional<ExceptionRecord> Pipeline::record_stage_failure(const std::string& stage, const std::string& partner,
                                                               const std::string& error) {
   stages_ok_.erase(partner + "/" + stage);
+  if (stage == "poll") index_->record_poll(partner, clock_.iso_now(), error);
   return raise_once(*index_, clock_, partner, "hub_error", stage, error + "; tried again on the next pass");
 }
 
 void Pipeline::record_stage_ok(const std::string& stage, const std::string& partner) {
+  if (stage == "poll") index_->record_poll(partner, clock_.iso_now(), "");
   if (!stages_ok_.insert(partner + "/" + stage).second) return;  // a query only after a failure or at start
   resolve_exception_about(*index_, clock_, partner, "hub_error", stage, stage + " works again");
 }

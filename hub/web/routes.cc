@@ -1,0 +1,18 @@
+#include <map>
+
+#include "hub/web/page.h"
+
+namespace edihub::hub::web {
+
+std::string Request::param(const std::string& name) const {
+  auto it = query.find(name);
+  return it == query.end() ? std::string() : it->second;
+}
+
+const std::vector<Route>& routes() {
+  static const std::vector<Route> table = {
+  };
+  return table;
+}
+
+}  // namespace edihub::hub::web
