@@ -109,6 +109,12 @@ reconcile: {enabled: false}
   CHECK(check.exit_code == 0);
   CHECK(check.err.empty());
 
+  // The alerting rules shipped for these metrics load in Prometheus's checker.
+  auto rules = run_program({"promtool", "check", "rules", (source_dir() / "deploy/prometheus/edihub-rules.yml").string()}, 60);
+  INFO(rules.out << rules.err);
+  CHECK(rules.exit_code == 0);
+  CHECK(rules.out.find("SUCCESS: 5 rules found") != std::string::npos);
+
   // Counters never go down: a new process reading the same archive starts from its rows.
   serve.signal(SIGTERM);
   REQUIRE(serve.wait_exit(25s));

@@ -1,6 +1,6 @@
 #include <map>
 
-#include "hub/web/page.h"
+#include "hub/web/pages.h"
 
 namespace edihub::hub::web {
 
@@ -11,6 +11,7 @@ std::string Request::param(const std::string& name) const {
 
 const std::vector<Route>& routes() {
   static const std::vector<Route> table = {
+      {"GET", "/metrics", metrics_page, nullptr},
   };
   return table;
 }
