@@ -14,7 +14,7 @@ namespace edihub::hub {
 int run_cli(int argc, char** argv) {
   CLI::App app{"edihub: B2B partner integration hub (X12 in, ERP transactions out)"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "edihub 0.1.0");
+  app.set_version_flag("--version", "edihub " EDIHUB_VERSION);
 
   std::string file, config_dir;
   bool segments = false, json = false, once = false;
