@@ -1,7 +1,7 @@
 // `edihub replay --open-exceptions` on a seeded archive (each open exception's file replayed
-// once), and the progress of it and of `validate` on stderr: plain (nothing here: the work is
-// shorter than the interval) when stderr is not a terminal, the bar with counts when it is (a
-// pseudo-terminal from util-linux `script`).
+// once), and the progress of it, of `mapping diff` and of `validate` on stderr: plain
+// (nothing here: the work is shorter than the interval) when stderr is not a terminal, the
+// bar with counts when it is (a pseudo-terminal from util-linux `script`).
 #include <set>
 
 #include <catch2/catch.hpp>
@@ -116,7 +116,8 @@ TEST_CASE("replay --open-exceptions replays the file of every matching open exce
   CHECK(run_edihub({"replay", "--config", dir.path().string()}).exit_code == 2);
 }
 
-TEST_CASE("replay progress: none in a log for short work, a bar with counts on a terminal", "[replay][progress][e2e]") {
+TEST_CASE("replay and mapping diff progress: none in a log for short work, a bar with counts on a terminal",
+          "[replay][progress][e2e]") {
   SECTION("stderr not a terminal") {
     TempDir dir;
     seed_mapping_errors(dir, 3);
@@ -136,6 +137,12 @@ TEST_CASE("replay progress: none in a log for short work, a bar with counts on a
     // Redrawn in place, and left at its end before the summary.
     CHECK_THAT(r.out, Contains("\rreplaying [") && Contains("] 3/3 files (100%)") && Contains("\x1b[K"));
     CHECK(r.out.find("3/3 files (100%)") < r.out.find("replay --open-exceptions: 3 open exception(s) matched"));
+    // mapping diff counts the sets it maps again: the three replayed ones were delivered.
+    auto diff = on_terminal({"mapping", "diff", "--partner", "supplier", "--config", dir.path().string()});
+    INFO(diff.out);
+    CHECK(diff.exit_code == 0);
+    CHECK_THAT(diff.out, Contains("\rmapping [") && Contains("] 3/3 sets (100%)"));
+    CHECK(diff.out.find("3/3 sets (100%)") < diff.out.find("3 document(s): 0 changed, 3 unchanged, 0 error(s)"));
   }
 }
 
