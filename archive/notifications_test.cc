@@ -23,7 +23,7 @@ NotificationRecord notification(const std::string& rule, const std::string& chan
 
 }  // namespace
 
-TEST_CASE("notifications: queued once per rule, channel and event; due by time; sent or failed once",
+TEST_CASE("notifications: queued once per rule, channel and event, due by time, sent or failed once",
           "[index][alerts]") {
   TempDir dir;
   auto index = Index::open(dir / "index.db");

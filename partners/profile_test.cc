@@ -554,7 +554,7 @@ TEST_CASE("every profile section's mistakes are reported with the exact file:lin
     for (auto at = line.find(root); at != std::string::npos; at = line.find(root)) line.erase(at, root.size());
     actual += line + "\n";
   }
-  const std::string expected = R"(partners/a.yaml:3: unknown key 'colour' in the profile (expected one of: acknowledgments, as2, code_tables, encoding, envelope, erp, id, identities, inbound, mappings, name, outbound, reconcile, schedule, validation)
+  const std::string expected = R"(partners/a.yaml:3: unknown key 'colour' in the profile (expected one of: acknowledgments, alerts, as2, code_tables, encoding, envelope, erp, id, identities, inbound, mappings, name, outbound, reconcile, schedule, validation)
 partners/a.yaml:1: id 'Bad_A' may hold only lowercase letters, digits, '_' and '-'
 partners/a.yaml:2: 'name' must be a single value
 partners/a.yaml:5: unknown key 'extra' in an identity (expected one of: group_id, isa_id, isa_qualifier)
@@ -645,7 +645,7 @@ partners/c.yaml:7: mappings are listed but there is no 'erp' sink to deliver the
 partners/c.yaml:7: outbound mappings are listed but there is no 'outbound' channel to send with
 partners/c.yaml:7: outbound mappings are listed but there is no 'erp.outbound' folder to pick ERP transactions from
 partners/c.yaml:4: acknowledgments.send is 999 but there is no 'outbound' channel to send them with
-partners/d.yaml:6: unknown key 'erp_typo' in the profile (expected one of: acknowledgments, as2, code_tables, encoding, envelope, erp, id, identities, inbound, mappings, name, outbound, reconcile, schedule, validation)
+partners/d.yaml:6: unknown key 'erp_typo' in the profile (expected one of: acknowledgments, alerts, as2, code_tables, encoding, envelope, erp, id, identities, inbound, mappings, name, outbound, reconcile, schedule, validation)
 partners/d.yaml:4: unknown key 'y' in 'erp.postgres' (expected one of: connect_timeout_seconds, conninfo, conninfo_env, schema, statement_timeout_seconds, table)
 partners/d.yaml:4: environment variable EDIHUB_TEST_SURELY_UNSET is not set
 partners/d.yaml:4: statement_timeout_seconds must be a number from 1 to 3600

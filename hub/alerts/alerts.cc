@@ -53,7 +53,8 @@ std::size_t Alerts::queue() {
   archive::Index::Transaction tx(index_);
   // Cursors move on even without rules, so a rule added later alerts on what happens
   // from then on, not on the archive's history.
-  std::int64_t after_exception = index_.alert_cursor("exceptions"), after_event = index_.alert_cursor("events");
+  const std::int64_t exceptions_from = index_.alert_cursor("exceptions"), events_from = index_.alert_cursor("events");
+  std::int64_t after_exception = exceptions_from, after_event = events_from;
   for (bool more = true; more;) {
     auto derived = events_after_cursors(index_, after_exception, after_event, kPerPass);
     for (const auto& event : derived.events) queue_event(event);
@@ -61,8 +62,9 @@ std::size_t Alerts::queue() {
     after_event = derived.last_event;
     more = derived.more;
   }
-  index_.set_alert_cursor("exceptions", after_exception);
-  index_.set_alert_cursor("events", after_event);
+  // Written only when they move: a quiet pass writes nothing to the index.
+  if (after_exception != exceptions_from) index_.set_alert_cursor("exceptions", after_exception);
+  if (after_event != events_from) index_.set_alert_cursor("events", after_event);
   for (const auto& event : failing_polls(index_, now)) queue_event(event);
   tx.commit();
   if (queued > 0 && std::getenv("EDIHUB_TEST_KILL_AFTER_ALERTS_QUEUED")) ::kill(::getpid(), SIGKILL);
