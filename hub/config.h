@@ -1,5 +1,5 @@
 // The hub's configuration folder: edihub.yaml (archive location, pipeline settings, the
-// AS2 receiver), partners/*.yaml and mappings/*.yaml. Every path is relative to the folder.
+// AS2 receiver, alerts), partners/*.yaml and mappings/*.yaml. Every path is relative to the folder.
 // AS2 certificates and keys are loaded here, so a bad one is a configuration error
 // (file:line) in `edihub check`, not a failure of the first message.
 #pragma once
@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "hub/alerts/settings.h"
 #include "partners/profile.h"
 #include "transports/as2.h"
 
@@ -54,6 +55,7 @@ struct Config {
   ServiceSettings service;
   partners::Directory partners;
   std::optional<As2Settings> as2;
+  alerts::Settings alerts;             // edihub.yaml `alerts:` (docs/alerts.md)
   // The AS2 agreement of every partner with one, certificates loaded, by partner id.
   std::map<std::string, transports::as2::As2Partner> as2_partners;
 

@@ -145,6 +145,12 @@ int run_cli(int argc, char** argv) {
   add_page_options(acks, acks_options.page, "rows");
   acks->add_flag("--json", json, "Print JSON");
 
+  PageOptions alerts_page;
+  auto* alerts = app.add_subcommand("alerts", "Alert notifications (e-mail, webhook): newest first, sent, pending or failed");
+  alerts->add_option("--config", config_dir, "Config folder")->required();
+  add_page_options(alerts, alerts_page, "notifications");
+  alerts->add_flag("--json", json, "Print JSON");
+
   auto* erp = app.add_subcommand("erp", "ERP sink administration");
   erp->require_subcommand(1);
   auto* init_db = erp->add_subcommand("init-db", "Create the PostgreSQL staging tables of every partner with erp.postgres");
@@ -222,6 +228,7 @@ int run_cli(int argc, char** argv) {
     if (*orders) return command_orders(config_dir, orders_options, json, std::cout, std::cerr);
     if (*status) return command_status(config_dir, status_options, json, std::cout, std::cerr);
     if (*acks) return command_acks(config_dir, acks_options, json, std::cout, std::cerr);
+    if (*alerts) return command_alerts(config_dir, alerts_page, json, std::cout, std::cerr);
     if (*init_db) return command_erp_init_db(config_dir, std::cout, std::cerr);
     if (*mrun) return command_mapping_run(map_run, std::cout, std::cerr);
     if (*mdiff) return command_mapping_diff(map_diff, std::cout, std::cerr);

@@ -127,6 +127,8 @@ int command_partner_new(const PartnerNewOptions& options, std::ostream& out, std
 
 int command_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err);
 int command_acks(const std::string& config_dir, const AcksOptions& options, bool json, std::ostream& out, std::ostream& err);
+// `edihub alerts`: the notifications the alert rules queued, newest first, and their state.
+int command_alerts(const std::string& config_dir, const PageOptions& page, bool json, std::ostream& out, std::ostream& err);
 int command_close_exception(const std::string& config_dir, const CloseExceptionOptions& options, bool json,
                             std::ostream& out, std::ostream& err);
 int command_erp_init_db(const std::string& config_dir, std::ostream& out, std::ostream& err);
