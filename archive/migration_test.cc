@@ -38,26 +38,40 @@ class RawDb {
   sqlite3* db_ = nullptr;
 };
 
+// The fixture `name` copied to dir/archive/index.db, checked to be of `version`.
+fs::path copy_fixture(const TempDir& dir, const std::string& name, std::int64_t version) {
+  const fs::path db = dir / "archive/index.db";
+  fs::create_directories(db.parent_path());
+  fs::copy_file(data_dir() / "migrations" / name, db);
+  RawDb before(db);
+  REQUIRE(before.scalar("PRAGMA user_version") == version);
+  return db;
+}
+
+// Rows per table of the demo's run, counted with sqlite3 in the fixtures (MANIFEST.md).
+const std::map<std::string, std::int64_t> kDemoRows{
+    {"files", 16},         {"interchanges", 13},        {"groups", 13},      {"transaction_sets", 15},
+    {"mapped_outputs", 6}, {"business_keys", 33},       {"events", 79},      {"exceptions", 5},
+    {"exception_documents", 4}, {"control_counters", 12}, {"awaited_acks", 2}, {"acks", 7},
+    {"as2_messages", 0},   {"orders", 1},               {"order_lines", 3},  {"shipments", 2},
+    {"shipment_lines", 4}, {"invoices", 0},             {"invoice_lines", 0}};
+
+// After migration: the latest version, and `rows` rows in each table.
+void check_migrated(const fs::path& db, const std::map<std::string, std::int64_t>& rows) {
+  RawDb after(db);
+  CHECK(after.scalar("PRAGMA user_version") == static_cast<std::int64_t>(schema_migrations().size()));
+  for (const auto& [table, count] : rows) {
+    INFO(table);
+    CHECK(after.scalar("SELECT count(*) FROM " + table) == count);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("the demo's index of schema version 5 (edihub 523307b) migrates to the latest version with every row kept",
           "[index][migration]") {
   TempDir dir;
-  const fs::path db = dir / "archive/index.db";
-  fs::create_directories(db.parent_path());
-  fs::copy_file(data_dir() / "migrations/index-v5-demo.db", db);
-
-  // Rows per table, counted with sqlite3 in the fixture (tests/data/migrations/MANIFEST.md).
-  const std::map<std::string, std::int64_t> rows{
-      {"files", 16},         {"interchanges", 13},        {"groups", 13},      {"transaction_sets", 15},
-      {"mapped_outputs", 6}, {"business_keys", 33},       {"events", 79},      {"exceptions", 5},
-      {"exception_documents", 4}, {"control_counters", 12}, {"awaited_acks", 2}, {"acks", 7},
-      {"as2_messages", 0},   {"orders", 1},               {"order_lines", 3},  {"shipments", 2},
-      {"shipment_lines", 4}, {"invoices", 0},             {"invoice_lines", 0}};
-  {
-    RawDb before(db);
-    REQUIRE(before.scalar("PRAGMA user_version") == 5);
-  }
+  const fs::path db = copy_fixture(dir, "index-v5-demo.db", 5);
 
   {
     auto index = Index::open(db);
@@ -84,12 +98,8 @@ TEST_CASE("the demo's index of schema version 5 (edihub 523307b) migrates to the
     CHECK(polls[0].failing_since == "2026-12-07T10:00:00.000Z");
   }
 
+  check_migrated(db, kDemoRows);
   RawDb after(db);
-  CHECK(after.scalar("PRAGMA user_version") == static_cast<std::int64_t>(schema_migrations().size()));
-  for (const auto& [table, count] : rows) {
-    INFO(table);
-    CHECK(after.scalar("SELECT count(*) FROM " + table) == count);
-  }
   CHECK(after.scalar("SELECT count(*) FROM partner_polls") == 1);
   CHECK(after.scalar("SELECT next FROM control_counters WHERE partner = 'northwind' AND kind = 'ISA'") == 5);
 
@@ -109,4 +119,29 @@ TEST_CASE("the demo's index of schema version 5 (edihub 523307b) migrates to the
   // Opened again: already the latest version, nothing to migrate.
   auto again = Index::open(db);
   CHECK(again->partner_polls().size() == 1);
+}
+
+TEST_CASE("the demo's index of schema version 6 (edihub 799fd7c) migrates to the latest version with every row kept",
+          "[index][migration]") {
+  TempDir dir;
+  const fs::path db = copy_fixture(dir, "index-v6-demo.db", 6);
+  {
+    auto index = Index::open(db);
+    // Version 6's channel health is kept: the demo polled its 4 partners once, all well.
+    auto polls = index->partner_polls();
+    REQUIRE(polls.size() == 4);
+    CHECK(polls[1].partner == "northwind");
+    CHECK(polls[1].last_ok_at == "2026-12-01T10:00:00.000Z");
+    CHECK(polls[1].failing_since.empty());
+    CHECK(index->count_exceptions(std::nullopt, "open") == 5);
+  }
+  auto rows = kDemoRows;
+  rows["partner_polls"] = 4;
+  rows["notifications"] = 0;
+  check_migrated(db, rows);
+  // Version 7: alerts start after what the archive already holds (5 exceptions, 79 events),
+  // so an upgrade sends no alert about history.
+  RawDb after(db);
+  CHECK(after.scalar("SELECT last_id FROM alert_cursors WHERE name = 'exceptions'") == 5);
+  CHECK(after.scalar("SELECT last_id FROM alert_cursors WHERE name = 'events'") == 79);
 }

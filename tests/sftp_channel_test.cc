@@ -4,6 +4,8 @@
 // host key that does not match, or a server that is down, leaves the files where they
 // are and says so in the exception queue.
 #include <catch2/catch.hpp>
+
+#include "archive/index.h"
 #include <nlohmann/json.hpp>
 
 #include "tests/fixtures/postgres.h"
@@ -51,6 +53,16 @@ TEST_CASE("SFTP -> hub -> PostgreSQL: polled, staged once, removed remotely afte
   REQUIRE(down["exceptions"].size() == 1);
   CHECK(down["exceptions"][0]["kind"] == "transport_error");
   CHECK(run_once_json(dir)["exceptions"].empty());  // not raised again while it lasts
+  // Channel health (the dashboard, /metrics, alerts): failing since the first failed poll.
+  auto health = [&] {
+    auto polls = edihub::archive::Index::open(dir / "archive/index.db")->partner_polls();
+    REQUIRE(polls.size() == 1);
+    return polls[0];
+  };
+  const auto failing = health();
+  CHECK_FALSE(failing.failing_since.empty());
+  CHECK(failing.last_error_at > failing.failing_since);  // two failed polls
+  CHECK_THAT(failing.last_error, Catch::Contains("127.0.0.1"));
   server.start();
   put_remote(server, 54);
   auto up = run_once_json(dir);
@@ -58,6 +70,8 @@ TEST_CASE("SFTP -> hub -> PostgreSQL: polled, staged once, removed remotely afte
   CHECK(pg.psql("select count(*) from edihub.erp_inbound") == "4");
   auto open = json::parse(run_edihub({"exceptions", "--config", dir.path().string(), "--json"}).out)["rows"];
   CHECK(open.empty());  // resolved when the server answered again
+  CHECK(health().failing_since.empty());
+  CHECK(health().last_ok_at > failing.last_error_at);
 }
 
 TEST_CASE("SFTP with a host key that does not match the pin takes nothing", "[sftp][e2e]") {

@@ -54,8 +54,10 @@ class Intake {
   void take_in(const partners::Profile& partner, const partners::FolderChannel& channel, const std::string& direction,
                PipelineLock& lock, RunSummary& summary, const ProcessBatch& process);
   // The same for a partner's SFTP server (intake_sftp.cc); `lock` is released for
-  // connecting, listing, downloading and removing.
-  void take_in_sftp(const partners::Profile& partner, PipelineLock& lock, RunSummary& summary,
+  // connecting, listing, downloading and removing. A transport failure is a
+  // transport_error exception, not thrown: its message is returned ("" when it worked),
+  // so the poll counts as failed in the channel's health.
+  std::string take_in_sftp(const partners::Profile& partner, PipelineLock& lock, RunSummary& summary,
                     const ProcessBatch& process);
 
   // How long a recorded claim is kept after its last change, to see whether its writer

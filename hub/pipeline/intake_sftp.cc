@@ -39,8 +39,8 @@ transports::AfterReceipt after_receipt_of(const partners::SftpChannel& c) {
 
 }  // namespace
 
-void Intake::take_in_sftp(const partners::Profile& partner, PipelineLock& lock, RunSummary& summary,
-                          const ProcessBatch& process) {
+std::string Intake::take_in_sftp(const partners::Profile& partner, PipelineLock& lock, RunSummary& summary,
+                                 const ProcessBatch& process) {
   const auto& c = *partner.inbound_sftp;
   const std::string channel = c.name();
   // One folder per partner: partners are polled in parallel, each by one poll at a time.
@@ -108,7 +108,9 @@ void Intake::take_in_sftp(const partners::Profile& partner, PipelineLock& lock, 
       ctx_.raise(summary, std::move(*problem));
       tx.commit();
     }
+    return e.what();
   }
+  return "";
 }
 
 }  // namespace edihub::hub

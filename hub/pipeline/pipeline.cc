@@ -99,7 +99,6 @@ std::optional<ExceptionRecord> Pipeline::record_stage_failure(const std::string&
 }
 
 void Pipeline::record_stage_ok(const std::string& stage, const std::string& partner) {
-  if (stage == "poll") index_->record_poll(partner, clock_.iso_now(), "");
   if (!stages_ok_.insert(partner + "/" + stage).second) return;  // a query only after a failure or at start
   resolve_exception_about(*index_, clock_, partner, "hub_error", stage, stage + " works again");
 }
@@ -190,7 +189,10 @@ void Pipeline::poll(const partners::Profile& partner, Lock& lock, RunSummary& su
   if (partner.erp_open_orders) intake_->take_in(partner, *partner.erp_open_orders, "erp", lock, summary, process);
   if (partner.erp_outbound) intake_->take_in(partner, *partner.erp_outbound, "erp", lock, summary, process);
   if (partner.inbound) intake_->take_in(partner, *partner.inbound, "in", lock, summary, process);
-  if (partner.inbound_sftp) intake_->take_in_sftp(partner, lock, summary, process);
+  std::string channel_error;
+  if (partner.inbound_sftp) channel_error = intake_->take_in_sftp(partner, lock, summary, process);
+  // Channel health: a poll that threw is recorded by record_stage_failure.
+  index_->record_poll(partner.id, clock_.iso_now(), channel_error);
 }
 
 namespace {
