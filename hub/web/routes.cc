@@ -1,5 +1,7 @@
 #include <map>
 
+#include "hub/web/charts_page.h"
+#include "hub/web/document_page.h"
 #include "hub/web/page.h"
 
 namespace edihub::hub::web {
@@ -11,6 +13,9 @@ std::string Request::param(const std::string& name) const {
 
 const std::vector<Route>& routes() {
   static const std::vector<Route> table = {
+      {"GET", "/charts", charts_page, "Charts"},
+      {"GET", "/document", document_page, nullptr},
+      {"GET", "/raw", raw_file, nullptr},
   };
   return table;
 }
