@@ -127,6 +127,9 @@ TEST_CASE("document page: one set by id, and what it refuses", "[web]") {
   CHECK(contains(r.body, "<td>Transaction Totals</td>"));
   CHECK(contains(r.body, "<td>delivered</td>"));  // an event of the set
 
+  Response ask = hub::web::document_page(ctx, get("/document", {}));
+  CHECK(ask.status == 200);
+  CHECK(contains(ask.body, "<form class=\"filters\" action=\"/document\" method=\"get\">"));
   CHECK(hub::web::document_page(ctx, get("/document", {{"key", "order:1"}})).status == 400);
   CHECK(hub::web::document_page(ctx, get("/document", {{"set", "x<1"}})).status == 400);
   CHECK_FALSE(contains(hub::web::document_page(ctx, get("/document", {{"set", "x<1"}})).body, "x<1"));

@@ -294,7 +294,12 @@ Response business_document(const PageContext& ctx, const Request& req) {
 
 Response document_page(const PageContext& ctx, const Request& req) {
   if (!req.param("key").empty()) return business_document(ctx, req);
-  if (req.param("set").empty()) return error_page(400, req, "Name a document (key=po:NUMBER) or a transaction set (set=ID).");
+  if (req.param("set").empty())  // nothing named yet: ask for it
+    return html_page(200, "Document", req,
+                     "<form class=\"filters\" action=\"/document\" method=\"get\"><label>Document<input name=\"key\" "
+                     "placeholder=\"po:4500012345\" required></label><label>Partner<input name=\"partner\" "
+                     "placeholder=\"every partner\"></label><button type=\"submit\">Show</button></form>\n"
+                     "<p class=\"muted\">po:NUMBER, shipment:ID or invoice:NUMBER.</p>");
   const auto id = id_param(req, "set");
   if (!id) return error_page(400, req, "'" + req.param("set") + "' is not a transaction set id.");
   const auto set = ctx.index.transaction_set(*id);

@@ -5,7 +5,8 @@
 //     timeline: its segments explained (formats/explain.h: segment names, element names as
 //     tooltips, code meanings), its mapped ERP JSON, its events, and the acknowledgments
 //     and AS2 MDNs of its file.
-//   GET /document?set=ID: one transaction set the same way.
+//   GET /document?set=ID: one transaction set the same way. GET /document alone: a form
+//     asking for the document.
 //   GET /raw?file=ID: the archived bytes as received, as an attachment; RawStore re-hashes
 //     them while reading, so a damaged object is refused, never served.
 // Read-only. Everything from a partner or a file goes through escape().
