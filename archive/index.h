@@ -493,6 +493,20 @@ class Index {
     std::int64_t count = 0;
   };
   std::vector<SetCount> sets_by_status() const;
+  // The dashboard's charts (daily.cc): per partner and UTC day from `since` (a date such as
+  // 2026-11-07, or a UTC time) on, what came in and how long it took to reach the ERP.
+  // Latency is per inbound set delivered: its first `delivered` event minus its
+  // received_at, in whole seconds; the median and p90 are nearest-rank (the value at rank
+  // ceil(p * n) of the day's n latencies, in order), so each is a latency that happened.
+  struct DailyStats {
+    std::string partner;
+    std::string day;               // 2026-11-27 (UTC), by received_at
+    std::int64_t files_in = 0;     // inbound files received that day
+    std::int64_t sets_in = 0;      // inbound transaction sets received that day
+    std::int64_t delivered = 0;    // of those sets, delivered to the ERP
+    std::int64_t median_seconds = 0, p90_seconds = 0;  // of the delivered ones (0 when none)
+  };
+  std::vector<DailyStats> daily_stats(const std::string& since) const;  // by partner, then day
 
   // Queries over transaction sets, newest first; count() is how many rows match the same
   // filters, limit and offset aside (paging says "rows 1-50 of 1234").

@@ -30,6 +30,8 @@ const SegmentDef* Dictionary::segment(std::string_view tag) const {
 struct SchemaLibrary::Impl {
   std::map<std::string, std::shared_ptr<Dictionary>, std::less<>> dictionaries;  // by version
   std::map<std::string, std::unique_ptr<TransactionSetSchema>, std::less<>> sets;  // "856/004010"
+  // element number -> code -> meaning (code-names.yaml)
+  std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> code_names;
 };
 
 namespace {
@@ -145,6 +147,7 @@ ElementDef parse_element(const std::string& file, const std::string& id, const Y
 }
 
 struct CompositeDef {
+  std::string name;
   std::vector<std::pair<Usage, ElementDef>> components;
 };
 
@@ -203,6 +206,7 @@ std::shared_ptr<Dictionary> build_dictionary(const std::string& version, const E
     const YAML::Node list = required(file, entry.node, "components", what);
     if (!list.IsSequence() || list.size() == 0) fail(file, list, what + " components must be a non-empty list");
     CompositeDef def;
+    if (entry.node["name"]) def.name = scalar(file, entry.node["name"], what + " name");
     for (const auto& component : list) {
       auto parts = reference_parts(file, component, what + " component", 2);
       const ElementDef& e = element(file, parts[0], what + " component");
@@ -232,6 +236,7 @@ std::shared_ptr<Dictionary> build_dictionary(const std::string& version, const E
         }
         if (auto composite = composite_defs.find(ref); composite != composite_defs.end()) {
           use.composite = ref;
+          use.composite_name = composite->second.name;
           use.components = composite->second.components;
         } else if (auto simple = element_defs.find(ref); simple != element_defs.end()) {
           use.element = simple->second;
@@ -414,12 +419,47 @@ void merged_entries(const std::string& version, const std::map<std::string, RawD
   for (const auto& [id, entry] : raw.segments) segments[id] = entry;
 }
 
+// A code-names file: `code_names:` element number -> {code: meaning}. An element must be
+// in some dictionary, and a code must be one of its values where every dictionary that
+// defines the element lists them (a meaning for a typo would otherwise never show).
+void load_code_names(const std::string& file, const YAML::Node& root, const std::vector<Entries>& element_entries,
+                     SchemaLibrary::Impl& impl) {
+  reject_unknown_keys(file, root, {"code_names"}, "a code names file");
+  const YAML::Node map = root["code_names"];
+  if (!map.IsMap()) fail(file, map, "'code_names' must be a mapping by data element number");
+  for (const auto& entry : map) {
+    const std::string element = entry.first.Scalar();
+    const std::string what = "code names of element " + element;
+    bool defined = false, listed_everywhere = true;
+    std::set<std::string> listed;
+    for (const Entries& elements : element_entries) {
+      auto found = elements.find(element);
+      if (found == elements.end()) continue;
+      defined = true;
+      const ElementDef def = parse_element(*found->second.file, element, found->second.node);
+      if (def.codes.empty()) listed_everywhere = false;
+      listed.insert(def.codes.begin(), def.codes.end());
+    }
+    if (!defined) fail(file, entry.first, what + ": no dictionary defines element " + element);
+    if (!entry.second.IsMap()) fail(file, entry.second, what + " must be a mapping {code: meaning}");
+    auto& names = impl.code_names[element];
+    for (const auto& code : entry.second) {
+      const std::string value = scalar(file, code.first, what + " code");
+      if (listed_everywhere && !listed.count(value))
+        fail(file, code.first, what + ": '" + value + "' is not one of the element's codes");
+      const std::string meaning = scalar(file, code.second, what + " meaning of " + value);
+      if (meaning.empty()) fail(file, code.second, what + ": the meaning of '" + value + "' is empty");
+      if (!names.emplace(value, meaning).second) fail(file, code.first, what + ": '" + value + "' is named twice");
+    }
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<SchemaLibrary> SchemaLibrary::load(const std::vector<std::pair<std::string, std::string>>& files) {
   auto impl = std::make_unique<Impl>();
   std::map<std::string, RawDictionary> dictionaries;
-  std::vector<std::pair<const std::string*, YAML::Node>> structures;
+  std::vector<std::pair<const std::string*, YAML::Node>> structures, code_names;
   for (const auto& [file, text] : files) {
     YAML::Node root;
     try {
@@ -432,7 +472,12 @@ std::unique_ptr<SchemaLibrary> SchemaLibrary::load(const std::vector<std::pair<s
       structures.emplace_back(&file, root);
       continue;
     }
-    if (!root["version"]) throw SchemaError(file, 1, "neither a dictionary (version:) nor a transaction set (transaction_set:)");
+    if (root["code_names"]) {
+      code_names.emplace_back(&file, root);
+      continue;
+    }
+    if (!root["version"])
+      throw SchemaError(file, 1, "neither a dictionary (version:), a transaction set (transaction_set:) nor code names (code_names:)");
     reject_unknown_keys(file, root, {"version", "base", "elements", "composites", "segments"}, "a dictionary");
     RawDictionary raw;
     raw.file = &file;
@@ -447,14 +492,29 @@ std::unique_ptr<SchemaLibrary> SchemaLibrary::load(const std::vector<std::pair<s
     if (dictionaries.count(version)) fail(file, root["version"], "dictionary " + version + " is defined twice");
     dictionaries.emplace(version, std::move(raw));
   }
+  std::vector<Entries> element_entries;  // per version: what code names are checked against
   for (const auto& [version, raw] : dictionaries) {
     Entries elements, composites, segments;
     std::set<std::string> visiting{version};
     merged_entries(version, dictionaries, visiting, elements, composites, segments);
     impl->dictionaries.emplace(version, build_dictionary(version, elements, composites, segments));
+    element_entries.push_back(std::move(elements));
   }
   for (const auto& [file, root] : structures) load_structure(*file, root, *impl);
+  for (const auto& [file, root] : code_names) load_code_names(*file, root, element_entries, *impl);
   return std::make_unique<SchemaLibrary>(std::move(impl));
+}
+
+const Dictionary* SchemaLibrary::dictionary(std::string_view version) const {
+  auto found = impl_->dictionaries.find(version);
+  return found == impl_->dictionaries.end() ? nullptr : found->second.get();
+}
+
+std::string_view SchemaLibrary::code_name(std::string_view element, std::string_view code) const {
+  auto names = impl_->code_names.find(element);
+  if (names == impl_->code_names.end()) return {};
+  auto found = names->second.find(code);
+  return found == names->second.end() ? std::string_view{} : std::string_view(found->second);
 }
 
 const SchemaLibrary& SchemaLibrary::builtin() {
@@ -481,8 +541,8 @@ std::vector<const TransactionSetSchema*> SchemaLibrary::all() const {
 }
 
 const SegmentDef* SchemaLibrary::segment(std::string_view version, std::string_view tag) const {
-  auto found = impl_->dictionaries.find(version);
-  return found == impl_->dictionaries.end() ? nullptr : found->second->segment(tag);
+  const Dictionary* found = dictionary(version);
+  return found ? found->segment(tag) : nullptr;
 }
 
 // ---- tightening ----

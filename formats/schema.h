@@ -1,7 +1,8 @@
 // Transaction-set schemas as data: a segment and element dictionary per X12 version and
 // one structure per transaction set (segments in order, loops and their nesting, usage,
 // maximum use and loop repeats), written in the YAML format of formats/schemas/README.md.
-// The files in formats/schemas/ are compiled into the binary (SchemaLibrary::builtin());
+// The files in formats/schemas/ are compiled into the binary (SchemaLibrary::builtin()),
+// with the meanings of common code values (code-names.yaml) for the people who read them;
 // a partner's implementation guide tightens a schema with tighten(). Errors in schema
 // text name the file and line. Pure: parses text it is given, reads no files.
 #pragma once
@@ -45,6 +46,7 @@ struct SegmentElement {
   std::uint32_t max_repeat = 1;           // > 1: repeating element (5010)
   ElementDef element;                     // simple element (when components is empty)
   std::string composite;                  // composite id, e.g. "C001" (when components is not empty)
+  std::string composite_name;             // e.g. "Composite Unit of Measure"
   std::vector<std::pair<Usage, ElementDef>> components;
   bool implementation_mandatory = false;  // optional in the standard, mandatory for the partner (tighten())
   bool is_composite() const { return !components.empty(); }
@@ -115,6 +117,11 @@ class SchemaLibrary {
   const TransactionSetSchema* find(std::string_view id, std::string_view gs08) const;
   std::vector<const TransactionSetSchema*> all() const;
   const SegmentDef* segment(std::string_view version, std::string_view tag) const;
+  // The dictionary of a six-digit version ("004010"); nullptr when none is loaded.
+  const Dictionary* dictionary(std::string_view version) const;
+  // What code value `code` of data element `element` ("98", "I05") means, e.g. "Ship To"
+  // for 98 "ST"; "" when the meaning is not recorded. Meanings do not depend on the version.
+  std::string_view code_name(std::string_view element, std::string_view code) const;
 
   ~SchemaLibrary();
   struct Impl;

@@ -200,3 +200,28 @@ TEST_CASE("reject policy group: a set rejected late in the group rejects the set
     CHECK_THAT(found.out, Contains("rejected"));
   }
 }
+
+TEST_CASE("explain and explain --json stream a 14 MB file of 856s in bounded memory", "[e2e][big-file][memory]") {
+  TempDir dir;
+  constexpr unsigned kSets = 24000;
+  const fs::path file = dir / "big.edi";
+  write_file(file, many_856(kSets));
+  for (const std::string json : {"", " --json"}) {
+    // The output (about 150 MB of text) goes to a file; GNU time measures edihub alone.
+    const fs::path out = dir / (json.empty() ? "explained.txt" : "explained.json");
+    auto timed = run_program({"sh", "-c",
+                              "exec env '" + memory_measured_env() + "' /usr/bin/time -v '" + edihub_binary().string() +
+                                  "' explain '" + file.string() + "'" + json + " > '" + out.string() + "'"},
+                             600);
+    INFO(timed.err.substr(0, 2000));
+    CHECK(timed.exit_code == 0);
+    CHECK(peak_kib(timed) < kBoundKiB);
+    // Every set explained, to the last segment.
+    const std::string se = json.empty() ? "^ *[0-9]+  SE   Transaction Set Trailer" : "\"tag\":\"SE\"";
+    auto sets = run_program({"grep", "-cE", se, out.string()});
+    CHECK(sets.out == std::to_string(kSets) + "\n");
+    auto last = run_program({"tail", "-c", "200", out.string()});
+    CHECK_THAT(last.out, Contains("000000900"));
+    if (!json.empty()) CHECK_THAT(last.out, Catch::EndsWith("}\n]\n"));
+  }
+}

@@ -39,6 +39,13 @@ int run_cli(int argc, char** argv) {
       ->check(CLI::IsMember({"997", "999", "ta1"}));
   validate->add_option("--config", validation.config_dir, "Config folder: apply the sending partner's tightened schemas");
 
+  ExplainOptions explain_options;
+  auto* explain = app.add_subcommand(
+      "explain", "Every segment of an X12 file with segment and element names, code meanings and loops (exit 2 unusable)");
+  explain->add_option("FILE", explain_options.file, "X12 file")->required();
+  explain->add_flag("--json", explain_options.json, "One JSON array, a segment per line");
+  explain->add_option("--config", explain_options.config_dir, "Config folder: place segments by the sending partner's schemas");
+
   auto* check = app.add_subcommand("check", "Validate edihub.yaml, partner profiles and mapping files");
   check->add_option("--config", config_dir, "Config folder")->required();
   check->add_flag("--json", json, "Print the result as JSON");
@@ -214,6 +221,7 @@ int run_cli(int argc, char** argv) {
   try {
     if (*parse) return command_parse(file, std::cout, std::cerr);
     if (*validate) return command_validate(validation, std::cout, std::cerr);
+    if (*explain) return command_explain(explain_options, std::cout, std::cerr);
     if (*check) return command_check(config_dir, json, std::cout, std::cerr);
     if (*run) return command_run_once(config_dir, json, std::cout, std::cerr);
     if (*serve_cmd) return serve(config_dir, *clock_from_environment());

@@ -126,6 +126,15 @@ int command_mapping_diff(const MappingDiffOptions& options, std::ostream& out, s
 int command_partner_new(const PartnerNewOptions& options, std::ostream& out, std::ostream& err);
 
 int command_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err);
+
+// `edihub explain`: every segment of an X12 file with segment and element names, code
+// meanings and loops (formats/explain.h). Exit 0 explained, 2 unusable input or no such file.
+struct ExplainOptions {
+  std::string file;
+  bool json = false;
+  std::string config_dir;  // optional: the sending partner's tightened schemas place the segments
+};
+int command_explain(const ExplainOptions& options, std::ostream& out, std::ostream& err);
 int command_acks(const std::string& config_dir, const AcksOptions& options, bool json, std::ostream& out, std::ostream& err);
 // `edihub alerts`: the notifications the alert rules queued, newest first, and their state.
 int command_alerts(const std::string& config_dir, const PageOptions& page, bool json, std::ostream& out, std::ostream& err);

@@ -20,14 +20,6 @@ namespace {
 
 constexpr const char* kDocumentForms = "po:NUMBER, shipment:ID or invoice:NUMBER";
 
-// "+45s", "+12m 05s", "+2h 05m", "+3d 04h": the time a step took, to the unit that matters.
-std::string step_text(std::int64_t seconds) {
-  if (seconds < 60) return fmt::format("+{}s", seconds);
-  if (seconds < 3600) return fmt::format("+{}m {:02}s", seconds / 60, seconds % 60);
-  if (seconds < 86400) return fmt::format("+{}h {:02}m", seconds / 3600, seconds % 3600 / 60);
-  return fmt::format("+{}d {:02}h", seconds / 86400, seconds % 86400 / 3600);
-}
-
 ordered_json order_json(const archive::OrderRecord& o) {
   return {{"po_number", o.po_number},     {"state", o.state},
           {"origin", o.origin},           {"set_id", o.set_id},

@@ -284,6 +284,13 @@ std::vector<Timeline> document_timelines(archive::Index& index, const DocumentNa
   return timelines;
 }
 
+std::string step_text(std::int64_t seconds) {
+  if (seconds < 60) return fmt::format("+{}s", seconds);
+  if (seconds < 3600) return fmt::format("+{}m {:02}s", seconds / 60, seconds % 60);
+  if (seconds < 86400) return fmt::format("+{}h {:02}m", seconds / 3600, seconds % 3600 / 60);
+  return fmt::format("+{}d {:02}h", seconds / 86400, seconds % 86400 / 3600);
+}
+
 // Seconds since the previous entry whose time is known; nullopt for the first.
 std::vector<std::optional<std::int64_t>> step_seconds(const std::vector<Entry>& entries) {
   std::vector<std::optional<std::int64_t>> steps;

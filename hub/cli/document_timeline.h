@@ -2,7 +2,8 @@
 // names it (both directions) with its events (mapped, held, delivered to the ERP, dead
 // letter, ...), the acknowledgments and AS2 messages of their files and the exceptions
 // about it, in time order; for an order also its lines with ordered, acknowledged, shipped
-// and invoiced quantities. Reads the archive only.
+// and invoiced quantities. Reads the archive only. Shared by `edihub document` and the
+// dashboard's document page (hub/web/document_page.h).
 #pragma once
 
 #include <chrono>
@@ -57,5 +58,8 @@ std::vector<Timeline> document_timelines(archive::Index& index, const DocumentNa
 
 // Seconds since the previous entry whose time is known; nullopt for the first.
 std::vector<std::optional<std::int64_t>> step_seconds(const std::vector<Entry>& entries);
+// "+45s", "+12m 05s", "+2h 05m", "+3d 04h": the time a step took, to the unit that matters
+// (`edihub document` and the dashboard's document page).
+std::string step_text(std::int64_t seconds);
 
 }  // namespace edihub::hub

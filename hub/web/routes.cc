@@ -1,6 +1,9 @@
 #include <map>
 
 #include "hub/web/pages.h"
+#include "hub/web/charts_page.h"
+#include "hub/web/document_page.h"
+#include "hub/web/page.h"
 
 namespace edihub::hub::web {
 
@@ -12,6 +15,9 @@ std::string Request::param(const std::string& name) const {
 const std::vector<Route>& routes() {
   static const std::vector<Route> table = {
       {"GET", "/metrics", metrics_page, nullptr},
+      {"GET", "/charts", charts_page, "Charts"},
+      {"GET", "/document", document_page, nullptr},
+      {"GET", "/raw", raw_file, nullptr},
   };
   return table;
 }
