@@ -19,6 +19,8 @@
 #include <mutex>
 #include <thread>
 
+#include "transports/http_listen.h"
+
 namespace edihub::transports::as2 {
 
 namespace beast = boost::beast;
@@ -351,14 +353,13 @@ void As2Server::start() {
   if (!s.cfg.handler) throw As2Error("As2Server needs a handler");
   if (s.cfg.tls) {
     s.tls.emplace(ssl::context::tls_server);
-    s.tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-    auto key = load_private_key(s.cfg.tls->key_file, s.cfg.tls->key_passphrase);  // never prompts
-    beast::error_code ec;
-    s.tls->use_certificate_chain_file(s.cfg.tls->cert_chain_file, ec);
-    if (ec) throw As2Error("TLS setup: " + s.cfg.tls->cert_chain_file + ": " + ec.message());
-    if (SSL_CTX_use_PrivateKey(s.tls->native_handle(), key.get()) != 1)
-      throw As2Error("TLS setup: " + s.cfg.tls->key_file + ": " + detail::openssl_errors());
+    try {
+      configure_tls_server(*s.tls, s.cfg.tls->cert_chain_file, s.cfg.tls->key_file, s.cfg.tls->key_passphrase);
+    } catch (const As2Error&) {
+      throw;
+    } catch (const std::runtime_error& e) {
+      throw As2Error(e.what());
+    }
   }
   if (s.cfg.spool_dir.empty()) {
     s.cfg.spool_dir = std::filesystem::temp_directory_path().string();
@@ -369,14 +370,11 @@ void As2Server::start() {
     for (const auto& leftover : std::filesystem::directory_iterator(s.cfg.spool_dir, fec))
       if (leftover.path().filename().string().starts_with("as2-upload-")) std::filesystem::remove(leftover.path(), fec);
   }
-  beast::error_code ec;
-  tcp::endpoint ep{net::ip::make_address(s.cfg.address, ec), s.cfg.port};
-  if (ec) throw As2Error("bad listen address " + s.cfg.address);
-  s.acceptor.open(ep.protocol(), ec);
-  if (!ec) s.acceptor.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec) s.acceptor.bind(ep, ec);
-  if (!ec) s.acceptor.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) throw As2Error("cannot listen on " + s.cfg.address + ":" + std::to_string(s.cfg.port) + ": " + ec.message());
+  try {
+    listen_on(s.acceptor, s.cfg.address, s.cfg.port, "AS2");
+  } catch (const std::runtime_error& e) {
+    throw As2Error(e.what());
+  }
   s.bound_port = s.acceptor.local_endpoint().port();
   s.pool = std::make_unique<net::thread_pool>(std::max<size_t>(1, s.cfg.worker_threads));
   s.accept();
