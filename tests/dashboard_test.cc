@@ -38,6 +38,9 @@ struct Http {
   }
 };
 
+// Calls name only the fields they set ({.headers = ...}); GCC 12 warns about the others
+// although each has its default.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 struct Call {
   std::string method = "GET";
   std::vector<std::string> headers;  // "Name: value"
@@ -176,7 +179,7 @@ TEST_CASE("dashboard: tokens and sessions, CSRF, escaping and security headers o
     // The demo's findings: Northwind's ASN ships 30 of the 24 ordered on PO 4500012345 line 1.
     auto exceptions = http(url + "/exceptions?partner=northwind&kind=asn_over_shipment", {.headers = {bearer(kAliceToken)}});
     CHECK_THAT(exceptions.body, Contains("ordered 24 EA, shipped 30 EA"));
-    CHECK_THAT(exceptions.body, !Contains("validation_error"));  // abc-co's, filtered out
+    CHECK_THAT(exceptions.body, !Contains("<td>abc-co</td>"));  // abc-co's validation_error, filtered out
     CHECK_THAT(exceptions.body, Contains("rows 1-1 of 1"));
     auto search = http(url + "/search?document=po:4500012345", {.headers = {bearer(kAliceToken)}});
     CHECK_THAT(search.body, Contains("<a href=\"/document?key=po%3A4500012345&amp;partner=northwind\">po:4500012345</a>"));

@@ -31,7 +31,7 @@ form.filters label{display:flex;flex-direction:column;font-size:.85em}
 .notice{padding:.5em .8em;background:#d1e7dd;border:1px solid #a3cfbb}
 .error{padding:.5em .8em;background:#f8d7da;border:1px solid #f1aeb5}
 .muted{color:#6b7280}
-form.act{display:inline-flex;gap:.3em;margin:0 .3em .3em 0}td.reason{white-space:pre-line;max-width:48em}
+form.act{display:inline-flex;gap:.3em;margin:0 .3em .3em 0}td.reason{white-space:pre-line;min-width:30em;max-width:60em}
 )css";
 
 }  // namespace

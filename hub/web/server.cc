@@ -381,7 +381,7 @@ HttpResponse Server::Impl::handle(const HttpRequest& req, std::string& user_out)
   res.set("Content-Security-Policy", kPolicy);
   res.set("X-Content-Type-Options", "nosniff");
   res.set("X-Frame-Options", "DENY");
-  res.set("Referrer-Policy", "no-referrer");
+  res.set("Referrer-Policy", "same-origin");  // "no-referrer" would make a browser send "Origin: null" on its own forms
   res.set(http::field::cache_control, "no-store");
   for (const auto& [name, value] : extra_headers) res.insert(name, value);
   for (const auto& [name, value] : response.headers) res.insert(name, value);

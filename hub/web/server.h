@@ -17,7 +17,7 @@
 //   headers 8 KiB, bodies 64 KiB (413), 10 s to read a request and to write an answer,
 //   one request per connection at a time.
 // - Every answer carries Content-Security-Policy (default-src 'self', no inline script,
-//   frame-ancestors 'none'), X-Content-Type-Options: nosniff, Referrer-Policy: no-referrer
+//   frame-ancestors 'none'), X-Content-Type-Options: nosniff, Referrer-Policy: same-origin
 //   and Cache-Control: no-store.
 // - Each request gets its own archive::Index connection (SQLite WAL: it reads beside the
 //   service's writer); the RawStore is shared. A page that throws is a 500 naming the error.
