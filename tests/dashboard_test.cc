@@ -302,7 +302,7 @@ TEST_CASE("dashboard over TLS with a loopback certificate: Secure session cookie
   CHECK(serve.wait_exit(30s) == 0);
 }
 
-TEST_CASE("dashboard in a real browser: sign in, every page, resolve by clicking, search by PO; screenshots",
+TEST_CASE("dashboard in a real browser: sign in, every page, resolve by clicking, search by PO, screenshots",
           "[dashboard][browser][e2e]") {
   if (!fs::exists("/usr/bin/chromium")) FAIL("Debian's chromium is not installed (scripts/install-deps.sh)");
   const std::string why = npm_peers_ready();
