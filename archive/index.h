@@ -432,6 +432,31 @@ class Index {
   };
   std::vector<PartnerCounts> partner_counts(const std::string& since) const;  // by partner
 
+  // For /metrics, read incrementally: rows only grow, so a scraper keeps running totals and
+  // asks for what came after the last id it saw (each result is at most `limit` rows).
+  struct ReceivedFile {
+    std::int64_t id = 0;
+    std::string partner, channel;  // channel kind: folder, sftp, as2
+    std::int64_t bytes = 0;
+  };
+  std::vector<ReceivedFile> received_files_after(std::int64_t file_id, std::size_t limit) const;
+  // Seconds from a file's receipt to the end of a stage: "archived" (its index row
+  // committed), "validated" (processed: validated, acknowledged, mapped) and "delivered"
+  // (a set of it accepted by the ERP), one row per event, in event order.
+  struct StageTiming {
+    std::int64_t event_id = 0;
+    std::string partner, stage;
+    double seconds = 0;
+  };
+  std::vector<StageTiming> stage_timings_after(std::int64_t event_id, std::size_t limit) const;
+  // Transaction sets now, by partner, direction and status (open exceptions by kind:
+  // open_exception_tally).
+  struct SetCount {
+    std::string partner, direction, status;
+    std::int64_t count = 0;
+  };
+  std::vector<SetCount> sets_by_status() const;
+
   // Queries over transaction sets, newest first; count() is how many rows match the same
   // filters, limit and offset aside (paging says "rows 1-50 of 1234").
   std::vector<DocumentRow> query(const Query& query) const;

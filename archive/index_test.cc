@@ -718,3 +718,85 @@ TEST_CASE("tallies: counts per partner with the oldest row, for edihub status", 
   CHECK(a.index->overdue_ack_tally("2026-11-27T10:00:00Z", "globex").empty());
   CHECK_THROWS_AS(a.index->overdue_ack_tally("yesterday", std::nullopt), std::invalid_argument);
 }
+
+TEST_CASE("counts for the dashboard and /metrics", "[index][stats]") {
+  Archive a;
+  auto f1 = a.add_file(std::string(64, '1'));
+  auto f2 = a.add_file(std::string(64, '2'));
+  auto f3 = a.add_file(std::string(64, '3'), "globex");
+  FileRecord broken = *a.index->file(f2);
+  a.index->transition_file(broken, FileStatus::exception, {"2026-11-27T10:00:02Z", "exception", "unusable"});
+  auto add = [&](std::int64_t file, const SetSpec& spec) { return a.index->add_transaction_set(make_set(file, spec)); };
+  auto s1 = add(f1, {"acme", "856", "1", "1", "0001", "2026-11-27T10:00:00Z", "delivered"});
+  add(f1, {"acme", "856", "1", "1", "0002", "2026-11-27T10:00:00Z", "mapped"});
+  add(f1, {"acme", "856", "1", "1", "0003", "2026-11-27T10:00:00Z", "rejected"});
+  add(f3, {"globex", "810", "7", "7", "0001", "2026-11-27T10:00:00Z", "dead_letter"});
+  ExceptionRecord e;
+  e.partner = "acme";
+  e.kind = "validation_error";
+  e.created_at = "2026-11-27T10:00:02Z";
+  a.index->add_exception(e);
+  e.state = ExceptionState::resolved;
+  a.index->add_exception(e);
+
+  SECTION("per partner since a time") {
+    auto counts = a.index->partner_counts("2026-11-27T00:00:00Z");
+    REQUIRE(counts.size() == 2);
+    const auto& acme = counts[0];
+    CHECK(acme.partner == "acme");
+    CHECK(acme.files_in == 2);
+    CHECK(acme.bytes_in == 84);  // 42 each
+    CHECK(acme.files_in_error == 1);
+    CHECK(acme.sets_in == 3);
+    CHECK(acme.sets_in_error == 1);    // the rejected one
+    CHECK(acme.exceptions_open == 1);  // not the resolved one
+    CHECK(acme.deliveries_pending == 1);
+    CHECK(acme.dead_letters == 0);
+    CHECK(acme.backlog_files == 1);  // f1 still received
+    CHECK(counts[1].partner == "globex");
+    CHECK(counts[1].dead_letters == 1);
+    CHECK(counts[1].sets_in_error == 1);
+    // Received before `since`: only what is open now is counted.
+    auto tomorrow = a.index->partner_counts("2026-11-28T00:00:00Z");
+    REQUIRE(tomorrow.size() == 2);
+    CHECK(tomorrow[0].files_in == 0);
+    CHECK(tomorrow[0].sets_in == 0);
+    CHECK(tomorrow[0].exceptions_open == 1);
+    CHECK(tomorrow[0].deliveries_pending == 1);
+  }
+  SECTION("received files after an id, in pages") {
+    auto files = a.index->received_files_after(0, 10);
+    REQUIRE(files.size() == 3);
+    CHECK(files[0].channel == "folder");
+    CHECK(files[2].partner == "globex");
+    CHECK(files[2].bytes == 42);
+    CHECK(a.index->received_files_after(f1, 1).front().id == f2);
+    CHECK(a.index->received_files_after(f3, 10).empty());
+  }
+  SECTION("stage timings from receipt, in event order") {
+    a.index->add_event({0, f1, 0, "2026-11-27T10:00:00.500Z", "received", ""});
+    FileRecord done = *a.index->file(f1);
+    a.index->transition_file(done, FileStatus::processed, {"2026-11-27T10:00:05Z", "processed", "3 sets"});
+    a.index->add_event({0, f1, s1, "2026-11-27T10:01:00Z", "delivered", "folder"});
+    auto timings = a.index->stage_timings_after(0, 10);
+    // f2's exception (2 s), f1 archived (0.5 s), validated (5 s), its set delivered (60 s).
+    REQUIRE(timings.size() == 4);
+    CHECK(timings[0].stage == "validated");
+    CHECK(timings[0].seconds == Approx(2.0).margin(0.01));
+    CHECK(timings[1].stage == "archived");
+    CHECK(timings[1].seconds == Approx(0.5).margin(0.01));
+    CHECK(timings[2].stage == "validated");
+    CHECK(timings[2].seconds == Approx(5.0).margin(0.01));
+    CHECK(timings[3].stage == "delivered");
+    CHECK(timings[3].partner == "acme");
+    CHECK(timings[3].seconds == Approx(60.0).margin(0.01));
+    CHECK(a.index->stage_timings_after(timings[2].event_id, 10).size() == 1);
+  }
+  SECTION("sets by partner, direction and status") {
+    auto sets = a.index->sets_by_status();
+    REQUIRE(sets.size() == 4);
+    CHECK(sets[0].partner == "acme");
+    CHECK(sets[0].direction == "in");
+    CHECK(sets[0].count == 1);
+  }
+}

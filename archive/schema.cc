@@ -345,8 +345,10 @@ CREATE INDEX invoice_lines_by_invoice ON invoice_lines(invoice_row);
 CREATE INDEX invoice_lines_by_po ON invoice_lines(po_number, line_number);
 )sql";
 
-// Version 6: channel health, one row per partner (Index::record_poll).
+// Version 6: channel health, one row per partner (Index::record_poll); files by the time
+// they were received, for the dashboard's "today" counts.
 constexpr const char* kVersion6 = R"sql(
+CREATE INDEX files_by_received ON files(received_at);
 CREATE TABLE partner_polls (
   partner TEXT PRIMARY KEY,
   last_ok_at TEXT NOT NULL DEFAULT '',

@@ -176,6 +176,11 @@ TEST_CASE("dashboard: tokens and sessions, CSRF, escaping and security headers o
       CHECK(r.header("x-content-type-options") == "nosniff");
       CHECK(r.header("cache-control") == "no-store");
     }
+    // /metrics (the lead's exposition) is behind the same token here.
+    CHECK(http(url + "/metrics").status == 401);
+    auto metrics = http(url + "/metrics", {.headers = {bearer(kAliceToken)}});
+    CHECK(metrics.status == 200);
+    CHECK(metrics.header("content-type").starts_with("text/plain"));
     // The demo's findings: Northwind's ASN ships 30 of the 24 ordered on PO 4500012345 line 1.
     auto exceptions = http(url + "/exceptions?partner=northwind&kind=asn_over_shipment", {.headers = {bearer(kAliceToken)}});
     CHECK_THAT(exceptions.body, Contains("ordered 24 EA, shipped 30 EA"));

@@ -5,6 +5,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
 
 #include "transports/http_listen.h"
 
@@ -19,6 +20,7 @@ struct HealthServer::Impl {
   std::string address;
   unsigned short port;
   std::function<HealthReport()> report;
+  std::function<std::string()> metrics;
   net::io_context io;
   tcp::acceptor acceptor{io};
   std::thread thread;
@@ -41,13 +43,23 @@ struct HealthServer::Impl {
       response->version(request->version());
       response->keep_alive(false);
       response->set(http::field::content_type, "application/json");
-      if (request->method() == http::verb::get && request->target() == "/healthz") {
+      const bool get = request->method() == http::verb::get;
+      if (get && request->target() == "/healthz") {
         HealthReport r = report();
         response->result(static_cast<http::status>(r.status));
         response->body() = std::move(r.json);
+      } else if (get && request->target() == "/metrics" && metrics) {
+        try {
+          response->body() = metrics();
+          response->set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+        } catch (const std::exception& e) {
+          response->result(http::status::service_unavailable);
+          response->body() = nlohmann::json{{"error", e.what()}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        }
       } else {
         response->result(http::status::not_found);
-        response->body() = R"({"error":"not found: GET /healthz is the only endpoint"})";
+        response->body() = metrics ? R"({"error":"not found: GET /healthz and GET /metrics are the endpoints"})"
+                                   : R"({"error":"not found: GET /healthz is the only endpoint"})";
       }
       response->prepare_payload();
       http::async_write(*stream, *response, [stream, response](beast::error_code, std::size_t) {
@@ -58,8 +70,10 @@ struct HealthServer::Impl {
   }
 };
 
-HealthServer::HealthServer(const std::string& address, unsigned short port, std::function<HealthReport()> report)
+HealthServer::HealthServer(const std::string& address, unsigned short port, std::function<HealthReport()> report,
+                           std::function<std::string()> metrics)
     : impl_(std::make_unique<Impl>()) {
+  impl_->metrics = std::move(metrics);
   impl_->address = address;
   impl_->port = port;
   impl_->report = std::move(report);

@@ -9,13 +9,16 @@
 #include <optional>
 #include <thread>
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <fmt/format.h>
 
+#include "archive/index.h"
 #include "hub/clock.h"
 #include "hub/config.h"
 #include "hub/service/health_server.h"
+#include "hub/service/metrics.h"
 #include "hub/service/log.h"
 #include "hub/pipeline/pipeline.h"
 #include "hub/service/scheduler.h"
@@ -109,8 +112,15 @@ class Service {
       start_pipeline();
       start_as2();
       start_dashboard();
+      // /metrics has no authentication: served here only on a loopback address (else on the
+      // dashboard's port, behind its token).
+      boost::system::error_code not_an_address;
+      const bool loopback =
+          boost::asio::ip::make_address(config_->service.health_address, not_an_address).is_loopback() && !not_an_address;
       health_ = std::make_unique<HealthServer>(config_->service.health_address, config_->service.health_port,
-                                               [this] { return health_report(); });
+                                               [this] { return health_report(); },
+                                               loopback ? std::function<std::string()>([this] { return metrics_text(); })
+                                                        : nullptr);
       health_->start();
     } catch (const std::exception& e) {
       log::error("start_failed", {{"config", dir_.string()}, {"error", e.what()}});
@@ -352,6 +362,13 @@ class Service {
     }
     polls_.clear();
     log::info("reloaded", {{"config", dir_.string()}, {"partners", config_->partners.profiles().size()}});
+  }
+
+  // A connection of its own: the scrape reads beside the pipeline's writer (WAL).
+  std::string metrics_text() {
+    std::lock_guard lock(mu_);
+    auto index = archive::Index::open(config_->index_file());
+    return process_metrics().exposition(*index, *config_, clock_);
   }
 
   HealthReport health_report() {

@@ -12,6 +12,7 @@
 #include "hub/clock.h"
 #include "hub/config.h"
 #include "hub/web/html.h"
+#include "hub/web/pages.h"
 #include "hub/web/widgets.h"
 
 namespace edihub::hub::web {

@@ -1,16 +1,8 @@
 #include <map>
 
-#include "hub/web/page.h"
+#include "hub/web/pages.h"
 
 namespace edihub::hub::web {
-
-// The pages, each in its own file.
-Response partners_page(const PageContext&, const Request&);
-Response exceptions_page(const PageContext&, const Request&);
-Response close_exception_page(const PageContext&, const Request&);
-Response replay_page(const PageContext&, const Request&);
-Response orders_page(const PageContext&, const Request&);
-Response search_page(const PageContext&, const Request&);
 
 std::string Request::param(const std::string& name) const {
   auto it = query.find(name);
@@ -25,6 +17,7 @@ const std::vector<Route>& routes() {
       {"POST", "/exceptions/replay", replay_page, nullptr},
       {"GET", "/orders", orders_page, "Orders"},
       {"GET", "/search", search_page, "Search"},
+      {"GET", "/metrics", metrics_page, nullptr},
   };
   return table;
 }

@@ -8,6 +8,7 @@
 #include "archive/index.h"
 #include "hub/cli/document_timeline.h"
 #include "hub/web/html.h"
+#include "hub/web/pages.h"
 #include "hub/web/widgets.h"
 
 namespace edihub::hub::web {
