@@ -199,6 +199,13 @@ TEST_CASE("dashboard: tokens and sessions, CSRF, escaping and security headers o
     CHECK_THAT(partners.body, Contains("<strong>&lt;script&gt;alert(1)&lt;/script&gt;</strong>"));
     CHECK_THAT(partners.body, !Contains(kScriptName));
     CHECK_THAT(partners.body, !Contains("<script"));
+    // ABC Co sent two interchanges of one 856 each today, the second with a bad BSN03 date
+    // (rejected): 2 files, 2 sets, half of them in error, its validation_error open.
+    auto abc = partners.body.substr(partners.body.find("<strong>ABC Co</strong>"));
+    abc = abc.substr(0, abc.find("</tr>"));
+    CHECK_THAT(abc, Contains("</td><td class=\"num\">2</td><td class=\"num\"><a href=\"/search?partner=abc-co&amp;since="));
+    CHECK_THAT(abc, Contains("<td class=\"num\">50.0%</td>"));
+    CHECK_THAT(abc, Contains("<a href=\"/exceptions?state=open&amp;partner=abc-co\">1</a>"));
   }
 
   SECTION("a forged POST without the CSRF token is 403 and changes nothing; with it the exception is resolved") {
