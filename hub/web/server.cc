@@ -123,19 +123,11 @@ struct Server::Impl {
   ServerOptions options;
   const DashboardSettings& settings;
   archive::RawStore store;
-  std::atomic<std::size_t> connections{0};  // before ioc: connections outlive it
-  net::io_context ioc{1};
-  std::optional<ssl::context> tls;
-  tcp::acceptor acceptor{ioc};
-  std::unique_ptr<net::thread_pool> pool;
-  std::thread io_thread;
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> keep_running;
-  std::atomic<bool> stopping{false};
-  std::atomic<int> in_flight{0};
-  bool started = false, stopped = false;
-  unsigned short bound_port = 0;
+  std::atomic<std::size_t> connections{0};  // before loop: connections outlive its io_context
   std::mutex sessions_mu;
   std::map<std::string, Session> sessions;
+  transports::ServerLoop loop;  // its I/O thread, pool, acceptor and in-flight count
+  std::optional<ssl::context> tls;
 
   explicit Impl(ServerOptions o)
       : options(std::move(o)), settings(*options.config->dashboard), store(options.config->archive_dir) {}
@@ -187,7 +179,7 @@ struct Server::Impl {
 
   HttpResponse handle(const HttpRequest& req, std::string& user_out);
   Response dispatch(const Request& request, const std::optional<Session>& session);
-  void accept();
+  void accept(tcp::socket&& socket);
 };
 
 namespace {
@@ -238,9 +230,9 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     }
     if (ec) return close();
     beast::get_lowest_layer(stream_).expires_never();  // a page may take its time; the answer is bounded again
-    ++srv_.in_flight;
+    ++srv_.loop.in_flight;
     auto self = this->shared_from_this();
-    net::post(*srv_.pool, [self, req = parser_->release()]() mutable {
+    net::post(*srv_.loop.pool, [self, req = parser_->release()]() mutable {
       const auto started = std::chrono::steady_clock::now();
       std::string user;
       HttpResponse res = self->srv_.handle(req, user);
@@ -251,7 +243,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
              std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)});
       }
       net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
-        --self->srv_.in_flight;
+        --self->srv_.loop.in_flight;
         self->write(std::move(res));
       });
     });
@@ -261,7 +253,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     res_ = std::move(res);
     beast::get_lowest_layer(stream_).expires_after(kIoTimeout);
     http::async_write(stream_, res_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec || !self->res_.keep_alive() || self->srv_.stopping) return self->close();
+      if (ec || !self->res_.keep_alive() || self->srv_.loop.stopping) return self->close();
       self->read();
     });
   }
@@ -414,21 +406,16 @@ Response Server::Impl::dispatch(const Request& request, const std::optional<Sess
   return found->page(context, request);
 }
 
-void Server::Impl::accept() {
-  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
-    if (ec) {
-      if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-    } else if (++connections > settings.max_connections) {
-      --connections;
-      beast::error_code ignored;
-      socket.close(ignored);
-    } else if (tls) {
-      std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), *this, *tls)->run();
-    } else {
-      std::make_shared<Connection<beast::tcp_stream>>(std::move(socket), *this)->run();
-    }
-    if (!stopping) accept();
-  });
+void Server::Impl::accept(tcp::socket&& socket) {
+  if (++connections > settings.max_connections) {
+    --connections;
+    beast::error_code ignored;
+    socket.close(ignored);
+  } else if (tls) {
+    std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), *this, *tls)->run();
+  } else {
+    std::make_shared<Connection<beast::tcp_stream>>(std::move(socket), *this)->run();
+  }
 }
 
 Server::Server(ServerOptions options) {
@@ -441,7 +428,7 @@ Server::~Server() { stop(); }
 
 void Server::start() {
   Impl& s = *impl_;
-  if (s.started) throw std::runtime_error("the dashboard server is already started");
+  if (s.loop.started()) throw std::runtime_error("the dashboard server is already started");
   const auto& d = s.settings;
   beast::error_code ec;
   auto ip = net::ip::make_address(d.address, ec);
@@ -454,16 +441,11 @@ void Server::start() {
     s.tls.emplace(ssl::context::tls_server);
     transports::configure_tls_server(*s.tls, d.tls->cert.string(), d.tls->key.string(), d.tls->key_passphrase);
   }
-  transports::listen_on(s.acceptor, d.address, d.port, "the dashboard");
-  s.bound_port = s.acceptor.local_endpoint().port();
-  s.pool = std::make_unique<net::thread_pool>(std::max<std::size_t>(1, s.options.worker_threads));
-  s.accept();
-  s.keep_running.emplace(s.ioc.get_executor());
-  s.io_thread = std::thread([&s] { s.ioc.run(); });
-  s.started = true;
+  s.loop.start(d.address, d.port, "the dashboard", s.options.worker_threads,
+               [&s](tcp::socket&& socket) { s.accept(std::move(socket)); });
 }
 
-unsigned short Server::port() const { return impl_->bound_port; }
+unsigned short Server::port() const { return impl_->loop.port(); }
 
 std::string Server::url() const {
   const std::string& address = impl_->settings.address;
@@ -471,25 +453,6 @@ std::string Server::url() const {
   return fmt::format("{}://{}{}{}:{}/", impl_->tls ? "https" : "http", v6 ? "[" : "", address, v6 ? "]" : "", port());
 }
 
-void Server::stop() {
-  Impl& s = *impl_;
-  if (!s.started || s.stopped) return;
-  s.stopped = true;
-  s.stopping = true;
-  net::post(s.ioc, [&s] {
-    beast::error_code ec;
-    s.acceptor.close(ec);
-  });
-  // Pages being rendered finish (bounded), then the I/O stops.
-  auto deadline = std::chrono::steady_clock::now() + kIoTimeout;
-  while (s.in_flight > 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  s.pool->join();
-  s.keep_running.reset();
-  s.ioc.stop();
-  if (s.io_thread.joinable()) s.io_thread.join();
-  beast::error_code ec;
-  s.acceptor.close(ec);
-}
+void Server::stop() { impl_->loop.stop(kIoTimeout); }  // pages being rendered finish first
 
 }  // namespace edihub::hub::web
