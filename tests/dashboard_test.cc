@@ -259,6 +259,32 @@ TEST_CASE("dashboard: tokens and sessions, CSRF, escaping and security headers o
   CHECK(serve.wait_exit(30s) == 0);
 }
 
+TEST_CASE("dashboard without tokens on loopback: everyone is local, forms still need the CSRF token",
+          "[dashboard][e2e]") {
+  TempDir dir;
+  copy_tree(source_dir() / "examples/demo", dir.path());
+  REQUIRE(run_edihub({"run", "--config", dir.path().string(), "--once"}).exit_code == 0);
+  write_file(dir / "edihub.yaml", read_file(dir / "edihub.yaml") +
+                                      "service:\n  health: {port: 0}\n  poll_every: 1h\n  housekeeping_every: 1h\n"
+                                      "dashboard:\n  port: 0\n");
+  ServeProcess serve(dir.path());
+  const std::string url = dashboard_url(serve);
+  auto page = http(url + "/exceptions?id=1");
+  REQUIRE(page.status == 200);
+  CHECK_THAT(page.body, Contains("<span class=\"user\">local · "));
+  const std::string cookie = page.header("set-cookie").substr(0, page.header("set-cookie").find(';'));
+  REQUIRE(cookie.starts_with("edihub_session="));
+  const std::vector<std::string> headers{"Cookie: " + cookie, "Content-Type: application/x-www-form-urlencoded"};
+  // Another site's page could post to 127.0.0.1 from the user's browser: refused without the token.
+  auto forged = http(url + "/exceptions/close", {.method = "POST", .headers = headers, .form = "id=1&state=ignored&note=x"});
+  CHECK(forged.status == 403);
+  auto done = http(url + "/exceptions/close", {.method = "POST", .headers = headers,
+                                               .form = "id=1&state=ignored&note=not+ours&csrf=" + csrf_of(page.body)});
+  CHECK_THAT(done.body, Contains("Exception 1 ignored by local."));
+  serve.signal(SIGTERM);
+  CHECK(serve.wait_exit(30s) == 0);
+}
+
 TEST_CASE("dashboard refuses to listen beyond loopback without a token", "[dashboard][e2e]") {
   TempDir dir;
   copy_tree(source_dir() / "examples/demo", dir.path());

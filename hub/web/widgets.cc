@@ -14,7 +14,7 @@ namespace {
 std::int64_t number_param(const Request& request, const std::string& name, std::int64_t fallback, std::int64_t low,
                           std::int64_t high) {
   const std::string text = request.param(name);
-  if (text.empty() || text.size() > 18 || !std::all_of(text.begin(), text.end(), ::isdigit)) return fallback;
+  if (text.empty() || text.size() > 18 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) return fallback;
   return std::clamp<std::int64_t>(std::stoll(text), low, high);
 }
 
