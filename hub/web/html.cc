@@ -20,7 +20,7 @@ header form{display:inline;margin:0}
 main{padding:1em 1.5em}h1{font-size:1.35em}
 table{border-collapse:collapse;background:#fff;margin:.5em 0 1em}
 th,td{border:1px solid #d5d9e0;padding:.25em .55em;text-align:left;vertical-align:top;font-size:.92em}
-th{background:#e9ecf1}tr.bad td{background:#fdecec}tr.warn td{background:#fff6e0}
+th{background:#e9ecf1}tr.bad>td{background:#fdecec}tr.warn>td{background:#fff6e0}
 .num{text-align:right;font-variant-numeric:tabular-nums}
 .mono,pre{font-family:ui-monospace,monospace;font-size:.88em}
 .tag{display:inline-block;padding:0 .4em;border-radius:.3em;background:#e9ecf1}
