@@ -162,6 +162,26 @@ struct PartnerPollRecord {
   std::string failing_since;
 };
 
+// One alert notification (hub/alerts, notifications.cc): what a rule sends over one
+// channel about one event, kept until the peer accepted it (state sent) or it failed for
+// good. `delivery_id` is derived from rule, channel and event key: the webhook's
+// idempotency id and the e-mail's Message-ID, the same on every attempt.
+struct NotificationRecord {
+  std::int64_t id = 0;
+  std::string rule;            // the rule's name ("<partner>/<name>" for a partner's rule)
+  std::string channel;         // edihub.yaml alerts.channels name
+  std::string event_key;       // e.g. "exception:42", "polls:acme:2026-12-07T10:00:00.000Z"
+  std::string delivery_id;
+  std::string partner;
+  std::string payload;         // JSON: what the webhook posts and the e-mail is written from
+  NotificationState state = NotificationState::pending;
+  int attempts = 0;
+  std::string next_try_at;     // ISO UTC: not sent before
+  std::string last_error;
+  std::string created_at;
+  std::string updated_at;
+};
+
 // Exception kinds: unusable_file, unknown_partner, envelope_error, validation_error,
 // mapping_error, delivery_error, overdue_ack, duplicate, damaged_raw_object, and the
 // reconciliation kinds (partners/findings.h). State: open, resolved, ignored.
@@ -417,6 +437,25 @@ class Index {
   // outcome at `at`; `error` empty means it worked.
   void record_poll(const std::string& partner, const std::string& at, const std::string& error);
   std::vector<PartnerPollRecord> partner_polls() const;  // by partner
+
+  // Alerts (notifications.cc). Queues a notification unless one with its rule, channel and
+  // event key exists (INSERT OR IGNORE); true when queued now.
+  bool add_notification(const NotificationRecord& notification);
+  // Pending rows with next_try_at <= now (ISO UTC), oldest first, at most `limit`.
+  std::vector<NotificationRecord> notifications_due(const std::string& now, std::size_t limit) const;
+  std::vector<NotificationRecord> notifications(const Page& page = {}) const;  // newest first
+  std::int64_t count_notifications() const;
+  // A failed attempt of a pending row: its attempts, next_try_at, last_error and updated_at.
+  void retry_notification(const NotificationRecord& notification);
+  // pending -> sent | failed (archive/states.h), with last_error, attempts and updated_at = at.
+  void transition_notification(NotificationRecord& notification, NotificationState to, const std::string& at);
+  // Up to which row id of `name` ("exceptions", "events") alerts were derived.
+  std::int64_t alert_cursor(const std::string& name) const;
+  void set_alert_cursor(const std::string& name, std::int64_t last_id);
+  // Rows after a cursor, by id, at most `limit`: exceptions, and events of one step.
+  std::vector<ExceptionRecord> exceptions_after(std::int64_t id, std::size_t limit) const;
+  std::vector<EventRecord> events_after(std::int64_t id, const std::string& step, std::size_t limit) const;
+  std::int64_t last_event_id() const;  // 0 when there are none
 
   // What a partner's row on the dashboard shows and /metrics exports (stats.cc): counts
   // of inbound files and sets received since `since`, and what is open right now.

@@ -577,6 +577,9 @@ TEST_CASE("an index of schema version 1 is migrated on open", "[index][migration
     CHECK(index->awaited_ack(awaited_id)->state == AckState::partially_accepted);
     index->add_ack({0, "sent", "997", "acme", 0, 1, "000003438", "1", "A", "", "2026-11-27T10:00:03Z"});
     CHECK(index->acks_answering(1).size() == 1);
+    // Version 7: alerts start after the history: the exception already there raises none.
+    CHECK(index->alert_cursor("exceptions") == 1);
+    CHECK(index->alert_cursor("events") == 0);
   }
 
   REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);

@@ -358,7 +358,38 @@ CREATE TABLE partner_polls (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6};
+// Version 7: alerts (hub/alerts). A notification is a row per rule, channel and event (the
+// event key UNIQUE per rule and channel, so deriving an event twice queues it once), sent
+// after its commit: an outbox. The cursors say up to which exception and event ids alerts
+// were derived; an upgraded archive starts at its newest rows, so its history raises none.
+constexpr const char* kVersion7 = R"sql(
+CREATE TABLE notifications (
+  id INTEGER PRIMARY KEY,
+  rule TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  event_key TEXT NOT NULL,
+  delivery_id TEXT NOT NULL UNIQUE,
+  partner TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_try_at TEXT NOT NULL,
+  last_error TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (rule, channel, event_key)
+);
+CREATE INDEX notifications_pending ON notifications(next_try_at) WHERE state = 'pending';
+
+CREATE TABLE alert_cursors (
+  name TEXT PRIMARY KEY,
+  last_id INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO alert_cursors SELECT 'exceptions', coalesce(max(id), 0) FROM exceptions;
+INSERT INTO alert_cursors SELECT 'events', coalesce(max(id), 0) FROM events;
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6, kVersion7};
 
 }  // namespace
 

@@ -110,6 +110,16 @@ struct Machine<ExceptionState> {
   static constexpr std::array<std::pair<S, S>, 2> transitions{{{S::open, S::resolved}, {S::open, S::ignored}}};
 };
 
+// Alerts (hub/alerts): a notification is sent once its peer accepted it, or failed for
+// good (a refusal that retrying cannot change, or its attempts used up).
+template <>
+struct Machine<NotificationState> {
+  using S = NotificationState;
+  static constexpr const char* what = "notification state";
+  static constexpr std::array<std::string_view, 3> names{"pending", "sent", "failed"};
+  static constexpr std::array<std::pair<S, S>, 2> transitions{{{S::pending, S::sent}, {S::pending, S::failed}}};
+};
+
 // Business records (archive/business.h). Order states are derived from the order's
 // quantities (hub/reconcile/order_state.h), not moved along a table; shipments and
 // invoices only leave `active`.
@@ -160,6 +170,7 @@ std::string_view to_string(SetStatus state) { return name_of(state); }
 std::string_view to_string(AckState state) { return name_of(state); }
 std::string_view to_string(As2State state) { return name_of(state); }
 std::string_view to_string(ExceptionState state) { return name_of(state); }
+std::string_view to_string(NotificationState state) { return name_of(state); }
 std::string_view to_string(OrderState state) { return name_of(state); }
 std::string_view to_string(ShipmentState state) { return name_of(state); }
 std::string_view to_string(InvoiceState state) { return name_of(state); }
@@ -180,6 +191,7 @@ template SetStatus parse_state<SetStatus>(std::string_view);
 template AckState parse_state<AckState>(std::string_view);
 template As2State parse_state<As2State>(std::string_view);
 template ExceptionState parse_state<ExceptionState>(std::string_view);
+template NotificationState parse_state<NotificationState>(std::string_view);
 template OrderState parse_state<OrderState>(std::string_view);
 template ShipmentState parse_state<ShipmentState>(std::string_view);
 template InvoiceState parse_state<InvoiceState>(std::string_view);
@@ -189,6 +201,7 @@ bool allowed(SetStatus from, SetStatus to) { return listed(from, to); }
 bool allowed(AckState from, AckState to) { return listed(from, to); }
 bool allowed(As2State from, As2State to) { return listed(from, to); }
 bool allowed(ExceptionState from, ExceptionState to) { return listed(from, to); }
+bool allowed(NotificationState from, NotificationState to) { return listed(from, to); }
 bool allowed(ShipmentState from, ShipmentState to) { return listed(from, to); }
 bool allowed(InvoiceState from, InvoiceState to) { return listed(from, to); }
 

@@ -1,6 +1,7 @@
 // The states the archive index keeps, as enums, and each state machine's allowed
 // transitions, listed once (states.cc) and enforced by the Index's transition functions
-// (Index::transition_file, transition_set, transition_awaited_ack, transition_as2_message),
+// (Index::transition_file, transition_set, transition_awaited_ack, transition_as2_message,
+// transition_notification),
 // which write the new state and its event together. The index stores each state by its
 // name (to_string); reading a name no enum knows is ArchiveStateError naming the value and
 // what was expected, never a silent default.
@@ -21,6 +22,7 @@
 //                              awaiting_mdn | mdn_overdue -> delivered | negative_mdn | mdn_mismatch;
 //                              awaiting_mdn -> mdn_overdue
 //   exceptions:                open -> resolved | ignored
+//   notifications (alerts):    pending -> sent | failed (a retry stays pending)
 //   shipments:                 active -> replaced | cancelled | duplicate
 //   invoices:                  active -> duplicate
 //   orders:                    derived from their quantities (hub/reconcile), no table
@@ -42,6 +44,7 @@ enum class As2State {
   received, sending, delivered, awaiting_mdn, sent_no_mdn, negative_mdn, mdn_mismatch, mdn_overdue
 };
 enum class ExceptionState { open, resolved, ignored };
+enum class NotificationState { pending, sent, failed };
 enum class OrderState { open, acknowledged, partially_shipped, shipped, over_shipped, invoiced, closed };
 enum class ShipmentState { active, replaced, cancelled, duplicate };
 enum class InvoiceState { active, duplicate };
@@ -57,6 +60,7 @@ std::string_view to_string(SetStatus state);
 std::string_view to_string(AckState state);
 std::string_view to_string(As2State state);
 std::string_view to_string(ExceptionState state);
+std::string_view to_string(NotificationState state);
 std::string_view to_string(OrderState state);
 std::string_view to_string(ShipmentState state);
 std::string_view to_string(InvoiceState state);
@@ -85,6 +89,8 @@ void to_json(Json& json, As2State state) { json = std::string(to_string(state));
 template <class Json>
 void to_json(Json& json, ExceptionState state) { json = std::string(to_string(state)); }
 template <class Json>
+void to_json(Json& json, NotificationState state) { json = std::string(to_string(state)); }
+template <class Json>
 void to_json(Json& json, OrderState state) { json = std::string(to_string(state)); }
 template <class Json>
 void to_json(Json& json, ShipmentState state) { json = std::string(to_string(state)); }
@@ -97,6 +103,7 @@ bool allowed(SetStatus from, SetStatus to);
 bool allowed(AckState from, AckState to);
 bool allowed(As2State from, As2State to);
 bool allowed(ExceptionState from, ExceptionState to);
+bool allowed(NotificationState from, NotificationState to);
 bool allowed(ShipmentState from, ShipmentState to);
 bool allowed(InvoiceState from, InvoiceState to);
 

@@ -118,6 +118,18 @@ TEST_CASE("AS2 message transitions: sending to an MDN's verdict, async MDNs late
     for (auto to : {S::sending, S::delivered, S::awaiting_mdn, S::mdn_overdue}) CHECK_FALSE(allowed(from, to));
 }
 
+TEST_CASE("notification transitions: a pending notification is sent or failed, once", "[states]") {
+  using S = NotificationState;
+  CHECK(allowed(S::pending, S::sent));
+  CHECK(allowed(S::pending, S::failed));
+  CHECK_FALSE(allowed(S::sent, S::pending));  // sent is final: a crash before the mark re-sends, never after
+  CHECK_FALSE(allowed(S::failed, S::pending));
+  CHECK_FALSE(allowed(S::sent, S::failed));
+  CHECK(parse_state<NotificationState>("failed") == S::failed);
+  REQUIRE_THROWS_WITH(parse_state<NotificationState>("queued"),
+                      "unknown notification state 'queued' (expected one of: pending, sent, failed)");
+}
+
 TEST_CASE("exception transitions: an open exception is resolved or ignored, once", "[states]") {
   using S = ExceptionState;
   CHECK(allowed(S::open, S::resolved));

@@ -162,6 +162,25 @@ struct Table<EventRecord> {
 };
 
 template <>
+struct Table<NotificationRecord> {
+  static constexpr const char* name = "notifications";
+  static void fields(auto& r, auto&& f) {
+    f("rule", r.rule);
+    f("channel", r.channel);
+    f("event_key", r.event_key);
+    f("delivery_id", r.delivery_id);
+    f("partner", r.partner);
+    f("payload", r.payload);
+    f("state", r.state);
+    f("attempts", r.attempts);
+    f("next_try_at", r.next_try_at);
+    f("last_error", r.last_error);
+    f("created_at", r.created_at);
+    f("updated_at", r.updated_at);
+  }
+};
+
+template <>
 struct Table<ExceptionRecord> {
   static constexpr const char* name = "exceptions";
   static void fields(auto& r, auto&& f) {

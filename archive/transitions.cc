@@ -62,4 +62,12 @@ void Index::transition_as2_message(As2MessageRecord& m, As2State to, const State
   add_event({0, m.file_id, 0, change.at, change.step, change.detail});
 }
 
+// No event row: events are about files and sets; the notification row keeps its own history.
+void Index::transition_notification(NotificationRecord& n, NotificationState to, const std::string& at) {
+  n.updated_at = at;
+  change_state(*impl_, "notification", "notifications", "state", n.id, n.state, to,
+               ", attempts = ?, last_error = ?, updated_at = ?", n.attempts, n.last_error, n.updated_at);
+  n.state = to;
+}
+
 }  // namespace edihub::archive

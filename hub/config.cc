@@ -223,10 +223,12 @@ Config Config::load(const fs::path& dir) {
       YAML::Node root = YAML::LoadFile(file.string());
       reconcile_defaults = root["reconcile"];
       for (const auto& kv : root) {
-        static const std::set<std::string> known{"archive", "pipeline", "service", "as2", "limits", "reconcile", "dashboard"};
+        static const std::set<std::string> known{"archive", "pipeline", "service", "as2", "limits", "reconcile", "alerts",
+                                                 "dashboard"};
         auto key = kv.first.as<std::string>();
         if (!known.contains(key))
-          problem(kv.first, "unknown key '" + key + "' (expected archive, pipeline, service, as2, limits, reconcile, dashboard)");
+          problem(kv.first,
+                  "unknown key '" + key + "' (expected archive, pipeline, service, as2, limits, reconcile, alerts, dashboard)");
       }
       if (auto archive = root["archive"]) {
         for (const auto& kv : archive)
@@ -273,6 +275,7 @@ Config Config::load(const fs::path& dir) {
       }
       if (auto service = root["service"]) load_service(service, config.service, problem);
       if (auto as2 = root["as2"]) config.as2 = load_as2(as2, config.dir, problem);
+      if (auto alerts = root["alerts"]) config.alerts = alerts::load_settings(alerts, file, config.dir, problems);
       if (auto dashboard = root["dashboard"]) config.dashboard = load_dashboard(dashboard, config.dir, problem, problems);
     } catch (const YAML::Exception& e) {
       problems.push_back(file.string() + ":" + std::to_string(e.mark.line + 1) + ": YAML error: " + e.msg);
@@ -283,6 +286,7 @@ Config Config::load(const fs::path& dir) {
   } catch (const partners::ConfigError& e) {
     problems.insert(problems.end(), e.problems.begin(), e.problems.end());
   }
+  alerts::check_rule_channels(config.alerts, config.partners, problems);
   for (const auto& profile : config.partners.profiles()) {
     if (!profile.as2) continue;
     if (auto partner = as2_partner_of(profile, config.as2 ? config.as2->async_mdn_url : "", problems))

@@ -1,5 +1,5 @@
 // The hub's configuration folder: edihub.yaml (archive location, pipeline settings, the
-// AS2 receiver), partners/*.yaml and mappings/*.yaml. Every path is relative to the folder.
+// AS2 receiver, alerts), partners/*.yaml and mappings/*.yaml. Every path is relative to the folder.
 // AS2 certificates and keys are loaded here, so a bad one is a configuration error
 // (file:line) in `edihub check`, not a failure of the first message.
 #pragma once
@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "hub/alerts/settings.h"
 #include "partners/profile.h"
 #include "transports/as2.h"
 
@@ -76,6 +77,7 @@ struct Config {
   partners::Directory partners;
   std::optional<As2Settings> as2;
   std::optional<DashboardSettings> dashboard;
+  alerts::Settings alerts;             // edihub.yaml `alerts:` (docs/alerts.md)
   // The AS2 agreement of every partner with one, certificates loaded, by partner id.
   std::map<std::string, transports::as2::As2Partner> as2_partners;
 

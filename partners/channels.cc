@@ -117,22 +117,28 @@ std::optional<OutboundChannel> read_outbound_channel(ProfileReader& r, const YAM
 
 }  // namespace detail
 
-std::string key_passphrase(const YAML::Node& owner, const fs::path& config_dir,
-                           const std::function<void(const YAML::Node&, const std::string&)>& problem) {
-  const YAML::Node env = owner["passphrase_env"], file = owner["passphrase_file"];
-  if (env && file) problem(file, "give passphrase_env or passphrase_file, not both");
+std::string secret(const YAML::Node& owner, const std::string& name, const fs::path& config_dir,
+                   const std::function<void(const YAML::Node&, const std::string&)>& problem) {
+  const std::string env_key = name + "_env", file_key = name + "_file";
+  const YAML::Node env = owner[env_key], file = owner[file_key];
+  if (env && file) problem(file, "give " + env_key + " or " + file_key + ", not both");
   if (env) return detail::from_environment(env, problem);
   if (!file) return "";
   const fs::path path = file.as<std::string>();
   if (path.is_absolute()) {
-    problem(file, "passphrase_file must be relative to the config folder, not '" + path.string() + "'");
+    problem(file, file_key + " must be relative to the config folder, not '" + path.string() + "'");
     return "";
   }
   std::ifstream in(config_dir / path);
   std::string line;
-  if (!in) problem(file, "cannot read passphrase_file " + fs::weakly_canonical(config_dir / path).string());
+  if (!in) problem(file, "cannot read " + file_key + " " + fs::weakly_canonical(config_dir / path).string());
   else if (std::getline(in, line) && !line.empty() && line.back() == '\r') line.pop_back();
   return line;
+}
+
+std::string key_passphrase(const YAML::Node& owner, const fs::path& config_dir,
+                           const std::function<void(const YAML::Node&, const std::string&)>& problem) {
+  return secret(owner, "passphrase", config_dir, problem);
 }
 
 std::string SftpChannel::name() const {

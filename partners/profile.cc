@@ -76,7 +76,7 @@ Profile read_profile(ProfileReader& r, MappingFiles& mapping_files, const Reconc
   }
   r.reject_unknown_keys(root,
                         {"id", "name", "identities", "inbound", "outbound", "as2", "erp", "envelope", "acknowledgments",
-                         "validation", "mappings", "code_tables", "schedule", "encoding", "reconcile"},
+                         "validation", "mappings", "code_tables", "schedule", "encoding", "reconcile", "alerts"},
                         "the profile");
   profile.id = r.scalar(root["id"], "'id' (the partner id)");
   if (!profile.id.empty() && profile.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
@@ -100,6 +100,7 @@ Profile read_profile(ProfileReader& r, MappingFiles& mapping_files, const Reconc
   read_code_tables(r, root["code_tables"], profile);
   mapping_files.read_mappings(r, root["mappings"], profile);
   read_reconcile(r, root["reconcile"], profile.reconcile);
+  if (root["alerts"]) profile.alerts = read_alerts(r, root["alerts"], profile.id);
   check_across_sections(r, root, profile);
   return profile;
 }

@@ -26,6 +26,7 @@
 #include "formats/xml.h"
 #include "mappings/mapping.h"
 #include "mappings/outbound.h"
+#include "partners/alert_rules.h"
 #include "partners/findings.h"
 #include "partners/schedule.h"
 
@@ -226,6 +227,7 @@ struct Profile {
   std::optional<FolderChannel> erp_outbound; // where the ERP drops transactions for the partner
   std::optional<FolderChannel> erp_open_orders;  // purchase_order JSON of orders sent another way: recorded, not sent
   ReconcileRules reconcile;
+  std::vector<AlertRule> alerts;             // its own alert rules (partners/alert_rules.h)
   Schedule schedule;                         // when `edihub serve` polls it
   Envelope envelope;
   x12::Charset charset = x12::Charset::utf8();  // `encoding:` of its element values
@@ -259,6 +261,10 @@ std::optional<std::chrono::seconds> parse_duration(std::string_view text);
 // given, unset variable, unreadable file) goes to `problem` with the node it is about.
 std::string key_passphrase(const YAML::Node& owner, const std::filesystem::path& config_dir,
                            const std::function<void(const YAML::Node&, const std::string&)>& problem);
+// The same for any secret `name` of `owner`: `<name>_env` or `<name>_file` (an SMTP
+// password, a webhook token); key_passphrase is secret(owner, "passphrase", ...).
+std::string secret(const YAML::Node& owner, const std::string& name, const std::filesystem::path& config_dir,
+                   const std::function<void(const YAML::Node&, const std::string&)>& problem);
 
 // Every mistake found in the configuration, one line each: "file:line: message".
 class ConfigError : public std::runtime_error {

@@ -554,7 +554,7 @@ TEST_CASE("every profile section's mistakes are reported with the exact file:lin
     for (auto at = line.find(root); at != std::string::npos; at = line.find(root)) line.erase(at, root.size());
     actual += line + "\n";
   }
-  const std::string expected = R"(partners/a.yaml:3: unknown key 'colour' in the profile (expected one of: acknowledgments, as2, code_tables, encoding, envelope, erp, id, identities, inbound, mappings, name, outbound, reconcile, schedule, validation)
+  const std::string expected = R"(partners/a.yaml:3: unknown key 'colour' in the profile (expected one of: acknowledgments, alerts, as2, code_tables, encoding, envelope, erp, id, identities, inbound, mappings, name, outbound, reconcile, schedule, validation)
 partners/a.yaml:1: id 'Bad_A' may hold only lowercase letters, digits, '_' and '-'
 partners/a.yaml:2: 'name' must be a single value
 partners/a.yaml:5: unknown key 'extra' in an identity (expected one of: group_id, isa_id, isa_qualifier)
@@ -645,7 +645,7 @@ partners/c.yaml:7: mappings are listed but there is no 'erp' sink to deliver the
 partners/c.yaml:7: outbound mappings are listed but there is no 'outbound' channel to send with
 partners/c.yaml:7: outbound mappings are listed but there is no 'erp.outbound' folder to pick ERP transactions from
 partners/c.yaml:4: acknowledgments.send is 999 but there is no 'outbound' channel to send them with
-partners/d.yaml:6: unknown key 'erp_typo' in the profile (expected one of: acknowledgments, as2, code_tables, encoding, envelope, erp, id, identities, inbound, mappings, name, outbound, reconcile, schedule, validation)
+partners/d.yaml:6: unknown key 'erp_typo' in the profile (expected one of: acknowledgments, alerts, as2, code_tables, encoding, envelope, erp, id, identities, inbound, mappings, name, outbound, reconcile, schedule, validation)
 partners/d.yaml:4: unknown key 'y' in 'erp.postgres' (expected one of: connect_timeout_seconds, conninfo, conninfo_env, schema, statement_timeout_seconds, table)
 partners/d.yaml:4: environment variable EDIHUB_TEST_SURELY_UNSET is not set
 partners/d.yaml:4: statement_timeout_seconds must be a number from 1 to 3600
@@ -657,4 +657,61 @@ partners/c.yaml:1: identity :ACME is also claimed by partner 'bad-b' (partners/b
 partners/d.yaml:1: partner id 'bad-c' is also used by partners/c.yaml
 )";
   CHECK(actual == expected);
+}
+
+TEST_CASE("a profile's alert rules: named after the partner, with their kinds, threshold and channels", "[partners][alerts]") {
+  TempDir dir;
+  write_file(dir / "partners/acme.yaml", R"(id: acme
+name: ACME
+identities: [{isa_id: ACME}]
+alerts:
+  - {name: asn-trouble, on: exception, kinds: [asn_over_shipment, mapping_error], send: [mail, hook]}
+  - {name: down, on: polls_failing, failing_for: 45m, send: [mail]}
+  - {name: late, on: overdue_ack, send: [hook]}
+)");
+  const auto directory = Directory::load(dir.path());
+  const auto& rules = directory.profiles().at(0).alerts;
+  REQUIRE(rules.size() == 3);
+  CHECK(rules[0].name == "acme/asn-trouble");
+  CHECK(rules[0].partner == "acme");
+  CHECK(rules[0].on == edihub::partners::AlertOn::exception);
+  CHECK(rules[0].kinds == std::vector<std::string>{"asn_over_shipment", "mapping_error"});
+  REQUIRE(rules[0].send.size() == 2);
+  CHECK(rules[0].send[1].channel == "hook");
+  CHECK(rules[0].send[1].where == (dir / "partners/acme.yaml").string() + ":5");
+  CHECK(rules[1].on == edihub::partners::AlertOn::polls_failing);
+  CHECK(rules[1].failing_for == std::chrono::minutes(45));
+  CHECK(rules[2].on == edihub::partners::AlertOn::overdue_ack);
+  CHECK(rules[2].kinds.empty());
+}
+
+TEST_CASE("a bad alert rule is reported with file and line", "[partners][alerts]") {
+  TempDir dir;
+  write_file(dir / "partners/acme.yaml", R"(id: acme
+name: ACME
+identities: [{isa_id: ACME}]
+alerts:
+  - {name: a, on: exception, kinds: [asn_over_shipping], send: [mail]}
+  - {name: b, on: exception, send: [mail]}
+  - {name: c, on: polls_failing, send: [mail]}
+  - {name: d, on: polls_failing, failing_for: 10s, send: [mail]}
+  - {name: e, on: dead_letter, kinds: [delivery_error], send: [mail]}
+  - {name: f, on: earthquake, send: [mail]}
+  - {name: g, on: dead_letter}
+  - {name: Bad Name, on: dead_letter, send: [mail], colour: red}
+  - {name: a, on: dead_letter, send: [mail]}
+)");
+  const std::string file = (dir / "partners/acme.yaml").string();
+  check_reported(problems_of(dir), {
+      file + ":5: alert rule 'a': unknown exception kind 'asn_over_shipping' (expected one of: unusable_file, ",
+      file + ":6: alert rule 'b': on: exception needs 'kinds' (a list of exception kinds)",
+      file + ":7: alert rule 'c': on: polls_failing needs 'failing_for' (a duration such as 30m)",
+      file + ":8: alert rule 'd': 'failing_for'",
+      file + ":9: alert rule 'e': 'kinds' applies to on: exception only",
+      file + ":10: alert rule 'f': 'on' must be one of: exception, overdue_ack, polls_failing, dead_letter (got 'earthquake')",
+      file + ":11: alert rule 'g': 'send' must list the channels (edihub.yaml alerts.channels)",
+      file + ":12: unknown key 'colour' in an alert rule",
+      file + ":12: an alert rule needs a name of lowercase letters, digits, '_' and '-' (got 'Bad Name')",
+      file + ":13: alert rule 'acme/a' is defined twice",
+  });
 }

@@ -39,6 +39,9 @@ void read_validation(ProfileReader& r, const YAML::Node& node, Profile& profile)
 // reconcile.cc: `reconcile` over the rules already in `rules` (edihub.yaml's defaults).
 void read_reconcile(ProfileReader& r, const YAML::Node& node, ReconcileRules& rules);
 
+// alert_rules.cc: `alerts` (the partner's rules, named "<partner>/<name>").
+std::vector<AlertRule> read_alerts(ProfileReader& r, const YAML::Node& node, const std::string& partner);
+
 // schedule.cc: `schedule`.
 void read_schedule(ProfileReader& r, const YAML::Node& node, Schedule& schedule);
 

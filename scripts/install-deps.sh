@@ -4,6 +4,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 packages=(
   build-essential cmake ninja-build pkg-config
+  dpkg-dev  # dpkg-shlibdeps: the Depends of `cpack -G DEB` (cmake/package.cmake)
   libssl-dev libsqlite3-dev libpugixml-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libfmt-dev libboost-dev libcurl4-openssl-dev libssh2-1-dev catch2 libbenchmark-dev
   libpq-dev postgresql openssh-server openssh-client

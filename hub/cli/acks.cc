@@ -1,13 +1,16 @@
-// acks, exceptions resolve|ignore, replay: following up on what was sent and what failed.
+// acks, exceptions resolve|ignore, replay (one file, or the file of every open exception
+// matching): following up on what was sent and what failed.
 #include <algorithm>
 #include <cstdlib>
 #include <thread>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "hub/clock.h"
 #include "hub/cli/commands.h"
+#include "hub/cli/progress.h"
 #include "hub/config.h"
 #include "hub/pipeline/pipeline.h"
 #include "hub/reconcile/holds.h"
@@ -118,6 +121,32 @@ int command_close_exception(const std::string& config_dir, const CloseExceptionO
   return 0;
 }
 
+namespace {
+
+// What one replay did, as `replay` prints it (text: a line, then one per new exception).
+ordered_json replay_json(std::int64_t file_id, const RunSummary& summary) {
+  ordered_json exceptions = ordered_json::array();
+  for (const auto& e : summary.exceptions)
+    exceptions.push_back({{"id", e.id}, {"partner", e.partner}, {"kind", e.kind}, {"reason", e.reason}});
+  return {{"replayed_file", file_id},          {"sets_delivered", summary.sets_delivered},
+          {"sets_failed", summary.sets_failed}, {"sets_dead_letter", summary.sets_dead_letter},
+          {"sets_rejected", summary.sets_rejected}, {"acks_sent", summary.acks_sent},
+          {"exceptions", exceptions}};
+}
+
+// `about`: what follows the file id, e.g. " (exception 3, 7)".
+std::string replay_text(std::int64_t file_id, const RunSummary& summary, const std::string& about = "") {
+  std::string text = fmt::format(
+      "replayed F{}{}: {} transaction set(s) delivered, {} failed, {} dead letter(s), {} rejected, {} new exception(s)\n",
+      file_id, about, summary.sets_delivered, summary.sets_failed, summary.sets_dead_letter, summary.sets_rejected,
+      summary.exceptions.size());
+  for (const auto& e : summary.exceptions)
+    text += fmt::format("  exception {} [{}] {}: {}\n", e.id, e.partner, e.kind, escape_controls_keep_lines(e.reason));
+  return text;
+}
+
+}  // namespace
+
 int command_replay(const std::string& config_dir, const std::string& id, const std::string& by, bool json,
                    std::ostream& out, std::ostream& err) {
   auto config = Config::load(config_dir);
@@ -140,23 +169,93 @@ int command_replay(const std::string& config_dir, const std::string& id, const s
   auto clock = clock_from_environment();
   Pipeline pipeline(config, *clock, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
   auto summary = pipeline.replay(file_id, by.empty() ? user_name() : by);
+  if (json) out << dump_json(replay_json(file_id, summary), 2) << "\n";
+  else out << replay_text(file_id, summary);
+  return summary.exceptions.empty() ? 0 : 1;
+}
+
+int command_replay_open_exceptions(const std::string& config_dir, const ReplayOpenOptions& options, bool json,
+                                   std::ostream& out, std::ostream& err) {
+  auto config = Config::load(config_dir);
+  // The files to replay, each once, in the order of their oldest matching exception.
+  struct FileToReplay {
+    std::int64_t file_id = 0;
+    std::vector<std::int64_t> exceptions;
+  };
+  std::vector<FileToReplay> files;
+  std::size_t matching = 0, skipped = 0;  // skipped: about no file, or about a file we sent
+  {
+    auto index = open_index(config_dir);
+    auto open = index->exceptions(options.partner, "open");  // newest first
+    std::map<std::int64_t, std::size_t> position;
+    for (auto e = open.rbegin(); e != open.rend(); ++e) {
+      if (!options.kind.empty() && e->kind != options.kind) continue;
+      ++matching;
+      auto file = e->file_id ? index->file(e->file_id) : std::nullopt;
+      if (!file || file->direction == "out") {
+        ++skipped;
+        continue;
+      }
+      auto [at, added] = position.emplace(e->file_id, files.size());
+      if (added) files.push_back({e->file_id, {}});
+      files[at->second].exceptions.push_back(e->id);
+    }
+  }
+  const std::string by = options.by.empty() ? user_name() : options.by;
+  auto clock = clock_from_environment();
+  Pipeline pipeline(config, *clock, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
+  RunSummary totals;
+  std::size_t replayed = 0, failed = 0;
+  ordered_json listed = ordered_json::array();
+  std::string text;
+  {
+    Progress progress(err, "replaying", "files", files.size(), Progress::for_stream(err));
+    for (const auto& f : files) {
+      const std::string about = fmt::format(" (exception {})", fmt::join(f.exceptions, ", "));
+      try {
+        auto summary = pipeline.replay(f.file_id, by);
+        ++replayed;
+        totals.sets_delivered += summary.sets_delivered;
+        totals.sets_failed += summary.sets_failed;
+        totals.sets_dead_letter += summary.sets_dead_letter;
+        totals.sets_rejected += summary.sets_rejected;
+        totals.exceptions.insert(totals.exceptions.end(), summary.exceptions.begin(), summary.exceptions.end());
+        auto j = replay_json(f.file_id, summary);
+        j["for_exceptions"] = f.exceptions;
+        listed.push_back(std::move(j));
+        text += replay_text(f.file_id, summary, about);
+      } catch (const std::exception& e) {  // e.g. a damaged raw object: the others go on
+        ++failed;
+        listed.push_back({{"replayed_file", f.file_id}, {"for_exceptions", f.exceptions}, {"error", e.what()}});
+        text += fmt::format("F{}{} not replayed: {}\n", f.file_id, about, escape_controls(e.what()));
+      }
+      progress.advance();
+    }
+  }  // the progress line is done with before the results are printed
   if (json) {
-    ordered_json exceptions = ordered_json::array();
-    for (const auto& e : summary.exceptions)
-      exceptions.push_back({{"id", e.id}, {"partner", e.partner}, {"kind", e.kind}, {"reason", e.reason}});
-    out << dump_json(ordered_json{{"replayed_file", file_id},      {"sets_delivered", summary.sets_delivered},
-                        {"sets_failed", summary.sets_failed}, {"sets_dead_letter", summary.sets_dead_letter},
-                        {"sets_rejected", summary.sets_rejected},
-                        {"acks_sent", summary.acks_sent},     {"exceptions", exceptions}}, 2)
+    out << dump_json(ordered_json{{"open_exceptions", matching},
+                                  {"skipped", skipped},
+                                  {"files", listed},
+                                  {"totals",
+                                   {{"files_replayed", replayed},
+                                    {"files_failed", failed},
+                                    {"sets_delivered", totals.sets_delivered},
+                                    {"sets_failed", totals.sets_failed},
+                                    {"sets_dead_letter", totals.sets_dead_letter},
+                                    {"sets_rejected", totals.sets_rejected},
+                                    {"new_exceptions", totals.exceptions.size()}}}},
+                     2)
         << "\n";
   } else {
-    out << fmt::format("replayed F{}: {} transaction set(s) delivered, {} failed, {} dead letter(s), {} rejected, {} new exception(s)\n",
-                       file_id, summary.sets_delivered, summary.sets_failed, summary.sets_dead_letter,
-                       summary.sets_rejected, summary.exceptions.size());
-    for (const auto& e : summary.exceptions)
-      out << fmt::format("  exception {} [{}] {}: {}\n", e.id, e.partner, e.kind, escape_controls_keep_lines(e.reason));
+    out << text;
+    out << fmt::format(
+        "replay --open-exceptions: {} open exception(s) matched, {} about no received file (skipped); {} file(s) "
+        "replayed, {} not replayed; {} transaction set(s) delivered, {} failed, {} dead letter(s), {} rejected, "
+        "{} new exception(s)\n",
+        matching, skipped, replayed, failed, totals.sets_delivered, totals.sets_failed, totals.sets_dead_letter,
+        totals.sets_rejected, totals.exceptions.size());
   }
-  return summary.exceptions.empty() ? 0 : 1;
+  return failed == 0 && totals.exceptions.empty() ? 0 : 1;
 }
 
 }  // namespace edihub::hub

@@ -14,7 +14,7 @@ namespace edihub::hub {
 int run_cli(int argc, char** argv) {
   CLI::App app{"edihub: B2B partner integration hub (X12 in, ERP transactions out)"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "edihub 0.1.0");
+  app.set_version_flag("--version", "edihub " EDIHUB_VERSION);
 
   std::string file, config_dir;
   bool segments = false, json = false, once = false;
@@ -145,17 +145,35 @@ int run_cli(int argc, char** argv) {
   add_page_options(acks, acks_options.page, "rows");
   acks->add_flag("--json", json, "Print JSON");
 
+  PageOptions alerts_page;
+  auto* alerts = app.add_subcommand("alerts", "Alert notifications (e-mail, webhook): newest first, sent, pending or failed");
+  alerts->add_option("--config", config_dir, "Config folder")->required();
+  add_page_options(alerts, alerts_page, "notifications");
+  alerts->add_flag("--json", json, "Print JSON");
+
   auto* erp = app.add_subcommand("erp", "ERP sink administration");
   erp->require_subcommand(1);
   auto* init_db = erp->add_subcommand("init-db", "Create the PostgreSQL staging tables of every partner with erp.postgres");
   init_db->add_option("--config", config_dir, "Config folder")->required();
 
-  std::string replay_id, replay_by;
-  auto* replay = app.add_subcommand("replay", "Re-run an archived file through the current profiles and mappings");
-  replay->add_option("ID", replay_id, "Exception id (12 or E12) or file id (F12)")->required();
+  std::string replay_id;
+  bool replay_open = false;
+  ReplayOpenOptions replay_options;
+  auto* replay = app.add_subcommand(
+      "replay", "Re-run an archived file (or the file of every open exception matching) through the current profiles and mappings");
+  auto* replay_id_option = replay->add_option("ID", replay_id, "Exception id (12 or E12) or file id (F12)");
+  auto* replay_open_flag = replay->add_flag("--open-exceptions", replay_open,
+                                            "Replay the file of every open exception (each file once), with progress")
+                               ->excludes(replay_id_option);
+  replay->add_option("--partner", replay_options.partner, "With --open-exceptions: this partner's only")->needs(replay_open_flag);
+  replay->add_option("--kind", replay_options.kind, "With --open-exceptions: this kind only, e.g. mapping_error")
+      ->needs(replay_open_flag);
   replay->add_option("--config", config_dir, "Config folder")->required();
-  replay->add_option("--by", replay_by, "Who (default: $USER)");
+  replay->add_option("--by", replay_options.by, "Who (default: $USER)");
   replay->add_flag("--json", json, "Print JSON");
+  replay->callback([&] {
+    if (replay_id.empty() && !replay_open) throw CLI::RequiredError("ID or --open-exceptions");
+  });
 
   auto* mapping = app.add_subcommand("mapping", "Try mapping files: on one document, or on the archive before a change goes live");
   mapping->require_subcommand(1);
@@ -210,11 +228,13 @@ int run_cli(int argc, char** argv) {
     if (*orders) return command_orders(config_dir, orders_options, json, std::cout, std::cerr);
     if (*status) return command_status(config_dir, status_options, json, std::cout, std::cerr);
     if (*acks) return command_acks(config_dir, acks_options, json, std::cout, std::cerr);
+    if (*alerts) return command_alerts(config_dir, alerts_page, json, std::cout, std::cerr);
     if (*init_db) return command_erp_init_db(config_dir, std::cout, std::cerr);
     if (*mrun) return command_mapping_run(map_run, std::cout, std::cerr);
     if (*mdiff) return command_mapping_diff(map_diff, std::cout, std::cerr);
     if (*pnew) return command_partner_new(partner_new, std::cout, std::cerr);
-    if (*replay) return command_replay(config_dir, replay_id, replay_by, json, std::cout, std::cerr);
+    if (*replay && replay_open) return command_replay_open_exceptions(config_dir, replay_options, json, std::cout, std::cerr);
+    if (*replay) return command_replay(config_dir, replay_id, replay_options.by, json, std::cout, std::cerr);
   } catch (const std::exception& err) {
     std::cerr << "edihub: " << err.what() << "\n";
     return 1;

@@ -127,6 +127,8 @@ int command_partner_new(const PartnerNewOptions& options, std::ostream& out, std
 
 int command_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err);
 int command_acks(const std::string& config_dir, const AcksOptions& options, bool json, std::ostream& out, std::ostream& err);
+// `edihub alerts`: the notifications the alert rules queued, newest first, and their state.
+int command_alerts(const std::string& config_dir, const PageOptions& page, bool json, std::ostream& out, std::ostream& err);
 int command_close_exception(const std::string& config_dir, const CloseExceptionOptions& options, bool json,
                             std::ostream& out, std::ostream& err);
 int command_erp_init_db(const std::string& config_dir, std::ostream& out, std::ostream& err);
@@ -137,6 +139,17 @@ int command_archive_verify(const std::string& config_dir, bool json, std::ostrea
 int command_archive_rebuild(const std::string& config_dir, std::ostream& out, std::ostream& err);
 int command_replay(const std::string& config_dir, const std::string& id, const std::string& by, bool json,
                    std::ostream& out, std::ostream& err);
+// `edihub replay --open-exceptions`: the file of every open exception matching, each file
+// replayed once (however many of its exceptions match), progress on `err` (hub/cli/progress.h),
+// a summary at the end. Exceptions about no file or about a file we sent are skipped.
+// 0 when every replay ran without a new exception, 1 otherwise.
+struct ReplayOpenOptions {
+  std::optional<std::string> partner;
+  std::string kind;  // "": every kind
+  std::string by;    // "": $USER
+};
+int command_replay_open_exceptions(const std::string& config_dir, const ReplayOpenOptions& options, bool json,
+                                   std::ostream& out, std::ostream& err);
 int command_check(const std::string& config_dir, bool json, std::ostream& out, std::ostream& err);
 int command_run_once(const std::string& config_dir, bool json, std::ostream& out, std::ostream& err);
 int command_archive_query(const std::string& config_dir, const QueryOptions& options, bool json, std::ostream& out,

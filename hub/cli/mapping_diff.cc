@@ -11,6 +11,7 @@
 #include "formats/xml.h"
 #include "hub/pipeline/archive_lookup.h"
 #include "hub/cli/commands.h"
+#include "hub/cli/progress.h"
 #include "hub/config.h"
 #include "hub/cli/json_changes.h"
 #include "hub/pipeline/x12_file.h"
@@ -90,8 +91,10 @@ class SetRemapper : public x12::EnvelopeListener {
   Remapped& out_;
 };
 
+// `progress` counts the sets of each file once the file was read.
 Remapped map_again(const std::vector<archive::DocumentRow>& rows, const partners::Profile& partner,
-                   const archive::Index& index, const archive::RawStore& store, const mapping::Lookup& lookup) {
+                   const archive::Index& index, const archive::RawStore& store, const mapping::Lookup& lookup,
+                   Progress& progress) {
   std::map<std::int64_t, std::map<std::string, std::size_t>> by_file;  // wanted sets by file id
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& rec = rows[i].set;
@@ -100,6 +103,7 @@ Remapped map_again(const std::vector<archive::DocumentRow>& rows, const partners
   }
   Remapped out;
   for (auto& [file_id, wanted] : by_file) {
+    const std::size_t sets_in_file = wanted.size();
     try {
       auto record = index.file(file_id);
       if (!record) throw std::runtime_error(fmt::format("file F{} is not in the index", file_id));
@@ -110,8 +114,10 @@ Remapped map_again(const std::vector<archive::DocumentRow>& rows, const partners
       checker.finish();
     } catch (const std::exception& e) {
       for (const auto& [key, i] : wanted) out.errors[i] = e.what();
+      progress.advance(sets_in_file);
       continue;
     }
+    progress.advance(sets_in_file);
     for (const auto& [key, i] : wanted) {
       const auto& rec = rows[i].set;
       out.errors[i] = fmt::format("{} {} (ISA13 {}, GS06 {}) is no longer found in its archived file", rec.type,
@@ -168,9 +174,12 @@ int command_mapping_diff(const MappingDiffOptions& o, std::ostream& out, std::os
   }
   archive::RawStore store(config->archive_dir);
   const auto lookup = archive_lookup(*index, partner->id);
-  const Remapped remapped = map_again(rows, *partner, *index, store, lookup);
+  // The X12 sets are mapped file by file first, the XML documents one by one below.
+  Progress progress(err, "mapping", "sets", rows.size(), Progress::for_stream(err));
+  const Remapped remapped = map_again(rows, *partner, *index, store, lookup, progress);
   ordered_json documents = ordered_json::array();
   std::size_t changed = 0, unchanged = 0, errors = 0;
+  std::string text;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& row = rows[i];
     ordered_json doc{{"file_id", row.set.file_id},
@@ -209,8 +218,12 @@ int command_mapping_diff(const MappingDiffOptions& o, std::ostream& out, std::os
       line += fmt::format("error: {}\n", e.what());
     }
     documents.push_back(std::move(doc));
-    if (!o.json) out << line;
+    if (row.set.first_segment == 0) progress.advance();
+    text += line;
   }
+  // Printed once the progress line is done with, not through it.
+  progress.finish();
+  if (!o.json) out << text;
   if (o.json)
     out << dump_json(ordered_json{{"partner", partner->id},
                         {"documents", documents},

@@ -14,6 +14,7 @@
 #include "formats/x12_writer.h"
 #include "hub/clock.h"
 #include "hub/cli/commands.h"
+#include "hub/cli/progress.h"
 #include "hub/config.h"
 #include "hub/pipeline/validation_text.h"
 #include "hub/pipeline/x12_file.h"
@@ -22,6 +23,9 @@
 namespace edihub::hub {
 
 namespace {
+
+// `validate` shows its progress for files of this size and more (docs/tools.md).
+constexpr std::uintmax_t kValidateProgressBytes = 4u << 20;
 
 class SegmentPrinter : public x12::SegmentHandler {
  public:
@@ -266,7 +270,15 @@ int command_validate(const ValidateOptions& options, std::ostream& out, std::ost
   x12::StreamValidator validator(output, partners.schema_resolver(), partners.rules_resolver(),
                                  config ? config->max_transaction_set_bytes : x12::StreamValidator::kDefaultMaxSetBytes);
   try {
-    stream_x12_file(file, validator);
+    // A bar (or log lines) for a big file only: a small one is validated before it would show.
+    std::error_code size_error;
+    const std::uintmax_t size = std::filesystem::file_size(file, size_error);
+    std::optional<Progress> progress;
+    if (!size_error && size >= kValidateProgressBytes) progress.emplace(err, "validating", "bytes", size, Progress::for_stream(err));
+    stream_x12_file(file, validator, [&](std::size_t n) {
+      if (progress) progress->advance(n);
+    });
+    progress.reset();
     validator.finish();
   } catch (const x12::UnusableInput& e) {
     if (options.json) {

@@ -46,6 +46,7 @@ Pipeline::Pipeline(const Config& config, const Clock& clock, Sleep sleep, archiv
   acks_ = std::make_unique<AckTracker>(*context_);
   outbound_ = std::make_unique<OutboundDocuments>(*context_);
   delivery_ = std::make_unique<ErpDelivery>(*context_);
+  alerts_ = std::make_unique<alerts::Alerts>(config_, clock_, *index_);
 }
 
 Pipeline::~Pipeline() {
@@ -76,7 +77,7 @@ RunSummary Pipeline::run_once() {
       if (raised) summary.add_exception(std::move(*raised));
     }
   }
-  finish(summary);
+  finish(summary, lock);
   return summary;
 }
 
@@ -110,7 +111,7 @@ RunSummary Pipeline::housekeeping() {
   recover(summary);
   take_in_as2(summary);
   resume_left_over(summary);
-  finish(summary);
+  finish(summary, lock);
   return summary;
 }
 
@@ -171,12 +172,17 @@ void Pipeline::resume_left_over(RunSummary& summary) {
   }
 }
 
-void Pipeline::finish(RunSummary& summary) {
+void Pipeline::finish(RunSummary& summary, Lock& lock) {
   acks_->flag_overdue(summary);
   acks_->flag_overdue_mdns(summary);
-  archive::Index::Transaction tx(*index_);
-  for (auto& e : context_->reconciler.check_deadlines(config_.partners)) summary.add_exception(std::move(e));
-  tx.commit();
+  {
+    archive::Index::Transaction tx(*index_);
+    for (auto& e : context_->reconciler.check_deadlines(config_.partners)) summary.add_exception(std::move(e));
+    tx.commit();
+  }
+  // Last, so the exceptions this pass raised are alerted on in it.
+  alerts_->queue();
+  alerts_->send_due(lock);
 }
 
 void Pipeline::poll(const partners::Profile& partner, Lock& lock, RunSummary& summary) {

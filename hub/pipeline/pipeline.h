@@ -4,7 +4,8 @@
 // duplicates, map: the inbound functions here and X12Stream, one transaction set at a
 // time; ERP documents: OutboundDocuments), delivers the mapped sets from the index in
 // pages after each batch commits (ErpDelivery), acknowledges and reconciles (AckTracker),
-// sends the outbox and flags overdue acknowledgments. Each batch ends in one durable sync
+// sends the outbox, flags overdue acknowledgments and sends the alerts their exceptions
+// and the channels' health call for (hub/alerts). Each batch ends in one durable sync
 // plus one index commit (group commit); a crash at any point is resumed from the index
 // on the next run without losing or repeating anything. The collaborators share a
 // PipelineContext (config, clock, store, index, outbox, exception sink).
@@ -25,6 +26,7 @@
 #include "archive/index.h"
 #include "archive/lock.h"
 #include "archive/raw_store.h"
+#include "hub/alerts/alerts.h"
 #include "formats/parsed_file.h"
 #include "formats/validation.h"
 #include "hub/clock.h"
@@ -120,11 +122,12 @@ class Pipeline {
   // The stages of a pass, in order. recover: what a crash left (claims, source removals,
   // the outbox, sets left mapped). take_in_as2: the files receive_as2 recorded since the
   // last pass, processed as a batch like a poll's. resume_left_over: files left received
-  // by an interruption (event "resumed"). finish: the last deliveries and the deadlines.
+  // by an interruption (event "resumed"). finish: the deadlines, then the alerts (queued
+  // under `lock`, sent with it released).
   void recover(RunSummary& summary);
   void take_in_as2(RunSummary& summary);
   void resume_left_over(RunSummary& summary);
-  void finish(RunSummary& summary);
+  void finish(RunSummary& summary, Lock& lock);
   void poll(const partners::Profile& partner, Lock& lock, RunSummary& summary);
   void process_batch(const std::vector<archive::FileRecord>& files, RunSummary& summary);
   struct FileOutcome {
@@ -178,6 +181,7 @@ class Pipeline {
   std::unique_ptr<Intake> intake_;
   std::unique_ptr<AckTracker> acks_;
   std::unique_ptr<OutboundDocuments> outbound_;
+  std::unique_ptr<alerts::Alerts> alerts_;
   std::unique_ptr<ErpDelivery> delivery_;  // last: its destructor waits for a batch being written
 };
 
