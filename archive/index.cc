@@ -334,10 +334,12 @@ std::optional<ExceptionRecord> Index::exception(std::int64_t id) const {
 
 namespace {
 
-Filter exception_filter(const std::optional<std::string>& partner, const std::optional<std::string>& state) {
+Filter exception_filter(const std::optional<std::string>& partner, const std::optional<std::string>& state,
+                        const std::optional<std::string>& kind) {
   Filter filter;
   if (partner) filter.add("partner = ?", {*partner});
   if (state) filter.add("state = ?", {*state});
+  if (kind) filter.add("kind = ?", {*kind});
   return filter;
 }
 
@@ -351,8 +353,9 @@ void bind_page(sqlite::Cursor& cursor, int last_bound, int limit, std::int64_t o
 }
 
 std::vector<ExceptionRecord> Index::exceptions(const std::optional<std::string>& partner,
-                                               const std::optional<std::string>& state, const Page& page) const {
-  const Filter filter = exception_filter(partner, state);
+                                               const std::optional<std::string>& state, const Page& page,
+                                               const std::optional<std::string>& kind) const {
+  const Filter filter = exception_filter(partner, state, kind);
   sqlite::Cursor cursor(impl_->statement("SELECT " + columns<ExceptionRecord>() + " FROM exceptions WHERE 1" +
                                          filter.sql + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"));
   bind_page(cursor, filter.bind(cursor), page.limit, page.offset);
@@ -367,9 +370,9 @@ std::vector<ExceptionRecord> Index::open_exceptions_about(const std::string& par
       document, partner, kind);
 }
 
-std::int64_t Index::count_exceptions(const std::optional<std::string>& partner,
-                                     const std::optional<std::string>& state) const {
-  const Filter filter = exception_filter(partner, state);
+std::int64_t Index::count_exceptions(const std::optional<std::string>& partner, const std::optional<std::string>& state,
+                                     const std::optional<std::string>& kind) const {
+  const Filter filter = exception_filter(partner, state, kind);
   sqlite::Cursor cursor(impl_->statement("SELECT count(*) FROM exceptions WHERE 1" + filter.sql));
   filter.bind(cursor);
   cursor.next();

@@ -333,10 +333,12 @@ class Index {
   std::int64_t add_exception(const ExceptionRecord& exception);
   std::optional<ExceptionRecord> exception(std::int64_t id) const;
   // Newest first; `page` skips and caps the rows, count_exceptions() counts them all.
+  // Each filter applies when given.
   std::vector<ExceptionRecord> exceptions(const std::optional<std::string>& partner,
-                                          const std::optional<std::string>& state, const Page& page = {}) const;
-  std::int64_t count_exceptions(const std::optional<std::string>& partner,
-                                const std::optional<std::string>& state) const;
+                                          const std::optional<std::string>& state, const Page& page = {},
+                                          const std::optional<std::string>& kind = std::nullopt) const;
+  std::int64_t count_exceptions(const std::optional<std::string>& partner, const std::optional<std::string>& state,
+                                const std::optional<std::string>& kind = std::nullopt) const;
   // Exceptions whose `documents` names `document` (e.g. "po:4500012345"), of `partner`
   // when given, oldest first. Found by index: each document of an exception is also a
   // row of exception_documents.

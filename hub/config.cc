@@ -1,8 +1,11 @@
 #include "hub/config.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <set>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -82,6 +85,22 @@ void load_service(const YAML::Node& node, ServiceSettings& s, const Problem& pro
   }
 }
 
+// `where`.tls: {cert, key, passphrase_env | passphrase_file}; the key is loaded here, so a
+// wrong passphrase is a configuration error in `edihub check`.
+TlsSettings load_tls(const YAML::Node& tls, const fs::path& dir, const std::string& where, const Problem& problem) {
+  reject_unknown(tls, {"cert", "key", "passphrase_env", "passphrase_file"}, where, problem);
+  TlsSettings s{config_file(tls, "cert", dir, where + ".cert", problem), config_file(tls, "key", dir, where + ".key", problem),
+                partners::key_passphrase(tls, dir, problem)};
+  if (!s.key.empty()) {
+    try {
+      transports::as2::load_private_key(s.key.string(), s.key_passphrase);
+    } catch (const transports::as2::As2Error& e) {
+      problem(tls, where + ".key: " + e.what());
+    }
+  }
+  return s;
+}
+
 std::optional<As2Settings> load_as2(const YAML::Node& node, const fs::path& dir, const Problem& problem) {
   if (!node.IsMap()) {
     problem(node, "as2 must be a mapping (listen, identity, ...)");
@@ -97,19 +116,7 @@ std::optional<As2Settings> load_as2(const YAML::Node& node, const fs::path& dir,
     if (listen["path"]) s.path = listen["path"].as<std::string>();
     if (!s.path.starts_with("/")) problem(listen["path"], "as2.listen.path must start with /");
   }
-  if (auto tls = node["tls"]) {
-    reject_unknown(tls, {"cert", "key", "passphrase_env", "passphrase_file"}, "as2.tls", problem);
-    s.tls = As2Settings::Tls{config_file(tls, "cert", dir, "as2.tls.cert", problem),
-                             config_file(tls, "key", dir, "as2.tls.key", problem),
-                             partners::key_passphrase(tls, dir, problem)};
-    if (!s.tls->key.empty()) {
-      try {  // here, so a wrong passphrase is a configuration error in `edihub check`
-        transports::as2::load_private_key(s.tls->key.string(), s.tls->key_passphrase);
-      } catch (const transports::as2::As2Error& e) {
-        problem(tls, std::string("as2.tls.key: ") + e.what());
-      }
-    }
-  }
+  if (auto tls = node["tls"]) s.tls = load_tls(tls, dir, "as2.tls", problem);
   if (node["max_body_mb"])
     s.max_body_bytes = std::size_t(whole_number(node["max_body_mb"], 1, 4096, "as2.max_body_mb", problem)) << 20;
   if (node["max_concurrent_uploads"])
@@ -140,6 +147,64 @@ std::optional<As2Settings> load_as2(const YAML::Node& node, const fs::path& dir,
   return s;
 }
 
+// A dashboard tokens file: one "name token" per line (blank lines and # comments skipped).
+// A token is at least 16 characters, so a guessable word is refused; a repeated one is an
+// error (who did an action must be certain). Problems name the file and line, never the token.
+void read_tokens_file(const fs::path& file, std::vector<DashboardSettings::Token>& tokens,
+                      std::vector<std::string>& problems) {
+  std::ifstream in(file);
+  if (!in) return problems.push_back(file.string() + ": cannot read the dashboard tokens file");
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    std::istringstream words(line);
+    std::string user, token, extra;
+    words >> user >> token >> extra;
+    if (user.empty() || user.starts_with("#")) continue;
+    auto where = fmt::format("{}:{}: ", file.string(), number);
+    if (token.empty() || !extra.empty())
+      problems.push_back(where + "expected \"NAME TOKEN\" (two words: who, then their token)");
+    else if (token.size() < 16)
+      problems.push_back(where + "the token of " + user + " is shorter than 16 characters");
+    else if (std::any_of(tokens.begin(), tokens.end(), [&](const auto& t) { return t.token == token; }))
+      problems.push_back(where + "the token of " + user + " is already given to someone else");
+    else
+      tokens.push_back({user, token});
+  }
+}
+
+std::optional<DashboardSettings> load_dashboard(const YAML::Node& node, const fs::path& dir, const Problem& problem,
+                                                std::vector<std::string>& problems) {
+  if (!node.IsMap()) {
+    problem(node, "dashboard must be a mapping (address, port, tokens_file, token_env, tls, ...)");
+    return std::nullopt;
+  }
+  reject_unknown(node, {"address", "port", "tokens_file", "token_env", "tls", "session_lifetime", "max_connections"},
+                 "dashboard", problem);
+  DashboardSettings s;
+  if (node["address"]) s.address = node["address"].as<std::string>();
+  if (node["port"]) s.port = static_cast<unsigned short>(whole_number(node["port"], 0, 65535, "dashboard.port", problem));
+  if (node["tokens_file"]) {
+    auto file = config_file(node, "tokens_file", dir, "dashboard.tokens_file", problem);
+    if (!file.empty()) read_tokens_file(file, s.tokens, problems);
+  }
+  if (auto env = node["token_env"]) {
+    const std::string name = env.as<std::string>();
+    const char* value = std::getenv(name.c_str());
+    if (!value || !*value) problem(env, "dashboard.token_env: the environment variable " + name + " is not set");
+    else if (std::string_view(value).size() < 16) problem(env, "dashboard.token_env: the token in " + name + " is shorter than 16 characters");
+    else s.tokens.push_back({name, value});
+  }
+  if (auto tls = node["tls"]) s.tls = load_tls(tls, dir, "dashboard.tls", problem);
+  if (auto lifetime = node["session_lifetime"]) {
+    auto d = lifetime.IsScalar() ? partners::parse_duration(lifetime.as<std::string>()) : std::nullopt;
+    if (!d || d->count() < 60) problem(lifetime, "dashboard.session_lifetime must be a duration of a minute or more, such as 30m or 8h");
+    else s.session_lifetime = *d;
+  }
+  if (node["max_connections"])
+    s.max_connections = std::size_t(whole_number(node["max_connections"], 1, 1024, "dashboard.max_connections", problem));
+  return s;
+}
+
 }  // namespace
 
 Config Config::load(const fs::path& dir) {
@@ -158,10 +223,12 @@ Config Config::load(const fs::path& dir) {
       YAML::Node root = YAML::LoadFile(file.string());
       reconcile_defaults = root["reconcile"];
       for (const auto& kv : root) {
-        static const std::set<std::string> known{"archive", "pipeline", "service", "as2", "limits", "reconcile", "alerts"};
+        static const std::set<std::string> known{"archive", "pipeline", "service", "as2", "limits", "reconcile", "alerts",
+                                                 "dashboard"};
         auto key = kv.first.as<std::string>();
         if (!known.contains(key))
-          problem(kv.first, "unknown key '" + key + "' (expected archive, pipeline, service, as2, limits, reconcile, alerts)");
+          problem(kv.first,
+                  "unknown key '" + key + "' (expected archive, pipeline, service, as2, limits, reconcile, alerts, dashboard)");
       }
       if (auto archive = root["archive"]) {
         for (const auto& kv : archive)
@@ -209,6 +276,7 @@ Config Config::load(const fs::path& dir) {
       if (auto service = root["service"]) load_service(service, config.service, problem);
       if (auto as2 = root["as2"]) config.as2 = load_as2(as2, config.dir, problem);
       if (auto alerts = root["alerts"]) config.alerts = alerts::load_settings(alerts, file, config.dir, problems);
+      if (auto dashboard = root["dashboard"]) config.dashboard = load_dashboard(dashboard, config.dir, problem, problems);
     } catch (const YAML::Exception& e) {
       problems.push_back(file.string() + ":" + std::to_string(e.mark.line + 1) + ": YAML error: " + e.msg);
     }

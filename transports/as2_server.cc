@@ -19,6 +19,8 @@
 #include <mutex>
 #include <thread>
 
+#include "transports/http_listen.h"
+
 namespace edihub::transports::as2 {
 
 namespace beast = boost::beast;
@@ -45,20 +47,11 @@ Response text_response(http::status status, const std::string& text, unsigned ve
 
 struct As2Server::Impl {
   As2ServerConfig cfg;
-  std::atomic<size_t> uploads{0};  // bodies being received or decoded (before ioc: sessions outlive it)
+  std::atomic<size_t> uploads{0};  // bodies being received or decoded (before loop: sessions outlive its io_context)
   std::atomic<size_t> spool_seq{0};
   std::mutex decoding;             // one message in memory at a time
-  net::io_context ioc{1};
+  ServerLoop loop;                 // its I/O thread, pool, acceptor and in-flight count
   std::optional<ssl::context> tls;
-  tcp::acceptor acceptor{ioc};
-  std::unique_ptr<net::thread_pool> pool;
-  std::thread io_thread;
-  // Keeps ioc.run() going while a request is with the pool and nothing waits on a socket.
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> keep_running;
-  std::atomic<bool> stopping{false};
-  std::atomic<int> in_flight{0};  // requests taken and not yet answered
-  bool started = false, stopped = false;
-  unsigned short bound_port = 0;
 
   explicit Impl(As2ServerConfig c) : cfg(std::move(c)) {}
 
@@ -74,7 +67,7 @@ struct As2Server::Impl {
     return std::filesystem::path(cfg.spool_dir) /
            ("as2-upload-" + std::to_string(getpid()) + "-" + std::to_string(++spool_seq) + ".part");
   }
-  void accept();
+  void accept(tcp::socket&& socket);
 };
 
 namespace {
@@ -122,7 +115,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       return refuse(http::status::payload_too_large, "message larger than the configured limit");
     if (ec) return close();  // end of stream, timeout, reset
     const auto& req = parser_->get();
-    if (srv_.stopping) return refuse(http::status::service_unavailable, "shutting down");
+    if (srv_.loop.stopping) return refuse(http::status::service_unavailable, "shutting down");
     if (req.method() == http::verb::get && !srv_.cfg.health_path.empty() && req.target() == srv_.cfg.health_path &&
         parser_->is_done())
       return write({text_response(http::status::ok, "ok", req.version(), req.keep_alive()), {}});
@@ -159,12 +152,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (ec) return close();
     Request req = parser_->release();
     req.body().close();
-    if (srv_.stopping) return refuse(http::status::service_unavailable, "shutting down");
+    if (srv_.loop.stopping) return refuse(http::status::service_unavailable, "shutting down");
     beast::get_lowest_layer(stream_).expires_never();  // the handler may take its time
-    ++srv_.in_flight;
+    ++srv_.loop.in_flight;
     answered_ = false;
     auto self = this->shared_from_this();
-    net::post(*srv_.pool, [self, req = std::move(req), body_file = spool_.string()]() mutable {
+    net::post(*srv_.loop.pool, [self, req = std::move(req), body_file = spool_.string()]() mutable {
       As2Server::Impl::Outcome out;
       try {
         out = self->srv_.process(req, body_file);
@@ -204,13 +197,13 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     after_ = std::move(out.after);
     beast::get_lowest_layer(stream_).expires_after(srv_.cfg.read_timeout);
     http::async_write(stream_, res_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
-      if (self->after_) net::post(*self->srv_.pool, std::move(self->after_));
+      if (self->after_) net::post(*self->srv_.loop.pool, std::move(self->after_));
       self->after_ = nullptr;
       if (!self->answered_) {
         self->answered_ = true;
-        --self->srv_.in_flight;
+        --self->srv_.loop.in_flight;
       }
-      if (ec || !self->res_.keep_alive() || self->srv_.stopping) return self->close();
+      if (ec || !self->res_.keep_alive() || self->srv_.loop.stopping) return self->close();
       self->read();
     });
   }
@@ -328,17 +321,9 @@ As2Server::Impl::Outcome As2Server::Impl::process(const Request& req, const std:
   return {std::move(res), {}};
 }
 
-void As2Server::Impl::accept() {
-  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
-    if (ec) {
-      if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-    } else if (tls) {
-      std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), *this, *tls)->run();
-    } else {
-      std::make_shared<Session<beast::tcp_stream>>(std::move(socket), *this)->run();
-    }
-    if (!stopping) accept();
-  });
+void As2Server::Impl::accept(tcp::socket&& socket) {
+  if (tls) std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), *this, *tls)->run();
+  else std::make_shared<Session<beast::tcp_stream>>(std::move(socket), *this)->run();
 }
 
 As2Server::As2Server(As2ServerConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
@@ -347,18 +332,17 @@ As2Server::~As2Server() { stop(); }
 
 void As2Server::start() {
   Impl& s = *impl_;
-  if (s.started) throw As2Error("As2Server already started");
+  if (s.loop.started()) throw As2Error("As2Server already started");
   if (!s.cfg.handler) throw As2Error("As2Server needs a handler");
   if (s.cfg.tls) {
     s.tls.emplace(ssl::context::tls_server);
-    s.tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-    auto key = load_private_key(s.cfg.tls->key_file, s.cfg.tls->key_passphrase);  // never prompts
-    beast::error_code ec;
-    s.tls->use_certificate_chain_file(s.cfg.tls->cert_chain_file, ec);
-    if (ec) throw As2Error("TLS setup: " + s.cfg.tls->cert_chain_file + ": " + ec.message());
-    if (SSL_CTX_use_PrivateKey(s.tls->native_handle(), key.get()) != 1)
-      throw As2Error("TLS setup: " + s.cfg.tls->key_file + ": " + detail::openssl_errors());
+    try {
+      configure_tls_server(*s.tls, s.cfg.tls->cert_chain_file, s.cfg.tls->key_file, s.cfg.tls->key_passphrase);
+    } catch (const As2Error&) {
+      throw;
+    } catch (const std::runtime_error& e) {
+      throw As2Error(e.what());
+    }
   }
   if (s.cfg.spool_dir.empty()) {
     s.cfg.spool_dir = std::filesystem::temp_directory_path().string();
@@ -369,49 +353,24 @@ void As2Server::start() {
     for (const auto& leftover : std::filesystem::directory_iterator(s.cfg.spool_dir, fec))
       if (leftover.path().filename().string().starts_with("as2-upload-")) std::filesystem::remove(leftover.path(), fec);
   }
-  beast::error_code ec;
-  tcp::endpoint ep{net::ip::make_address(s.cfg.address, ec), s.cfg.port};
-  if (ec) throw As2Error("bad listen address " + s.cfg.address);
-  s.acceptor.open(ep.protocol(), ec);
-  if (!ec) s.acceptor.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec) s.acceptor.bind(ep, ec);
-  if (!ec) s.acceptor.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) throw As2Error("cannot listen on " + s.cfg.address + ":" + std::to_string(s.cfg.port) + ": " + ec.message());
-  s.bound_port = s.acceptor.local_endpoint().port();
-  s.pool = std::make_unique<net::thread_pool>(std::max<size_t>(1, s.cfg.worker_threads));
-  s.accept();
-  s.keep_running.emplace(s.ioc.get_executor());
-  s.io_thread = std::thread([&s] { s.ioc.run(); });
-  s.started = true;
+  try {
+    s.loop.start(s.cfg.address, s.cfg.port, "AS2", s.cfg.worker_threads,
+                 [&s](tcp::socket&& socket) { s.accept(std::move(socket)); });
+  } catch (const std::runtime_error& e) {
+    throw As2Error(e.what());
+  }
 }
 
-unsigned short As2Server::port() const { return impl_->bound_port; }
+unsigned short As2Server::port() const { return impl_->loop.port(); }
 
 std::string As2Server::url(const std::string& path) const {
   return std::string(impl_->tls ? "https" : "http") + "://" + impl_->cfg.address + ":" + std::to_string(port()) + path;
 }
 
 void As2Server::stop() {
-  Impl& s = *impl_;
-  if (!s.started || s.stopped) return;
-  s.stopped = true;
-  s.stopping = true;
-  net::post(s.ioc, [&s] {
-    beast::error_code ec;
-    s.acceptor.close(ec);
-  });
-  // Requests already taken are answered (handler, then MDN) before the I/O stops.
-  auto deadline = std::chrono::steady_clock::now() + s.cfg.stop_timeout;
-  while (s.in_flight > 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  s.pool->join();  // queued async MDN posts finish
-  s.keep_running.reset();
-  s.ioc.stop();
-  if (s.io_thread.joinable()) s.io_thread.join();
-  // The posted close may not have run before the I/O stopped: a stopped server must not
-  // keep its port listening (connections would hang in the backlog instead of being refused).
-  beast::error_code ec;
-  s.acceptor.close(ec);
+  // Requests already taken are answered (handler, then MDN) before the I/O stops; queued
+  // async MDN posts finish.
+  impl_->loop.stop(impl_->cfg.stop_timeout);
 }
 
 }  // namespace edihub::transports::as2

@@ -94,10 +94,8 @@ int command_close_exception(const std::string& config_dir, const CloseExceptionO
     archive::Index::Transaction tx(*index);
     // Through the hub's close_exception: a set held for this exception is released to the
     // ERP (resolved) or dropped (ignored) in the same transaction.
-    held_set = close_exception(*index, options.id, archive::parse_state<archive::ExceptionState>(options.state), by,
-                               options.note, at);
-    index->add_event({0, exception->file_id, exception->set_id, at, options.state,
-                      fmt::format("exception {} {} by {}: {}", options.id, options.state, by, options.note)});
+    held_set = close_exception_as_user(*index, *exception, archive::parse_state<archive::ExceptionState>(options.state),
+                                       by, options.note, at);
     tx.commit();
   }
   // What happened to the held set, if there was one.

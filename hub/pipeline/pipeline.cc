@@ -22,6 +22,7 @@
 #include "hub/text_escape.h"
 #include "hub/pipeline/validation_text.h"
 #include "hub/pipeline/x12_file.h"
+#include "hub/reconcile/holds.h"
 #include "transports/folder.h"
 #include "transports/redact.h"
 
@@ -380,6 +381,7 @@ bool Pipeline::map_document(const FileRecord& file, const partners::Profile& par
 mapping::Lookup Pipeline::lookup_for(const std::string& partner) const { return archive_lookup(*index_, partner); }
 
 RunSummary Pipeline::replay(std::int64_t file_id, const std::string& by) {
+  Lock lock(mu_);
   RunSummary summary;
   auto old = index_->file(file_id);
   if (!old) throw std::runtime_error(fmt::format("no file F{} in the archive", file_id));
@@ -413,6 +415,20 @@ RunSummary Pipeline::replay(std::int64_t file_id, const std::string& by) {
     tx.commit();
   }
   return summary;
+}
+
+std::optional<archive::SetStatus> Pipeline::close_exception(std::int64_t id, archive::ExceptionState state,
+                                                            const std::string& by, const std::string& note) {
+  Lock lock(mu_);
+  auto exception = index_->exception(id);
+  if (!exception) throw std::runtime_error(fmt::format("no exception {}", id));
+  if (exception->state != archive::ExceptionState::open)
+    throw std::runtime_error(fmt::format("exception {} is already {} (by {} at {})", id, to_string(exception->state),
+                                         exception->closed_by, exception->closed_at));
+  archive::Index::Transaction tx(*index_);
+  auto set_status = close_exception_as_user(*index_, *exception, state, by, note, clock_.iso_now());
+  tx.commit();
+  return set_status;
 }
 
 }  // namespace edihub::hub

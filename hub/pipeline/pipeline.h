@@ -82,6 +82,13 @@ class Pipeline {
   // exceptions of the old file are resolved when the replay raises none.
   RunSummary replay(std::int64_t file_id, const std::string& by);
 
+  // A person resolves or ignores exception `id` with a note (the dashboard), under the
+  // pipeline's lock: hub::close_exception_as_user (hub/reconcile/holds.h) in one
+  // transaction, so a set it held is released or dropped with it. Throws
+  // std::runtime_error when there is no such exception or it is not open.
+  std::optional<archive::SetStatus> close_exception(std::int64_t id, archive::ExceptionState state, const std::string& by,
+                                                    const std::string& note);
+
   // --- AS2 (pipeline_as2.cc): what `edihub serve` wires into transports::as2::As2Server ---
   // As2ServerConfig::find_partner: the inbound agreement of the partner whose `as2.as2_id`
   // is `as2_from`, certificates loaded; nullopt (HTTP 403) for anyone else.

@@ -31,4 +31,14 @@ std::optional<archive::SetStatus> close_exception(archive::Index& index, std::in
   return archive::SetStatus::mapped;
 }
 
+std::optional<archive::SetStatus> close_exception_as_user(archive::Index& index, const archive::ExceptionRecord& exception,
+                                                          archive::ExceptionState state, const std::string& by,
+                                                          const std::string& note, const std::string& at) {
+  auto set_status = close_exception(index, exception.id, state, by, note, at);
+  const auto name = to_string(state);
+  index.add_event({0, exception.file_id, exception.set_id, at, std::string(name),
+                   fmt::format("exception {} {} by {}: {}", exception.id, name, by, note)});
+  return set_status;
+}
+
 }  // namespace edihub::hub

@@ -19,4 +19,11 @@ namespace edihub::hub {
 std::optional<archive::SetStatus> close_exception(archive::Index& index, std::int64_t id, archive::ExceptionState state,
                                                   const std::string& by, const std::string& note, const std::string& at);
 
+// What a person does (`edihub exceptions resolve|ignore`, the dashboard): close_exception
+// plus the event "exception ID STATE by WHO: NOTE" on the exception's file and set, in the
+// caller's transaction, so the file's history says who closed it.
+std::optional<archive::SetStatus> close_exception_as_user(archive::Index& index, const archive::ExceptionRecord& exception,
+                                                          archive::ExceptionState state, const std::string& by,
+                                                          const std::string& note, const std::string& at);
+
 }  // namespace edihub::hub

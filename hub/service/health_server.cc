@@ -7,6 +7,8 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include "transports/http_listen.h"
+
 namespace edihub::hub {
 
 namespace beast = boost::beast;
@@ -80,16 +82,7 @@ HealthServer::HealthServer(const std::string& address, unsigned short port, std:
 HealthServer::~HealthServer() { stop(); }
 
 void HealthServer::start() {
-  beast::error_code ec;
-  auto ip = net::ip::make_address(impl_->address, ec);
-  tcp::endpoint endpoint(ip, impl_->port);
-  if (!ec) impl_->acceptor.open(endpoint.protocol(), ec);
-  if (!ec) impl_->acceptor.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec) impl_->acceptor.bind(endpoint, ec);
-  if (!ec) impl_->acceptor.listen(net::socket_base::max_listen_connections, ec);
-  if (ec)
-    throw std::runtime_error("cannot listen for /healthz on " + impl_->address + ":" + std::to_string(impl_->port) + ": " +
-                             ec.message());
+  transports::listen_on(impl_->acceptor, impl_->address, impl_->port, "/healthz");
   impl_->accept();
   impl_->thread = std::thread([this] { impl_->io.run(); });
 }

@@ -23,6 +23,7 @@
 #include "hub/pipeline/pipeline.h"
 #include "hub/service/scheduler.h"
 #include "hub/text_escape.h"
+#include "hub/web/server.h"
 #include "transports/as2_server.h"
 #include "transports/redact.h"
 
@@ -57,6 +58,39 @@ bool worth_logging(const RunSummary& s) {
          s.documents_sent || s.acks_reconciled || s.acks_overdue || !s.exceptions.empty();
 }
 
+// The dashboard's actions (hub/web/page.h), run on the service's pipeline: under its lock,
+// so they are serialized with the polls and housekeeping.
+class PipelineActions : public web::Actions {
+ public:
+  PipelineActions(Pipeline& pipeline, const Config& config) : pipeline_(pipeline), config_(config) {}
+
+  void close_exception(std::int64_t id, archive::ExceptionState state, const std::string& note,
+                       const std::string& by) override {
+    pipeline_.close_exception(id, state, by, note);
+    log::info("exception_closed", {{"id", id}, {"state", archive::to_string(state)}, {"by", by}, {"note", note}});
+  }
+
+  std::string replay(std::int64_t id, const std::string& by) override {
+    std::int64_t file_id = 0;
+    {
+      auto index = archive::Index::open(config_.index_file());
+      auto exception = index->exception(id);
+      if (!exception) throw std::runtime_error(fmt::format("no exception {}", id));
+      if (!exception->file_id) throw std::runtime_error(fmt::format("exception {} is about no file: nothing to replay", id));
+      file_id = exception->file_id;
+    }
+    auto s = pipeline_.replay(file_id, by);
+    log::info("replayed", {{"exception", id}, {"file_id", file_id}, {"by", by}, {"exceptions", s.exceptions.size()}});
+    return fmt::format("F{} replayed by {}: {} transaction set(s) delivered, {} failed, {} rejected, {} new exception(s){}",
+                       file_id, by, s.sets_delivered, s.sets_failed, s.sets_rejected, s.exceptions.size(),
+                       s.exceptions.empty() ? "; its open exceptions are resolved" : "");
+  }
+
+ private:
+  Pipeline& pipeline_;
+  const Config& config_;
+};
+
 class Service {
  public:
   Service(fs::path dir, const Clock& clock) : dir_(std::move(dir)), clock_(clock) {}
@@ -77,6 +111,7 @@ class Service {
     try {
       start_pipeline();
       start_as2();
+      start_dashboard();
       // /metrics has no authentication: served here only on a loopback address (else on the
       // dashboard's port, behind its token).
       boost::system::error_code not_an_address;
@@ -98,7 +133,8 @@ class Service {
                                 {"partners", config_->partners.profiles().size()},
                                 {"workers", config_->service.workers},
                                 {"health", fmt::format("http://{}:{}/healthz", config_->service.health_address, health_->port())},
-                                {"as2", as2_ ? as2_->url(config_->as2->path) : ""}});
+                                {"as2", as2_ ? as2_->url(config_->as2->path) : ""},
+                                {"dashboard", dashboard_ ? dashboard_->url() : ""}});
     schedule(pool);
     return stop(pool);
   }
@@ -165,6 +201,23 @@ class Service {
     };
     as2_ = std::make_unique<as2::As2Server>(std::move(c));
     as2_->start();
+  }
+
+  // The dashboard, when edihub.yaml has `dashboard:`. Its actions use pipeline_ and its
+  // pages config_, so it is stopped before either is swapped or closed.
+  void start_dashboard() {
+    if (!config_->dashboard) return;
+    actions_ = std::make_unique<PipelineActions>(*pipeline_, *config_);
+    web::ServerOptions options;
+    options.config = config_.get();
+    options.clock = &clock_;
+    options.actions = actions_.get();
+    options.on_request = [](const web::RequestLog& r) {
+      log::info("dashboard_request", {{"method", r.method}, {"path", r.path}, {"status", r.status}, {"user", r.user},
+                                      {"ms", r.took.count()}});
+    };
+    dashboard_ = std::make_unique<web::Server>(std::move(options));
+    dashboard_->start();
   }
 
   // The scheduling loop: runs until stopping_.
@@ -289,6 +342,8 @@ class Service {
       log::warn("reload_partial", {{"note", "service.health and service.workers take effect at the next start"}});
     lock.unlock();  // AS2 handlers take mu_ while the receiver stops
     as2_.reset();
+    dashboard_.reset();
+    actions_.reset();
     lock.lock();
     pipeline_.reset();  // releases the archive lock before the new pipeline takes it
     config_ = std::move(fresh);
@@ -298,6 +353,12 @@ class Service {
       start_as2();
     } catch (const std::exception& e) {
       log::error("as2_start_failed", {{"error", e.what()}, {"note", "AS2 is not received until the next reload"}});
+    }
+    try {
+      start_dashboard();
+    } catch (const std::exception& e) {
+      dashboard_.reset();
+      log::error("dashboard_start_failed", {{"error", e.what()}, {"note", "the dashboard is off until the next reload"}});
     }
     polls_.clear();
     log::info("reloaded", {{"config", dir_.string()}, {"partners", config_->partners.profiles().size()}});
@@ -337,6 +398,7 @@ class Service {
 
   int stop(boost::asio::thread_pool& pool) {
     as2_.reset();  // no new messages; those being received finish first (bounded by its stop_timeout)
+    dashboard_.reset();  // pages being rendered finish first (bounded)
     std::unique_lock lock(mu_);
     log::info("stopping", {{"in_flight", in_flight_}, {"grace_seconds", config_->service.shutdown_grace.count()}});
     if (!cv_.wait_for(lock, config_->service.shutdown_grace, [this] { return in_flight_ == 0; })) {
@@ -369,6 +431,8 @@ class Service {
   std::map<std::string, PollHealth> polls_;
   std::unique_ptr<HealthServer> health_;
   std::unique_ptr<transports::as2::As2Server> as2_;
+  std::unique_ptr<PipelineActions> actions_;
+  std::unique_ptr<web::Server> dashboard_;
 };
 
 }  // namespace

@@ -14,6 +14,9 @@
 // - SIGHUP: the configuration folder is loaded and checked first; a broken one is logged
 //   with every problem and the running configuration is kept. A good one is swapped in
 //   once the polls in flight have finished.
+// - With edihub.yaml `dashboard:`, the web dashboard (hub/web/server.h) on its own port;
+//   its actions (resolve, ignore, replay) run on the pipeline under its lock; each
+//   request is logged (`dashboard_request`). It restarts with the configuration on SIGHUP.
 // - GET /healthz on `service.health` reports the state as JSON: 200 while housekeeping
 //   keeps succeeding, 503 when stopping or when it failed or is late.
 // - Logs: one JSON object per line on stderr (hub/service/log.h).

@@ -20,7 +20,7 @@ header form{display:inline;margin:0}
 main{padding:1em 1.5em}h1{font-size:1.35em}
 table{border-collapse:collapse;background:#fff;margin:.5em 0 1em}
 th,td{border:1px solid #d5d9e0;padding:.25em .55em;text-align:left;vertical-align:top;font-size:.92em}
-th{background:#e9ecf1}tr.bad td{background:#fdecec}tr.warn td{background:#fff6e0}
+th{background:#e9ecf1}tr.bad>td{background:#fdecec}tr.warn>td{background:#fff6e0}
 .num{text-align:right;font-variant-numeric:tabular-nums}
 .mono,pre{font-family:ui-monospace,monospace;font-size:.88em}
 .tag{display:inline-block;padding:0 .4em;border-radius:.3em;background:#e9ecf1}
@@ -31,6 +31,7 @@ form.filters label{display:flex;flex-direction:column;font-size:.85em}
 .notice{padding:.5em .8em;background:#d1e7dd;border:1px solid #a3cfbb}
 .error{padding:.5em .8em;background:#f8d7da;border:1px solid #f1aeb5}
 .muted{color:#6b7280}
+form.act{display:inline-flex;gap:.3em;margin:0 .3em .3em 0}td.reason{white-space:pre-line;min-width:30em;max-width:60em}
 )css";
 
 }  // namespace
@@ -98,7 +99,9 @@ std::string layout(std::string_view title, std::string_view active_nav, std::str
     nav += fmt::format(R"(<a href="{}"{}>{}</a>)", route.path, active_nav == route.nav ? R"( class="active")" : "",
                        route.nav);
   }
-  std::string who = user.empty() ? "" : fmt::format(R"(<span class="user">{}</span>)", escape(user));
+  // Signing out is a POST (with the CSRF token), offered by the page /logout.
+  std::string who =
+      user.empty() ? "" : fmt::format(R"(<span class="user">{} · <a href="/logout">sign out</a></span>)", escape(user));
   return fmt::format(
       "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

@@ -14,6 +14,12 @@ std::string Request::param(const std::string& name) const {
 
 const std::vector<Route>& routes() {
   static const std::vector<Route> table = {
+      {"GET", "/", partners_page, "Partners"},
+      {"GET", "/exceptions", exceptions_page, "Exceptions"},
+      {"POST", "/exceptions/close", close_exception_page, nullptr},
+      {"POST", "/exceptions/replay", replay_page, nullptr},
+      {"GET", "/orders", orders_page, "Orders"},
+      {"GET", "/search", search_page, "Search"},
       {"GET", "/metrics", metrics_page, nullptr},
       {"GET", "/charts", charts_page, "Charts"},
       {"GET", "/document", document_page, nullptr},
