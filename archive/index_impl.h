@@ -102,6 +102,18 @@ struct Index::Impl {
     return records;
   }
 
+  // Rows of a query that is no table (grouped counts, joins): column i into `fields[i]`.
+  template <class Row, class... Field>
+  static std::vector<Row> read_rows(sqlite::Cursor cursor, Field Row::*... fields) {
+    std::vector<Row> rows;
+    while (cursor.next()) {
+      Row& row = rows.emplace_back();
+      int column = 0;
+      (cursor.get(column++, row.*fields), ...);
+    }
+    return rows;
+  }
+
   // An UPDATE of one row by id (the last parameter); a missing row is a caller bug.
   template <class... A>
   void update(const char* what, std::int64_t id, const std::string& sql, const A&... args) {

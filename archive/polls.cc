@@ -22,18 +22,10 @@ void Index::record_poll(const std::string& partner, const std::string& at, const
 }
 
 std::vector<PartnerPollRecord> Index::partner_polls() const {
-  std::vector<PartnerPollRecord> polls;
-  auto cursor = impl_->run(
-      "SELECT partner, last_ok_at, last_error_at, last_error, failing_since FROM partner_polls ORDER BY partner");
-  while (cursor.next()) {
-    auto& p = polls.emplace_back();
-    cursor.get(0, p.partner);
-    cursor.get(1, p.last_ok_at);
-    cursor.get(2, p.last_error_at);
-    cursor.get(3, p.last_error);
-    cursor.get(4, p.failing_since);
-  }
-  return polls;
+  using P = PartnerPollRecord;
+  return Impl::read_rows<P>(
+      impl_->run("SELECT partner, last_ok_at, last_error_at, last_error, failing_since FROM partner_polls ORDER BY partner"),
+      &P::partner, &P::last_ok_at, &P::last_error_at, &P::last_error, &P::failing_since);
 }
 
 }  // namespace edihub::archive

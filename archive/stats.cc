@@ -79,57 +79,35 @@ std::vector<Index::PartnerCounts> Index::partner_counts(const std::string& since
 }
 
 std::vector<Index::ReceivedFile> Index::received_files_after(std::int64_t file_id, std::size_t limit) const {
-  auto cursor = impl_->run(
-      "SELECT id, partner, CASE WHEN instr(channel, ':') > 0 THEN substr(channel, 1, instr(channel, ':') - 1) "
-      "ELSE channel END, size FROM files WHERE id > ? AND direction = 'in' ORDER BY id LIMIT ?",
-      file_id, static_cast<std::int64_t>(limit));
-  std::vector<ReceivedFile> files;
-  while (cursor.next()) {
-    auto& f = files.emplace_back();
-    cursor.get(0, f.id);
-    cursor.get(1, f.partner);
-    cursor.get(2, f.channel);
-    cursor.get(3, f.bytes);
-  }
-  return files;
+  using F = ReceivedFile;
+  return Impl::read_rows<F>(
+      impl_->run("SELECT id, partner, CASE WHEN instr(channel, ':') > 0 THEN substr(channel, 1, instr(channel, ':') - 1) "
+                 "ELSE channel END, size FROM files WHERE id > ? AND direction = 'in' ORDER BY id LIMIT ?",
+                 file_id, static_cast<std::int64_t>(limit)),
+      &F::id, &F::partner, &F::channel, &F::bytes);
 }
 
 std::vector<Index::StageTiming> Index::stage_timings_after(std::int64_t event_id, std::size_t limit) const {
+  using T = StageTiming;
   // A file's own events name the first two stages; a set's "delivered" the last.
-  auto cursor = impl_->run(
-      "SELECT e.id, f.partner, 'delivered', " +
-          seconds_between("f.received_at", "e.at") +
-          " FROM events e JOIN transaction_sets s ON s.id = e.set_id JOIN files f ON f.id = s.file_id "
-          "WHERE e.id > ?1 AND e.step = 'delivered' AND f.direction = 'in' "
-          "UNION ALL SELECT e.id, f.partner, CASE e.step WHEN 'received' THEN 'archived' ELSE 'validated' END, " +
-          seconds_between("f.received_at", "e.at") +
-          " FROM events e JOIN files f ON f.id = e.file_id "
-          "WHERE e.id > ?1 AND e.set_id IS NULL AND e.step IN ('received', 'processed', 'exception') "
-          "AND f.direction = 'in' ORDER BY 1 LIMIT ?2",
-      event_id, static_cast<std::int64_t>(limit));
-  std::vector<StageTiming> timings;
-  while (cursor.next()) {
-    auto& t = timings.emplace_back();
-    cursor.get(0, t.event_id);
-    cursor.get(1, t.partner);
-    cursor.get(2, t.stage);
-    cursor.get(3, t.seconds);
-  }
-  return timings;
+  return Impl::read_rows<T>(
+      impl_->run("SELECT e.id, f.partner, 'delivered', " + seconds_between("f.received_at", "e.at") +
+                     " FROM events e JOIN transaction_sets s ON s.id = e.set_id JOIN files f ON f.id = s.file_id "
+                     "WHERE e.id > ?1 AND e.step = 'delivered' AND f.direction = 'in' "
+                     "UNION ALL SELECT e.id, f.partner, CASE e.step WHEN 'received' THEN 'archived' ELSE 'validated' END, " +
+                     seconds_between("f.received_at", "e.at") +
+                     " FROM events e JOIN files f ON f.id = e.file_id "
+                     "WHERE e.id > ?1 AND e.set_id IS NULL AND e.step IN ('received', 'processed', 'exception') "
+                     "AND f.direction = 'in' ORDER BY 1 LIMIT ?2",
+                 event_id, static_cast<std::int64_t>(limit)),
+      &T::event_id, &T::partner, &T::stage, &T::seconds);
 }
 
 std::vector<Index::SetCount> Index::sets_by_status() const {
-  auto cursor = impl_->run(
-      "SELECT partner, direction, status, count(*) FROM transaction_sets GROUP BY partner, direction, status");
-  std::vector<SetCount> counts;
-  while (cursor.next()) {
-    auto& c = counts.emplace_back();
-    cursor.get(0, c.partner);
-    cursor.get(1, c.direction);
-    cursor.get(2, c.status);
-    cursor.get(3, c.count);
-  }
-  return counts;
+  using C = SetCount;
+  return Impl::read_rows<C>(
+      impl_->run("SELECT partner, direction, status, count(*) FROM transaction_sets GROUP BY partner, direction, status"),
+      &C::partner, &C::direction, &C::status, &C::count);
 }
 
 }  // namespace edihub::archive
