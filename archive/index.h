@@ -480,8 +480,8 @@ class Index {
   };
   std::vector<ReceivedFile> received_files_after(std::int64_t file_id, std::size_t limit) const;
   // Seconds from a file's receipt to the end of a stage: "archived" (its index row
-  // committed), "validated" (processed: validated, acknowledged, mapped) and "delivered"
-  // (a set of it accepted by the ERP), one row per event, in event order.
+  // committed), "validated" (read to its end, every set validated: its "parsed" event) and
+  // "delivered" (a set of it accepted by the ERP), one row per event, in event order.
   struct StageTiming {
     std::int64_t event_id = 0;
     std::string partner, stage;

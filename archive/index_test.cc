@@ -778,22 +778,23 @@ TEST_CASE("counts for the dashboard and /metrics", "[index][stats]") {
   }
   SECTION("stage timings from receipt, in event order") {
     a.index->add_event({0, f1, 0, "2026-11-27T10:00:00.500Z", "received", ""});
+    a.index->add_event({0, f1, 0, "2026-11-27T10:00:04Z", "parsed", "1 interchange(s)"});
     FileRecord done = *a.index->file(f1);
     a.index->transition_file(done, FileStatus::processed, {"2026-11-27T10:00:05Z", "processed", "3 sets"});
+    a.index->add_event({0, f1, 0, "2026-11-27T10:00:05Z", "exception", "validation_error: ST 0003"});
     a.index->add_event({0, f1, s1, "2026-11-27T10:01:00Z", "delivered", "folder"});
     auto timings = a.index->stage_timings_after(0, 10);
-    // f2's exception (2 s), f1 archived (0.5 s), validated (5 s), its set delivered (60 s).
-    REQUIRE(timings.size() == 4);
-    CHECK(timings[0].stage == "validated");
-    CHECK(timings[0].seconds == Approx(2.0).margin(0.01));
-    CHECK(timings[1].stage == "archived");
-    CHECK(timings[1].seconds == Approx(0.5).margin(0.01));
-    CHECK(timings[2].stage == "validated");
-    CHECK(timings[2].seconds == Approx(5.0).margin(0.01));
-    CHECK(timings[3].stage == "delivered");
-    CHECK(timings[3].partner == "acme");
-    CHECK(timings[3].seconds == Approx(60.0).margin(0.01));
-    CHECK(a.index->stage_timings_after(timings[2].event_id, 10).size() == 1);
+    // f1 archived (0.5 s), validated (4 s), its set delivered (60 s); neither f2's exception
+    // state (written before) nor f1's processed state and exception count as a stage.
+    REQUIRE(timings.size() == 3);
+    CHECK(timings[0].stage == "archived");
+    CHECK(timings[0].seconds == Approx(0.5).margin(0.01));
+    CHECK(timings[1].stage == "validated");
+    CHECK(timings[1].seconds == Approx(4.0).margin(0.01));
+    CHECK(timings[2].stage == "delivered");
+    CHECK(timings[2].partner == "acme");
+    CHECK(timings[2].seconds == Approx(60.0).margin(0.01));
+    CHECK(a.index->stage_timings_after(timings[1].event_id, 10).size() == 1);
   }
   SECTION("sets by partner, direction and status") {
     auto sets = a.index->sets_by_status();

@@ -89,7 +89,9 @@ std::vector<Index::ReceivedFile> Index::received_files_after(std::int64_t file_i
 
 std::vector<Index::StageTiming> Index::stage_timings_after(std::int64_t event_id, std::size_t limit) const {
   using T = StageTiming;
-  // A file's own events name the first two stages; a set's "delivered" the last.
+  // A file's own events name the first two stages ("parsed" is written once per file, after
+  // every set of it was validated; "processed" and "exception" may be written twice, as a
+  // state and as an exception raised about it); a set's "delivered" the last.
   return Impl::read_rows<T>(
       impl_->run("SELECT e.id, f.partner, 'delivered', " + seconds_between("f.received_at", "e.at") +
                      " FROM events e JOIN transaction_sets s ON s.id = e.set_id JOIN files f ON f.id = s.file_id "
@@ -97,7 +99,7 @@ std::vector<Index::StageTiming> Index::stage_timings_after(std::int64_t event_id
                      "UNION ALL SELECT e.id, f.partner, CASE e.step WHEN 'received' THEN 'archived' ELSE 'validated' END, " +
                      seconds_between("f.received_at", "e.at") +
                      " FROM events e JOIN files f ON f.id = e.file_id "
-                     "WHERE e.id > ?1 AND e.set_id IS NULL AND e.step IN ('received', 'processed', 'exception') "
+                     "WHERE e.id > ?1 AND e.set_id IS NULL AND e.step IN ('received', 'parsed') "
                      "AND f.direction = 'in' ORDER BY 1 LIMIT ?2",
                  event_id, static_cast<std::int64_t>(limit)),
       &T::event_id, &T::partner, &T::stage, &T::seconds);

@@ -63,6 +63,8 @@ reconcile: {enabled: false}
   const std::string asn1 = sample_856(1), asn2 = sample_856(2);
   write_file(dir / "inbox/asn-1.edi", asn1);
   write_file(dir / "inbox/asn-2.edi", asn2);
+  const std::string garbage = "this is not an interchange\n";  // archived, never validated
+  write_file(dir / "inbox/garbage.edi", garbage);
 
   ServeProcess serve(dir.path());
   const std::string health = serve.health_url();
@@ -76,20 +78,21 @@ reconcile: {enabled: false}
   });
   INFO(text);
 
-  // Two files of the supplier, their exact sizes; nothing from the broken partner.
-  CHECK(sample(text, R"(edihub_files_received_total{partner="supplier",channel="folder"})") == 2);
+  // Three files of the supplier, their exact sizes; nothing from the broken partner.
+  CHECK(sample(text, R"(edihub_files_received_total{partner="supplier",channel="folder"})") == 3);
   CHECK(sample(text, R"(edihub_received_bytes_total{partner="supplier",channel="folder"})") ==
-        static_cast<double>(asn1.size() + asn2.size()));
+        static_cast<double>(asn1.size() + asn2.size() + garbage.size()));
   CHECK_FALSE(sample(text, R"(edihub_files_received_total{partner="broken",channel="folder"})"));
-  // Each stage seen once per file (archived, validated) and once per delivered set; every
-  // observation is in the +Inf bucket and, on loopback folders, within a minute.
-  for (const char* stage : {"archived", "validated", "delivered"}) {
+  // Each stage seen once per file that reached it (all 3 archived; the 2 ASNs validated,
+  // the garbage never: its exception, state and raised, is no stage) and once per delivered
+  // set; every observation is in the +Inf bucket and, on loopback folders, within a minute.
+  for (auto [stage, n] : {std::pair{"archived", 3}, {"validated", 2}, {"delivered", 2}}) {
     INFO(stage);
-    CHECK(sample(text, fmt::format(R"(edihub_stage_latency_seconds_count{{partner="supplier",stage="{}"}})", stage)) == 2);
+    CHECK(sample(text, fmt::format(R"(edihub_stage_latency_seconds_count{{partner="supplier",stage="{}"}})", stage)) == n);
     CHECK(sample(text, fmt::format(R"(edihub_stage_latency_seconds_bucket{{partner="supplier",stage="{}",le="+Inf"}})",
-                                   stage)) == 2);
+                                   stage)) == n);
     CHECK(sample(text, fmt::format(R"(edihub_stage_latency_seconds_bucket{{partner="supplier",stage="{}",le="60"}})",
-                                   stage)) == 2);
+                                   stage)) == n);
   }
   // Gauges for every configured partner, zero included.
   CHECK(sample(text, R"(edihub_erp_deliveries_pending{partner="supplier"})") == 0);
@@ -124,5 +127,5 @@ reconcile: {enabled: false}
   const std::string health2 = again.health_url();
   auto second = http_get(health2.substr(0, health2.rfind('/')) + "/metrics");
   REQUIRE(second.status == 200);
-  CHECK(sample(second.body, R"(edihub_files_received_total{partner="supplier",channel="folder"})") == 2);
+  CHECK(sample(second.body, R"(edihub_files_received_total{partner="supplier",channel="folder"})") == 3);
 }
