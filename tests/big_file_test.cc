@@ -77,8 +77,24 @@ void send_999(const fs::path& dir, const std::string& extra = "") {
 }
 
 // The old code kept every segment of the file (about 10 times its size) and every mapped
-// output; 64 MiB is what issue 14 allows for a 1 GB file.
+// output; 64 MiB is what issue 14 allows for a 1 GB file, over the binary's own footprint.
 constexpr long kBoundKiB = 64 * 1024 * kMemoryBoundFactor;
+
+// The peak RSS of the same binary doing nothing (`edihub --version`), measured once in this
+// run: what a file's processing adds is compared, not the whole peak, since the binary's own
+// footprint grows with the code, not with the file (under ASan its instrumented globals are
+// about 300 MB resident before anything is read).
+long footprint_kib() {
+  static const long kib = [] {
+    std::vector<std::string> argv{"env", memory_measured_env(), "/usr/bin/time", "-v", edihub_binary().string(),
+                                  "--version"};
+    return peak_kib(run_program(argv, 120));
+  }();
+  return kib;
+}
+
+// What running `timed` added to the binary's footprint, in KiB.
+long grown_kib(const RunResult& timed) { return peak_kib(timed) - footprint_kib(); }
 
 }  // namespace
 
@@ -94,14 +110,14 @@ TEST_CASE("validate and validate --ack stream a 14 MB file of 856s in bounded me
   INFO(validated.err.substr(0, 2000));
   CHECK(validated.exit_code == 0);
   CHECK_THAT(validated.out, Contains("valid: 1 interchange(s), 1 group(s), 24000 transaction set(s)"));
-  CHECK(peak_kib(validated) < kBoundKiB);  // the old code: about 170 MB
+  CHECK(grown_kib(validated) < kBoundKiB);  // the old code: about 170 MB
 
   // The 999 answers every set: one AK2 loop each, in bounded memory too.
   auto ack = timed_edihub({"validate", file.string(), "--ack", "999"});
   CHECK(ack.exit_code == 0);
   CHECK(count_of(ack.out, "AK2*856*") == kSets);
   CHECK_THAT(ack.out, Contains("AK9*A*24000*24000*24000"));
-  CHECK(peak_kib(ack) < kBoundKiB);
+  CHECK(grown_kib(ack) < kBoundKiB);
 }
 
 TEST_CASE("run --once archives, acknowledges and delivers every set of a large file in bounded memory",
@@ -117,8 +133,8 @@ TEST_CASE("run --once archives, acknowledges and delivers every set of a large f
   INFO(run.err.substr(0, 2000));
   REQUIRE(run.exit_code == 0);
   const long run_peak = peak_kib(run);
-  WARN("peak RSS of run --once: " << run_peak / 1024 << " MiB");
-  CHECK(run_peak < kBoundKiB);  // the old code: about 80 MB
+  WARN("peak RSS of run --once: " << run_peak / 1024 << " MiB (the binary alone: " << footprint_kib() / 1024 << " MiB)");
+  CHECK(grown_kib(run) < kBoundKiB);  // the old code: about 80 MB
   const auto summary = nlohmann::json::parse(run.out);
   CHECK(summary["sets_delivered"] == kSets);
   CHECK(files_in(dir / "erp") == kSets);
@@ -215,7 +231,7 @@ TEST_CASE("explain and explain --json stream a 14 MB file of 856s in bounded mem
                              600);
     INFO(timed.err.substr(0, 2000));
     CHECK(timed.exit_code == 0);
-    CHECK(peak_kib(timed) < kBoundKiB);
+    CHECK(grown_kib(timed) < kBoundKiB);
     // Every set explained, to the last segment.
     const std::string se = json.empty() ? "^ *[0-9]+  SE   Transaction Set Trailer" : "\"tag\":\"SE\"";
     auto sets = run_program({"grep", "-cE", se, out.string()});
