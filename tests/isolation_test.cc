@@ -37,18 +37,7 @@ std::size_t count_kind(const json& list, const std::string& kind) {
 // A second partner "other" (ZZ:OTHER1) with its own inbox and ERP folder, beside the supplier.
 void add_other_partner(const fs::path& dir) {
   fs::create_directories(dir / "inbox-other");
-  write_file(dir / "partners/other.yaml", R"(id: other
-name: Other
-identities: [{isa_qualifier: ZZ, isa_id: OTHER1}]
-inbound: {folder: {path: inbox-other, settle_seconds: 0}}
-erp: {folder: {path: erp-other}}
-mappings:
-  - {transaction_set: "856", versions: ["004010"], file: mappings/x12-856-inbound-delivery.yaml}
-code_tables:
-  uom: {EA: EA}
-  transport_mode: {M: truck}
-reconcile: {enabled: false}
-)");
+  write_second_partner(dir, "other", "Other", "OTHER1", "inbox-other", "erp-other");
 }
 
 std::string with_replaced(std::string text, const std::string& from, const std::string& to) {

@@ -47,18 +47,7 @@ TEST_CASE("/metrics: counters, histograms and gauges by partner, well-formed for
   write_file(dir / "edihub.yaml", read_file(dir / "edihub.yaml") +
                                       "service:\n  health: {port: 0}\n  poll_every: 1s\n  housekeeping_every: 1s\n");
   // A second partner whose inbox turns into a file once the service runs: every poll fails.
-  write_file(dir / "partners/broken.yaml", R"(id: broken
-name: Broken "Inbox" Ltd
-identities: [{isa_qualifier: ZZ, isa_id: BROKEN1}]
-inbound: {folder: {path: inbox-broken, settle_seconds: 0}}
-erp: {folder: {path: erp}}
-mappings:
-  - {transaction_set: "856", versions: ["004010"], file: mappings/x12-856-inbound-delivery.yaml}
-code_tables:
-  uom: {EA: EA}
-  transport_mode: {M: truck}
-reconcile: {enabled: false}
-)");
+  write_second_partner(dir.path(), "broken", "Broken \"Inbox\" Ltd", "BROKEN1", "inbox-broken", "erp");
   fs::create_directories(dir / "inbox-broken");
   const std::string asn1 = sample_856(1), asn2 = sample_856(2);
   write_file(dir / "inbox/asn-1.edi", asn1);

@@ -43,4 +43,22 @@ inline void use_erp_sink(const std::filesystem::path& dir, const std::string& er
   write_file(dir / "partners/supplier.yaml", profile);
 }
 
+// A second 856 partner beside the supplier, reconciliation off: partners/<id>.yaml with
+// its own inbox and ERP folder (paths relative to the config folder; not created here).
+inline void write_second_partner(const std::filesystem::path& dir, const std::string& id, const std::string& name,
+                                 const std::string& isa_id, const std::string& inbox, const std::string& erp) {
+  write_file(dir / "partners" / (id + ".yaml"), fmt::format(R"(id: {}
+name: {}
+identities: [{{isa_qualifier: ZZ, isa_id: {}}}]
+inbound: {{folder: {{path: {}, settle_seconds: 0}}}}
+erp: {{folder: {{path: {}}}}}
+mappings:
+  - {{transaction_set: "856", versions: ["004010"], file: mappings/x12-856-inbound-delivery.yaml}}
+code_tables:
+  uom: {{EA: EA}}
+  transport_mode: {{M: truck}}
+reconcile: {{enabled: false}}
+)", id, name, isa_id, inbox, erp));
+}
+
 }  // namespace edihub::testing
