@@ -64,6 +64,8 @@ string(CONCAT CPACK_PACKAGE_DESCRIPTION
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
+# Shipped without debugging sections (a third of the binary); the build tree keeps them.
+set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # The shared libraries' packages are found by dpkg-shlibdeps (dpkg-dev); adduser makes the user.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
