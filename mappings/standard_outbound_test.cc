@@ -172,3 +172,32 @@ TEST_CASE("outbound 856: what the ERP must give is named with its JSON path", "[
                                                    "(outbound_shipment to 856, segment 11 SN1)"));
   }
 }
+
+TEST_CASE("outbound 855: an order acknowledgment goes out and the inbound 855 mapping reads it back unchanged",
+          "[mappings][outbound][855][interop]") {
+  // Line 1 accepted, line 2 cut from 2.5 to 2 LB, line 3 rejected; ACK05 the scheduled ship date.
+  const json ack = erp("order_acknowledgment_standard.json");
+  auto schema = edihub::testing::validate_json_files(source_dir() / "docs/order_acknowledgment.schema.json",
+                                                     {data_dir() / "erp/order_acknowledgment_standard.json"});
+  CHECK(schema.out == "1 valid, 0 invalid\n");
+  auto mapping = outbound("x12-855-order-acknowledgment.yaml");
+  for (const std::string version : {"004010", "005010"}) {
+    INFO(version);
+    ReadSet read = round_trip(*mapping, ack, version,
+                              {"BAK*00*AC*4500012345*20240318****SO-88120*20240319",
+                               "CUR*SE*USD",
+                               "N1*ST*Acme Toledo DC*92*1000",
+                               "N3*4400 Industrial Pkwy",
+                               "N4*Toledo*OH*43612*US",
+                               "N1*SU*Northwind Supply*92*V10077",
+                               "PO1*1*24*EA*12.5*PE*BP*B-1001*VP*NW-55-A*UP*012345678905",
+                               "PID*F****Hex bolt M8 x 40, zinc",
+                               "ACK*IA*24*EA*068*20240325",
+                               "PO1*2*2.5*LB*7.12*PE*BP*B-2002",
+                               "ACK*IQ*2*LB*068*20240325",
+                               "PO1*3*6*CA*48*PE*BP*B-3003*VP*NW-900",  // CS -> CA through uom
+                               "ACK*IR*6*CA",
+                               "CTT*3"});
+    CHECK(inbound("x12-855-order-acknowledgment.yaml")->evaluate(read.set, read.context(), test_tables()).transaction == ack);
+  }
+}
