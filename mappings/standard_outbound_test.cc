@@ -201,3 +201,25 @@ TEST_CASE("outbound 855: an order acknowledgment goes out and the inbound 855 ma
     CHECK(inbound("x12-855-order-acknowledgment.yaml")->evaluate(read.set, read.context(), test_tables()).transaction == ack);
   }
 }
+
+TEST_CASE("outbound 860: a purchase order change goes out with a POC loop per changed line",
+          "[mappings][outbound][860][interop]") {
+  // Line 2 raised to 5 LB, line 3 deleted, line 4 added with its delivery date.
+  auto schema = edihub::testing::validate_json_files(source_dir() / "docs/purchase_order_change.schema.json",
+                                                     {data_dir() / "erp/purchase_order_change_standard.json"});
+  CHECK(schema.out == "1 valid, 0 invalid\n");
+  auto mapping = outbound("x12-860-purchase-order-change.yaml");
+  CHECK(mapping->functional_id() == "PC");
+  for (const std::string version : {"004010", "005010"}) {
+    INFO(version);
+    round_trip(*mapping, erp("purchase_order_change_standard.json"), version,
+               {"BCH*04*SA*4500012345**1*20240318****20240320",  // BCH05 sequence 1, BCH10 the change date
+                "N1*ST*Acme Toledo DC*92*1000",
+                "POC*2*QI*5*5*LB*7.12**BP*B-2002",
+                "POC*3*DI*0**CA***BP*B-3003",  // CS -> CA through uom; nothing left to receive
+                "POC*4*AI*10**EA*3.4**BP*B-5005*VP*NW-77",
+                "PID*F****Washer M8",
+                "DTM*002*20240329",
+                "CTT*3"});
+  }
+}
