@@ -54,6 +54,11 @@ OutboundMapping::Output evaluate(const std::string& entries, const json& doc, co
 
 std::vector<std::string> run(const std::string& entries, const json& doc) { return lines(evaluate(entries, doc)); }
 
+// Loading kHead + `entries` as m.yaml must fail with `what` at `line`.
+void entry(const std::string& entries, const std::string& what, int line) {
+  check_load_error(kHead + entries, "m.yaml:" + std::to_string(line) + ": " + what, line);
+}
+
 void check_error(const std::string& entries, const json& doc, const std::string& what, int line,
                  const CodeTables& tables = test_tables(), const edihub::x12::Delimiters& target = kStar) {
   check_mapping_error([&] { evaluate(entries, doc, tables, target); }, what, line);
@@ -445,9 +450,6 @@ TEST_CASE("outbound: mapping file errors name the line", "[mappings][outbound]")
   CHECK(own->functional_id() == "ZZ");
   CHECK(own->versions().front() == "005010");
 
-  auto entry = [&](const std::string& entries, const std::string& what, int line) {
-    check_load_error(kHead + entries, "m.yaml:" + std::to_string(line) + ": " + what, line);
-  };
   const std::string not_a_tag = "is not a segment tag (two or three uppercase letters and digits, a letter first)";
   entry("  - BEGX: [a]\n", "'BEGX' " + not_a_tag, 4);
   entry("  - 1A: [a]\n", "'1A' " + not_a_tag, 4);
@@ -548,9 +550,6 @@ TEST_CASE("outbound: concat, split, calc and round", "[mappings][outbound][value
   check_error("  - each: lines\n    segments: [{QTY: [{from: q, calc: [{divide: {from: /zero}}]}]}]\n", doc,
               "m.yaml:5: QTY01: lines[0].q '1.5' is divided by zero (zero) (t to 850, segment 2 QTY)", 5);
 
-  auto entry = [&](const std::string& entries, const std::string& what, int line) {
-    check_load_error(kHead + entries, "m.yaml:" + std::to_string(line) + ": " + what, line);
-  };
   entry("  - QTY: [{from: q, calc: [{divide: 0}]}]\n", "divide by zero", 4);
   entry("  - QTY: [{from: q, calc: [{multiply: x}]}]\n",
         "the operand of multiply must be a number such as 12 or 0.5, or a value such as {from: pack_size}", 4);
@@ -663,9 +662,6 @@ TEST_CASE("outbound: HL levels are numbered in document order with their parents
 }
 
 TEST_CASE("outbound: HL and segment_count mistakes name the line", "[mappings][outbound][hl]") {
-  auto entry = [&](const std::string& entries, const std::string& what, int line) {
-    check_load_error(kHead + entries, "m.yaml:" + std::to_string(line) + ": " + what, line);
-  };
   entry("  - BSN: [A]\n  - each: orders\n    hl: X1Y\n    segments: [{PRF: [A]}]\n",
         "hl level 'X1Y' is not an HL03 code (one or two uppercase letters or digits, such as S, O, P, I)", 6);
   entry("  - hl: o\n    segments: [{PRF: [A]}]\n",

@@ -15,15 +15,8 @@ using Catch::Contains;
 TEST_CASE("an ERP outbound shipment goes out as a numbered 856 awaiting its 997", "[outbound][856]") {
   TempDir dir;
   write_trading_config(dir.path());
-  fs::copy_file(source_dir() / "mappings/standard/outbound/x12-856-outbound-shipment.yaml",
-                dir / "mappings/x12-856-outbound-shipment.yaml");
-  auto profile = read_file(dir / "partners/supplier.yaml");
-  profile.replace(profile.find("code_tables:"), 0,
-                  "  - {direction: outbound, transaction: outbound_shipment, file: mappings/x12-856-outbound-shipment.yaml}\n");
-  write_file(dir / "partners/supplier.yaml", profile);
-  auto shipment = json::parse(read_file(data_dir() / "erp/outbound_shipment_standard.json"));
-  shipment["transaction"] = "outbound_shipment";
-  write_file(dir / "erp-out/asn.json", shipment.dump());
+  add_outbound_mapping(dir.path(), "outbound_shipment", "mappings/standard/outbound/x12-856-outbound-shipment.yaml");
+  drop_erp_document(dir.path(), "outbound_shipment", "erp/outbound_shipment_standard.json", "asn.json");
 
   auto r = run_edihub_at("2026-11-27T08:00:00Z", {"run", "--config", dir.path().string(), "--once", "--json"});
   INFO(r.err);
