@@ -1,5 +1,6 @@
 #include "mappings/outbound.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -41,12 +42,31 @@ class X12Writer : ValueReader {
     return {program_.source_type + " to " + program_.transaction_set, position, tag_};
   }
 
+  std::size_t segments_written(const std::string& tag) const override {
+    return std::count_if(out_.segments.begin(), out_.segments.end(), [&](const x12::Segment& s) { return s.tag == tag; });
+  }
+
   void entries(const std::vector<Entry>& list, const Scope& scope) {
     for (const Entry& e : list) {
       if (e.when && !holds(*e.when, scope, e.line)) continue;
       if (!e.tag.empty()) segment(e, scope);
+      else if (!e.hl_level.empty()) enter(e.each, e.in, scope, e.line, [&](const Scope& inner) { level(e, inner); });
       else enter(e.each, e.in, scope, e.line, [&](const Scope& inner) { entries(e.entries, inner); });
     }
+  }
+
+  // One HL level: HL01 numbers the HL segments in document order from 1, HL02 is the HL01 of
+  // the level it is written in (none at the top), HL03 the level code; HL04, when asked for,
+  // says whether any level was written inside this one, known only once its segments are.
+  void level(const Entry& e, const Scope& scope) {
+    const std::size_t number = ++hl_count_;
+    std::vector<std::string> elements{std::to_string(number), parents_.empty() ? "" : std::to_string(parents_.back()), e.hl_level};
+    const std::size_t at = out_.segments.size();
+    out_.segments.push_back(x12::Segment{"HL", std::move(elements), 0, static_cast<std::uint32_t>(at + 2)});
+    parents_.push_back(number);
+    entries(e.entries, scope);
+    parents_.pop_back();
+    if (e.hl_child) out_.segments[at].elements.push_back(hl_count_ > number ? "1" : "0");
   }
 
   void segment(const Entry& e, const Scope& scope) {
@@ -96,6 +116,8 @@ class X12Writer : ValueReader {
   const x12::Delimiters& target_;
   OutboundMapping::Output out_;
   std::string tag_;  // of the segment being built, for messages
+  std::size_t hl_count_ = 0;         // HL segments written
+  std::vector<std::size_t> parents_;  // HL01 of the levels being written, outermost first
 };
 
 }  // namespace

@@ -64,7 +64,7 @@ bool is_xml_name(const std::string& s) {
 
 const Keys kValueKeys = {"from",   "count", "sum",     "value",   "concat",  "qualifier", "required", "default",
                          "table",  "on_missing", "date", "time",  "decimal", "implied", "integer",  "as",
-                         "max",    "truncate",   "separator", "split", "calc", "round"};
+                         "max",    "truncate",   "separator", "split", "calc", "round", "segment_count"};
 const Keys kX12Formats = {"date", "time", "decimal", "implied", "integer"};
 const Keys kXmlFormats = {"as", "decimal", "integer"};
 
@@ -360,18 +360,20 @@ class Loader {
     if (e.count("when")) out.when = condition(e.at("when"));
     if (e.count("segments")) {
       for (const auto& [key, value] : e)
-        if (!contains({"segments", "each", "in", "when"}, key))
-          fail(value, "unknown key '" + key + "' in a block (expected segments, each, in, when)");
+        if (!contains({"segments", "each", "in", "when", "hl"}, key))
+          fail(value, "unknown key '" + key + "' in a block (expected segments, each, in, when, hl)");
       if (e.count("each") && e.count("in")) fail(node, "a block takes each or in, not both");
-      if (!e.count("each") && !e.count("in") && !e.count("when")) fail(node, "a block needs each, in or when");
+      if (!e.count("each") && !e.count("in") && !e.count("when") && !e.count("hl"))
+        fail(node, "a block needs each, in, when or hl");
       if (e.count("each")) out.each = json_path(e.at("each"), "each", false);
       if (e.count("in")) out.in = json_path(e.at("in"), "in", false);
+      if (e.count("hl")) hl(e.at("hl"), out);
       out.entries = segments(e.at("segments"), "segments of the block");
       return out;
     }
     for (const auto& [key, value] : e) {
       if (key == "when") continue;
-      if (key == "each" || key == "in") fail(node, key + " needs segments (the block it repeats or enters)");
+      if (key == "each" || key == "in" || key == "hl") fail(node, key + " needs segments (the block it repeats, enters or numbers)");
       if (std::any_of(key.begin(), key.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
         fail(node, "unknown key '" + key + "' in a segment entry (expected a segment tag and when; or segments with each, in, when)");
       if (!is_tag(key)) fail(node, "'" + key + "' is not a segment tag (two or three uppercase letters and digits, a letter first)");
@@ -383,6 +385,22 @@ class Loader {
     if (out.tag.empty()) fail(node, "a segment entry needs a segment tag such as BEG");
     elements(e.at(out.tag), out);
     return out;
+  }
+
+  // hl: O, or hl: {level: O, child: true}: the block is an HL level with HL03 = O.
+  void hl(const YAML::Node& node, Entry& out) {
+    YAML::Node level = node;
+    if (node.IsMap()) {
+      auto h = entries(node, "hl", {"level", "child"});
+      if (!h.count("level")) fail(node, "hl needs level: the HL03 code of the level, such as O");
+      level = h.at("level");
+      if (h.count("child")) out.hl_child = boolean(h.at("child"), "hl child (write HL04)");
+    }
+    out.hl_level = scalar(level, "hl level");
+    if (out.hl_level.size() > 2 || !std::all_of(out.hl_level.begin(), out.hl_level.end(), [](char c) {
+          return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
+        }))
+      fail(level, "hl level '" + out.hl_level + "' is not an HL03 code (one or two uppercase letters or digits, such as S, O, P, I)");
   }
 
   void elements(const YAML::Node& node, Entry& out) {
@@ -425,8 +443,9 @@ class Loader {
     auto e = entries(node, what, kValueKeys);
     ValueSpec v;
     v.line = line(node);
-    int kinds = e.count("from") + e.count("count") + e.count("sum") + e.count("value") + e.count("concat");
-    if (kinds != 1) fail(node, what + " needs exactly one of from, count, sum, value, concat");
+    int kinds = e.count("from") + e.count("count") + e.count("sum") + e.count("value") + e.count("concat") +
+                e.count("segment_count");
+    if (kinds != 1) fail(node, what + " needs exactly one of from, count, sum, value, concat, segment_count");
     const bool xml = program_.format == "xml";
     const Keys& formats = xml ? kXmlFormats : kX12Formats;
     Keys allowed;
@@ -447,6 +466,15 @@ class Loader {
       v.kind = ValueSpec::Kind::Sum;
       v.path = json_path(e.at("sum"), "sum");
       v.format = {Format::Kind::Decimal, 9};  // exact: a hash total keeps every place it adds up
+    } else if (e.count("segment_count")) {
+      kind = "segment_count";
+      allowed = {"segment_count", "qualifier", "max"};
+      if (xml) fail(e.at("segment_count"), "segment_count counts X12 segments; an XML mapping writes none");
+      v.kind = ValueSpec::Kind::SegmentCount;
+      v.literal = scalar(e.at("segment_count"), "segment_count");
+      if (!is_tag(v.literal))
+        fail(e.at("segment_count"), "segment_count takes a segment tag such as HL or LIN, not '" + v.literal + "'");
+      v.format.kind = Format::Kind::Integer;
     } else if (e.count("value")) {
       kind = "value";
       allowed = {"value"};

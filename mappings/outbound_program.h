@@ -62,13 +62,13 @@ struct CalcStep {
 };
 
 // A value: `from` one JSON value, `count` values, the `sum` of numbers, a `value` written in
-// the file, or the `concat` of values.
+// the file, the `concat` of values, or the `segment_count` of a tag written so far (X12).
 struct ValueSpec {
-  enum class Kind { From, Count, Sum, Literal, Concat };
+  enum class Kind { From, Count, Sum, Literal, Concat, SegmentCount };
   Kind kind = Kind::From;
   int line = 0;
   JsonPath path;
-  std::string literal;                 // Literal
+  std::string literal;                 // Literal; SegmentCount: the tag counted
   std::vector<ValueSpec> parts;        // Concat
   std::string separator;               // Concat: between the parts that have a value
   std::optional<std::string> split_separator;  // split: the `part`-th piece (from 1) of the text
@@ -100,7 +100,8 @@ struct Element {
 };
 
 // An entry of `segments:`: one segment, or a block of entries repeated (`each`), entered
-// into an object (`in`) and/or conditional (`when`).
+// into an object (`in`) and/or conditional (`when`). A block with `hl` is a level of an HL
+// hierarchy: each time its segments are written they are preceded by an HL segment.
 struct Entry {
   int line = 0;
   std::optional<Condition> when;
@@ -108,6 +109,8 @@ struct Entry {
   std::vector<Element> elements;
   std::optional<JsonPath> each, in;
   std::vector<Entry> entries;
+  std::string hl_level;   // HL03 (S, O, P, I, ...) when the block is an HL level
+  bool hl_child = false;  // write HL04: 1 when an HL level was written below this one, else 0
 };
 
 // An entry of `document:` (XML): an element with its attributes, text and children, or,

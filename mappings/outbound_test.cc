@@ -54,6 +54,11 @@ OutboundMapping::Output evaluate(const std::string& entries, const json& doc, co
 
 std::vector<std::string> run(const std::string& entries, const json& doc) { return lines(evaluate(entries, doc)); }
 
+// Loading kHead + `entries` as m.yaml must fail with `what` at `line`.
+void entry(const std::string& entries, const std::string& what, int line) {
+  check_load_error(kHead + entries, "m.yaml:" + std::to_string(line) + ": " + what, line);
+}
+
 void check_error(const std::string& entries, const json& doc, const std::string& what, int line,
                  const CodeTables& tables = test_tables(), const edihub::x12::Delimiters& target = kStar) {
   check_mapping_error([&] { evaluate(entries, doc, tables, target); }, what, line);
@@ -445,9 +450,6 @@ TEST_CASE("outbound: mapping file errors name the line", "[mappings][outbound]")
   CHECK(own->functional_id() == "ZZ");
   CHECK(own->versions().front() == "005010");
 
-  auto entry = [&](const std::string& entries, const std::string& what, int line) {
-    check_load_error(kHead + entries, "m.yaml:" + std::to_string(line) + ": " + what, line);
-  };
   const std::string not_a_tag = "is not a segment tag (two or three uppercase letters and digits, a letter first)";
   entry("  - BEGX: [a]\n", "'BEGX' " + not_a_tag, 4);
   entry("  - 1A: [a]\n", "'1A' " + not_a_tag, 4);
@@ -458,7 +460,7 @@ TEST_CASE("outbound: mapping file errors name the line", "[mappings][outbound]")
   entry("  - BEG: []\n", "BEG needs a list of elements: literal codes, {from: ...} values, [[composite]]", 4);
   entry("  - BEG: [\"00\"]\n  - REF: [DP, {frm: d}]\n",
         "unknown key 'frm' in an element of REF (expected from, count, sum, value, concat, qualifier, required, default, "
-        "table, on_missing, date, time, decimal, implied, integer, as, max, truncate, separator, split, calc, round)",
+        "table, on_missing, date, time, decimal, implied, integer, as, max, truncate, separator, split, calc, round, segment_count)",
         5);
   entry("  - REF:\n      - DP\n      - {from: d, date: MMDDYY}\n", "date must be CCYYMMDD or YYMMDD", 6);
   entry("  - REF: [DP, {from: d, time: HH}]\n", "time must be HHMM or HHMMSS", 4);
@@ -475,7 +477,7 @@ TEST_CASE("outbound: mapping file errors name the line", "[mappings][outbound]")
   entry("  - REF: [DP, {from: d, on_missing: keep}]\n", "on_missing applies to an element with a table", 4);
   entry("  - REF: [DP, {count: l, table: uom}]\n",
         "key 'table' does not apply to a count element (it takes count, qualifier, max)", 4);
-  entry("  - REF: [DP, {from: d, sum: e}]\n", "an element of REF needs exactly one of from, count, sum, value, concat", 4);
+  entry("  - REF: [DP, {from: d, sum: e}]\n", "an element of REF needs exactly one of from, count, sum, value, concat, segment_count", 4);
   entry("  - REF: [DP, {from: \"l[0].x\"}]\n",
         "bad JSON path 'l[0].x': 'l[0]' is not a name or name[] (letters, digits, _ and -)", 4);
   entry("  - REF: [DP, {from: \"a..b\"}]\n", "bad JSON path 'a..b': '' is not a name or name[] (letters, digits, _ and -)",
@@ -486,10 +488,10 @@ TEST_CASE("outbound: mapping file errors name the line", "[mappings][outbound]")
   entry("  - REF: [DP, [a, b]]\n",
         "a composite is written [[component, component, ...]] (a list holding its list of components)", 4);
   entry("  - REF: [DP, [[a, [b]]]]\n", "a component cannot be a list (composites do not nest)", 4);
-  entry("  - each: lines\n", "each needs segments (the block it repeats or enters)", 4);
+  entry("  - each: lines\n", "each needs segments (the block it repeats, enters or numbers)", 4);
   entry("  - {each: a, in: b, segments: [{N1: [X]}]}\n", "a block takes each or in, not both", 4);
-  entry("  - {segments: [{N1: [X]}]}\n", "a block needs each, in or when", 4);
-  entry("  - {each: a, segments: [{N1: [X]}], wen: x}\n", "unknown key 'wen' in a block (expected segments, each, in, when)",
+  entry("  - {segments: [{N1: [X]}]}\n", "a block needs each, in, when or hl", 4);
+  entry("  - {each: a, segments: [{N1: [X]}], wen: x}\n", "unknown key 'wen' in a block (expected segments, each, in, when, hl)",
         4);
   entry("  - {REF: [X], when: {path: a}}\n",
         "when is a path, {path: ..., equals: ...}, {not: when}, {all: [when, ...]} or {any: [when, ...]}", 4);
@@ -548,9 +550,6 @@ TEST_CASE("outbound: concat, split, calc and round", "[mappings][outbound][value
   check_error("  - each: lines\n    segments: [{QTY: [{from: q, calc: [{divide: {from: /zero}}]}]}]\n", doc,
               "m.yaml:5: QTY01: lines[0].q '1.5' is divided by zero (zero) (t to 850, segment 2 QTY)", 5);
 
-  auto entry = [&](const std::string& entries, const std::string& what, int line) {
-    check_load_error(kHead + entries, "m.yaml:" + std::to_string(line) + ": " + what, line);
-  };
   entry("  - QTY: [{from: q, calc: [{divide: 0}]}]\n", "divide by zero", 4);
   entry("  - QTY: [{from: q, calc: [{multiply: x}]}]\n",
         "the operand of multiply must be a number such as 12 or 0.5, or a value such as {from: pack_size}", 4);
@@ -604,4 +603,77 @@ TEST_CASE("outbound: on_missing error, keep or default", "[mappings][outbound][v
                    "m.yaml:5: on_missing: default needs default: (the code written)", 5);
   check_load_error(head + "  - BEG: [{from: p, table: purpose, on_missing: drop}]\n",
                    "m.yaml:5: on_missing must be error, keep or default", 5);
+}
+
+TEST_CASE("outbound: HL levels are numbered in document order with their parents and child flags", "[mappings][outbound][hl]") {
+  // Order P1 packed in two cartons (S-O-P-I), P2 with a loose item (S-O-I), P3 with nothing.
+  const json doc = {{"id", "A1"},
+                    {"cartons", 3},
+                    {"orders",
+                     {{{"po", "P1"},
+                       {"packs", {{{"sscc", "S1"}, {"items", {{{"part", "a"}}, {{"part", "b"}}}}},
+                                  {{"sscc", "S2"}, {"items", {{{"part", "c"}}}}}}}},
+                      {{"po", "P2"}, {"items", {{{"part", "d"}}}}},
+                      {{"po", "P3"}}}}};
+  const std::string entries =
+      "  - BSN: [{from: id}]\n"
+      "  - hl: {level: S, child: true}\n"
+      "    segments:\n"
+      "      - TD1: [CTN, {from: cartons}]\n"
+      "      - each: orders\n"
+      "        hl: {level: O, child: true}\n"
+      "        segments:\n"
+      "          - PRF: [{from: po}]\n"
+      "          - each: packs\n"
+      "            hl: P\n"
+      "            segments:\n"
+      "              - MAN: [GM, {from: sscc}]\n"
+      "              - each: items\n"
+      "                hl: {level: I, child: true}\n"
+      "                segments: [{LIN: [\"\", BP, {from: part}]}]\n"
+      "          - each: items\n"
+      "            hl: {level: I, child: true}\n"
+      "            segments: [{LIN: [\"\", BP, {from: part}]}]\n"
+      "  - CTT: [{segment_count: HL}, {segment_count: LIN}]\n";
+  const std::vector<std::string> expected = {
+      "BSN*A1",    "HL*1**S*1", "TD1*CTN*3", "HL*2*1*O*1", "PRF*P1",    "HL*3*2*P",   "MAN*GM*S1", "HL*4*3*I*0",
+      "LIN**BP*a", "HL*5*3*I*0", "LIN**BP*b", "HL*6*2*P",  "MAN*GM*S2", "HL*7*6*I*0", "LIN**BP*c", "HL*8*1*O*1",
+      "PRF*P2",    "HL*9*8*I*0", "LIN**BP*d", "HL*10*1*O*0", "PRF*P3",  "CTT*10*4"};
+  auto mapping = OutboundMapping::load(kHead + entries, "m.yaml");
+  CHECK(lines(mapping->evaluate(doc, test_tables(), kStar)) == expected);
+  // Each document is numbered from 1 again; positions count from ST = 1.
+  auto again = mapping->evaluate(doc, test_tables(), kStar);
+  CHECK(lines(again) == expected);
+  CHECK(again.segments[1].position == 3);
+
+  // A level left out by `when` takes no number; segment_count counts what was written before it.
+  // A level without each or in is written once in its context (here only for orders with packs).
+  CHECK(run("  - hl: S\n"
+            "    segments:\n"
+            "      - each: orders\n"
+            "        hl: O\n"
+            "        segments:\n"
+            "          - hl: P\n"
+            "            when: packs\n"
+            "            segments: [{CTT: [{segment_count: HL}]}]\n"
+            "          - PRF: [{from: po}]\n",
+            doc) == std::vector<std::string>{"HL*1**S", "HL*2*1*O", "HL*3*2*P", "CTT*3", "PRF*P1", "HL*4*1*O", "PRF*P2",
+                                             "HL*5*1*O", "PRF*P3"});
+}
+
+TEST_CASE("outbound: HL and segment_count mistakes name the line", "[mappings][outbound][hl]") {
+  entry("  - BSN: [A]\n  - each: orders\n    hl: X1Y\n    segments: [{PRF: [A]}]\n",
+        "hl level 'X1Y' is not an HL03 code (one or two uppercase letters or digits, such as S, O, P, I)", 6);
+  entry("  - hl: o\n    segments: [{PRF: [A]}]\n",
+        "hl level 'o' is not an HL03 code (one or two uppercase letters or digits, such as S, O, P, I)", 4);
+  entry("  - hl: {level: O, children: true}\n    segments: [{PRF: [A]}]\n",
+        "unknown key 'children' in hl (expected level, child)", 4);
+  entry("  - hl: {child: true}\n    segments: [{PRF: [A]}]\n", "hl needs level: the HL03 code of the level, such as O", 4);
+  entry("  - hl: {level: O, child: maybe}\n    segments: [{PRF: [A]}]\n", "hl child (write HL04) must be true or false", 4);
+  entry("  - {hl: O}\n", "hl needs segments (the block it repeats, enters or numbers)", 4);
+  entry("  - CTT: [{segment_count: hl}]\n", "segment_count takes a segment tag such as HL or LIN, not 'hl'", 4);
+  entry("  - CTT: [{segment_count: HL, decimal: 2}]\n",
+        "key 'decimal' does not apply to a segment_count element (it takes segment_count, qualifier, max)", 4);
+  entry("  - CTT: [{segment_count: HL, from: n}]\n",
+        "an element of CTT needs exactly one of from, count, sum, value, concat, segment_count", 4);
 }

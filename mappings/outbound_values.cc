@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <stdexcept>
 
 #include "mappings/conversions.h"
 
@@ -363,6 +364,10 @@ std::string ValueReader::value(const ValueSpec& v, const Scope& scope, const std
   return text;
 }
 
+std::size_t ValueReader::segments_written(const std::string& tag) const {
+  throw std::logic_error("segment_count " + tag + " in " + program_.file + ", which writes no X12 segments");
+}
+
 std::string ValueReader::read(const ValueSpec& v, const Scope& scope, const std::string& name, std::string& path) const {
   path = v.path.text;
   const json* found = nullptr;
@@ -387,6 +392,9 @@ std::string ValueReader::read(const ValueSpec& v, const Scope& scope, const std:
       path = "the sum of " + path;
       return calculated(v, scope, name, path, number_of(total).text);
     }
+    case ValueSpec::Kind::SegmentCount:
+      path = "the " + v.literal + " segments";
+      return std::to_string(segments_written(v.literal));
     case ValueSpec::Kind::Literal:
       path = "value";
       text = v.literal;

@@ -47,6 +47,10 @@ class ValueReader {
   };
   virtual Place place() const = 0;
 
+  // How many `tag` segments were written so far (segment_count); only X12 writers write
+  // segments, and the loader refuses segment_count in an XML mapping.
+  virtual std::size_t segments_written(const std::string& tag) const;
+
   // Throws MappingError: the mapping line, `message`, then place().
   [[noreturn]] void fail(int line, const std::string& message) const {
     Place p = place();

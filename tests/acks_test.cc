@@ -347,14 +347,8 @@ TEST_CASE("validate --ack prints the 997, 999 or TA1 the hub would send", "[acks
 TEST_CASE("an ERP invoice goes out as an 810 that validates, chosen by its transaction type", "[acks][outbound]") {
   TempDir dir;
   write_trading_config(dir.path());
-  fs::copy_file(source_dir() / "examples/demo/mappings/x12-810-invoice-outbound.yaml", dir / "mappings/x12-810-invoice-outbound.yaml");
-  auto profile = read_file(dir / "partners/supplier.yaml");
-  profile.replace(profile.find("code_tables:"), 0,
-                  "  - {direction: outbound, transaction: invoice, file: mappings/x12-810-invoice-outbound.yaml}\n");
-  write_file(dir / "partners/supplier.yaml", profile);
-  auto invoice = json::parse(read_file(data_dir() / "erp/invoice_standard.json"));
-  invoice["transaction"] = "invoice";
-  write_file(dir / "erp-out/invoice.json", invoice.dump());
+  add_outbound_mapping(dir.path(), "invoice", "examples/demo/mappings/x12-810-invoice-outbound.yaml");
+  drop_erp_document(dir.path(), "invoice", "erp/invoice_standard.json", "invoice.json");
   auto unknown = purchase_order("4500000009");
   unknown["transaction"] = "remittance";
   write_file(dir / "erp-out/remittance.json", unknown.dump());

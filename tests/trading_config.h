@@ -50,4 +50,23 @@ code_tables:
                                std::filesystem::copy_options::overwrite_existing);
 }
 
+// Adds an outbound mapping to the supplier profile of write_trading_config: copies
+// `mapping` (a path under the source tree) into mappings/ and names it for `transaction`.
+inline void add_outbound_mapping(const std::filesystem::path& dir, const std::string& transaction, const std::string& mapping) {
+  const std::string name = std::filesystem::path(mapping).filename().string();
+  std::filesystem::copy_file(source_dir() / mapping, dir / "mappings" / name);
+  auto profile = read_file(dir / "partners/supplier.yaml");
+  profile.replace(profile.find("code_tables:"), 0,
+                  "  - {direction: outbound, transaction: " + transaction + ", file: mappings/" + name + "}\n");
+  write_file(dir / "partners/supplier.yaml", profile);
+}
+
+// Drops tests/data/`data_file` (an ERP document) into erp-out/`name`, marked as `transaction`.
+inline void drop_erp_document(const std::filesystem::path& dir, const std::string& transaction, const std::string& data_file,
+                              const std::string& name) {
+  auto doc = nlohmann::json::parse(read_file(data_dir() / data_file));
+  doc["transaction"] = transaction;
+  write_file(dir / "erp-out" / name, doc.dump());
+}
+
 }  // namespace edihub::testing
