@@ -9,8 +9,9 @@
 # must be inside it: the example's data folders (archive, inbox, erp) are therefore relative
 # symlinks from /etc/edihub into /var/lib/edihub, which resolve inside any root the package is
 # unpacked into (`dpkg -x`, `dpkg --root`, a chroot), so `edihub check --config ROOT/etc/edihub`
-# works there too. The standard mappings and the transaction-set schemas are compiled into the
-# binary: nothing else is installed for them.
+# works there too. The transaction-set schemas and the inbound standard mappings are compiled
+# into the binary; the standard mappings are also installed as files
+# (share/edihub/mappings/standard/), since outbound ones are named by path in a profile.
 
 set(EDIHUB_CONFIG_DIR /etc/edihub)
 set(EDIHUB_STATE_DIR /var/lib/edihub)
@@ -20,6 +21,7 @@ set(EDIHUB_DATA_FOLDERS archive inbox erp)
 install(FILES deploy/edihub.service DESTINATION lib/systemd/system)
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
+install(DIRECTORY mappings/standard/ DESTINATION ${CMAKE_INSTALL_DATADIR}/edihub/mappings/standard)
 
 # The configuration: edihub.yaml, the partner profiles, and the mapping files the `mappings`
 # link of deploy/config points at (followed: the package holds the files).

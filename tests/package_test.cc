@@ -105,6 +105,7 @@ TEST_CASE("the Debian package installs into a temporary root: layout, conffiles,
   CHECK(fs::is_regular_file(root / "usr/lib/systemd/system/edihub.service"));
   CHECK(fs::is_regular_file(root / "usr/share/doc/edihub/README.md"));
   CHECK(fs::is_regular_file(root / "usr/share/doc/edihub/docs/serve.md"));
+  CHECK(fs::is_regular_file(root / "usr/share/edihub/mappings/standard/outbound/x12-856-outbound-shipment.yaml"));
   CHECK(fs::is_regular_file(root / "etc/edihub/edihub.yaml"));
   CHECK(fs::is_regular_file(root / "etc/edihub/partners/acme-supplier.yaml"));
   CHECK(fs::is_regular_file(root / "etc/edihub/mappings/x12-856-inbound-delivery.yaml"));
