@@ -1,4 +1,4 @@
-// docs/onboarding.md is executable: every `$ ` line of its ```console blocks runs, in
+// docs/onboarding.md and docs/warehouse.md are executable: every `$ ` line of its ```console blocks runs, in
 // order, in one fresh folder holding the samples it names (bash, the built edihub first on
 // PATH, the hub's clock fixed), and the lines printed under a command in the guide must
 // appear in that order in what the command printed ("..." lines skip). A command is
@@ -56,21 +56,22 @@ std::vector<GuideStep> console_steps(const std::string& markdown) {
   return steps;
 }
 
-}  // namespace
-
-TEST_CASE("every command of docs/onboarding.md runs and prints what the guide shows", "[docs][onboarding]") {
-  auto steps = console_steps(read_file(source_dir() / "docs/onboarding.md"));
-  REQUIRE(steps.size() >= 8);
+// Runs every step of `guide` (under docs/) in a fresh folder holding `samples` (paths under
+// tests/data) in samples/, with the hub's clock fixed at `now`.
+void run_guide(const std::string& guide, const std::vector<std::string>& samples, std::size_t min_steps,
+               const std::string& now) {
+  auto steps = console_steps(read_file(source_dir() / "docs" / guide));
+  REQUIRE(steps.size() >= min_steps);
   TempDir work;
   fs::create_directories(work / "samples");
-  for (const char* sample : {"asn-1001.856.edi", "asn-1002.856.edi", "asn-1001.ubl.xml"})
-    fs::copy_file(data_dir() / "pairs" / sample, work / "samples" / sample);
-  const std::string env = fmt::format("cd '{}' && export PATH='{}':\"$PATH\" EDIHUB_NOW=2026-11-27T09:00:00Z && ",
-                                      work.path().string(), edihub_binary().parent_path().string());
+  for (const auto& sample : samples)
+    fs::copy_file(data_dir() / sample, work / "samples" / fs::path(sample).filename());
+  const std::string env = fmt::format("cd '{}' && export PATH='{}':\"$PATH\" EDIHUB_NOW={} && ", work.path().string(),
+                                      edihub_binary().parent_path().string(), now);
   for (const auto& step : steps) {
     auto r = run_program({"bash", "-c", env + step.command}, 120);
     const std::string printed = r.out + r.err;
-    INFO("docs/onboarding.md:" << step.line << ": $ " << step.command << "\n--- printed ---\n" << printed);
+    INFO("docs/" << guide << ":" << step.line << ": $ " << step.command << "\n--- printed ---\n" << printed);
     REQUIRE(r.exit_code == step.exit_code);
     std::size_t at = 0;
     for (const auto& expected : step.expected) {
@@ -80,6 +81,20 @@ TEST_CASE("every command of docs/onboarding.md runs and prints what the guide sh
       at = found + expected.size();
     }
   }
+}
+
+}  // namespace
+
+TEST_CASE("every command of docs/onboarding.md runs and prints what the guide shows", "[docs][onboarding]") {
+  run_guide("onboarding.md", {"pairs/asn-1001.856.edi", "pairs/asn-1002.856.edi", "pairs/asn-1001.ubl.xml"}, 8,
+            "2026-11-27T09:00:00Z");
+}
+
+TEST_CASE("every command of docs/warehouse.md runs and prints what the guide shows", "[docs][warehouse]") {
+  run_guide("warehouse.md",
+            {"warehouse/lumen-asn-sh42.856.edi", "warehouse/po-4500012345.json", "warehouse/acme-3pl-reports.edi",
+             "warehouse/acme-3pl-release.947.edi"},
+            10, "2026-12-04T12:00:00Z");
 }
 
 }  // namespace edihub::testing
