@@ -120,7 +120,7 @@ TEST_CASE("every valid corpus file survives parse, write and parse with any deli
     }
     ++files;
   }
-  CHECK(files == 33);
+  CHECK(files == 35);  // 33 from the shared corpus, 2 warehouse reports (issue 17)
 }
 
 TEST_CASE("writing with the file's own delimiters reproduces the file", "[writer]") {

@@ -23,7 +23,7 @@ constexpr std::array<LoopMembers, 2> kLoops{{
     {"CLD", {"REF", "DTM"}},
 }};
 
-// Line item loops (855 PO1, 810 IT1) hold dozens of segment kinds, nested loops (PID, ACK,
+// Line item loops (855 PO1, 810 IT1, and the warehouse sets' below) hold dozens of segment kinds, nested loops (PID, ACK,
 // SAC, SLN, N1) included, so they are told by where they end instead: the next line item
 // or the first segment of the summary area (or SE): 855 CTT (an AMT may sit inside a PO1 loop);
 // 810 TDS, and ISS or CTT as well because retailers send ISS before TDS
@@ -32,9 +32,14 @@ struct LineLoop {
   std::string_view head;
   std::array<std::string_view, 5> ends;  // unused entries are empty and match no tag
 };
-constexpr std::array<LineLoop, 2> kLineLoops{{
+constexpr std::array<LineLoop, 5> kLineLoops{{
     {"PO1", {"PO1", "CTT", "SE"}},
     {"IT1", {"IT1", "TDS", "ISS", "CTT", "SE"}},
+    // Warehouse reports (issue 17): 944 W07 with its G69/N9/W20/W13 (an LX starts the next
+    // line), 947 W19 with its N9/G62/N1/LX, 846 LIN with its PID/REF/N1/QTY.
+    {"W07", {"W07", "LX", "W14", "SE"}},
+    {"W19", {"W19", "SE"}},
+    {"LIN", {"LIN", "HL", "CTT", "SE"}},
 }};
 
 bool in_loop(std::string_view head, std::string_view tag) {

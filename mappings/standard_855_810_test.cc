@@ -14,7 +14,6 @@ using namespace edihub::mapping;
 using edihub::testing::data_dir;
 using edihub::testing::read_file;
 using edihub::testing::source_dir;
-using edihub::testing::write_file;
 using nlohmann::json;
 
 namespace {
@@ -26,37 +25,15 @@ std::shared_ptr<const Mapping> standard(const char* file) {
   return Mapping::load(read_file(source_dir() / file), file);
 }
 
-// The mapped transactions of every set in `file` (under tests/data), with the mapping's own tables.
-std::vector<Result> map_file(const char* mapping_file, const std::string& file) {
-  auto mapping = standard(mapping_file);
-  std::vector<Result> out;
-  for (const auto& read : testing::read_sets(read_file(data_dir() / file)))
-    out.push_back(mapping->evaluate(read.set, read.context(), CodeTables{}));
-  return out;
-}
+using testing::map_sample;
 
-Result map_one(const char* mapping_file, const std::string& file) {
-  auto results = map_file(mapping_file, file);
-  REQUIRE(results.size() == 1);
-  return results.front();
-}
+Result map_one(const char* mapping_file, const std::string& file) { return testing::map_one_sample(mapping_file, file); }
 
 using Keys = std::vector<std::pair<std::string, std::string>>;
 
 const json kToledo = {{"name", "Acme Toledo DC"}, {"id_qualifier", "92"}, {"id", "1000"},
                       {"address", {{"street", "4400 Industrial Pkwy"}, {"city", "Toledo"}, {"state", "OH"},
                                    {"postal_code", "43612"}, {"country", "US"}}}};
-
-// Validates each document against the schema under docs/; returns the validator's run.
-edihub::testing::RunResult validate(const std::string& schema, const std::vector<json>& documents,
-                                    const edihub::testing::TempDir& dir) {
-  std::vector<std::filesystem::path> files;
-  for (std::size_t i = 0; i < documents.size(); ++i) {
-    files.push_back(dir / ("document-" + std::to_string(i) + ".json"));
-    write_file(files.back(), documents[i].dump());
-  }
-  return edihub::testing::validate_json_files(source_dir() / "docs" / schema, files);
-}
 
 const std::vector<std::string> k855Samples = {
     "mappings/855_stupidedi_bak08_bak09_isa16_brace.edi", "mappings/855_oopfactory_adobe_cur_n1_loops.edi",
@@ -184,7 +161,7 @@ TEST_CASE("855: a line status outside the X12 code list is refused with its posi
 
 TEST_CASE("810: public 004010 invoices", "[mappings][810]") {
   SECTION("two invoices in one group: N1 ST/BT/RE, ITD, UA codes only, TDS") {
-    auto results = map_file(k810, "corpus/x12/810_staedi_two_invoices.edi");
+    auto results = map_sample(k810, "corpus/x12/810_staedi_two_invoices.edi");
     REQUIRE(results.size() == 2);
     const json& t = results[0].transaction;
     CHECK(t["invoice_number"] == "00001");
@@ -316,17 +293,17 @@ TEST_CASE("855 and 810: every mapped sample validates against its ERP schema", "
   edihub::testing::TempDir dir;
   std::vector<json> acks, invoices;
   for (const auto& file : k855Samples)
-    for (const auto& r : map_file(k855, file)) acks.push_back(r.transaction);
+    for (const auto& r : map_sample(k855, file)) acks.push_back(r.transaction);
   for (const auto& file : k810Samples)
-    for (const auto& r : map_file(k810, file)) invoices.push_back(r.transaction);
+    for (const auto& r : map_sample(k810, file)) invoices.push_back(r.transaction);
   REQUIRE(acks.size() == 4);
   REQUIRE(invoices.size() == 8);
-  auto ack_run = validate("order_acknowledgment.schema.json", acks, dir);
+  auto ack_run = testing::validate_documents("order_acknowledgment.schema.json", acks, dir);
   INFO(ack_run.out << ack_run.err);
   CHECK(ack_run.exit_code == 0);
   CHECK(ack_run.out.find("4 valid, 0 invalid") != std::string::npos);
   edihub::testing::TempDir invoice_dir;
-  auto invoice_run = validate("supplier_invoice.schema.json", invoices, invoice_dir);
+  auto invoice_run = testing::validate_documents("supplier_invoice.schema.json", invoices, invoice_dir);
   INFO(invoice_run.out << invoice_run.err);
   CHECK(invoice_run.exit_code == 0);
   CHECK(invoice_run.out.find("8 valid, 0 invalid") != std::string::npos);
@@ -340,7 +317,7 @@ TEST_CASE("855 and 810: the schemas reject what the ERP cannot take", "[mappings
   no_acks["lines"][0].erase("acks");
   extra["lines"][0]["ordered_quantity"] = 24;
   edihub::testing::TempDir dir;
-  auto run = validate("order_acknowledgment.schema.json", {ack, no_po, bad_status, no_acks, extra}, dir);
+  auto run = testing::validate_documents("order_acknowledgment.schema.json", {ack, no_po, bad_status, no_acks, extra}, dir);
   INFO(run.out << run.err);
   CHECK(run.exit_code == 1);
   CHECK(run.out.find("1 valid, 4 invalid") != std::string::npos);
@@ -351,7 +328,7 @@ TEST_CASE("855 and 810: the schemas reject what the ERP cannot take", "[mappings
   text_total["total_amount"] = "335.24";
   bad_date["invoice_date"] = "04/05/2024";
   edihub::testing::TempDir invoice_dir;
-  auto invoice_run = validate("supplier_invoice.schema.json", {invoice, no_number, text_total, bad_date}, invoice_dir);
+  auto invoice_run = testing::validate_documents("supplier_invoice.schema.json", {invoice, no_number, text_total, bad_date}, invoice_dir);
   INFO(invoice_run.out << invoice_run.err);
   CHECK(invoice_run.exit_code == 1);
   CHECK(invoice_run.out.find("1 valid, 3 invalid") != std::string::npos);

@@ -23,12 +23,17 @@ enum class Finding {
   invoice_over_billed,     // invoiced quantity of a line above shipped
   invoice_price_mismatch,  // unit price differs from the PO beyond the price tolerance
   duplicate_invoice,       // the same invoice number again
+  // Warehouse reports (issue 17): a 3PL's 944 against the ASN it names, its 947 holds.
+  receipt_short,           // a 944 received less of an item than the ASN shipped (beyond tolerance)
+  receipt_over,            // a 944 received more of an item than the ASN shipped, or an item it did not ship
+  quality_hold,            // a 947 put an item (lot) on hold or in quality inspection; its release resolves it
 };
 
-inline constexpr std::array<std::string_view, 14> kFindingNames{
+inline constexpr std::array<std::string_view, 17> kFindingNames{
     "asn_unknown_po",     "asn_unknown_item", "asn_over_shipment", "asn_under_shipment",     "asn_unit_mismatch",
     "asn_ship_to_mismatch", "asn_missing",    "duplicate_shipment", "po_ack_missing",        "po_ack_changed",
-    "invoice_unknown_po", "invoice_over_billed", "invoice_price_mismatch", "duplicate_invoice"};
+    "invoice_unknown_po", "invoice_over_billed", "invoice_price_mismatch", "duplicate_invoice",
+    "receipt_short",      "receipt_over",     "quality_hold"};
 
 constexpr std::string_view to_string(Finding f) { return kFindingNames[static_cast<std::size_t>(f)]; }
 

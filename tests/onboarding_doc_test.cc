@@ -1,4 +1,5 @@
-// docs/onboarding.md and docs/procurement.md are executable: every `$ ` line of its ```console blocks runs, in
+// docs/onboarding.md and the business-flow guides (docs/procurement.md, docs/warehouse.md, ...)
+// are executable: every `$ ` line of their ```console blocks runs, in
 // order, in one fresh folder holding the samples it names (bash, the built edihub first on
 // PATH, the hub's clock fixed), and the lines printed under a command in the guide must
 // appear in that order in what the command printed ("..." lines skip). A command is
@@ -56,21 +57,22 @@ std::vector<GuideStep> console_steps(const std::string& markdown) {
   return steps;
 }
 
-// Runs every step of the guide `doc` (under docs/) in a fresh folder holding `samples`
-// (paths under the source tree) in samples/.
-void run_guide(const std::string& doc, const std::vector<std::string>& samples, std::size_t least_steps) {
-  auto steps = console_steps(read_file(source_dir() / "docs" / doc));
-  REQUIRE(steps.size() >= least_steps);
+// Runs every step of `guide` (under docs/) in a fresh folder holding `samples` (paths under
+// the source tree) in samples/, with the hub's clock fixed at `now`.
+void run_guide(const std::string& guide, const std::vector<std::string>& samples, std::size_t min_steps,
+               const std::string& now = "2026-11-27T09:00:00Z") {
+  auto steps = console_steps(read_file(source_dir() / "docs" / guide));
+  REQUIRE(steps.size() >= min_steps);
   TempDir work;
   fs::create_directories(work / "samples");
   for (const auto& sample : samples)
     fs::copy_file(source_dir() / sample, work / "samples" / fs::path(sample).filename());
-  const std::string env = fmt::format("cd '{}' && export PATH='{}':\"$PATH\" EDIHUB_NOW=2026-11-27T09:00:00Z && ",
-                                      work.path().string(), edihub_binary().parent_path().string());
+  const std::string env = fmt::format("cd '{}' && export PATH='{}':\"$PATH\" EDIHUB_NOW={} && ", work.path().string(),
+                                      edihub_binary().parent_path().string(), now);
   for (const auto& step : steps) {
     auto r = run_program({"bash", "-c", env + step.command}, 120);
     const std::string printed = r.out + r.err;
-    INFO("docs/" << doc << ":" << step.line << ": $ " << step.command << "\n--- printed ---\n" << printed);
+    INFO("docs/" << guide << ":" << step.line << ": $ " << step.command << "\n--- printed ---\n" << printed);
     REQUIRE(r.exit_code == step.exit_code);
     std::size_t at = 0;
     for (const auto& expected : step.expected) {
@@ -94,6 +96,13 @@ TEST_CASE("every command of docs/procurement.md runs and prints what the guide s
             {"mappings/standard/outbound/x12-860-purchase-order-change.yaml",
              "tests/data/erp/purchase_order_change_standard.json"},
             8);
+}
+
+TEST_CASE("every command of docs/warehouse.md runs and prints what the guide shows", "[docs][warehouse]") {
+  run_guide("warehouse.md",
+            {"tests/data/warehouse/lumen-asn-sh42.856.edi", "tests/data/warehouse/po-4500012345.json",
+             "tests/data/warehouse/acme-3pl-reports.edi", "tests/data/warehouse/acme-3pl-release.947.edi"},
+            10, "2026-12-04T12:00:00Z");
 }
 
 }  // namespace edihub::testing

@@ -76,13 +76,16 @@ Line PartnerStatus::* line_of_kind(const std::string& kind) {
     case Finding::asn_under_shipment:
     case Finding::asn_unit_mismatch:
     case Finding::asn_ship_to_mismatch:
-    case Finding::duplicate_shipment: return &PartnerStatus::shipment_mismatches;
+    case Finding::duplicate_shipment:
+    case Finding::receipt_short:  // a 3PL's receipt that does not match the ASN it names
+    case Finding::receipt_over: return &PartnerStatus::shipment_mismatches;
     case Finding::invoice_unknown_po:
     case Finding::invoice_over_billed:
     case Finding::invoice_price_mismatch:
     case Finding::duplicate_invoice: return &PartnerStatus::invoices_unmatched;
     case Finding::po_ack_missing:
     case Finding::po_ack_changed: return nullptr;  // po_ack_missing is counted with the orders
+    case Finding::quality_hold: return nullptr;    // stock on hold at the warehouse: not a document awaited
   }
   return nullptr;
 }

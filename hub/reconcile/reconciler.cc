@@ -80,6 +80,11 @@ Reconciler::Outcome Reconciler::on_order(const partners::Profile& partner, const
   return outcome;
 }
 
+bool Reconciler::reconciles(const std::string& target) {
+  return target == "inbound_delivery" || target == "order_acknowledgment" || target == "supplier_invoice" ||
+         target == "warehouse_receipt" || target == "inventory_adjustment";
+}
+
 Reconciler::Outcome Reconciler::on_mapped(const partners::Profile& partner, const archive::TransactionSetRecord& set,
                                           const nlohmann::json& transaction) {
   if (!partner.reconcile.enabled || !transaction.is_object()) return {};
@@ -87,6 +92,8 @@ Reconciler::Outcome Reconciler::on_mapped(const partners::Profile& partner, cons
   if (set.target == "inbound_delivery") return on_shipment(partner, set, transaction);
   if (set.target == "order_acknowledgment") return on_acknowledgment(partner, set, transaction);
   if (set.target == "supplier_invoice") return on_invoice(partner, set, transaction);
+  if (set.target == "warehouse_receipt") return on_receipt(partner, set, transaction);
+  if (set.target == "inventory_adjustment") return on_adjustment(partner, set, transaction);
   return {};
 }
 

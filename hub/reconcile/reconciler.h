@@ -5,7 +5,9 @@
 // Documents are reconciled from their ERP form, whatever the wire format: an order from
 // the ERP's purchase_order JSON (sent as an 850 or XML, dropped in erp.open_orders, or
 // imported), an ASN from its mapped inbound_delivery, an 855 from its
-// order_acknowledgment, an 810 from its supplier_invoice. Everything is written in the
+// order_acknowledgment, an 810 from its supplier_invoice; a 3PL's 944 from its
+// warehouse_receipt (against the ASN it names), its 947 from its inventory_adjustment
+// (quality holds and their release). Everything is written in the
 // caller's transaction, with the set's own rows: a crash undoes both, so a shipped
 // quantity is never counted twice (quantities are summed from the shipments in force,
 // never kept as counters). The time-based rules (asn_missing, asn_under_shipment,
@@ -53,21 +55,29 @@ class Reconciler {
   Outcome on_order(const partners::Profile& partner, const nlohmann::json& po, const std::string& origin,
                    std::int64_t set_id, std::int64_t file_id);
   // A mapped inbound document (`transaction`: the mapping's output). Targets other than
-  // inbound_delivery, order_acknowledgment and supplier_invoice are left alone.
+  // inbound_delivery, order_acknowledgment, supplier_invoice, warehouse_receipt and
+  // inventory_adjustment are left alone.
   Outcome on_mapped(const partners::Profile& partner, const archive::TransactionSetRecord& set,
                     const nlohmann::json& transaction);
+  // Whether on_mapped reads documents of this ERP type (the pipeline skips the others).
+  static bool reconciles(const std::string& target);
   // The time-based rules for every partner at the clock's now; raises and resolves in the
   // caller's transaction, returns what it raised.
   std::vector<archive::ExceptionRecord> check_deadlines(const partners::Directory& partners);
 
  private:
-  // One per document kind (shipments.cc, acknowledgments.cc, invoices.cc).
+  // One per document kind (shipments.cc, acknowledgments.cc, invoices.cc, warehouse.cc).
   Outcome on_shipment(const partners::Profile& partner, const archive::TransactionSetRecord& set,
                       const nlohmann::json& asn);
   Outcome on_acknowledgment(const partners::Profile& partner, const archive::TransactionSetRecord& set,
                             const nlohmann::json& ack);
   Outcome on_invoice(const partners::Profile& partner, const archive::TransactionSetRecord& set,
                      const nlohmann::json& invoice);
+  // Warehouse reports (warehouse.cc): a receipt against the ASN it names, adjustments' holds.
+  Outcome on_receipt(const partners::Profile& partner, const archive::TransactionSetRecord& set,
+                     const nlohmann::json& receipt);
+  Outcome on_adjustment(const partners::Profile& partner, const archive::TransactionSetRecord& set,
+                        const nlohmann::json& adjustment);
   // Shipment lines that came before their PO was known, matched now; their findings go to `outcome`.
   void match_waiting_shipments(const partners::Profile& partner, const archive::OrderRecord& order, Outcome& outcome);
   // The order's lines the shipment touched (`lines`, PO line numbers) checked against what
