@@ -5,7 +5,9 @@
 // Documents are reconciled from their ERP form, whatever the wire format: an order from
 // the ERP's purchase_order JSON (sent as an 850 or XML, dropped in erp.open_orders, or
 // imported), an ASN from its mapped inbound_delivery, an 855 from its
-// order_acknowledgment, an 810 from its supplier_invoice. Everything is written in the
+// order_acknowledgment, an 810 from its supplier_invoice; a warehouse order (940) from
+// the ERP's warehouse_order JSON and its 945s from their warehouse_shipment (warehouse.cc:
+// the same order and shipment rows, kind warehouse). Everything is written in the
 // caller's transaction, with the set's own rows: a crash undoes both, so a shipped
 // quantity is never counted twice (quantities are summed from the shipments in force,
 // never kept as counters). The time-based rules (asn_missing, asn_under_shipment,
@@ -52,8 +54,13 @@ class Reconciler {
   // PO); shipments that came before it are matched to its lines now.
   Outcome on_order(const partners::Profile& partner, const nlohmann::json& po, const std::string& origin,
                    std::int64_t set_id, std::int64_t file_id);
+  // A warehouse order we sent as a 940 (`order`: the ERP's warehouse_order JSON, set_id the
+  // set we sent it in), recorded as an order of kind warehouse under its depositor order
+  // number; sent again, it replaces the order's lines.
+  Outcome on_warehouse_order(const partners::Profile& partner, const nlohmann::json& order, std::int64_t set_id,
+                             std::int64_t file_id);
   // A mapped inbound document (`transaction`: the mapping's output). Targets other than
-  // inbound_delivery, order_acknowledgment and supplier_invoice are left alone.
+  // inbound_delivery, order_acknowledgment, supplier_invoice and warehouse_shipment are left alone.
   Outcome on_mapped(const partners::Profile& partner, const archive::TransactionSetRecord& set,
                     const nlohmann::json& transaction);
   // The time-based rules for every partner at the clock's now; raises and resolves in the
@@ -68,6 +75,8 @@ class Reconciler {
                             const nlohmann::json& ack);
   Outcome on_invoice(const partners::Profile& partner, const archive::TransactionSetRecord& set,
                      const nlohmann::json& invoice);
+  Outcome on_warehouse_shipment(const partners::Profile& partner, const archive::TransactionSetRecord& set,
+                                const nlohmann::json& shipment);
   // Shipment lines that came before their PO was known, matched now; their findings go to `outcome`.
   void match_waiting_shipments(const partners::Profile& partner, const archive::OrderRecord& order, Outcome& outcome);
   // The order's lines the shipment touched (`lines`, PO line numbers) checked against what
