@@ -1,4 +1,4 @@
-// archive::BusinessRecords: orders, shipments and invoices (schema version 5).
+// archive::BusinessRecords: orders, shipments and invoices (schema version 5; order kinds since 8).
 
 #include "archive/business.h"
 
@@ -43,9 +43,9 @@ std::int64_t BusinessRecords::put_order(OrderRecord order, const std::vector<Ord
   if (auto known = this->order(order.partner, order.po_number)) {
     order.id = known->id;
     db.update("order", order.id,
-              "UPDATE orders SET state = ?, origin = ?, set_id = ?, file_id = ?, order_date = ?, "
+              "UPDATE orders SET state = ?, kind = ?, origin = ?, set_id = ?, file_id = ?, order_date = ?, "
               "requested_ship_date = ?, ship_to = ?, currency = ?, updated_at = ? WHERE id = ?",
-              order.state, order.origin, sqlite::ZeroIsNull{order.set_id}, sqlite::ZeroIsNull{order.file_id},
+              order.state, order.kind, order.origin, sqlite::ZeroIsNull{order.set_id}, sqlite::ZeroIsNull{order.file_id},
               order.order_date, order.requested_ship_date, order.ship_to, order.currency, order.updated_at);
     db.run("DELETE FROM order_lines WHERE order_id = ?", order.id).done();
   } else {
@@ -179,13 +179,16 @@ void BusinessRecords::remove_documents_of_set(std::int64_t set_id) {
 
 std::vector<OrderRecord> BusinessRecords::orders_due_by(const std::string& date) const {
   return index_.impl_->select<OrderRecord>(
-      "WHERE requested_ship_date <> '' AND requested_ship_date <= ? AND state <> 'closed' ORDER BY requested_ship_date, id",
+      "WHERE kind = 'purchase' AND requested_ship_date <> '' AND requested_ship_date <= ? AND state <> 'closed' "
+      "ORDER BY requested_ship_date, id",
       date);
 }
 
 std::vector<OrderRecord> BusinessRecords::orders_unacknowledged_since(const std::string& at) const {
   return index_.impl_->select<OrderRecord>(
-      "WHERE origin = 'sent' AND acknowledged_at = '' AND known_at <= ? AND state <> 'closed' ORDER BY known_at, id", at);
+      "WHERE kind = 'purchase' AND origin = 'sent' AND acknowledged_at = '' AND known_at <= ? AND state <> 'closed' "
+      "ORDER BY known_at, id",
+      at);
 }
 
 }  // namespace edihub::archive

@@ -1,5 +1,6 @@
-// Business records (schema version 5): one row per purchase order with its lines, per
-// shipment (an ASN) and per supplier invoice, kept next to the transaction sets they came
+// Business records (schema version 5; order kinds since 8): one row per order with its
+// lines (a purchase order to a supplier, or a warehouse order to a third-party warehouse,
+// whose 945s are its shipments), per shipment (an ASN or a 945) and per supplier invoice, kept next to the transaction sets they came
 // from. hub/reconcile builds them from mapped ERP documents, inside the same transaction
 // as the set's own rows, so a crash never counts a shipment twice: a shipped or invoiced
 // quantity is never a stored counter, it is summed when read over the lines of the
@@ -25,7 +26,8 @@ struct OrderRecord {
   std::string partner;
   std::string po_number;
   OrderState state = OrderState::open;
-  std::string origin = "sent";       // sent (an 850 or XML order we sent), open_orders (the ERP's folder), import
+  std::string kind = "purchase";     // purchase (po_number: the PO), warehouse (po_number: the 940's depositor order number)
+  std::string origin = "sent";       // sent (an 850, 940 or XML order we sent), open_orders (the ERP's folder), import
   std::int64_t set_id = 0;           // the transaction set we sent it in; 0 when it travelled another way
   std::int64_t file_id = 0;          // the ERP's purchase_order JSON file
   std::string order_date;            // YYYY-MM-DD as the ERP gave it
@@ -140,10 +142,10 @@ class BusinessRecords {
   // dropped without reaching the ERP): its quantities stop counting.
   void remove_documents_of_set(std::int64_t set_id);
 
-  // Orders whose requested ship date is on or before `date` (YYYY-MM-DD) and that are not
-  // closed: for the time-based rules.
+  // Purchase orders whose requested ship date is on or before `date` (YYYY-MM-DD) and that
+  // are not closed: for the time-based rules.
   std::vector<OrderRecord> orders_due_by(const std::string& date) const;
-  // Orders known at or before `at` (ISO UTC) with no 855 yet.
+  // Purchase orders known at or before `at` (ISO UTC) with no 855 yet.
   std::vector<OrderRecord> orders_unacknowledged_since(const std::string& at) const;
 
  private:

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "archive/business.h"
 #include "archive/index.h"
 #include "archive/schema.h"
 #include "archive/verify.h"
@@ -144,4 +145,37 @@ TEST_CASE("the demo's index of schema version 6 (edihub 799fd7c) migrates to the
   RawDb after(db);
   CHECK(after.scalar("SELECT last_id FROM alert_cursors WHERE name = 'exceptions'") == 5);
   CHECK(after.scalar("SELECT last_id FROM alert_cursors WHERE name = 'events'") == 79);
+}
+
+TEST_CASE("the demo's index of schema version 7 (edihub a0b1da3) migrates to the latest version with every row kept",
+          "[index][migration]") {
+  TempDir dir;
+  const fs::path db = copy_fixture(dir, "index-v7-demo.db", 7);
+  {
+    auto index = Index::open(db);
+    BusinessRecords records(*index);
+    // Version 8: the demo's one order (PO 4500012345, sent to northwind as an 850) is a
+    // purchase order; a warehouse order is another kind of the same rows.
+    auto order = records.order("northwind", "4500012345");
+    REQUIRE(order);
+    CHECK(order->kind == "purchase");
+    CHECK(records.order_lines(order->id).size() == 3);
+    OrderRecord warehouse;
+    warehouse.partner = "riverside";
+    warehouse.po_number = "WO-7781";
+    warehouse.kind = "warehouse";
+    warehouse.known_at = warehouse.updated_at = "2026-12-07T10:00:00.000Z";
+    records.put_order(warehouse, {});
+    CHECK(records.order("riverside", "WO-7781")->kind == "warehouse");
+  }
+  auto rows = kDemoRows;
+  rows["partner_polls"] = 4;
+  rows["notifications"] = 0;
+  rows["alert_cursors"] = 2;
+  rows["orders"] = 2;
+  check_migrated(db, rows);
+  RawDb after(db);
+  CHECK(after.scalar("SELECT count(*) FROM orders WHERE kind = 'purchase'") == 1);
+  ArchiveCheck check(db.parent_path());
+  CHECK(check.index_problems(false).empty());
 }

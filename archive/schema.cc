@@ -389,7 +389,15 @@ INSERT INTO alert_cursors SELECT 'exceptions', coalesce(max(id), 0) FROM excepti
 INSERT INTO alert_cursors SELECT 'events', coalesce(max(id), 0) FROM events;
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6, kVersion7};
+// Version 8: an order is a purchase order (we buy from a supplier: 850, 855, 856, 810) or
+// a warehouse order (we ask a third-party warehouse to ship our goods: 940 out, 945 back),
+// reconciled by the same rows; the time-based rules of purchase orders skip warehouse ones.
+constexpr const char* kVersion8 = R"sql(
+ALTER TABLE orders ADD COLUMN kind TEXT NOT NULL DEFAULT 'purchase' CHECK (kind IN ('purchase', 'warehouse'));
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4,
+                                       kVersion5, kVersion6, kVersion7, kVersion8};
 
 }  // namespace
 

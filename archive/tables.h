@@ -205,6 +205,7 @@ struct Table<OrderRecord> {
     f("partner", r.partner);
     f("po_number", r.po_number);
     f("state", r.state);
+    f("kind", r.kind);
     f("origin", r.origin);
     f("set_id", sqlite::ZeroIsNull{r.set_id});
     f("file_id", sqlite::ZeroIsNull{r.file_id});

@@ -23,30 +23,37 @@ constexpr std::array<LoopMembers, 2> kLoops{{
     {"CLD", {"REF", "DTM"}},
 }};
 
-// Line item loops (855 PO1, 810 IT1, and the warehouse sets' below) hold dozens of segment kinds, nested loops (PID, ACK,
-// SAC, SLN, N1) included, so they are told by where they end instead: the next line item
-// or the first segment of the summary area (or SE): 855 CTT (an AMT may sit inside a PO1 loop);
-// 810 TDS, and ISS or CTT as well because retailers send ISS before TDS
-// (formats/schemas/810.yaml).
+// Line item loops (855 PO1, 810 IT1, and the warehouse and carrier sets' below) hold dozens
+// of segment kinds, nested loops (PID, ACK, SAC, SLN, N1, LS/LE) included, so they are told
+// by where they end instead: the next line item or the first segment of the summary area (or
+// SE): 855 CTT (an AMT may sit inside a PO1 loop); 810 TDS, and ISS or CTT as well because
+// retailers send ISS before TDS (formats/schemas/810.yaml). The same head tag (LX, LIN) ends
+// differently in different sets, so a loop may name the one set (ST01) it is for.
 struct LineLoop {
+  std::string_view set;  // ST01 it applies to; empty: every set
   std::string_view head;
   std::array<std::string_view, 5> ends;  // unused entries are empty and match no tag
 };
-constexpr std::array<LineLoop, 5> kLineLoops{{
-    {"PO1", {"PO1", "CTT", "SE"}},
-    {"IT1", {"IT1", "TDS", "ISS", "CTT", "SE"}},
-    // Warehouse reports (issue 17): 944 W07 with its G69/N9/W20/W13 (an LX starts the next
-    // line), 947 W19 with its N9/G62/N1/LX, 846 LIN with its PID/REF/N1/QTY.
-    {"W07", {"W07", "LX", "W14", "SE"}},
-    {"W19", {"W19", "SE"}},
-    {"LIN", {"LIN", "HL", "CTT", "SE"}},
+constexpr std::array<LineLoop, 7> kLineLoops{{
+    {"", "PO1", {"PO1", "CTT", "SE"}},
+    {"", "IT1", {"IT1", "TDS", "ISS", "CTT", "SE"}},
+    // Warehouse reports: 944 W07 with its G69/N9/W20/W13 (an LX starts the next line), 947
+    // W19 with its N9/G62/N1/LX, 846 LIN with its PID/REF/N1/QTY.
+    {"944", "W07", {"W07", "LX", "W14", "SE"}},
+    {"947", "W19", {"W19", "SE"}},
+    {"846", "LIN", {"LIN", "HL", "CTT", "SE"}},
+    // 945: an LX (a pallet, carton or line) holds W12 loops, so a W12 loop also ends at the
+    // next LX; both end at the W03 totals.
+    {"945", "LX", {"LX", "W03", "SE"}},
+    {"945", "W12", {"W12", "LX", "W03", "SE"}},
 }};
 
-bool in_loop(std::string_view head, std::string_view tag) {
+bool in_loop(std::string_view set, std::string_view head, std::string_view tag) {
   for (const auto& loop : kLoops)
     if (loop.head == head) return std::find(loop.members.begin(), loop.members.end(), tag) != loop.members.end();
   for (const auto& loop : kLineLoops)
-    if (loop.head == head) return std::find(loop.ends.begin(), loop.ends.end(), tag) == loop.ends.end();
+    if (loop.head == head && (loop.set.empty() || loop.set == set))
+      return std::find(loop.ends.begin(), loop.ends.end(), tag) == loop.ends.end();
   return false;
 }
 
@@ -179,7 +186,7 @@ std::vector<Scope> Document::loops(const Selector& selector, const Scope& scope,
     for (std::uint32_t i = region.begin; i < region.end; ++i) {
       if (!matches(set_.segments[i], selector)) continue;
       std::uint32_t end = i + 1;
-      while (end < region.end && in_loop(selector.tag, set_.segments[end].tag)) ++end;
+      while (end < region.end && in_loop(set_.id, selector.tag, set_.segments[end].tag)) ++end;
       out.push_back(Scope{i, end, tree_.owner(i), i, nullptr});
       if (!all) return false;
     }

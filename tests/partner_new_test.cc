@@ -168,7 +168,7 @@ TEST_CASE("partner new lists the transaction sets it has no standard mapping for
   CHECK(run_edihub({"check", "--config", dir.path().string()}).exit_code == 0);
 }
 
-TEST_CASE("partner new adopts the standard 855 and 810 mappings and their samples are delivered", "[partner-new]") {
+TEST_CASE("partner new adopts the standard 855, 810 and 945 mappings and their samples are delivered", "[partner-new]") {
   struct Sample {
     std::string file, set, version, standard_mapping, target, key, value;
   };
@@ -177,6 +177,8 @@ TEST_CASE("partner new adopts the standard 855 and 810 mappings and their sample
        "order_acknowledgment", "po_number", "4500012345"},
       {"810_handmade_005010_consolidated_two_pos.edi", "810", "005010", "x12-810-supplier-invoice.yaml", "supplier_invoice",
        "invoice_number", "INV-20240405-07"},
+      {"945_handmade_004010_short_line_serials_sscc.edi", "945", "004010", "x12-945-warehouse-shipment.yaml",
+       "warehouse_shipment", "depositor_order_number", "WO-7781"},
   };
   for (const auto& sample : samples) {
     INFO(sample.file);

@@ -78,7 +78,10 @@ Line PartnerStatus::* line_of_kind(const std::string& kind) {
     case Finding::asn_ship_to_mismatch:
     case Finding::duplicate_shipment:
     case Finding::receipt_short:  // a 3PL's receipt that does not match the ASN it names
-    case Finding::receipt_over: return &PartnerStatus::shipment_mismatches;
+    case Finding::receipt_over:
+    case Finding::warehouse_unknown_order:
+    case Finding::warehouse_short_shipment:
+    case Finding::warehouse_over_shipment: return &PartnerStatus::shipment_mismatches;
     case Finding::invoice_unknown_po:
     case Finding::invoice_over_billed:
     case Finding::invoice_price_mismatch:

@@ -171,6 +171,8 @@ void OutboundDocuments::process_erp_document(const FileRecord& file, RunSummary&
   ctx_.index.put_mapped_output(rec.id, text);
   for (const auto& [name, value] : output.keys) ctx_.index.add_business_key(rec.id, name, value);
   if (type == "purchase_order") ctx_.apply(summary, nullptr, ctx_.reconciler.on_order(*partner, doc, "sent", rec.id, file.id));
+  if (type == "warehouse_order")
+    ctx_.apply(summary, nullptr, ctx_.reconciler.on_warehouse_order(*partner, doc, rec.id, file.id));
   ctx_.index.add_event({0, file.id, rec.id, now, "mapped",
                      fmt::format("ERP {} -> {} {} in interchange {} ({}) with {}", type, set.id, st02, isa13, out.source_name,
                                  rule->file.filename().string())});

@@ -3,7 +3,8 @@
 // schema before anything is numbered, enveloped with the partner's settings and the next
 // control numbers, queued in the outbox and tracked (awaited acknowledgment rows) until
 // the partner acknowledges it. A purchase_order becomes an open order to reconcile
-// against (hub/reconcile); one in the partner's erp.open_orders folder is only recorded,
+// against (hub/reconcile), a warehouse_order (940) an order of kind warehouse its 945s
+// are reconciled with; a purchase_order in the partner's erp.open_orders folder is only recorded,
 // never sent. send_queued hands the outbox's queued files to their
 // channels and marks their transaction sets sent.
 #pragma once

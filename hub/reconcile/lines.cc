@@ -46,6 +46,24 @@ std::string without_leading_zeros(std::string s) {
 
 }  // namespace
 
+std::vector<OrderLineRecord> order_lines_of(const nlohmann::json& order) {
+  std::vector<OrderLineRecord> lines;
+  if (!order.is_object() || !order.contains("lines") || !order["lines"].is_array()) return lines;
+  for (const auto& l : order["lines"]) {
+    OrderLineRecord line;
+    line.line_number = text(l, "line_number");
+    line.buyer_part = text(l, "buyer_part");
+    line.vendor_part = l.contains("item") ? text(l, "item") : text(l, "vendor_part");
+    line.upc = text(l, "upc");
+    line.gtin = text(l, "gtin");
+    line.unit = text(l, "unit");
+    line.quantity = number(l.value("quantity", nlohmann::json()));
+    line.unit_price = number(l.value("unit_price", nlohmann::json()));
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
 const OrderLineRecord* match_line(const std::vector<OrderLineRecord>& lines, const nlohmann::json& item) {
   const std::string number = without_leading_zeros(text(item, "line_number"));
   if (!number.empty())

@@ -27,7 +27,11 @@ std::string quantity(double value);
 inline std::string po_document(const std::string& po) { return "po:" + po; }
 inline std::string shipment_document(const std::string& id) { return "shipment:" + id; }
 inline std::string invoice_document(const std::string& number) { return "invoice:" + number; }
+inline std::string warehouse_order_document(const std::string& number) { return "warehouse_order:" + number; }
 
+// The lines of an ERP order (purchase_order, or warehouse_order whose `item`, our item
+// number, is the line's vendor part: the warehouse knows the goods by it).
+std::vector<archive::OrderLineRecord> order_lines_of(const nlohmann::json& order);
 // The PO line an item (ASN item, 855 line, 810 line) names: by line number (leading zeros
 // ignored), then buyer part, vendor part, UPC or GTIN. nullptr when none matches; the
 // pointer is into `lines`, so they must outlive it.

@@ -8,7 +8,6 @@
 
 namespace edihub::hub {
 
-using archive::OrderLineRecord;
 using archive::OrderRecord;
 using archive::OrderState;
 using partners::Finding;
@@ -48,20 +47,7 @@ Reconciler::Outcome Reconciler::on_order(const partners::Profile& partner, const
   order.currency = text(po, "currency");
   order.known_at = order.updated_at = now;
   if (text(po, "purpose") == "cancellation") order.state = OrderState::closed;
-  std::vector<OrderLineRecord> lines;
-  if (po.contains("lines") && po["lines"].is_array())
-    for (const auto& l : po["lines"]) {
-      OrderLineRecord line;
-      line.line_number = text(l, "line_number");
-      line.buyer_part = text(l, "buyer_part");
-      line.vendor_part = text(l, "vendor_part");
-      line.upc = text(l, "upc");
-      line.gtin = text(l, "gtin");
-      line.unit = text(l, "unit");
-      line.quantity = number(l.value("quantity", nlohmann::json()));
-      line.unit_price = number(l.value("unit_price", nlohmann::json()));
-      lines.push_back(std::move(line));
-    }
+  const auto lines = order_lines_of(po);
   if (auto known = records_.order(partner.id, order.po_number)) {
     // A changed PO sent again keeps what its 855 said.
     order.known_at = known->known_at;
@@ -82,7 +68,7 @@ Reconciler::Outcome Reconciler::on_order(const partners::Profile& partner, const
 
 bool Reconciler::reconciles(const std::string& target) {
   return target == "inbound_delivery" || target == "order_acknowledgment" || target == "supplier_invoice" ||
-         target == "warehouse_receipt" || target == "inventory_adjustment";
+         target == "warehouse_receipt" || target == "inventory_adjustment" || target == "warehouse_shipment";
 }
 
 Reconciler::Outcome Reconciler::on_mapped(const partners::Profile& partner, const archive::TransactionSetRecord& set,
@@ -94,6 +80,7 @@ Reconciler::Outcome Reconciler::on_mapped(const partners::Profile& partner, cons
   if (set.target == "supplier_invoice") return on_invoice(partner, set, transaction);
   if (set.target == "warehouse_receipt") return on_receipt(partner, set, transaction);
   if (set.target == "inventory_adjustment") return on_adjustment(partner, set, transaction);
+  if (set.target == "warehouse_shipment") return on_warehouse_shipment(partner, set, transaction);
   return {};
 }
 

@@ -7,7 +7,9 @@
 // imported), an ASN from its mapped inbound_delivery, an 855 from its
 // order_acknowledgment, an 810 from its supplier_invoice; a 3PL's 944 from its
 // warehouse_receipt (against the ASN it names), its 947 from its inventory_adjustment
-// (quality holds and their release). Everything is written in the
+// (quality holds and their release: warehouse_reports.cc); a warehouse order (940) from
+// the ERP's warehouse_order JSON and its 945s from their warehouse_shipment
+// (warehouse_orders.cc: the same order and shipment rows, kind warehouse). Everything is written in the
 // caller's transaction, with the set's own rows: a crash undoes both, so a shipped
 // quantity is never counted twice (quantities are summed from the shipments in force,
 // never kept as counters). The time-based rules (asn_missing, asn_under_shipment,
@@ -54,9 +56,14 @@ class Reconciler {
   // PO); shipments that came before it are matched to its lines now.
   Outcome on_order(const partners::Profile& partner, const nlohmann::json& po, const std::string& origin,
                    std::int64_t set_id, std::int64_t file_id);
+  // A warehouse order we sent as a 940 (`order`: the ERP's warehouse_order JSON, set_id the
+  // set we sent it in), recorded as an order of kind warehouse under its depositor order
+  // number; sent again, it replaces the order's lines.
+  Outcome on_warehouse_order(const partners::Profile& partner, const nlohmann::json& order, std::int64_t set_id,
+                             std::int64_t file_id);
   // A mapped inbound document (`transaction`: the mapping's output). Targets other than
-  // inbound_delivery, order_acknowledgment, supplier_invoice, warehouse_receipt and
-  // inventory_adjustment are left alone.
+  // inbound_delivery, order_acknowledgment, supplier_invoice, warehouse_receipt,
+  // inventory_adjustment and warehouse_shipment are left alone.
   Outcome on_mapped(const partners::Profile& partner, const archive::TransactionSetRecord& set,
                     const nlohmann::json& transaction);
   // Whether on_mapped reads documents of this ERP type (the pipeline skips the others).
@@ -66,18 +73,21 @@ class Reconciler {
   std::vector<archive::ExceptionRecord> check_deadlines(const partners::Directory& partners);
 
  private:
-  // One per document kind (shipments.cc, acknowledgments.cc, invoices.cc, warehouse.cc).
+  // One per document kind (shipments.cc, acknowledgments.cc, invoices.cc, warehouse_reports.cc, warehouse_orders.cc).
   Outcome on_shipment(const partners::Profile& partner, const archive::TransactionSetRecord& set,
                       const nlohmann::json& asn);
   Outcome on_acknowledgment(const partners::Profile& partner, const archive::TransactionSetRecord& set,
                             const nlohmann::json& ack);
   Outcome on_invoice(const partners::Profile& partner, const archive::TransactionSetRecord& set,
                      const nlohmann::json& invoice);
-  // Warehouse reports (warehouse.cc): a receipt against the ASN it names, adjustments' holds.
+  // Warehouse reports (warehouse_reports.cc): a receipt against the ASN it names, adjustments' holds.
   Outcome on_receipt(const partners::Profile& partner, const archive::TransactionSetRecord& set,
                      const nlohmann::json& receipt);
   Outcome on_adjustment(const partners::Profile& partner, const archive::TransactionSetRecord& set,
                         const nlohmann::json& adjustment);
+  // Warehouse orders (warehouse_orders.cc): a 945 against the 940 it answers.
+  Outcome on_warehouse_shipment(const partners::Profile& partner, const archive::TransactionSetRecord& set,
+                                const nlohmann::json& shipment);
   // Shipment lines that came before their PO was known, matched now; their findings go to `outcome`.
   void match_waiting_shipments(const partners::Profile& partner, const archive::OrderRecord& order, Outcome& outcome);
   // The order's lines the shipment touched (`lines`, PO line numbers) checked against what
