@@ -26,14 +26,7 @@ std::shared_ptr<const Mapping> standard(const char* file) {
   return Mapping::load(read_file(source_dir() / file), file);
 }
 
-// The mapped transactions of every set in `file` (under tests/data), with the mapping's own tables.
-std::vector<Result> map_file(const char* mapping_file, const std::string& file) {
-  auto mapping = standard(mapping_file);
-  std::vector<Result> out;
-  for (const auto& read : testing::read_sets(read_file(data_dir() / file)))
-    out.push_back(mapping->evaluate(read.set, read.context(), CodeTables{}));
-  return out;
-}
+using testing::map_file;
 
 Result map_one(const char* mapping_file, const std::string& file) {
   auto results = map_file(mapping_file, file);

@@ -27,14 +27,7 @@ const char* const k830 = "mappings/standard/x12-830-planning-schedule.yaml";
 const char* const k862 = "mappings/standard/x12-862-shipping-schedule.yaml";
 const char* const k850 = "mappings/standard/x12-850-sales-order.yaml";
 
-// The mapped transactions of every set in `file` (under tests/data), with the mapping's own tables.
-std::vector<Result> map_file(const char* mapping_file, const std::string& file) {
-  auto mapping = Mapping::load(read_file(source_dir() / mapping_file), mapping_file);
-  std::vector<Result> out;
-  for (const auto& read : testing::read_sets(read_file(data_dir() / file)))
-    out.push_back(mapping->evaluate(read.set, read.context(), CodeTables{}));
-  return out;
-}
+using testing::map_file;
 
 json map_one(const char* mapping_file, const std::string& file) {
   auto results = map_file(mapping_file, file);

@@ -23,12 +23,14 @@ enum class Finding {
   invoice_over_billed,     // invoiced quantity of a line above shipped
   invoice_price_mismatch,  // unit price differs from the PO beyond the price tolerance
   duplicate_invoice,       // the same invoice number again
+  shipment_delayed,        // a carrier's 214 reports an exception status or reason on a shipment
 };
 
-inline constexpr std::array<std::string_view, 14> kFindingNames{
+inline constexpr std::array<std::string_view, 15> kFindingNames{
     "asn_unknown_po",     "asn_unknown_item", "asn_over_shipment", "asn_under_shipment",     "asn_unit_mismatch",
     "asn_ship_to_mismatch", "asn_missing",    "duplicate_shipment", "po_ack_missing",        "po_ack_changed",
-    "invoice_unknown_po", "invoice_over_billed", "invoice_price_mismatch", "duplicate_invoice"};
+    "invoice_unknown_po", "invoice_over_billed", "invoice_price_mismatch", "duplicate_invoice",
+    "shipment_delayed"};
 
 constexpr std::string_view to_string(Finding f) { return kFindingNames[static_cast<std::size_t>(f)]; }
 

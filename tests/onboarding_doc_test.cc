@@ -1,9 +1,9 @@
-// docs/onboarding.md is executable: every `$ ` line of its ```console blocks runs, in
-// order, in one fresh folder holding the samples it names (bash, the built edihub first on
-// PATH, the hub's clock fixed), and the lines printed under a command in the guide must
-// appear in that order in what the command printed ("..." lines skip). A command is
-// expected to succeed unless the guide shows `[exit N]` under it. So the guide cannot
-// drift from what edihub does.
+// docs/onboarding.md, docs/carrier.md and docs/customer.md are executable: every `$ ` line
+// of their ```console blocks runs, in order, in one fresh folder holding the samples the
+// guide names (bash, the built edihub first on PATH, the hub's clock fixed), and the lines
+// printed under a command in the guide must appear in that order in what the command
+// printed ("..." lines skip). A command is expected to succeed unless the guide shows
+// `[exit N]` under it. So the guides cannot drift from what edihub does.
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <sstream>
@@ -56,21 +56,21 @@ std::vector<GuideStep> console_steps(const std::string& markdown) {
   return steps;
 }
 
-}  // namespace
-
-TEST_CASE("every command of docs/onboarding.md runs and prints what the guide shows", "[docs][onboarding]") {
-  auto steps = console_steps(read_file(source_dir() / "docs/onboarding.md"));
-  REQUIRE(steps.size() >= 8);
+// Runs every step of `guide` (under docs/) in a fresh folder whose samples/ holds `samples`
+// (paths under tests/data); at least `min_steps` steps.
+void run_guide(const std::string& guide, const std::vector<std::string>& samples, std::size_t min_steps) {
+  auto steps = console_steps(read_file(source_dir() / "docs" / guide));
+  REQUIRE(steps.size() >= min_steps);
   TempDir work;
   fs::create_directories(work / "samples");
-  for (const char* sample : {"asn-1001.856.edi", "asn-1002.856.edi", "asn-1001.ubl.xml"})
-    fs::copy_file(data_dir() / "pairs" / sample, work / "samples" / sample);
+  for (const auto& sample : samples)
+    fs::copy_file(data_dir() / sample, work / "samples" / fs::path(sample).filename());
   const std::string env = fmt::format("cd '{}' && export PATH='{}':\"$PATH\" EDIHUB_NOW=2026-11-27T09:00:00Z && ",
                                       work.path().string(), edihub_binary().parent_path().string());
   for (const auto& step : steps) {
     auto r = run_program({"bash", "-c", env + step.command}, 120);
     const std::string printed = r.out + r.err;
-    INFO("docs/onboarding.md:" << step.line << ": $ " << step.command << "\n--- printed ---\n" << printed);
+    INFO("docs/" << guide << ":" << step.line << ": $ " << step.command << "\n--- printed ---\n" << printed);
     REQUIRE(r.exit_code == step.exit_code);
     std::size_t at = 0;
     for (const auto& expected : step.expected) {
@@ -80,6 +80,20 @@ TEST_CASE("every command of docs/onboarding.md runs and prints what the guide sh
       at = found + expected.size();
     }
   }
+}
+
+}  // namespace
+
+TEST_CASE("every command of docs/onboarding.md runs and prints what the guide shows", "[docs][onboarding]") {
+  run_guide("onboarding.md", {"pairs/asn-1001.856.edi", "pairs/asn-1002.856.edi", "pairs/asn-1001.ubl.xml"}, 8);
+}
+
+TEST_CASE("every command of docs/carrier.md runs and prints what the guide shows", "[docs][carrier]") {
+  run_guide("carrier.md", {"flows/214-delay.edi", "flows/214-delivered.edi"}, 8);
+}
+
+TEST_CASE("every command of docs/customer.md runs and prints what the guide shows", "[docs][customer]") {
+  run_guide("customer.md", {"flows/customer-bolt.edi"}, 6);
 }
 
 }  // namespace edihub::testing

@@ -87,6 +87,7 @@ Reconciler::Outcome Reconciler::on_mapped(const partners::Profile& partner, cons
   if (set.target == "inbound_delivery") return on_shipment(partner, set, transaction);
   if (set.target == "order_acknowledgment") return on_acknowledgment(partner, set, transaction);
   if (set.target == "supplier_invoice") return on_invoice(partner, set, transaction);
+  if (set.target == "shipment_status") return on_shipment_status(partner, set, transaction);
   return {};
 }
 

@@ -5,7 +5,8 @@
 // Documents are reconciled from their ERP form, whatever the wire format: an order from
 // the ERP's purchase_order JSON (sent as an 850 or XML, dropped in erp.open_orders, or
 // imported), an ASN from its mapped inbound_delivery, an 855 from its
-// order_acknowledgment, an 810 from its supplier_invoice. Everything is written in the
+// order_acknowledgment, an 810 from its supplier_invoice, a carrier's 214 from its
+// shipment_status. Everything is written in the
 // caller's transaction, with the set's own rows: a crash undoes both, so a shipped
 // quantity is never counted twice (quantities are summed from the shipments in force,
 // never kept as counters). The time-based rules (asn_missing, asn_under_shipment,
@@ -53,7 +54,7 @@ class Reconciler {
   Outcome on_order(const partners::Profile& partner, const nlohmann::json& po, const std::string& origin,
                    std::int64_t set_id, std::int64_t file_id);
   // A mapped inbound document (`transaction`: the mapping's output). Targets other than
-  // inbound_delivery, order_acknowledgment and supplier_invoice are left alone.
+  // inbound_delivery, order_acknowledgment, supplier_invoice and shipment_status are left alone.
   Outcome on_mapped(const partners::Profile& partner, const archive::TransactionSetRecord& set,
                     const nlohmann::json& transaction);
   // The time-based rules for every partner at the clock's now; raises and resolves in the
@@ -61,13 +62,15 @@ class Reconciler {
   std::vector<archive::ExceptionRecord> check_deadlines(const partners::Directory& partners);
 
  private:
-  // One per document kind (shipments.cc, acknowledgments.cc, invoices.cc).
+  // One per document kind (shipments.cc, acknowledgments.cc, invoices.cc, carrier_status.cc).
   Outcome on_shipment(const partners::Profile& partner, const archive::TransactionSetRecord& set,
                       const nlohmann::json& asn);
   Outcome on_acknowledgment(const partners::Profile& partner, const archive::TransactionSetRecord& set,
                             const nlohmann::json& ack);
   Outcome on_invoice(const partners::Profile& partner, const archive::TransactionSetRecord& set,
                      const nlohmann::json& invoice);
+  Outcome on_shipment_status(const partners::Profile& partner, const archive::TransactionSetRecord& set,
+                             const nlohmann::json& status);
   // Shipment lines that came before their PO was known, matched now; their findings go to `outcome`.
   void match_waiting_shipments(const partners::Profile& partner, const archive::OrderRecord& order, Outcome& outcome);
   // The order's lines the shipment touched (`lines`, PO line numbers) checked against what

@@ -8,6 +8,7 @@
 
 #include "formats/envelope.h"
 #include "mappings/mapping.h"
+#include "tests/test_support.h"
 
 namespace edihub::mapping::testing {
 
@@ -46,6 +47,17 @@ inline ReadSet make_set(std::string_view body, const std::string& version = "004
   auto sets = read_sets(text);
   if (sets.size() != 1) throw std::runtime_error("make_set: expected one set in " + text);
   return std::move(sets.front());
+}
+
+// The mapped transactions of every set in `file` (under tests/data) by the mapping file
+// `mapping_file` (a path under the source tree, also the name errors give), with no partner
+// code tables, so the mapping's own tables are what is tested.
+inline std::vector<Result> map_file(const std::string& mapping_file, const std::string& file) {
+  auto mapping = Mapping::load(edihub::testing::read_file(edihub::testing::source_dir() / mapping_file), mapping_file);
+  std::vector<Result> out;
+  for (const auto& read : read_sets(edihub::testing::read_file(edihub::testing::data_dir() / file)))
+    out.push_back(mapping->evaluate(read.set, read.context(), CodeTables{}));
+  return out;
 }
 
 // The code tables the tests use (the demo partners carry the same).
