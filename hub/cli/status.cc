@@ -76,7 +76,8 @@ Line PartnerStatus::* line_of_kind(const std::string& kind) {
     case Finding::asn_under_shipment:
     case Finding::asn_unit_mismatch:
     case Finding::asn_ship_to_mismatch:
-    case Finding::duplicate_shipment: return &PartnerStatus::shipment_mismatches;
+    case Finding::duplicate_shipment:
+    case Finding::shipment_delayed: return &PartnerStatus::shipment_mismatches;
     case Finding::invoice_unknown_po:
     case Finding::invoice_over_billed:
     case Finding::invoice_price_mismatch:

@@ -32,7 +32,8 @@ void Pipeline::reconcile_set(const partners::Profile& partner, std::int64_t set_
   if (!partner.reconcile.enabled) return;
   auto set = index_->transaction_set(set_id);
   if (!set || set->status != archive::SetStatus::mapped) return;
-  if (set->target != "inbound_delivery" && set->target != "order_acknowledgment" && set->target != "supplier_invoice")
+  if (set->target != "inbound_delivery" && set->target != "order_acknowledgment" && set->target != "supplier_invoice" &&
+      set->target != "shipment_status")
     return;
   auto output = index_->mapped_output(set_id);
   if (!output) return;
