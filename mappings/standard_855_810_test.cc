@@ -11,10 +11,8 @@
 #include "tests/test_support.h"
 
 using namespace edihub::mapping;
-using edihub::testing::data_dir;
 using edihub::testing::read_file;
 using edihub::testing::source_dir;
-using edihub::testing::write_file;
 using nlohmann::json;
 
 namespace {
@@ -40,16 +38,7 @@ const json kToledo = {{"name", "Acme Toledo DC"}, {"id_qualifier", "92"}, {"id",
                       {"address", {{"street", "4400 Industrial Pkwy"}, {"city", "Toledo"}, {"state", "OH"},
                                    {"postal_code", "43612"}, {"country", "US"}}}};
 
-// Validates each document against the schema under docs/; returns the validator's run.
-edihub::testing::RunResult validate(const std::string& schema, const std::vector<json>& documents,
-                                    const edihub::testing::TempDir& dir) {
-  std::vector<std::filesystem::path> files;
-  for (std::size_t i = 0; i < documents.size(); ++i) {
-    files.push_back(dir / ("document-" + std::to_string(i) + ".json"));
-    write_file(files.back(), documents[i].dump());
-  }
-  return edihub::testing::validate_json_files(source_dir() / "docs" / schema, files);
-}
+using testing::validate_documents;
 
 const std::vector<std::string> k855Samples = {
     "mappings/855_stupidedi_bak08_bak09_isa16_brace.edi", "mappings/855_oopfactory_adobe_cur_n1_loops.edi",
@@ -314,12 +303,12 @@ TEST_CASE("855 and 810: every mapped sample validates against its ERP schema", "
     for (const auto& r : map_file(k810, file)) invoices.push_back(r.transaction);
   REQUIRE(acks.size() == 4);
   REQUIRE(invoices.size() == 8);
-  auto ack_run = validate("order_acknowledgment.schema.json", acks, dir);
+  auto ack_run = validate_documents("order_acknowledgment.schema.json", acks, dir);
   INFO(ack_run.out << ack_run.err);
   CHECK(ack_run.exit_code == 0);
   CHECK(ack_run.out.find("4 valid, 0 invalid") != std::string::npos);
   edihub::testing::TempDir invoice_dir;
-  auto invoice_run = validate("supplier_invoice.schema.json", invoices, invoice_dir);
+  auto invoice_run = validate_documents("supplier_invoice.schema.json", invoices, invoice_dir);
   INFO(invoice_run.out << invoice_run.err);
   CHECK(invoice_run.exit_code == 0);
   CHECK(invoice_run.out.find("8 valid, 0 invalid") != std::string::npos);
@@ -333,7 +322,7 @@ TEST_CASE("855 and 810: the schemas reject what the ERP cannot take", "[mappings
   no_acks["lines"][0].erase("acks");
   extra["lines"][0]["ordered_quantity"] = 24;
   edihub::testing::TempDir dir;
-  auto run = validate("order_acknowledgment.schema.json", {ack, no_po, bad_status, no_acks, extra}, dir);
+  auto run = validate_documents("order_acknowledgment.schema.json", {ack, no_po, bad_status, no_acks, extra}, dir);
   INFO(run.out << run.err);
   CHECK(run.exit_code == 1);
   CHECK(run.out.find("1 valid, 4 invalid") != std::string::npos);
@@ -344,7 +333,7 @@ TEST_CASE("855 and 810: the schemas reject what the ERP cannot take", "[mappings
   text_total["total_amount"] = "335.24";
   bad_date["invoice_date"] = "04/05/2024";
   edihub::testing::TempDir invoice_dir;
-  auto invoice_run = validate("supplier_invoice.schema.json", {invoice, no_number, text_total, bad_date}, invoice_dir);
+  auto invoice_run = validate_documents("supplier_invoice.schema.json", {invoice, no_number, text_total, bad_date}, invoice_dir);
   INFO(invoice_run.out << invoice_run.err);
   CHECK(invoice_run.exit_code == 1);
   CHECK(invoice_run.out.find("1 valid, 3 invalid") != std::string::npos);

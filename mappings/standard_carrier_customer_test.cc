@@ -16,8 +16,6 @@
 using namespace edihub::mapping;
 using edihub::testing::data_dir;
 using edihub::testing::read_file;
-using edihub::testing::source_dir;
-using edihub::testing::write_file;
 using nlohmann::json;
 
 namespace {
@@ -340,15 +338,12 @@ TEST_CASE("214, 830, 862, 850 in: every mapped sample validates against its ERP 
        5},
   };
   for (const auto& [mapping, schema, files, count] : runs) {
-    edihub::testing::TempDir dir;
-    std::vector<std::filesystem::path> documents;
+    std::vector<json> documents;
     for (const auto& file : files)
-      for (const auto& r : map_file(mapping, file)) {
-        documents.push_back(dir / ("document-" + std::to_string(documents.size()) + ".json"));
-        write_file(documents.back(), r.transaction.dump());
-      }
+      for (const auto& r : map_file(mapping, file)) documents.push_back(r.transaction);
     REQUIRE(documents.size() == count);
-    auto run = edihub::testing::validate_json_files(source_dir() / "docs" / schema, documents);
+    edihub::testing::TempDir dir;
+    auto run = testing::validate_documents(schema, documents, dir);
     INFO(schema << ": " << run.out << run.err);
     CHECK(run.exit_code == 0);
     CHECK(run.out.find(std::to_string(count) + " valid, 0 invalid") != std::string::npos);

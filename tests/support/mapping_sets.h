@@ -60,6 +60,18 @@ inline std::vector<Result> map_file(const std::string& mapping_file, const std::
   return out;
 }
 
+// Validates each document against docs/<schema> (node + ajv), written to files in `dir`;
+// returns the validator's run ("N valid, M invalid").
+inline edihub::testing::RunResult validate_documents(const std::string& schema, const std::vector<nlohmann::json>& documents,
+                                                     const edihub::testing::TempDir& dir) {
+  std::vector<std::filesystem::path> files;
+  for (std::size_t i = 0; i < documents.size(); ++i) {
+    files.push_back(dir / ("document-" + std::to_string(i) + ".json"));
+    edihub::testing::write_file(files.back(), documents[i].dump());
+  }
+  return edihub::testing::validate_json_files(edihub::testing::source_dir() / "docs" / schema, files);
+}
+
 // The code tables the tests use (the demo partners carry the same).
 inline CodeTables test_tables() {
   return {{"uom", {{"EA", "EA"}, {"CA", "CS"}, {"PC", "PCE"}, {"LB", "LB"}}},
