@@ -93,7 +93,7 @@ TEST_CASE("214: a public file of 19 status messages, zero-padded counts and blan
   CHECK(results[3].transaction["events"][0]["time_code"] == "MT");
 }
 
-TEST_CASE("214: hand-made 004010 pickup, delay, appointment and an unknown status; 005010 delivered", "[mappings][214]") {
+TEST_CASE("214: hand-made 004010 pickup, delay, appointment and an unknown status, and a 005010 delivery", "[mappings][214]") {
   SECTION("004010: L11 BM and PO in the heading, AT7 status, reason and appointment codes, MS1, MS2") {
     const json t = map_one(k214, "mappings/214_handmade_004010_pickup_delay_appointment.edi");
     CHECK(t["shipment_id"] == "SH-1");
