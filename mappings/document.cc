@@ -23,18 +23,19 @@ constexpr std::array<LoopMembers, 2> kLoops{{
     {"CLD", {"REF", "DTM"}},
 }};
 
-// Line item loops (855 PO1, 810 IT1, and the warehouse and carrier sets' below) hold dozens
-// of segment kinds, nested loops (PID, ACK, SAC, SLN, N1, LS/LE) included, so they are told
-// by where they end instead: the next line item or the first segment of the summary area (or
-// SE): 855 CTT (an AMT may sit inside a PO1 loop); 810 TDS, and ISS or CTT as well because
-// retailers send ISS before TDS (formats/schemas/810.yaml). The same head tag (LX, LIN) ends
-// differently in different sets, so a loop may name the one set (ST01) it is for.
+// Line item loops (850/855 PO1, 810 IT1, and the warehouse, planning and carrier sets' below)
+// hold dozens of segment kinds, nested loops (PID, ACK, SAC, SLN, N1, LS/LE, FST, SHP, AT7)
+// included, so they are told by where they end instead: the next line item or the first
+// segment of the summary area (or SE): 855 CTT (an AMT may sit inside a PO1 loop); 810 TDS,
+// and ISS or CTT as well because retailers send ISS before TDS (formats/schemas/810.yaml).
+// The same head tag (LX, LIN) ends differently in different sets, so a loop may name the one
+// set (ST01) it is for.
 struct LineLoop {
   std::string_view set;  // ST01 it applies to; empty: every set
   std::string_view head;
   std::array<std::string_view, 5> ends;  // unused entries are empty and match no tag
 };
-constexpr std::array<LineLoop, 7> kLineLoops{{
+constexpr std::array<LineLoop, 10> kLineLoops{{
     {"", "PO1", {"PO1", "CTT", "SE"}},
     {"", "IT1", {"IT1", "TDS", "ISS", "CTT", "SE"}},
     // Warehouse reports: 944 W07 with its G69/N9/W20/W13 (an LX starts the next line), 947
@@ -46,6 +47,11 @@ constexpr std::array<LineLoop, 7> kLineLoops{{
     // next LX; both end at the W03 totals.
     {"945", "LX", {"LX", "W03", "SE"}},
     {"945", "W12", {"W12", "LX", "W03", "SE"}},
+    // 830 and 862 LIN with its FST/SDQ/SHP/ATH loops, up to the CTT; a 214 has no summary
+    // area, so its LX loop (AT7, MS1, MS2 ...) ends at the next LX or SE.
+    {"830", "LIN", {"LIN", "CTT", "SE"}},
+    {"862", "LIN", {"LIN", "CTT", "SE"}},
+    {"214", "LX", {"LX", "SE"}},
 }};
 
 bool in_loop(std::string_view set, std::string_view head, std::string_view tag) {

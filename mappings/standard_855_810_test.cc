@@ -11,7 +11,6 @@
 #include "tests/test_support.h"
 
 using namespace edihub::mapping;
-using edihub::testing::data_dir;
 using edihub::testing::read_file;
 using edihub::testing::source_dir;
 using nlohmann::json;

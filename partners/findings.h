@@ -31,14 +31,17 @@ enum class Finding {
   warehouse_unknown_order,   // a 945 names a depositor order the hub never sent
   warehouse_short_shipment,  // a final 945 leaves a line below ordered x (1 - tolerance)
   warehouse_over_shipment,   // shipped (all 945s) above ordered x (1 + tolerance), or an item the order lacks
+  // Carriers
+  shipment_delayed,        // a carrier's 214 reports an exception status or reason on a shipment
 };
 
-inline constexpr std::array<std::string_view, 20> kFindingNames{
+inline constexpr std::array<std::string_view, 21> kFindingNames{
     "asn_unknown_po",     "asn_unknown_item", "asn_over_shipment", "asn_under_shipment",     "asn_unit_mismatch",
     "asn_ship_to_mismatch", "asn_missing",    "duplicate_shipment", "po_ack_missing",        "po_ack_changed",
     "invoice_unknown_po", "invoice_over_billed", "invoice_price_mismatch", "duplicate_invoice",
     "receipt_short",      "receipt_over",     "quality_hold",
-    "warehouse_unknown_order", "warehouse_short_shipment", "warehouse_over_shipment"};
+    "warehouse_unknown_order", "warehouse_short_shipment", "warehouse_over_shipment",
+    "shipment_delayed"};
 
 constexpr std::string_view to_string(Finding f) { return kFindingNames[static_cast<std::size_t>(f)]; }
 

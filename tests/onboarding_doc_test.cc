@@ -1,4 +1,5 @@
-// docs/onboarding.md and the business-flow guides (docs/procurement.md, docs/warehouse.md, ...)
+// docs/onboarding.md and the business-flow guides (docs/procurement.md,
+// docs/warehouse.md, docs/carrier.md, docs/customer.md)
 // are executable: every `$ ` line of their ```console blocks runs, in
 // order, in one fresh folder holding the samples it names (bash, the built edihub first on
 // PATH, the hub's clock fixed), and the lines printed under a command in the guide must
@@ -103,6 +104,14 @@ TEST_CASE("every command of docs/warehouse.md runs and prints what the guide sho
             {"tests/data/warehouse/lumen-asn-sh42.856.edi", "tests/data/warehouse/po-4500012345.json",
              "tests/data/warehouse/acme-3pl-reports.edi", "tests/data/warehouse/acme-3pl-release.947.edi"},
             10, "2026-12-04T12:00:00Z");
+}
+
+TEST_CASE("every command of docs/carrier.md runs and prints what the guide shows", "[docs][carrier]") {
+  run_guide("carrier.md", {"tests/data/flows/214-delay.edi", "tests/data/flows/214-delivered.edi"}, 8);
+}
+
+TEST_CASE("every command of docs/customer.md runs and prints what the guide shows", "[docs][customer]") {
+  run_guide("customer.md", {"tests/data/flows/customer-bolt.edi"}, 6);
 }
 
 }  // namespace edihub::testing

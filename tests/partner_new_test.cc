@@ -27,6 +27,43 @@ std::vector<fs::path> files_in(const fs::path& folder) {
   return files;
 }
 
+// A sample from tests/data/mappings onboarded with `partner new` (id northwind, a config of
+// its own): the standard mapping is adopted, and the sample, dropped in the new partner's
+// inbox, reaches the ERP as `target` carrying key = value.
+struct Sample {
+  std::string file, set, version, standard_mapping, target, key, value;
+};
+
+void adopt_and_deliver(const Sample& sample) {
+  INFO(sample.file);
+  TempDir dir;
+  fresh_config(dir);
+  const std::string config = dir.path().string();
+  const fs::path file = data_dir() / "mappings" / sample.file;
+  auto made = run_edihub({"partner", "new", "--config", config, "--from-sample", file.string(), "--id", "northwind"});
+  INFO(made.out << made.err);
+  REQUIRE(made.exit_code == 0);
+  CHECK_THAT(made.out, Catch::Contains("  wrote mappings/shared/" + sample.standard_mapping + "\n  wrote mappings/northwind-" +
+                                       sample.set + ".yaml\n"));
+  CHECK_THAT(made.out, Catch::Contains("configuration OK"));
+  CHECK_THAT(read_file(dir / "partners/northwind.yaml"),
+             Catch::Contains("  - {transaction_set: \"" + sample.set + "\", versions: [\"" + sample.version +
+                             "\"], file: mappings/northwind-" + sample.set + ".yaml}\n"));
+  CHECK(read_file(dir / ("mappings/shared/" + sample.standard_mapping)) ==
+        read_file(source_dir() / "mappings/standard" / sample.standard_mapping));
+
+  fs::copy_file(file, dir / "inbox/northwind" / sample.file);
+  auto run = run_edihub_at("2026-11-27T08:00:00Z", {"run", "--config", config, "--once", "--json"});
+  INFO(run.out << run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(json::parse(run.out)["sets_delivered"] == 1);
+  auto delivered = files_in(dir / "erp/northwind");
+  REQUIRE(delivered.size() == 1);
+  auto doc = json::parse(read_file(delivered.front()));
+  CHECK(doc["target"] == sample.target);
+  CHECK(doc["transaction"][sample.key] == sample.value);
+}
+
 }  // namespace
 
 TEST_CASE("partner new onboards senders with different delimiters and their samples are delivered", "[partner-new]") {
@@ -160,8 +197,8 @@ TEST_CASE("partner new lists the transaction sets it has no standard mapping for
                           corpus("810_850_staedi_two_groups.edi").string(), "--id", "staedi"});
   INFO(made.out << made.err);
   REQUIRE(made.exit_code == 0);
-  // The 810s (GS08 004010) get the standard supplier invoice mapping; the 850 group is 003010
-  // and, being our own kind of document, has no inbound standard mapping at all.
+  // The 810s (GS08 004010) get the standard supplier invoice mapping; the 850 group is 003010,
+  // a release the standard sales order mapping (004010, 005010) does not accept.
   CHECK_THAT(made.out, Catch::Contains("  wrote mappings/staedi-810.yaml\n") &&
                            Catch::Contains("  not mapped yet: 850 (003010): no standard mapping for it\n"));
   CHECK(made.out.find("not mapped yet: 810") == std::string::npos);
@@ -169,44 +206,28 @@ TEST_CASE("partner new lists the transaction sets it has no standard mapping for
 }
 
 TEST_CASE("partner new adopts the standard 855, 810 and 945 mappings and their samples are delivered", "[partner-new]") {
-  struct Sample {
-    std::string file, set, version, standard_mapping, target, key, value;
-  };
-  const std::vector<Sample> samples{
+  for (const Sample& sample : std::vector<Sample>{
       {"855_handmade_004010_quantity_changed_and_rejected.edi", "855", "004010", "x12-855-order-acknowledgment.yaml",
        "order_acknowledgment", "po_number", "4500012345"},
       {"810_handmade_005010_consolidated_two_pos.edi", "810", "005010", "x12-810-supplier-invoice.yaml", "supplier_invoice",
        "invoice_number", "INV-20240405-07"},
       {"945_handmade_004010_short_line_serials_sscc.edi", "945", "004010", "x12-945-warehouse-shipment.yaml",
        "warehouse_shipment", "depositor_order_number", "WO-7781"},
-  };
-  for (const auto& sample : samples) {
-    INFO(sample.file);
-    TempDir dir;  // one config each: both samples come from the same sender
-    fresh_config(dir);
-    const std::string config = dir.path().string();
-    const fs::path file = data_dir() / "mappings" / sample.file;
-    auto made = run_edihub({"partner", "new", "--config", config, "--from-sample", file.string(), "--id", "northwind"});
-    INFO(made.out << made.err);
-    REQUIRE(made.exit_code == 0);
-    CHECK_THAT(made.out, Catch::Contains("  wrote mappings/shared/" + sample.standard_mapping + "\n  wrote mappings/northwind-" +
-                                         sample.set + ".yaml\n"));
-    CHECK_THAT(made.out, Catch::Contains("configuration OK"));
-    CHECK_THAT(read_file(dir / "partners/northwind.yaml"),
-               Catch::Contains("  - {transaction_set: \"" + sample.set + "\", versions: [\"" + sample.version +
-                               "\"], file: mappings/northwind-" + sample.set + ".yaml}\n"));
-    CHECK(read_file(dir / ("mappings/shared/" + sample.standard_mapping)) ==
-          read_file(source_dir() / "mappings/standard" / sample.standard_mapping));
+  })
+    adopt_and_deliver(sample);
+}
 
-    fs::copy_file(file, dir / "inbox/northwind" / sample.file);
-    auto run = run_edihub_at("2026-11-27T08:00:00Z", {"run", "--config", config, "--once", "--json"});
-    INFO(run.out << run.err);
-    REQUIRE(run.exit_code == 0);
-    CHECK(json::parse(run.out)["sets_delivered"] == 1);
-    auto delivered = files_in(dir / "erp/northwind");
-    REQUIRE(delivered.size() == 1);
-    auto doc = json::parse(read_file(delivered.front()));
-    CHECK(doc["target"] == sample.target);
-    CHECK(doc["transaction"][sample.key] == sample.value);
-  }
+TEST_CASE("partner new adopts the standard 214 and inbound 850 mappings: a carrier and a customer", "[partner-new]") {
+  adopt_and_deliver({"214_handmade_004010_pickup_delay_appointment.edi", "214", "004010", "x12-214-shipment-status.yaml",
+                     "shipment_status", "shipment_id", "SH-1"});
+  // An 850 from a customer is a sales order: the hub's own 850s go the other way.
+  adopt_and_deliver({"850_handmade_005010_customer_order.edi", "850", "005010", "x12-850-sales-order.yaml", "sales_order",
+                     "po_number", "CUST-PO-88"});
+}
+
+TEST_CASE("partner new adopts the standard 830 and 862 mappings: a customer's schedules", "[partner-new]") {
+  adopt_and_deliver({"830_handmade_004010_every_qualifier.edi", "830", "004010", "x12-830-planning-schedule.yaml",
+                     "planning_schedule", "schedule_number", "FC-2026-49"});
+  adopt_and_deliver({"862_handmade_005010_times_and_cums.edi", "862", "005010", "x12-862-shipping-schedule.yaml",
+                     "shipping_schedule", "schedule_number", "SS-2026-1205"});
 }

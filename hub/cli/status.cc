@@ -81,7 +81,8 @@ Line PartnerStatus::* line_of_kind(const std::string& kind) {
     case Finding::receipt_over:
     case Finding::warehouse_unknown_order:
     case Finding::warehouse_short_shipment:
-    case Finding::warehouse_over_shipment: return &PartnerStatus::shipment_mismatches;
+    case Finding::warehouse_over_shipment:
+    case Finding::shipment_delayed: return &PartnerStatus::shipment_mismatches;
     case Finding::invoice_unknown_po:
     case Finding::invoice_over_billed:
     case Finding::invoice_price_mismatch:

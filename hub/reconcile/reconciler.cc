@@ -68,7 +68,8 @@ Reconciler::Outcome Reconciler::on_order(const partners::Profile& partner, const
 
 bool Reconciler::reconciles(const std::string& target) {
   return target == "inbound_delivery" || target == "order_acknowledgment" || target == "supplier_invoice" ||
-         target == "warehouse_receipt" || target == "inventory_adjustment" || target == "warehouse_shipment";
+         target == "warehouse_receipt" || target == "inventory_adjustment" || target == "warehouse_shipment" ||
+         target == "shipment_status";
 }
 
 Reconciler::Outcome Reconciler::on_mapped(const partners::Profile& partner, const archive::TransactionSetRecord& set,
@@ -81,6 +82,7 @@ Reconciler::Outcome Reconciler::on_mapped(const partners::Profile& partner, cons
   if (set.target == "warehouse_receipt") return on_receipt(partner, set, transaction);
   if (set.target == "inventory_adjustment") return on_adjustment(partner, set, transaction);
   if (set.target == "warehouse_shipment") return on_warehouse_shipment(partner, set, transaction);
+  if (set.target == "shipment_status") return on_shipment_status(partner, set, transaction);
   return {};
 }
 

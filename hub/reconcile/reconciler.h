@@ -9,7 +9,8 @@
 // warehouse_receipt (against the ASN it names), its 947 from its inventory_adjustment
 // (quality holds and their release: warehouse_reports.cc); a warehouse order (940) from
 // the ERP's warehouse_order JSON and its 945s from their warehouse_shipment
-// (warehouse_orders.cc: the same order and shipment rows, kind warehouse). Everything is written in the
+// (warehouse_orders.cc: the same order and shipment rows, kind warehouse); a carrier's 214
+// from its shipment_status (carrier_status.cc). Everything is written in the
 // caller's transaction, with the set's own rows: a crash undoes both, so a shipped
 // quantity is never counted twice (quantities are summed from the shipments in force,
 // never kept as counters). The time-based rules (asn_missing, asn_under_shipment,
@@ -63,7 +64,7 @@ class Reconciler {
                              std::int64_t file_id);
   // A mapped inbound document (`transaction`: the mapping's output). Targets other than
   // inbound_delivery, order_acknowledgment, supplier_invoice, warehouse_receipt,
-  // inventory_adjustment and warehouse_shipment are left alone.
+  // inventory_adjustment, warehouse_shipment and shipment_status are left alone.
   Outcome on_mapped(const partners::Profile& partner, const archive::TransactionSetRecord& set,
                     const nlohmann::json& transaction);
   // Whether on_mapped reads documents of this ERP type (the pipeline skips the others).
@@ -73,7 +74,8 @@ class Reconciler {
   std::vector<archive::ExceptionRecord> check_deadlines(const partners::Directory& partners);
 
  private:
-  // One per document kind (shipments.cc, acknowledgments.cc, invoices.cc, warehouse_reports.cc, warehouse_orders.cc).
+  // One per document kind (shipments.cc, acknowledgments.cc, invoices.cc, warehouse_reports.cc,
+  // warehouse_orders.cc, carrier_status.cc).
   Outcome on_shipment(const partners::Profile& partner, const archive::TransactionSetRecord& set,
                       const nlohmann::json& asn);
   Outcome on_acknowledgment(const partners::Profile& partner, const archive::TransactionSetRecord& set,
@@ -88,6 +90,8 @@ class Reconciler {
   // Warehouse orders (warehouse_orders.cc): a 945 against the 940 it answers.
   Outcome on_warehouse_shipment(const partners::Profile& partner, const archive::TransactionSetRecord& set,
                                 const nlohmann::json& shipment);
+  Outcome on_shipment_status(const partners::Profile& partner, const archive::TransactionSetRecord& set,
+                             const nlohmann::json& status);
   // Shipment lines that came before their PO was known, matched now; their findings go to `outcome`.
   void match_waiting_shipments(const partners::Profile& partner, const archive::OrderRecord& order, Outcome& outcome);
   // The order's lines the shipment touched (`lines`, PO line numbers) checked against what

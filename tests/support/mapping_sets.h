@@ -51,6 +51,29 @@ inline ReadSet make_set(std::string_view body, const std::string& version = "004
   return std::move(sets.front());
 }
 
+// The mapped transactions of every set in `file` (under tests/data) by the mapping file
+// `mapping_file` (a path under the source tree, also the name errors give), with no partner
+// code tables, so the mapping's own tables are what is tested.
+inline std::vector<Result> map_file(const std::string& mapping_file, const std::string& file) {
+  auto mapping = Mapping::load(edihub::testing::read_file(edihub::testing::source_dir() / mapping_file), mapping_file);
+  std::vector<Result> out;
+  for (const auto& read : read_sets(edihub::testing::read_file(edihub::testing::data_dir() / file)))
+    out.push_back(mapping->evaluate(read.set, read.context(), CodeTables{}));
+  return out;
+}
+
+// Validates each document against docs/<schema> (node + ajv), written to files in `dir`;
+// returns the validator's run ("N valid, M invalid").
+inline edihub::testing::RunResult validate_documents(const std::string& schema, const std::vector<nlohmann::json>& documents,
+                                                     const edihub::testing::TempDir& dir) {
+  std::vector<std::filesystem::path> files;
+  for (std::size_t i = 0; i < documents.size(); ++i) {
+    files.push_back(dir / ("document-" + std::to_string(i) + ".json"));
+    edihub::testing::write_file(files.back(), documents[i].dump());
+  }
+  return edihub::testing::validate_json_files(edihub::testing::source_dir() / "docs" / schema, files);
+}
+
 // The code tables the tests use (the demo partners carry the same).
 inline CodeTables test_tables() {
   return {{"uom", {{"EA", "EA"}, {"CA", "CS"}, {"PC", "PCE"}, {"LB", "LB"}}},
