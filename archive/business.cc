@@ -19,10 +19,12 @@ constexpr const char* kLineTotals = R"sql(
               AND il.line_number = l.line_number), 0)
 )sql";
 
-Filter order_filter(const std::optional<std::string>& partner, const std::optional<OrderState>& state) {
+Filter order_filter(const std::optional<std::string>& partner, const std::optional<OrderState>& state,
+                    const std::optional<std::string>& kind) {
   Filter filter;
   if (partner) filter.add("partner = ?", {*partner});
   if (state) filter.add("state = ?", {std::string(to_string(*state))});
+  if (kind) filter.add("kind = ?", {*kind});
   return filter;
 }
 
@@ -63,8 +65,9 @@ std::optional<OrderRecord> BusinessRecords::order(std::int64_t id) const {
 }
 
 std::vector<OrderRecord> BusinessRecords::orders(const std::optional<std::string>& partner,
-                                                 const std::optional<OrderState>& state, const Page& page) const {
-  const Filter filter = order_filter(partner, state);
+                                                 const std::optional<OrderState>& state, const Page& page,
+                                                 const std::optional<std::string>& kind) const {
+  const Filter filter = order_filter(partner, state, kind);
   sqlite::Cursor cursor(index_.impl_->statement("SELECT " + columns<OrderRecord>() + " FROM orders WHERE 1" +
                                                 filter.sql + " ORDER BY known_at DESC, id DESC LIMIT ? OFFSET ?"));
   bind_page(cursor, filter.bind(cursor), page.limit, page.offset);
@@ -72,8 +75,9 @@ std::vector<OrderRecord> BusinessRecords::orders(const std::optional<std::string
 }
 
 std::int64_t BusinessRecords::count_orders(const std::optional<std::string>& partner,
-                                           const std::optional<OrderState>& state) const {
-  const Filter filter = order_filter(partner, state);
+                                           const std::optional<OrderState>& state,
+                                           const std::optional<std::string>& kind) const {
+  const Filter filter = order_filter(partner, state, kind);
   sqlite::Cursor cursor(index_.impl_->statement("SELECT count(*) FROM orders WHERE 1" + filter.sql));
   filter.bind(cursor);
   cursor.next();

@@ -110,10 +110,11 @@ class BusinessRecords {
   std::int64_t put_order(OrderRecord order, const std::vector<OrderLineRecord>& lines);
   std::optional<OrderRecord> order(const std::string& partner, const std::string& po_number) const;
   std::optional<OrderRecord> order(std::int64_t id) const;
-  // Newest known first; state filters when given.
+  // Newest known first; state and kind ("purchase", "warehouse") filter when given.
   std::vector<OrderRecord> orders(const std::optional<std::string>& partner, const std::optional<OrderState>& state,
-                                  const Page& page = {}) const;
-  std::int64_t count_orders(const std::optional<std::string>& partner, const std::optional<OrderState>& state) const;
+                                  const Page& page = {}, const std::optional<std::string>& kind = std::nullopt) const;
+  std::int64_t count_orders(const std::optional<std::string>& partner, const std::optional<OrderState>& state,
+                            const std::optional<std::string>& kind = std::nullopt) const;
   // By line number order as stored, each with shipped and invoiced summed.
   std::vector<OrderLineRecord> order_lines(std::int64_t order_id) const;
   void update_order(const OrderRecord& order);           // state, ack fields, updated_at

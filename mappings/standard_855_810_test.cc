@@ -24,7 +24,7 @@ std::shared_ptr<const Mapping> standard(const char* file) {
   return Mapping::load(read_file(source_dir() / file), file);
 }
 
-using testing::map_sample;
+using testing::map_file;
 
 Result map_one(const char* mapping_file, const std::string& file) { return testing::map_one_sample(mapping_file, file); }
 
@@ -160,7 +160,7 @@ TEST_CASE("855: a line status outside the X12 code list is refused with its posi
 
 TEST_CASE("810: public 004010 invoices", "[mappings][810]") {
   SECTION("two invoices in one group: N1 ST/BT/RE, ITD, UA codes only, TDS") {
-    auto results = map_sample(k810, "corpus/x12/810_staedi_two_invoices.edi");
+    auto results = map_file(k810, "corpus/x12/810_staedi_two_invoices.edi");
     REQUIRE(results.size() == 2);
     const json& t = results[0].transaction;
     CHECK(t["invoice_number"] == "00001");
@@ -292,9 +292,9 @@ TEST_CASE("855 and 810: every mapped sample validates against its ERP schema", "
   edihub::testing::TempDir dir;
   std::vector<json> acks, invoices;
   for (const auto& file : k855Samples)
-    for (const auto& r : map_sample(k855, file)) acks.push_back(r.transaction);
+    for (const auto& r : map_file(k855, file)) acks.push_back(r.transaction);
   for (const auto& file : k810Samples)
-    for (const auto& r : map_sample(k810, file)) invoices.push_back(r.transaction);
+    for (const auto& r : map_file(k810, file)) invoices.push_back(r.transaction);
   REQUIRE(acks.size() == 4);
   REQUIRE(invoices.size() == 8);
   auto ack_run = testing::validate_documents("order_acknowledgment.schema.json", acks, dir);

@@ -3,7 +3,7 @@
 // enveloped, numbered, awaiting the 3PL's 997), is recorded as an order of kind warehouse,
 // and the 3PL's 945s come back mapped to warehouse_shipment and reconciled against it:
 // short and over shipments and 945s for orders the hub never sent. The worked example of
-// docs/warehouse-orders-section.md is this test's first run. Expected quantities are worked
+// docs/warehouse.md, "Warehouse orders: 940 and 945", is this test's first run. Expected quantities are worked
 // out by hand from tests/data/erp/warehouse_order_standard.json and the 945s dropped.
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -142,6 +142,14 @@ TEST_CASE("warehouse orders: our 940 goes out tracked, the 3PL's 945s are reconc
   auto [state, shipped] = hub.order("WO-7781");
   CHECK(state == "open");
   CHECK(shipped == std::map<std::string, double>{{"1", 0}, {"2", 0}, {"3", 0}});
+  // No 855 ever answers a 940: status counts no order awaiting an acknowledgment.
+  auto status = run_edihub({"status", "--config", hub.dir.path().string(), "--partner", "riverside", "--json"});
+  INFO(status.out << status.err);
+  REQUIRE(status.exit_code == 0);
+  const auto partners = nlohmann::json::parse(status.out)["partners"];
+  REQUIRE(partners.size() == 1);
+  CHECK(partners[0]["partner"] == "riverside");
+  CHECK(partners[0]["orders_not_acknowledged"]["count"] == 0);
 
   // The 3PL ships 40 EA, 10 of the 12 CS (W12*CP: no backorder) and 300 EA, and says final.
   hub.drop("945-311.edi", read_file(data_dir() / "mappings/945_handmade_004010_short_line_serials_sscc.edi"));

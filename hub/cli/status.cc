@@ -129,11 +129,12 @@ class StatusReader {
       status[t.partner].acks_overdue.add(t.count, t.oldest_at, [&] { return ack_text(t.oldest_id); });
     for (auto& [id, s] : status) {
       auto& line = s.orders_not_acknowledged;
-      const auto open = records_.count_orders(id, archive::OrderState::open);
+      // Purchase orders only: a warehouse order (940) is never acknowledged by an 855.
+      const auto open = records_.count_orders(id, archive::OrderState::open, "purchase");
       if (line.past_allowance < 0) line.past_allowance = 0;
       if (!open) continue;
       // Newest first: the last row of the list is the oldest (one row read).
-      auto oldest = records_.orders(id, archive::OrderState::open, {1, open - 1});
+      auto oldest = records_.orders(id, archive::OrderState::open, {1, open - 1}, "purchase");
       line.add(open, oldest.empty() ? "" : oldest.front().known_at, [&] {
         return oldest.empty() ? "" : fmt::format("po:{} ({})", oldest.front().po_number, oldest.front().origin);
       });

@@ -80,33 +80,11 @@ inline CodeTables test_tables() {
           {"transport_mode", {{"M", "truck"}, {"A", "air"}, {"U", "parcel"}, {"T", "best_way"}, {"R", "rail"}}}};
 }
 
-// The mapped transactions of every set in `file` (under tests/data), mapped by
-// `mapping_file` (a path in the source tree, e.g. a standard mapping) with its own tables.
-inline std::vector<Result> map_sample(const char* mapping_file, const std::string& file) {
-  auto mapping = Mapping::load(edihub::testing::read_file(edihub::testing::source_dir() / mapping_file), mapping_file);
-  std::vector<Result> out;
-  for (const auto& read : read_sets(edihub::testing::read_file(edihub::testing::data_dir() / file)))
-    out.push_back(mapping->evaluate(read.set, read.context(), CodeTables{}));
-  return out;
-}
-
 // The same for a file holding one set.
-inline Result map_one_sample(const char* mapping_file, const std::string& file) {
-  auto results = map_sample(mapping_file, file);
+inline Result map_one_sample(const std::string& mapping_file, const std::string& file) {
+  auto results = map_file(mapping_file, file);
   if (results.size() != 1) throw std::runtime_error(file + ": expected one transaction set");
   return std::move(results.front());
-}
-
-// Writes each document into `dir` and validates them against docs/<schema> with the
-// independent validator (tests/validate_schema.js); returns its run (exit 0: all valid).
-inline edihub::testing::RunResult validate_documents(const std::string& schema, const std::vector<nlohmann::json>& documents,
-                                                     const edihub::testing::TempDir& dir) {
-  std::vector<std::filesystem::path> files;
-  for (std::size_t i = 0; i < documents.size(); ++i) {
-    files.push_back(dir / ("document-" + std::to_string(i) + ".json"));
-    edihub::testing::write_file(files.back(), documents[i].dump());
-  }
-  return edihub::testing::validate_json_files(edihub::testing::source_dir() / "docs" / schema, files);
 }
 
 }  // namespace edihub::mapping::testing
