@@ -5,6 +5,8 @@
 // short and over shipments and 945s for orders the hub never sent. The worked example of
 // docs/warehouse.md, "Warehouse orders: 940 and 945", is this test's first run. Expected quantities are worked
 // out by hand from tests/data/erp/warehouse_order_standard.json and the 945s dropped.
+#include <regex>
+
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -166,6 +168,13 @@ TEST_CASE("warehouse orders: our 940 goes out tracked, the 3PL's 945s are reconc
         "warehouse order WO-7781 line 2 (CW-12-250): ordered 12 CS, shipped 10 CS when the warehouse reported the "
         "order final (945 shipment SH-55012), tolerance 0");
   CHECK(short_lines[0].documents == std::vector<std::string>{"warehouse_order:WO-7781", "shipment:SH-55012"});
+  // The order's timeline names it as the exceptions do: lines with what was shipped, the short line's finding.
+  auto timeline = run_edihub({"document", "warehouse_order:WO-7781", "--config", hub.dir.path().string()});
+  INFO(timeline.out << timeline.err);
+  REQUIRE(timeline.exit_code == 0);
+  CHECK_THAT(timeline.out, Catch::StartsWith("warehouse_order:WO-7781 of riverside: order partially_shipped (sent)"));
+  CHECK(std::regex_search(timeline.out, std::regex("\n  2 +LH-55120 +CS +12  +- +10 +0\n")));
+  CHECK_THAT(timeline.out, Catch::Contains("warehouse_short_shipment raised: warehouse order WO-7781 line 2"));
   CHECK(hub.exceptions("warehouse_over_shipment").empty());
 
   // A 945 for an order we never sent: the ERP gets it, the planner gets the finding.

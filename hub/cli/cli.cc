@@ -7,6 +7,7 @@
 
 #include "hub/clock.h"
 #include "hub/cli/commands.h"
+#include "hub/cli/document_timeline.h"
 #include "hub/service/service.h"
 
 namespace edihub::hub {
@@ -117,7 +118,7 @@ int run_cli(int argc, char** argv) {
   DocumentOptions document_options;
   auto* document = app.add_subcommand(
       "document", "One purchase order, shipment or invoice end to end: its timeline and, for an order, its lines");
-  document->add_option("DOCUMENT", document_options.document, "po:NUMBER, shipment:ID or invoice:NUMBER")->required();
+  document->add_option("DOCUMENT", document_options.document, kDocumentForms)->required();
   document->add_option("--config", config_dir, "Config folder")->required();
   document->add_option("--partner", document_options.partner, "Partner id (default: every partner with the document)");
   document->add_flag("--json", json, "Print JSON");

@@ -18,7 +18,6 @@ using nlohmann::ordered_json;
 
 namespace {
 
-constexpr const char* kDocumentForms = "po:NUMBER, shipment:ID or invoice:NUMBER";
 
 ordered_json order_json(const archive::OrderRecord& o) {
   return {{"po_number", o.po_number},     {"state", o.state},

@@ -169,7 +169,7 @@ TEST_CASE("document: unknown documents exit 1, malformed names exit 2 naming the
     auto r = document(a, bad);
     INFO(bad);
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.err, Contains("expected po:NUMBER, shipment:ID or invoice:NUMBER"));
+    CHECK_THAT(r.err, Contains("expected po:NUMBER, shipment:ID, invoice:NUMBER or warehouse_order:NUMBER"));
   }
 }
 

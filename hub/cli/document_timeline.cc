@@ -18,6 +18,7 @@ std::optional<DocumentName> parse_document(const std::string& text) {
   if (name.kind == "po") name.key = "po_number";
   else if (name.kind == "shipment") name.key = "shipment_id";
   else if (name.kind == "invoice") name.key = "invoice_number";
+  else if (name.kind == "warehouse_order") name.key = "depositor_order_number";
   else return std::nullopt;
   return name;
 }
@@ -77,7 +78,7 @@ class TimelineBuilder {
     sets_.clear();
     add_sets_with_key(document_.key, document_.value, false);
     std::set<std::string> pos;  // the POs a shipment or invoice names
-    if (document_.kind == "po") {
+    if (document_.is_order()) {
       timeline.order = records_.order(partner, document_.value);
       if (timeline.order) {
         timeline.lines = records_.order_lines(timeline.order->id);
@@ -97,7 +98,7 @@ class TimelineBuilder {
         if (!invoice.po_number.empty()) pos.insert(invoice.po_number);
       }
     }
-    if (document_.kind != "po") {
+    if (!document_.is_order()) {
       for (const auto& [id, row] : sets_)
         for (const auto& [name, value] : row.keys)
           if (name == "po_number") pos.insert(value);
@@ -142,7 +143,7 @@ class TimelineBuilder {
 
  private:
   bool holds_record(const std::string& partner) {
-    if (document_.kind == "po") return records_.order(partner, document_.value).has_value();
+    if (document_.is_order()) return records_.order(partner, document_.value).has_value();
     if (document_.kind == "shipment") return !records_.shipments(partner, document_.value).empty();
     return !records_.invoices(partner, document_.value).empty();
   }

@@ -6,10 +6,12 @@
 // dashboard's document page (hub/web/document_page.h).
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "archive/business.h"
@@ -20,11 +22,20 @@ namespace edihub::hub {
 
 using Time = std::chrono::system_clock::time_point;
 
+// The kinds of business document, each named by one business key: po (po_number), shipment
+// (shipment_id), invoice (invoice_number), warehouse_order (depositor_order_number: a 940 we
+// sent and the 945s that answer it).
+inline constexpr std::array<std::string_view, 4> kDocumentKinds{"po", "shipment", "invoice", "warehouse_order"};
+// How they are written, for messages.
+inline constexpr const char* kDocumentForms = "po:NUMBER, shipment:ID, invoice:NUMBER or warehouse_order:NUMBER";
+
 struct DocumentName {
-  std::string kind;   // po, shipment, invoice
+  std::string kind;   // one of kDocumentKinds
   std::string value;
   std::string key;    // the business key naming it on transaction sets
   std::string text() const { return kind + ":" + value; }
+  // An order (purchase or warehouse): its record has lines, and shipments name it.
+  bool is_order() const { return kind == "po" || kind == "warehouse_order"; }
 };
 
 // "po:4500012345" -> {po, 4500012345, po_number}; nullopt for anything else.

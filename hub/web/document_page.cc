@@ -195,7 +195,7 @@ std::string events_view(const PageContext& ctx, std::int64_t set_id) {
 
 // A business key as a link to its document page when it names one.
 std::string key_html(const std::string& partner, const std::string& name, const std::string& value) {
-  for (const char* kind : {"po", "shipment", "invoice"}) {
+  for (const auto kind : kDocumentKinds) {
     auto document = parse_document(std::string(kind) + ":" + value);
     if (document && document->key == name)
       return fmt::format(R"(<a href="/document?key={}&amp;partner={}">{}={}</a>)", url_encode(document->text()),
@@ -277,7 +277,7 @@ Response business_document(const PageContext& ctx, const Request& req) {
   const std::string key = req.param("key");
   const auto document = parse_document(key);
   if (!document)
-    return error_page(400, req, "'" + key + "' is not a document name: expected po:NUMBER, shipment:ID or invoice:NUMBER");
+    return error_page(400, req, "'" + key + "' is not a document name: expected " + kDocumentForms);
   std::vector<std::string> partners;
   if (const std::string partner = req.param("partner"); !partner.empty()) partners.push_back(partner);
   else partners = document_partners(ctx.index, ctx.config, *document);
@@ -299,7 +299,7 @@ Response document_page(const PageContext& ctx, const Request& req) {
                      "<form class=\"filters\" action=\"/document\" method=\"get\"><label>Document<input name=\"key\" "
                      "placeholder=\"po:4500012345\" required></label><label>Partner<input name=\"partner\" "
                      "placeholder=\"every partner\"></label><button type=\"submit\">Show</button></form>\n"
-                     "<p class=\"muted\">po:NUMBER, shipment:ID or invoice:NUMBER.</p>");
+                     "<p class=\"muted\">" + std::string(kDocumentForms) + ".</p>");
   const auto id = id_param(req, "set");
   if (!id) return error_page(400, req, "'" + req.param("set") + "' is not a transaction set id.");
   const auto set = ctx.index.transaction_set(*id);

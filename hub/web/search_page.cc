@@ -17,7 +17,7 @@ namespace {
 
 // A business key as a link to its document page when it names one (po_number -> po:N).
 std::string key_html(const std::string& name, const std::string& value, const std::string& partner) {
-  for (const char* kind : {"po", "shipment", "invoice"})
+  for (const auto kind : kDocumentKinds)
     if (auto document = parse_document(std::string(kind) + ":" + value); document && document->key == name)
       return document_link(document->text(), partner);
   return escape(name + "=" + value);
@@ -68,7 +68,7 @@ Response search_page(const PageContext& context, const Request& request) {
   }
   if (auto text = given("document")) {
     auto document = parse_document(*text);
-    if (!document) return error("a business document is po:NUMBER, shipment:ID or invoice:NUMBER, not " + *text);
+    if (!document) return error(std::string("a business document is ") + kDocumentForms + ", not " + *text);
     if (q.key) return error("give a business document or a key, not both");
     q.key = std::make_pair(document->key, document->value);
   }
