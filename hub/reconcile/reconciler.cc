@@ -1,5 +1,7 @@
 #include "hub/reconcile/reconciler.h"
 
+#include <map>
+
 #include <fmt/format.h>
 
 #include "hub/exception_queue.h"
@@ -66,23 +68,27 @@ Reconciler::Outcome Reconciler::on_order(const partners::Profile& partner, const
   return outcome;
 }
 
-bool Reconciler::reconciles(const std::string& target) {
-  return target == "inbound_delivery" || target == "order_acknowledgment" || target == "supplier_invoice" ||
-         target == "warehouse_receipt" || target == "inventory_adjustment" || target == "warehouse_shipment" ||
-         target == "shipment_status";
+Reconciler::Reader Reconciler::reader_of(const std::string& target) {
+  static const std::map<std::string, Reader, std::less<>> kReaders{
+      {"inbound_delivery", &Reconciler::on_shipment},
+      {"order_acknowledgment", &Reconciler::on_acknowledgment},
+      {"supplier_invoice", &Reconciler::on_invoice},
+      {"warehouse_receipt", &Reconciler::on_receipt},
+      {"inventory_adjustment", &Reconciler::on_adjustment},
+      {"warehouse_shipment", &Reconciler::on_warehouse_shipment},
+      {"shipment_status", &Reconciler::on_shipment_status},
+  };
+  auto found = kReaders.find(target);
+  return found == kReaders.end() ? nullptr : found->second;
 }
+
+bool Reconciler::reconciles(const std::string& target) { return reader_of(target) != nullptr; }
 
 Reconciler::Outcome Reconciler::on_mapped(const partners::Profile& partner, const archive::TransactionSetRecord& set,
                                           const nlohmann::json& transaction) {
   if (!partner.reconcile.enabled || !transaction.is_object()) return {};
   records_.remove_documents_of_set(set.id);  // a replayed set is counted once, as it reads now
-  if (set.target == "inbound_delivery") return on_shipment(partner, set, transaction);
-  if (set.target == "order_acknowledgment") return on_acknowledgment(partner, set, transaction);
-  if (set.target == "supplier_invoice") return on_invoice(partner, set, transaction);
-  if (set.target == "warehouse_receipt") return on_receipt(partner, set, transaction);
-  if (set.target == "inventory_adjustment") return on_adjustment(partner, set, transaction);
-  if (set.target == "warehouse_shipment") return on_warehouse_shipment(partner, set, transaction);
-  if (set.target == "shipment_status") return on_shipment_status(partner, set, transaction);
+  if (auto reader = reader_of(set.target)) return (this->*reader)(partner, set, transaction);
   return {};
 }
 

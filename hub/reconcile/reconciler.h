@@ -74,6 +74,10 @@ class Reconciler {
   std::vector<archive::ExceptionRecord> check_deadlines(const partners::Directory& partners);
 
  private:
+  // The reader of each ERP document type reconciled (one table: on_mapped and reconciles use it).
+  using Reader = Outcome (Reconciler::*)(const partners::Profile&, const archive::TransactionSetRecord&,
+                                         const nlohmann::json&);
+  static Reader reader_of(const std::string& target);
   // One per document kind (shipments.cc, acknowledgments.cc, invoices.cc, warehouse_reports.cc,
   // warehouse_orders.cc, carrier_status.cc).
   Outcome on_shipment(const partners::Profile& partner, const archive::TransactionSetRecord& set,
