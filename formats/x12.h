@@ -1,6 +1,11 @@
 // X12 vocabulary shared by the reader, the envelope checker, the writer and the mappings:
 // delimiters, a segment seen while streaming (views, valid during one callback) and an
 // owned segment / transaction set for later evaluation. Pure: no I/O.
+//
+// The same model holds UN/EDIFACT: an interchange (UNB), a functional group (UNG, or the
+// implicit group of messages standing directly in the interchange) and a message (UNH..UNT)
+// as a TransactionSet. formats/edifact.h says which field holds which EDIFACT value, and
+// how EDIFACT values are held (unescaped, composites split by a reserved control character).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +22,8 @@ struct Delimiters {
   char component = ':';
   char repetition = 0;        // 0: none (ISA12 below 00402, or ISA11 is 'U')
   std::string segment = "~";  // 1-4 bytes: "~", "\n", "\r\n", a multi-byte UTF-8 character
+  char release = 0;           // EDIFACT only: the release character (UNA6, default '?'); 0: none
+  char decimal = 0;           // EDIFACT only: the decimal mark (UNA3, '.' or ','); 0 in X12
   bool operator==(const Delimiters&) const = default;
 };
 
@@ -52,8 +59,12 @@ struct Segment {
 
 Segment to_owned(const SegmentView& view, std::uint32_t position = 0);
 
+enum class Standard { X12, Edifact };
+
 // The envelope a transaction set was found in.
 struct InterchangeHeader {
+  Standard standard = Standard::X12;
+  std::string syntax_identifier;  // EDIFACT UNB S001/0001, e.g. "UNOC"; empty for X12
   std::vector<std::string> isa;  // ISA01..ISA16 exactly as they stand (padding kept)
   Delimiters delimiters;
   std::string sender_qualifier;  // ISA05, trimmed
@@ -81,6 +92,7 @@ struct GroupHeader {
   std::string version;         // GS08, e.g. 004010, 005010X231A1
   std::uint64_t segment_number = 0;
   std::string declared_sets;   // GE01 as sent, known once the GE was read (AK902)
+  bool implicit = false;       // EDIFACT: no UNG; the messages stand directly in the interchange
 };
 
 // One transaction set, ST through SE inclusive, with the delimiters needed to split
@@ -88,7 +100,8 @@ struct GroupHeader {
 struct TransactionSet {
   std::string id;              // ST01
   std::string control_number;  // ST02
-  std::string convention;      // ST03 (005010 on)
+  std::string convention;      // ST03 (005010 on); EDIFACT: UNH S009/0057 association code, e.g. "EAN008"
+  std::string message_version; // EDIFACT only: UNH S009 version and release, e.g. "D96A"
   std::vector<Segment> segments;
   Delimiters delimiters;
   std::uint64_t first_segment = 0;  // segment number of the ST in the file
