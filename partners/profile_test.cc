@@ -589,7 +589,7 @@ partners/a.yaml:26: timeout_seconds must be a number from 1 to 3600
 partners/a.yaml:26: base_delay_ms must be a number from 1 to 600000
 partners/a.yaml:26: verify_tls must be true or false
 partners/a.yaml:27: erp.outbound folder missing-folder does not exist
-partners/a.yaml:35: unknown key 'odd' in 'envelope' (expected one of: delimiters, first_control_number, group_version, isa_version, line_breaks, our_group_id, our_id, our_qualifier, ta1_requested, their_group_id, their_id, their_qualifier, usage)
+partners/a.yaml:35: unknown key 'odd' in 'envelope' (expected one of: contrl_requested, delimiters, first_control_number, group_version, isa_version, line_breaks, our_group_id, our_id, our_qualifier, syntax_identifier, syntax_version, ta1_requested, their_group_id, their_id, their_qualifier, usage)
 partners/a.yaml:29: our_id is longer than 15 characters
 partners/a.yaml:30: isa_version must be five digits such as 00401 or 00501
 partners/a.yaml:31: usage must be P (production), T (test) or I (information)
