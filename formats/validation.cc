@@ -5,6 +5,8 @@
 #include <optional>
 
 #include "formats/ack_reader.h"
+#include "formats/edifact.h"
+#include "formats/edifact_reader.h"
 
 namespace edihub::x12 {
 
@@ -622,6 +624,19 @@ void check_isa(InterchangeResult& result) {
   if (h.usage != "P" && h.usage != "T" && h.usage != "I") set_note(result, "020", "ISA15 " + quoted(h.usage) + " is not P, T or I");
 }
 
+// TA1 checks on UNB fields the EDIFACT envelope checker leaves alone (it reports missing
+// ones and the syntax identifier): the date and time of preparation.
+void check_unb(InterchangeResult& result) {
+  const InterchangeHeader& h = result.header;
+  const bool syntax_4 = h.version == "4";  // CCYYMMDD from syntax 4 on, YYMMDD before
+  const std::uint32_t date_length = syntax_4 ? 8 : 6;
+  const ElementDef date{"0017", "Date", ElementType::Date, 0, date_length, date_length, {}, {}};
+  const ElementDef time{"0019", "Time", ElementType::Time, 0, 4, 4, {}, {}};
+  if (!h.date.empty() && !valid_date(h.date, date))
+    set_note(result, "014", "UNB0017 " + quoted(h.date) + " is not a valid date " + (syntax_4 ? "CCYYMMDD" : "YYMMDD"));
+  if (!h.time.empty() && !valid_time(h.time, time)) set_note(result, "015", "UNB0019 " + quoted(h.time) + " is not a valid time HHMM");
+}
+
 // TA1 segments the partner sent inside the interchange (its answers to ours): one that
 // breaks the TA1 format makes the interchange content invalid (TA1 note 024).
 void check_ta1s(InterchangeResult& result, const std::vector<Segment>& segments) {
@@ -753,25 +768,46 @@ StreamValidator::StreamValidator(ValidationConsumer& consumer, SchemaResolver re
       resolve_(std::move(resolve)),
       rules_for_(std::move(rules)),
       max_set_bytes_(max_set_bytes),
-      checker_(this, max_set_bytes) {}
+      checker_(this, max_set_bytes),
+      edifact_checker_(this, max_set_bytes) {}
 
-void StreamValidator::on_segment(const SegmentView& segment) { checker_.on_segment(segment); }
+void StreamValidator::on_segment(const SegmentView& segment) {
+  // Every segment of EDIFACT input points at the unescaped delimiters (formats/edifact.h).
+  if (segment.delimiters == &edifact::unescaped_delimiters()) return edifact_checker_.on_segment(segment);
+  checker_.on_segment(segment);
+}
 
 void StreamValidator::finish() {
   checker_.finish();
+  edifact_checker_.finish();
   drain();
+}
+
+EnvelopeCounts StreamValidator::counts() const {
+  EnvelopeCounts sum = checker_.counts();
+  const EnvelopeCounts& edifact = edifact_checker_.counts();
+  sum.interchanges += edifact.interchanges;
+  sum.groups += edifact.groups;
+  sum.transaction_sets += edifact.transaction_sets;
+  sum.segments += edifact.segments;
+  sum.issues_suppressed += edifact.issues_suppressed;
+  return sum;
 }
 
 // The checker reports an issue before it calls the listener for the envelope it belongs to,
 // so each issue drained here belongs to what is open now (or to nothing: unplaced).
 void StreamValidator::drain(SetResult* set) {
-  for (const EnvelopeIssue& issue : checker_.take_issues()) {
+  std::vector<EnvelopeIssue> issues = checker_.take_issues();
+  for (EnvelopeIssue& issue : edifact_checker_.take_issues()) issues.push_back(std::move(issue));
+  for (const EnvelopeIssue& issue : issues) {
     consumer_.on_envelope_issue(issue);
+    // An EDIFACT implicit group has no reference of its own: its issues belong to the open one.
+    const bool in_group = group_ && (!issue.group_control.empty() || group_->header.implicit);
     if (issue.interchange_control.empty() || !interchange_) {
       consumer_.on_unplaced(issue);
     } else if (issue.level == EnvelopeLevel::Interchange) {
       fold_into(*interchange_, issue);
-    } else if (issue.group_control.empty() || !group_) {
+    } else if (!in_group) {
       consumer_.on_unplaced(issue);
     } else if (issue.level == EnvelopeLevel::Group) {
       fold_into(*group_, issue);
@@ -784,10 +820,19 @@ void StreamValidator::drain(SetResult* set) {
 }
 
 void StreamValidator::on_interchange_start(const InterchangeHeader& header) {
-  drain();
-  interchange_.emplace();
-  interchange_->header = header;
-  check_isa(*interchange_);
+  if (header.standard == Standard::Edifact) {
+    // The previous interchange was drained at its end: what is pending is the UNB's own
+    // issues (placed, they name it) or segments between interchanges (unplaced).
+    interchange_.emplace();
+    interchange_->header = header;
+    check_unb(*interchange_);
+    drain();
+  } else {
+    drain();
+    interchange_.emplace();
+    interchange_->header = header;
+    check_isa(*interchange_);
+  }
   consumer_.on_interchange_start(*interchange_);
 }
 
@@ -803,7 +848,7 @@ void StreamValidator::on_group_start(const InterchangeHeader& interchange, const
   group_.emplace();
   group_->header = header;
   group_noted_ = false;
-  check_gs(*group_, interchange.delimiters);
+  if (interchange.standard == Standard::X12) check_gs(*group_, interchange.delimiters);
   rules_ = rules_for_ ? rules_for_(interchange, header) : ValidationRules{};
   drain();  // after the group opened: a GS06 used twice is the new group's issue
   consumer_.on_group_start(*interchange_, *group_);
@@ -842,7 +887,14 @@ void StreamValidator::take_transaction_set(const InterchangeHeader& interchange,
                   " bytes, more than the limit of " + std::to_string(max_set_bytes_) +
                   " bytes (limits.max_transaction_set_bytes): not validated or mapped";
   }
-  if (!set_control_answerable(set.control_number)) {
+  if (interchange.standard == Standard::Edifact) {
+    // CONTRL's UCM repeats the message reference (0062, an..14).
+    if (set.control_number.empty() || set.control_number.size() > 14 || !printable(set.control_number)) {
+      result.ack_code = "R";
+      result.note += std::string(result.note.empty() ? "" : "; ") + "UNH0062 " + quoted(set.control_number) +
+                     " is not a message reference of 1..14 characters";
+    }
+  } else if (!set_control_answerable(set.control_number)) {
     // AK202 must repeat ST02: a set it cannot name is rejected (AK9 counts it) and gets no AK2 loop.
     result.ack_code = "R";
     result.note += std::string(result.note.empty() ? "" : "; ") + "ST02 " + quoted(set.control_number) +
@@ -905,9 +957,15 @@ ValidationReport validate(std::string_view bytes, const SchemaResolver& resolve,
   ValidationReport report;
   ReportBuilder builder(report);
   StreamValidator validator(builder, resolve, rules);
-  Reader reader(validator);
-  reader.feed(bytes);
-  reader.finish();
+  if (edifact::looks_like_edifact(bytes)) {
+    edifact::Reader reader(validator);
+    reader.feed(bytes);
+    reader.finish();
+  } else {
+    Reader reader(validator);
+    reader.feed(bytes);
+    reader.finish();
+  }
   validator.finish();
   report.errors_cut = validator.errors_cut();
   return report;
