@@ -407,3 +407,16 @@ structure:
   fails("standard: edifact\nversion: \"D01B\"\nelements:\n  \"1\": {name: x, type: an35x}\n", "not an EDIFACT format");
   fails("standard: edifact\nversion: \"D01B\"\nelements:\n  \"1\": {name: x, type: an..3, max: 3}\n", "lengths are in its type");
 }
+
+TEST_CASE("EDIFACT code names are kept apart from X12's", "[schema][edifact]") {
+  const SchemaLibrary& lib = SchemaLibrary::builtin();
+  CHECK(lib.code_name("1001", "351", Standard::Edifact) == "Despatch advice");
+  CHECK(lib.code_name("3035", "SU", Standard::Edifact) == "Supplier");
+  CHECK(lib.code_name("1153", "ON", Standard::Edifact) == "Order number (purchase)");
+  CHECK(lib.code_name("2005", "137", Standard::Edifact) == "Document/message date/time");
+  CHECK(lib.code_name("7143", "SRV", Standard::Edifact) == "EAN.UCC Global Trade Item Number");
+  // X12 98 "SU" is Supplier/Manufacturer; the X12 table has no 3035.
+  CHECK(lib.code_name("3035", "SU").empty());
+  CHECK(lib.code_name("98", "ST", Standard::Edifact).empty());
+  CHECK(lib.code_name("98", "ST") == "Ship To");
+}

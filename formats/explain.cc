@@ -33,6 +33,8 @@ void describe(ExplainedValue& out, const ElementDef* def) {
   out.name = def->name;
   if (def->type == ElementType::ID)
     out.meaning = SchemaLibrary::builtin().code_name(def->reference, trim_right(out.value));
+  else if (def->type == ElementType::EdifactA || def->type == ElementType::EdifactAN)  // EDIFACT codes are a/an
+    out.meaning = SchemaLibrary::builtin().code_name(def->reference, out.value, Standard::Edifact);
 }
 
 // An open loop of the set's structure: the nodes being walked and where we are in them.
