@@ -101,7 +101,7 @@ TEST_CASE("every EDIFACT message schema loads and is found by type and UNH versi
       CHECK(schema->structure.back().tag == "UNT");
       CHECK(schema->dictionary->standard == Standard::Edifact);
     }
-  for (const char* version : {"D3", "41"}) {
+  for (const char* version : {"D3", "41", "42"}) {
     const auto* contrl = lib.find("CONTRL", version);
     REQUIRE(contrl);
     CHECK(contrl->structure[1].tag == "UCI");
