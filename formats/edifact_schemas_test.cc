@@ -7,12 +7,18 @@
 #include <catch2/catch.hpp>
 
 #include "formats/edifact.h"
+#include "formats/edifact_envelope.h"
+#include "formats/edifact_reader.h"
+#include "formats/parsed_file.h"
 #include "formats/schema.h"
 #include "formats/validation.h"
+#include "tests/test_support.h"
 
 using namespace edihub::x12;
 using edihub::edifact::kComponent;
 using edihub::edifact::kRepetition;
+using edihub::testing::data_dir;
+using edihub::testing::read_file;
 
 namespace {
 
@@ -419,4 +425,73 @@ TEST_CASE("EDIFACT code names are kept apart from X12's", "[schema][edifact]") {
   CHECK(lib.code_name("3035", "SU").empty());
   CHECK(lib.code_name("98", "ST", Standard::Edifact).empty());
   CHECK(lib.code_name("98", "ST") == "Ship To");
+}
+
+namespace {
+
+// The messages of a public sample file, read and envelope-checked as the hub does.
+std::vector<TransactionSet> sample_messages(const char* name) {
+  ParsedFile parsed;
+  Collector collector(parsed);
+  edihub::edifact::EnvelopeChecker checker(&collector);
+  edihub::edifact::Reader reader(checker);
+  reader.feed(read_file(data_dir() / "edifact" / name));
+  reader.finish();
+  checker.finish();
+  std::vector<TransactionSet> messages;
+  for (auto& interchange : parsed.interchanges)
+    for (auto& group : interchange.groups)
+      for (auto& set : group.sets) messages.push_back(std::move(set));
+  return messages;
+}
+
+}  // namespace
+
+TEST_CASE("public D96A and D01B samples validate with the errors found by hand", "[validation][edifact][corpus]") {
+  const SchemaLibrary& lib = SchemaLibrary::builtin();
+  SECTION("ORDERS D96A, the German Wikipedia example: no errors") {
+    const auto messages = sample_messages("orders_d96a_wikipedia_de.edi");
+    REQUIRE(messages.size() == 1);
+    const auto* schema = lib.find(messages[0].id, messages[0].message_version);
+    REQUIRE(schema);
+    const auto result = validate_set(messages[0], *schema);
+    CHECK(result.segments.empty());
+    CHECK(result.ack_code == "A");
+  }
+  SECTION("ORDERS D01B EAN010: the QTY units GBND, PACK, SCHA are longer than 6411's an..3") {
+    const auto messages = sample_messages("orders_d01b_ean010.edi");
+    REQUIRE(messages.size() == 1);
+    CHECK(messages[0].message_version == "D01B");
+    const auto* schema = lib.find("ORDERS", "D01B");
+    REQUIRE(schema);
+    const auto result = validate_set(messages[0], *schema);
+    // 146 QTYs (counted by hand: 96 GBND, 26 PACK, 1 SCHA; 4 BTL, 3 EIM, 16 STK fit):
+    // 123 errors, 100 kept (the per-message cap), 23 counted.
+    REQUIRE(result.segments.size() == 100);
+    CHECK(result.errors_cut == 23);
+    CHECK(result.ack_code == "R");
+    for (const auto& error : result.segments) {
+      INFO(error.message);
+      CHECK(error.tag == "QTY");
+      CHECK(error.loop_id == "SG28");  // D01B ORDERS: the LIN group
+      REQUIRE(error.elements.size() == 1);
+      CHECK(error.elements[0].component == 3);
+      CHECK(error.elements[0].reference == "6411");
+      CHECK(error.elements[0].code == "5");
+      CHECK((error.elements[0].bad_value == "GBND" || error.elements[0].bad_value == "PACK" || error.elements[0].bad_value == "SCHA"));
+    }
+    // UNH BGM DTM DTM RFF NAD CTA COM COM NAD NAD RFF LIN PIA IMD QTY: the first QTY is 16.
+    CHECK(result.segments[0].position == 16);
+  }
+  SECTION("DESADV 96A (UNH version '0', so validated against D96A by hand): BGM03 is not a 1225 code") {
+    const auto messages = sample_messages("desadv_d96a.edi");
+    REQUIRE(messages.size() == 1);
+    CHECK(lib.find("DESADV", messages[0].message_version) == nullptr);
+    const auto result = validate_set(messages[0], *lib.find("DESADV", "D96A"));
+    const auto error = only_element_error(result);
+    CHECK(error.position == 3);
+    CHECK(error.reference == "1225");
+    CHECK(error.code == "7");
+    CHECK(error.bad_value == "700101");
+  }
 }
