@@ -71,10 +71,10 @@ code_tables:
   CHECK(p.inbound->path == fs::weakly_canonical(dir / "in/acme"));
   CHECK(p.inbound->settle == std::chrono::milliseconds(2500));
   CHECK(p.code_tables.at("uom").at("CA") == "CS");
-  CHECK(dir_.resolve(x12::Standard::X12, "ZZ", "ACME", "ACMEGS") == &p);
-  CHECK(dir_.resolve(x12::Standard::X12, "ZZ", "ACME", "OTHERGS") == nullptr);  // GS02 must match when given
-  CHECK(dir_.resolve(x12::Standard::X12, "01", "ACME") == nullptr);              // qualifier must match when given
-  CHECK(dir_.resolve(x12::Standard::X12, "14", "123456789") == &p);              // no qualifier in the identity: any
+  CHECK(dir_.resolve(edihub::x12::Standard::X12, "ZZ", "ACME", "ACMEGS") == &p);
+  CHECK(dir_.resolve(edihub::x12::Standard::X12, "ZZ", "ACME", "OTHERGS") == nullptr);  // GS02 must match when given
+  CHECK(dir_.resolve(edihub::x12::Standard::X12, "01", "ACME") == nullptr);              // qualifier must match when given
+  CHECK(dir_.resolve(edihub::x12::Standard::X12, "14", "123456789") == &p);              // no qualifier in the identity: any
   CHECK(p.mapping_for("856", "004010VICS") != nullptr);      // version prefix
   CHECK(p.mapping_for("856", "005010") == nullptr);
   CHECK(p.mapping_for("810", "004010") == nullptr);
@@ -156,8 +156,8 @@ mappings:
   CHECK(partners.resolve_party({PartyId{"0088", "0614141000012"}, PartyId{"gln", "0614141000012"}}) == cobalt);
   CHECK(partners.resolve_party({PartyId{"DUNS", "0614141000012"}})->id == "other");
   CHECK(partners.resolve_party({PartyId{"GLN", "999"}}) == nullptr);
-  CHECK(partners.resolve(x12::Standard::X12, "ZZ", "COBALT") == cobalt);
-  CHECK(partners.resolve(x12::Standard::X12, "", "") == nullptr);  // an XML identity never matches an interchange
+  CHECK(partners.resolve(edihub::x12::Standard::X12, "ZZ", "COBALT") == cobalt);
+  CHECK(partners.resolve(edihub::x12::Standard::X12, "", "") == nullptr);  // an XML identity never matches an interchange
   const auto* rule = cobalt->mapping_for_document("ubl", "DespatchAdvice");
   REQUIRE(rule);
   CHECK(rule->file.filename() == "ubl.yaml");
@@ -282,6 +282,45 @@ validation:
   REQUIRE(result.segments[0].elements.size() == 1);
   CHECK(result.segments[0].elements[0].code == "7");
   CHECK(result.segments[0].elements[0].implementation_code == "I6");
+}
+
+TEST_CASE("an EANCOM partner's guide tightens its EDIFACT messages, found by their UNH version", "[partners][edifact]") {
+  TempDir dir;
+  write_profile(dir, "retail.yaml", R"(id: retail
+name: Retail
+identities: [{unb_qualifier: "14", unb_id: "5412345000013"}]
+validation:
+  DESADV:
+    mandatory_segments: [SG2/NAD]
+    codes: {BGM01-1: ["351"]}
+)");
+  auto directory = Directory::load(dir.path());
+  REQUIRE(directory.profiles().size() == 1);
+  const auto resolve = directory.schema_resolver();
+  edihub::x12::InterchangeHeader unb;
+  unb.standard = edihub::x12::Standard::Edifact;
+  unb.sender_qualifier = "14";
+  unb.sender_id = "5412345000013";
+  edihub::x12::GroupHeader implicit;  // no UNG: its version says nothing about the message
+  implicit.implicit = true;
+  edihub::x12::TransactionSet desadv;
+  desadv.id = "DESADV";
+  desadv.message_version = "D96A";
+  const auto& library = edihub::x12::SchemaLibrary::builtin();
+  const auto* schema = resolve(unb, implicit, desadv);
+  REQUIRE(schema);
+  CHECK(schema != library.find("DESADV", "D96A"));
+  CHECK(schema->version == "D96A");
+  desadv.message_version = "D01B";  // the guide tightens every directory the message has
+  const auto* d01b = resolve(unb, implicit, desadv);
+  REQUIRE(d01b);
+  CHECK(d01b != library.find("DESADV", "D01B"));
+  CHECK(d01b->version == "D01B");
+  desadv.id = "ORDERS";  // untightened: the library's
+  CHECK(resolve(unb, implicit, desadv) == library.find("ORDERS", "D01B"));
+  unb.sender_id = "9999999999999";  // another sender: the library's schema
+  desadv.id = "DESADV";
+  CHECK(resolve(unb, implicit, desadv) == library.find("DESADV", "D01B"));
 }
 
 TEST_CASE("durations are seconds, minutes, hours or days", "[partners]") {
