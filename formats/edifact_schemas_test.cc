@@ -194,6 +194,50 @@ TEST_CASE("a hand-built DESADV D96A validates without errors", "[validation][edi
   CHECK(validate_desadv(body).segments.empty());
 }
 
+TEST_CASE("hand-built INVOIC and ORDRSP (D96A, EANCOM style) and a CONTRL validate without errors", "[validation][edifact]") {
+  const SchemaLibrary& lib = SchemaLibrary::builtin();
+  auto errors = [&](const std::string& type, const std::string& version, const std::vector<std::string>& body) {
+    const auto* schema = lib.find(type, version);
+    REQUIRE(schema);
+    const auto result = validate_set(message(type, version, body), *schema);
+    std::vector<std::string> messages;
+    for (const auto& e : result.segments) messages.push_back(e.message + (e.elements.empty() ? "" : ": " + e.elements[0].message));
+    return messages;
+  };
+  // The line in SG25 (LIN, QTY, its amount SG26 MOA, price SG28 PRI, tax SG33 TAX), the
+  // summary after UNS: SG48 MOA (mandatory), SG50 TAX with its MOA.
+  CHECK(errors("INVOIC", "D96A",
+               {"BGM+380+INV123+9", "DTM+137:20020401:102", "DTM+35:20020330:102", "RFF+ON:ORD1234",
+                "NAD+SU+4012345500004::9", "RFF+VA:DE123456789", "NAD+BY+5412345000013::9", "CUX+2:EUR:4",
+                "LIN+1++5412345678908:EN", "QTY+47:10", "MOA+203:100.00", "PRI+AAA:10.00", "TAX+7+VAT+++:::19+S",
+                "UNS+S", "CNT+2:1", "MOA+86:119.00", "TAX+7+VAT+++:::19+S", "MOA+124:19.00"})
+            .empty());
+  // Without the summary MOA: SG48 (mandatory) is missing, named by its group.
+  const auto* invoic = lib.find("INVOIC", "D96A");
+  const auto missing = validate_set(message("INVOIC", "D96A", {"BGM+380+INV123+9", "DTM+137:20020401:102", "UNS+S"}), *invoic);
+  REQUIRE(missing.segments.size() == 1);
+  CHECK(missing.segments[0].tag == "MOA");
+  CHECK(missing.segments[0].loop_id == "SG48");
+  CHECK(missing.segments[0].position == 5);  // UNT showed it missing
+  CHECK(errors("ORDRSP", "D96A",
+               {"BGM+231+RSP1+29+AP", "DTM+137:20020401:102", "RFF+ON:ORD1234", "NAD+BY+5412345000013::9",
+                "NAD+SU+4012345500004::9", "LIN+1+5+5412345678908:EN", "QTY+21:100", "DTM+2:20020405:102", "UNS+S",
+                "CNT+2:1"})
+            .empty());
+  CHECK(errors("ORDERS", "D01B",
+               {"BGM+220+PO1+9", "DTM+137:20020401:102", "NAD+BY+5412345000013::9", "LIN+1++5412345678908:SRV",
+                "QTY+21:10", "UNS+S"})
+            .empty());
+  // A CONTRL rejecting a DESADV: segment 7 lacks a mandatory element (13), its element 2
+  // component 1 holds an invalid value (12).
+  CHECK(errors("CONTRL", "D3",
+               {"UCI+0001+5412345000013:14+4012345500004:14+4", "UCM+142+DESADV:D:96A:UN+4", "UCS+7+13", "UCD+12+2:1"})
+            .empty());
+  CHECK(errors("CONTRL", "41",
+               {"UCI+0001+5412345000013:14+4012345500004:14+4", "UCM+142+DESADV:D:96A:UN+4", "UCS+7+13", "UCD+12+2:1"})
+            .empty());
+}
+
 TEST_CASE("EDIFACT structure errors: missing, unknown, foreign, misplaced, too many", "[validation][edifact]") {
   SECTION("a missing mandatory BGM (3) at the segment that showed it") {
     auto body = kDesadv;

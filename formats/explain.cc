@@ -167,7 +167,7 @@ class Explainer : public SegmentHandler {
         frames_.resize(depth + 1);
         frames_[depth].index = i;
         if (node.is_loop) {
-          std::string label = node.tag;
+          std::string label = node.loop_id();  // EDIFACT: the group, "SG2"
           if (node.tag == "HL") label = hl_.add(view.element(1), view.element(2), view.element(3));
           frames_.push_back(Frame{&node.children, 1, std::move(label)});
           found = &node.children.front();
