@@ -284,6 +284,45 @@ validation:
   CHECK(result.segments[0].elements[0].implementation_code == "I6");
 }
 
+TEST_CASE("an EANCOM partner's guide tightens its EDIFACT messages, found by their UNH version", "[partners][edifact]") {
+  TempDir dir;
+  write_profile(dir, "retail.yaml", R"(id: retail
+name: Retail
+identities: [{unb_qualifier: "14", unb_id: "5412345000013"}]
+validation:
+  DESADV:
+    mandatory_segments: [SG2/NAD]
+    codes: {BGM01-1: ["351"]}
+)");
+  auto directory = Directory::load(dir.path());
+  REQUIRE(directory.profiles().size() == 1);
+  const auto resolve = directory.schema_resolver();
+  edihub::x12::InterchangeHeader unb;
+  unb.standard = edihub::x12::Standard::Edifact;
+  unb.sender_qualifier = "14";
+  unb.sender_id = "5412345000013";
+  edihub::x12::GroupHeader implicit;  // no UNG: its version says nothing about the message
+  implicit.implicit = true;
+  edihub::x12::TransactionSet desadv;
+  desadv.id = "DESADV";
+  desadv.message_version = "D96A";
+  const auto& library = edihub::x12::SchemaLibrary::builtin();
+  const auto* schema = resolve(unb, implicit, desadv);
+  REQUIRE(schema);
+  CHECK(schema != library.find("DESADV", "D96A"));
+  CHECK(schema->version == "D96A");
+  desadv.message_version = "D01B";  // the guide tightens every directory the message has
+  const auto* d01b = resolve(unb, implicit, desadv);
+  REQUIRE(d01b);
+  CHECK(d01b != library.find("DESADV", "D01B"));
+  CHECK(d01b->version == "D01B");
+  desadv.id = "ORDERS";  // untightened: the library's
+  CHECK(resolve(unb, implicit, desadv) == library.find("ORDERS", "D01B"));
+  unb.sender_id = "9999999999999";  // another sender: the library's schema
+  desadv.id = "DESADV";
+  CHECK(resolve(unb, implicit, desadv) == library.find("DESADV", "D01B"));
+}
+
 TEST_CASE("durations are seconds, minutes, hours or days", "[partners]") {
   using edihub::partners::parse_duration;
   CHECK(parse_duration("90s") == std::chrono::seconds(90));
