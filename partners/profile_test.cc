@@ -198,7 +198,7 @@ envelope:
   our_id: BUYER
   isa_version: "00501"
   delimiters: {element: "|", component: "^", repetition: "!", segment: "~"}
-acknowledgments: {ta1: always, reject: group, expect: "999", overdue_after: 90m}
+acknowledgments: {ta1: always, contrl: on_error, reject: group, expect: "999", overdue_after: 90m}
 )");
   auto directory = Directory::load(dir.path());
   const auto& p = directory.profiles().at(0);
@@ -214,6 +214,7 @@ acknowledgments: {ta1: always, reject: group, expect: "999", overdue_after: 90m}
   CHECK(p.envelope.their_group_id == "ACMEGS");
   CHECK(p.envelope.delimiters == edihub::x12::Delimiters{'|', '^', '!', "~"});
   CHECK(p.acks.ta1 == "always");
+  CHECK(p.acks.contrl == "on_error");
   CHECK(p.acks.reject == "group");
   CHECK(p.acks.overdue_after == std::chrono::minutes(90));
   // send: auto answers 005010 groups with a 999 and older ones with a 997.
@@ -533,7 +534,7 @@ envelope:
   delimiters: {element: "a", component: "*", segment: "", extra: 1}
   odd: 1
 encoding: klingon
-acknowledgments: {send: "998", ta1: sometimes, reject: all, expect: "996", overdue_after: later, max_errors_per_set: 0, max_errors_per_file: lots, x: 1}
+acknowledgments: {send: "998", ta1: sometimes, contrl: often, reject: all, expect: "996", overdue_after: later, max_errors_per_set: 0, max_errors_per_file: lots, x: 1}
 validation:
   "856": {mandatory_segments: notalist, codes: {TD504: M}, x: 1}
   "999999": {mandatory_segments: [BSN]}
@@ -639,11 +640,12 @@ partners/a.yaml:34: element separator must be one character that is not a letter
 partners/a.yaml:34: segment terminator must be 1 to 4 bytes
 partners/a.yaml:34: element, component, repetition and segment delimiters must all differ
 partners/a.yaml:36: encoding 'klingon' is not a character set iconv knows (e.g. utf-8, iso-8859-1, windows-1252)
-partners/a.yaml:37: unknown key 'x' in 'acknowledgments' (expected one of: expect, max_errors_per_file, max_errors_per_set, overdue_after, reject, send, ta1)
+partners/a.yaml:37: unknown key 'x' in 'acknowledgments' (expected one of: contrl, expect, max_errors_per_file, max_errors_per_set, overdue_after, reject, send, ta1)
 partners/a.yaml:37: send '998' is not one of: 997, 999, auto, none
 partners/a.yaml:37: ta1 'sometimes' is not one of: always, never, on_error, on_request
+partners/a.yaml:37: contrl 'often' is not one of: always, never, on_error, on_request
 partners/a.yaml:37: reject 'all' is not one of: group, set
-partners/a.yaml:37: expect '996' is not one of: 997, 999, none
+partners/a.yaml:37: expect '996' is not one of: 997, 999, contrl, none
 partners/a.yaml:37: overdue_after 'later' is not a duration such as 90m, 4h or 2d
 partners/a.yaml:37: max_errors_per_set must be a number from 1 to 100000
 partners/a.yaml:37: max_errors_per_file must be a number from 1 to 100000
