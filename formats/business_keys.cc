@@ -1,5 +1,7 @@
 #include "formats/business_keys.h"
 
+#include "formats/edifact.h"
+
 #include <algorithm>
 #include <initializer_list>
 #include <span>
@@ -97,11 +99,44 @@ void add_qualified(BusinessKeys& keys, std::string_view qualifier, std::string_v
     if (k.qualifier == qualifier) add(keys, k.name, value);
 }
 
+// EDIFACT: the document number (BGM C106/1004) of a message type, and the references
+// (RFF C506: 1153 qualifier, 1154 number) of any message.
+struct MessageKey {
+  std::string_view message, name;
+};
+constexpr MessageKey kDocumentNumberKeys[] = {
+    {"ORDERS", "po_number"}, {"ORDCHG", "po_number"}, {"DESADV", "shipment_id"}, {"INVOIC", "invoice_number"}};
+constexpr QualifiedKey kEdifactReferenceKeys[] = {
+    {"ON", "po_number"},        // Order number (buyer)
+    {"BM", "bol"},              // Bill of lading number
+    {"CN", "tracking_number"},  // Carrier's reference number
+    {"IV", "invoice_number"},   // Invoice number
+    {"AAK", "shipment_id"},     // Despatch advice number
+};
+
+std::string_view component(std::string_view element, std::size_t n) {
+  const auto parts = x12::split(element, edifact::kComponent);
+  return n <= parts.size() ? parts[n - 1] : std::string_view{};
+}
+
+BusinessKeys edifact_keys(const x12::TransactionSet& message) {
+  BusinessKeys keys;
+  if (message.id == "CONTRL") return keys;
+  for (const auto& s : message.segments) {
+    if (s.tag == "BGM")
+      for (const auto& k : kDocumentNumberKeys)
+        if (k.message == message.id) add(keys, k.name, component(s.element(2), 1));
+    if (s.tag == "RFF") add_qualified(keys, component(s.element(1), 1), component(s.element(1), 2), kEdifactReferenceKeys);
+  }
+  return keys;
+}
+
 }  // namespace
 
 namespace x12 {
 
 BusinessKeys builtin_business_keys(const TransactionSet& set) {
+  if (!set.message_version.empty()) return edifact_keys(set);
   BusinessKeys keys;
   if (set.id == "997" || set.id == "999") return keys;
   for (const auto& s : set.segments) {

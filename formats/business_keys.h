@@ -20,7 +20,8 @@ namespace edihub {
 using BusinessKeys = std::vector<std::pair<std::string, std::string>>;
 
 namespace x12 {
-// 997 and 999 get none: the control numbers they acknowledge are not business keys.
+// 997, 999 and CONTRL get none: the control numbers they acknowledge are not business keys.
+// EDIFACT messages: BGM's document number by message type and RFF references.
 BusinessKeys builtin_business_keys(const TransactionSet& set);
 }  // namespace x12
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "formats/edifact.h"
 #include "formats/parsed_file.h"
 #include "tests/test_support.h"
 
@@ -132,4 +133,36 @@ TEST_CASE("XML ship notice keys: cXML, UBL and GS1", "[business_keys]") {
   // Not a ship notice or order: no keys.
   auto other = edihub::xml::parse("<Catalog><ID>1</ID></Catalog>");
   CHECK(edihub::xml::builtin_business_keys(*other).empty());
+}
+
+TEST_CASE("EDIFACT keys: BGM document number by message type, RFF ON, BM, CN, IV and AAK", "[business_keys][edifact]") {
+  using edihub::edifact::kComponent;
+  auto composite = [](std::string a, std::string b) { return a + kComponent + b; };
+  edihub::x12::TransactionSet desadv;
+  desadv.id = "DESADV";
+  desadv.message_version = "D96A";
+  desadv.segments = {{"UNH", {"M1", composite("DESADV", "D") + kComponent + "96A"}},
+                     {"BGM", {"351", "DES587441", "9"}},
+                     {"RFF", {composite("ON", "4500012345")}},
+                     {"RFF", {composite("BM", "HLFX7730451")}},
+                     {"RFF", {composite("ZZZ", "ignored")}},
+                     {"RFF", {composite("CN", "PRO-778")}},
+                     {"RFF", {composite("ON", "4500012345")}}};
+  CHECK(edihub::x12::builtin_business_keys(desadv) == BusinessKeys{{"shipment_id", "DES587441"},
+                                                                   {"po_number", "4500012345"},
+                                                                   {"bol", "HLFX7730451"},
+                                                                   {"tracking_number", "PRO-778"}});
+  // An INVOIC's BGM is the invoice; an ORDRSP's BGM is the supplier's response, no key of ours.
+  edihub::x12::TransactionSet invoic = desadv;
+  invoic.id = "INVOIC";
+  invoic.segments = {{"BGM", {"380", "INV-1"}}, {"RFF", {composite("AAK", "DES587441")}}, {"RFF", {composite("ON", "PO-9")}}};
+  CHECK(edihub::x12::builtin_business_keys(invoic) ==
+        BusinessKeys{{"invoice_number", "INV-1"}, {"shipment_id", "DES587441"}, {"po_number", "PO-9"}});
+  edihub::x12::TransactionSet ordrsp = invoic;
+  ordrsp.id = "ORDRSP";
+  ordrsp.segments = {{"BGM", {"231", "RSP-1"}}, {"RFF", {composite("ON", "PO-9")}}};
+  CHECK(edihub::x12::builtin_business_keys(ordrsp) == BusinessKeys{{"po_number", "PO-9"}});
+  edihub::x12::TransactionSet contrl = ordrsp;
+  contrl.id = "CONTRL";
+  CHECK(edihub::x12::builtin_business_keys(contrl).empty());
 }

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "formats/charset.h"
+#include "formats/trailer_checks.h"
 
 namespace edihub::x12 {
 
@@ -32,46 +33,10 @@ Tag classify(std::string_view tag) {
   return Tag::Body;
 }
 
-std::optional<std::uint64_t> to_number(std::string_view text) {
-  std::uint64_t value = 0;
-  if (text.empty() || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return std::nullopt;
-  }
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
 std::string trimmed(std::string_view text) {
   const auto first = text.find_first_not_of(' ');
   if (first == std::string_view::npos) return {};
   return std::string(text.substr(first, text.find_last_not_of(' ') - first + 1));
-}
-
-// Message for a count element (IEA01, GE01, SE01) that disagrees with what was seen;
-// nullopt when it agrees. Zero padding is allowed in counts.
-std::optional<std::string> count_mismatch(std::string_view declared, std::uint64_t actual,
-                                          std::string_view what) {
-  const auto value = to_number(declared);
-  if (value && *value == actual) return std::nullopt;
-  const std::string seen = std::to_string(actual) + " " + std::string(what);
-  if (!value) return "'" + std::string(declared) + "' is not a number; found " + seen;
-  return "declares " + std::string(declared) + " but found " + seen;
-}
-
-// Message for a trailer control number that is not the header's; nullopt when identical.
-// Numerically equal but padded differently (IEA02 3438 for ISA13 000003438) is still
-// reported: X12 requires identical values and the header's is the one acknowledged.
-std::optional<std::string> control_mismatch(std::string_view trailer, std::string_view header,
-                                            std::string_view header_element) {
-  if (trailer == header) return std::nullopt;
-  const auto trailer_value = to_number(trailer), header_value = to_number(header);
-  if (trailer_value && header_value && *trailer_value == *header_value) {
-    return "control number " + std::string(trailer) + " equals " + std::string(header_element) + " " +
-           std::string(header) + " numerically but is not padded the same way";
-  }
-  return "control number " + std::string(trailer) + " does not match " + std::string(header_element) +
-         " " + std::string(header);
 }
 
 }  // namespace

@@ -24,11 +24,14 @@ bool overlaps(const Identity& a, const Identity& b) {
   if (a.is_xml())
     return a.party_id == b.party_id &&
            (a.party_scheme.empty() || b.party_scheme.empty() || same_scheme(a.party_scheme, b.party_scheme));
-  return a.isa_id == b.isa_id && compatible(a.isa_qualifier, b.isa_qualifier) && compatible(a.group_id, b.group_id);
+  return a.standard == b.standard && a.sender_id == b.sender_id && compatible(a.sender_qualifier, b.sender_qualifier) &&
+         compatible(a.group_id, b.group_id);
 }
 
-bool identity_matches(const Identity& id, std::string_view qualifier, std::string_view isa_id, std::string_view gs) {
-  return !id.is_xml() && id.isa_id == isa_id && (id.isa_qualifier.empty() || id.isa_qualifier == qualifier) &&
+bool identity_matches(const Identity& id, x12::Standard standard, std::string_view qualifier, std::string_view sender,
+                      std::string_view gs) {
+  return !id.is_xml() && id.standard == standard && id.sender_id == sender &&
+         (id.sender_qualifier.empty() || id.sender_qualifier == qualifier) &&
          (id.group_id.empty() || gs.empty() || id.group_id == gs);
 }
 
@@ -84,10 +87,11 @@ const Profile* Directory::find(std::string_view id) const {
   return nullptr;
 }
 
-const Profile* Directory::resolve(std::string_view qualifier, std::string_view isa_id, std::string_view gs) const {
+const Profile* Directory::resolve(x12::Standard standard, std::string_view qualifier, std::string_view sender,
+                                  std::string_view gs) const {
   for (const auto& p : profiles_)
     for (const auto& id : p.identities)
-      if (identity_matches(id, qualifier, isa_id, gs)) return &p;
+      if (identity_matches(id, standard, qualifier, sender, gs)) return &p;
   return nullptr;
 }
 
@@ -103,15 +107,15 @@ const Profile* Directory::resolve_party(const std::vector<xml::PartyId>& senders
 x12::SchemaResolver Directory::schema_resolver() const {
   return [this](const x12::InterchangeHeader& h, const x12::GroupHeader& g,
                 const x12::TransactionSet& set) -> const x12::TransactionSetSchema* {
-    const auto* partner = resolve(h.sender_qualifier, h.sender_id, g.sender);
+    const auto* partner = resolve(h, g.sender);
     return partner ? partner->schema_for(set.id, g.version) : x12::SchemaLibrary::builtin().find(set.id, g.version);
   };
 }
 
 x12::RulesResolver Directory::rules_resolver() const {
   return [this](const x12::InterchangeHeader& h, const x12::GroupHeader& g) {
-    const auto* partner = resolve(h.sender_qualifier, h.sender_id, g.sender);
-    return partner ? partner->validation_rules() : x12::ValidationRules{};
+    const auto* partner = resolve(h, g.sender);
+    return partner ? partner->validation_rules(h) : x12::ValidationRules{};
   };
 }
 
@@ -119,8 +123,8 @@ std::function<const x12::Charset&(const x12::ParsedInterchange&)> Directory::cha
   return [this](const x12::ParsedInterchange& interchange) -> const x12::Charset& {
     const auto& h = interchange.header;
     const auto* partner =
-        resolve(h.sender_qualifier, h.sender_id, interchange.groups.empty() ? "" : interchange.groups.front().header.sender);
-    return partner ? partner->charset : x12::Charset::utf8();
+        resolve(h, interchange.groups.empty() ? "" : interchange.groups.front().header.sender);
+    return partner ? partner->charset_of(h) : x12::Charset::utf8();
   };
 }
 

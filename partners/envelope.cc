@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "formats/edifact.h"
 #include "partners/sections.h"
 
 namespace edihub::partners::detail {
@@ -12,6 +13,7 @@ namespace {
 void finish_envelope(Envelope& e) {
   if (e.our_group_id.empty()) e.our_group_id = e.our_id;
   if (e.their_group_id.empty()) e.their_group_id = e.their_id;
+  if (e.standard == x12::Standard::Edifact) return;  // a UNB qualifier is optional: none is written
   if (e.our_qualifier.empty()) e.our_qualifier = "ZZ";
   if (e.their_qualifier.empty()) e.their_qualifier = "ZZ";
 }
@@ -45,31 +47,41 @@ void read_delimiters(ProfileReader& r, const YAML::Node& node, Envelope& e) {
 
 void read_envelope(ProfileReader& r, const YAML::Node& node, Profile& profile) {
   auto& e = profile.envelope;
-  auto x12_identity = std::find_if(profile.identities.begin(), profile.identities.end(),
-                                   [](const Identity& id) { return !id.is_xml(); });
-  if (x12_identity != profile.identities.end()) {
-    e.their_qualifier = x12_identity->isa_qualifier;
-    e.their_id = x12_identity->isa_id;
-    e.their_group_id = x12_identity->group_id;
+  auto interchange_identity = std::find_if(profile.identities.begin(), profile.identities.end(),
+                                           [](const Identity& id) { return !id.is_xml(); });
+  if (interchange_identity != profile.identities.end()) {
+    e.standard = interchange_identity->standard;
+    e.their_qualifier = interchange_identity->sender_qualifier;
+    e.their_id = interchange_identity->sender_id;
+    e.their_group_id = interchange_identity->group_id;
   }
+  const bool edifact = e.standard == x12::Standard::Edifact;
   if (!node.IsDefined()) return finish_envelope(e);
   if (!node.IsMap()) return r.problem(node, "'envelope' must be a mapping (our_id, version, delimiters, ...)");
   r.reject_unknown_keys(node,
                         {"our_qualifier", "our_id", "our_group_id", "their_qualifier", "their_id", "their_group_id",
                          "isa_version", "group_version", "usage", "ta1_requested", "delimiters", "line_breaks",
-                         "first_control_number"},
+                         "first_control_number", "syntax_identifier", "syntax_version", "contrl_requested"},
                         "'envelope'");
   auto text = [&](const char* key, std::string& into, std::size_t max) {
     if (!node[key]) return;
     into = r.scalar(node[key], key);
     if (into.size() > max) r.problem(node[key], std::string(key) + " is longer than " + std::to_string(max) + " characters");
   };
-  text("our_qualifier", e.our_qualifier, 2);
-  text("our_id", e.our_id, 15);
-  text("our_group_id", e.our_group_id, 15);
-  text("their_qualifier", e.their_qualifier, 2);
-  text("their_id", e.their_id, 15);
-  text("their_group_id", e.their_group_id, 15);
+  // ISA05/ISA06 and GS02 widths, or UNB S002 0007/0004 and UNG 0040.
+  const std::size_t qualifier_max = edifact ? 4 : 2, id_max = edifact ? 35 : 15;
+  text("our_qualifier", e.our_qualifier, qualifier_max);
+  text("our_id", e.our_id, id_max);
+  text("our_group_id", e.our_group_id, id_max);
+  text("their_qualifier", e.their_qualifier, qualifier_max);
+  text("their_id", e.their_id, id_max);
+  text("their_group_id", e.their_group_id, id_max);
+  text("syntax_identifier", e.syntax_identifier, 4);
+  if (edifact && !edifact::charset_name(e.syntax_identifier))
+    r.problem(node["syntax_identifier"], "syntax_identifier '" + e.syntax_identifier +
+                                             "' is not one edihub writes (UNOA, UNOB, UNOC ... UNOK, UNOW, UNOY)");
+  if (node["syntax_version"]) e.syntax_version = static_cast<int>(r.bounded_int(node["syntax_version"], 3, 4, "syntax_version"));
+  if (node["contrl_requested"]) e.contrl_requested = r.boolean(node["contrl_requested"], "contrl_requested");
   text("isa_version", e.isa_version, 5);
   text("group_version", e.group_version, 12);
   text("usage", e.usage, 1);

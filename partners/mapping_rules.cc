@@ -72,7 +72,7 @@ void MappingFiles::read_mappings(ProfileReader& r, const YAML::Node& node, Profi
       read_outbound_rule(r, entry, profile);
       continue;
     }
-    r.reject_unknown_keys(entry, {"direction", "transaction_set", "versions", "document", "standard", "file"},
+    r.reject_unknown_keys(entry, {"direction", "transaction_set", "message", "versions", "document", "standard", "file"},
                           "a mapping rule");
     if (entry["direction"] && entry["direction"].as<std::string>() != "inbound")
       r.problem(entry["direction"], "direction must be inbound (partner to ERP) or outbound (ERP to partner)");
@@ -82,8 +82,14 @@ void MappingFiles::read_mappings(ProfileReader& r, const YAML::Node& node, Profi
       rule.standard = r.scalar(entry["standard"], "standard", false);
       if (entry["transaction_set"] || entry["versions"])
         r.problem(entry, "a mapping rule names either an X12 transaction_set (and versions) or an XML document, not both");
+    } else if (entry["message"]) {
+      // An EDIFACT message type (UNH S009/0065) stands where an X12 set id would; versions are D96A, D01B...
+      rule.transaction_set = r.scalar(entry["message"], "'message' (the EDIFACT message type) of a mapping rule");
+      if (entry["transaction_set"]) r.problem(entry, "a mapping rule names either an X12 transaction_set or an EDIFACT message, not both");
+      if (entry["standard"]) r.problem(entry["standard"], "'standard' belongs to XML rules (with 'document')");
     } else {
-      rule.transaction_set = r.scalar(entry["transaction_set"], "'transaction_set' (X12) or 'document' (XML) of a mapping rule");
+      rule.transaction_set =
+          r.scalar(entry["transaction_set"], "'transaction_set' (X12), 'message' (EDIFACT) or 'document' (XML) of a mapping rule");
       if (entry["standard"]) r.problem(entry["standard"], "'standard' belongs to XML rules (with 'document')");
     }
     if (entry["versions"]) {

@@ -13,7 +13,8 @@ namespace detail {
 namespace {
 
 void read_identities(ProfileReader& r, const YAML::Node& node, Profile& profile) {
-  const std::string forms = "{isa_qualifier, isa_id, group_id} (X12) or {party_id, scheme} (XML)";
+  const std::string forms =
+      "{isa_qualifier, isa_id, group_id} (X12), {unb_qualifier, unb_id, group_id} (EDIFACT) or {party_id, scheme} (XML)";
   if (!node.IsDefined() || !node.IsSequence() || node.size() == 0) {
     r.problem(node, "'identities' must list at least one " + forms);
     return;
@@ -28,12 +29,19 @@ void read_identities(ProfileReader& r, const YAML::Node& node, Profile& profile)
       r.reject_unknown_keys(entry, {"party_id", "scheme"}, "an XML identity");
       id.party_id = r.scalar(entry["party_id"], "'party_id' of an identity");
       id.party_scheme = r.scalar(entry["scheme"], "scheme", false);
+    } else if (entry["unb_id"]) {
+      r.reject_unknown_keys(entry, {"unb_qualifier", "unb_id", "group_id"}, "an EDIFACT identity");
+      id.standard = x12::Standard::Edifact;
+      id.sender_qualifier = r.scalar(entry["unb_qualifier"], "unb_qualifier", false);
+      id.sender_id = r.scalar(entry["unb_id"], "'unb_id' (UNB S002/0004) of an identity");
+      id.group_id = r.scalar(entry["group_id"], "group_id", false);
+      if (id.sender_id.size() > 35) r.problem(entry["unb_id"], "unb_id is longer than the 35 characters of UNB 0004");
     } else {
       r.reject_unknown_keys(entry, {"isa_qualifier", "isa_id", "group_id"}, "an identity");
-      id.isa_qualifier = r.scalar(entry["isa_qualifier"], "isa_qualifier", false);
-      id.isa_id = r.scalar(entry["isa_id"], "'isa_id' (ISA06) of an identity");
+      id.sender_qualifier = r.scalar(entry["isa_qualifier"], "isa_qualifier", false);
+      id.sender_id = r.scalar(entry["isa_id"], "'isa_id' (ISA06) of an identity");
       id.group_id = r.scalar(entry["group_id"], "group_id", false);
-      if (id.isa_id.size() > 15) r.problem(entry["isa_id"], "isa_id is longer than ISA06's 15 characters");
+      if (id.sender_id.size() > 15) r.problem(entry["isa_id"], "isa_id is longer than ISA06's 15 characters");
     }
     profile.identities.push_back(id);
   }
@@ -108,7 +116,8 @@ Profile read_profile(ProfileReader& r, MappingFiles& mapping_files, const Reconc
 }  // namespace detail
 
 std::string Identity::text() const {
-  return is_xml() ? (party_scheme.empty() ? "" : party_scheme + ":") + party_id : isa_qualifier + ":" + isa_id;
+  if (is_xml()) return (party_scheme.empty() ? "" : party_scheme + ":") + party_id;
+  return (standard == x12::Standard::Edifact ? "UNB " : "") + sender_qualifier + ":" + sender_id;
 }
 
 }  // namespace edihub::partners

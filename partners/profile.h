@@ -36,18 +36,20 @@ class Node;
 
 namespace edihub::partners {
 
-// One identity a partner sends under: X12 (ISA05/ISA06/GS02; empty qualifier or group id
-// match any) or, for XML documents, a party id (cXML credential, UBL/GS1 party identifier;
-// an empty scheme matches any).
+// One identity a partner sends under: an interchange sender, X12 (ISA05/ISA06/GS02) or
+// EDIFACT (UNB S002 0007/0004, UNG 0040); an empty qualifier or group id matches any. Or,
+// for XML documents, a party id (cXML credential, UBL/GS1 party identifier; an empty
+// scheme matches any).
 struct Identity {
-  std::string isa_qualifier;  // ISA05
-  std::string isa_id;         // ISA06, trimmed
-  std::string group_id;       // GS02
-  std::string party_scheme;   // XML: cXML credential domain, UBL schemeID, GLN
-  std::string party_id;       // XML
+  x12::Standard standard = x12::Standard::X12;  // of an interchange identity
+  std::string sender_qualifier;  // ISA05 or UNB S002/0007
+  std::string sender_id;         // ISA06 (trimmed) or UNB S002/0004
+  std::string group_id;          // GS02 or UNG S006/0040
+  std::string party_scheme;      // XML: cXML credential domain, UBL schemeID, GLN
+  std::string party_id;          // XML
 
   bool is_xml() const { return !party_id.empty(); }
-  std::string text() const;   // "ZZ:ACME" or "NetworkId:AN01"
+  std::string text() const;   // "ZZ:ACME", "UNB 14:5412345000013" or "NetworkId:AN01"
 };
 
 // Inbound folder channel: files are taken once they are settled (unchanged size and
@@ -148,17 +150,22 @@ struct ErpPostgres {
 
 // How we envelope what we send to the partner (acks and outbound documents).
 struct Envelope {
-  std::string our_qualifier, our_id;      // ISA05/ISA06 we send under; acks default to the ids the partner addressed
+  // X12 or EDIFACT: the standard of the partner's first interchange identity.
+  x12::Standard standard = x12::Standard::X12;
+  std::string our_qualifier, our_id;      // ISA05/ISA06 (UNB S002) we send under; acks default to the ids the partner addressed
   std::string our_group_id;               // GS02; defaults to our_id
-  std::string their_qualifier, their_id;  // ISA07/ISA08; default: the partner's first identity
+  std::string their_qualifier, their_id;  // ISA07/ISA08 (UNB S003); default: the partner's first identity
   std::string their_group_id;             // GS03; default: that identity's group id, else their_id
   std::string isa_version = "00401";      // ISA12 of outbound documents (acks answer in the partner's own)
   std::string group_version = "004010";   // GS08 of outbound documents
-  std::string usage = "P";                // ISA15
+  std::string usage = "P";                // ISA15 (EDIFACT: T sets UNB 0035 test indicator 1)
   bool ta1_requested = false;             // ISA14 on our documents: the partner is asked for a TA1
-  x12::Delimiters delimiters{'*', '>', 0, "~"};
+  std::string syntax_identifier = "UNOC"; // EDIFACT UNB S001/0001 of outbound documents
+  int syntax_version = 3;                 // EDIFACT UNB S001/0002
+  bool contrl_requested = false;          // EDIFACT UNB 0031 on our documents: the partner is asked for a CONTRL
+  x12::Delimiters delimiters{'*', '>', 0, "~"};  // X12; EDIFACT documents use the UNA defaults
   bool line_breaks = false;               // a newline after every segment terminator
-  std::uint64_t first_control_number = 1; // where our ISA13/GS06/ST02 counters start
+  std::uint64_t first_control_number = 1; // where our ISA13/GS06/ST02 (UNB/UNH reference) counters start
 };
 
 // What we send for the partner's documents and what we expect for ours.
@@ -231,6 +238,7 @@ struct Profile {
   Schedule schedule;                         // when `edihub serve` polls it
   Envelope envelope;
   x12::Charset charset = x12::Charset::utf8();  // `encoding:` of its element values
+  bool encoding_given = false;                  // `encoding:` was written (EDIFACT then ignores UNB's)
   AckPolicy acks;
   std::vector<MappingRule> mappings;
   std::vector<OutboundRule> outbound_mappings;
@@ -246,8 +254,13 @@ struct Profile {
   const OutboundRule* outbound_mapping_for(std::string_view transaction) const;
   // The schema this partner's sets are validated against; nullptr when there is none.
   const x12::TransactionSetSchema* schema_for(std::string_view transaction_set, std::string_view gs08) const;
-  // How its interchanges are validated: its character set and error caps.
-  x12::ValidationRules validation_rules() const { return {&charset, acks.max_errors_per_set, acks.max_errors_per_file}; }
+  // The character set of an interchange's values: `encoding:` when given; else for EDIFACT
+  // the one its UNB syntax identifier names (UNOC: ISO-8859-1), for X12 UTF-8.
+  const x12::Charset& charset_of(const x12::InterchangeHeader& h) const;
+  // How its interchanges are validated: their character set and the error caps.
+  x12::ValidationRules validation_rules(const x12::InterchangeHeader& h = {}) const {
+    return {&charset_of(h), acks.max_errors_per_set, acks.max_errors_per_file};
+  }
   // The acknowledgment we send for a group of this version: "997", "999" or "none".
   std::string ack_for(std::string_view gs08) const;
 };
@@ -284,9 +297,13 @@ class Directory {
 
   const std::vector<Profile>& profiles() const { return profiles_; }
   const Profile* find(std::string_view id) const;
-  // The partner an interchange belongs to, by ISA05/ISA06 and GS02; nullptr if none.
-  const Profile* resolve(std::string_view isa_qualifier, std::string_view isa_id,
+  // The partner an interchange belongs to, by its sender (ISA05/ISA06 or UNB S002) and
+  // group sender (GS02 or UNG 0040); nullptr if none.
+  const Profile* resolve(x12::Standard standard, std::string_view qualifier, std::string_view sender_id,
                          std::string_view group_id = {}) const;
+  const Profile* resolve(const x12::InterchangeHeader& h, std::string_view group_id = {}) const {
+    return resolve(h.standard, h.sender_qualifier, h.sender_id, group_id);
+  }
   // What validation and decoding take from the partner an interchange belongs to (resolved
   // like resolve(), by ISA05/ISA06 and GS02): its schemas, its rules (encoding, error caps)
   // and its character set; the library's schemas and the defaults for an unknown sender.

@@ -71,10 +71,10 @@ code_tables:
   CHECK(p.inbound->path == fs::weakly_canonical(dir / "in/acme"));
   CHECK(p.inbound->settle == std::chrono::milliseconds(2500));
   CHECK(p.code_tables.at("uom").at("CA") == "CS");
-  CHECK(dir_.resolve("ZZ", "ACME", "ACMEGS") == &p);
-  CHECK(dir_.resolve("ZZ", "ACME", "OTHERGS") == nullptr);  // GS02 must match when given
-  CHECK(dir_.resolve("01", "ACME") == nullptr);              // qualifier must match when given
-  CHECK(dir_.resolve("14", "123456789") == &p);              // no qualifier in the identity: any
+  CHECK(dir_.resolve(x12::Standard::X12, "ZZ", "ACME", "ACMEGS") == &p);
+  CHECK(dir_.resolve(x12::Standard::X12, "ZZ", "ACME", "OTHERGS") == nullptr);  // GS02 must match when given
+  CHECK(dir_.resolve(x12::Standard::X12, "01", "ACME") == nullptr);              // qualifier must match when given
+  CHECK(dir_.resolve(x12::Standard::X12, "14", "123456789") == &p);              // no qualifier in the identity: any
   CHECK(p.mapping_for("856", "004010VICS") != nullptr);      // version prefix
   CHECK(p.mapping_for("856", "005010") == nullptr);
   CHECK(p.mapping_for("810", "004010") == nullptr);
@@ -156,8 +156,8 @@ mappings:
   CHECK(partners.resolve_party({PartyId{"0088", "0614141000012"}, PartyId{"gln", "0614141000012"}}) == cobalt);
   CHECK(partners.resolve_party({PartyId{"DUNS", "0614141000012"}})->id == "other");
   CHECK(partners.resolve_party({PartyId{"GLN", "999"}}) == nullptr);
-  CHECK(partners.resolve("ZZ", "COBALT") == cobalt);
-  CHECK(partners.resolve("", "") == nullptr);  // an XML identity never matches an interchange
+  CHECK(partners.resolve(x12::Standard::X12, "ZZ", "COBALT") == cobalt);
+  CHECK(partners.resolve(x12::Standard::X12, "", "") == nullptr);  // an XML identity never matches an interchange
   const auto* rule = cobalt->mapping_for_document("ubl", "DespatchAdvice");
   REQUIRE(rule);
   CHECK(rule->file.filename() == "ubl.yaml");

@@ -1,5 +1,9 @@
 // The `encoding` and `validation` sections: the character set of the partner's element
 // values, and its implementation guide's tightening of the transaction-set schemas.
+#include <map>
+#include <mutex>
+
+#include "formats/edifact.h"
 #include "partners/sections.h"
 
 namespace edihub::partners {
@@ -11,6 +15,7 @@ void read_encoding(ProfileReader& r, const YAML::Node& node, Profile& profile) {
   const auto name = r.scalar(node, "'encoding'");
   try {
     if (!name.empty()) profile.charset = x12::Charset(name);
+    profile.encoding_given = !name.empty();
   } catch (const std::invalid_argument&) {
     r.problem(node, "encoding '" + name + "' is not a character set iconv knows (e.g. utf-8, iso-8859-1, windows-1252)");
   }
@@ -72,6 +77,18 @@ const x12::TransactionSetSchema* Profile::schema_for(std::string_view transactio
   if (!base) return nullptr;
   auto found = tightened.find(std::string(transaction_set) + "/" + base->version);
   return found != tightened.end() ? found->second.get() : base;
+}
+
+const x12::Charset& Profile::charset_of(const x12::InterchangeHeader& h) const {
+  if (encoding_given || h.standard != x12::Standard::Edifact) return charset;
+  // One converter per syntax identifier, kept for the process (a handful at most).
+  static std::mutex mutex;
+  static std::map<std::string, x12::Charset, std::less<>> by_syntax;
+  std::lock_guard lock(mutex);
+  if (auto found = by_syntax.find(h.syntax_identifier); found != by_syntax.end()) return found->second;
+  const auto name = edifact::charset_name(h.syntax_identifier);
+  if (!name) return charset;  // validation reports the identifier
+  return by_syntax.emplace(h.syntax_identifier, x12::Charset(*name)).first->second;
 }
 
 }  // namespace edihub::partners

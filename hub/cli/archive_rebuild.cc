@@ -124,8 +124,8 @@ class Reindexer {
     const std::string gs02 = first.groups.empty() ? "" : first.groups.front().header.sender;
     const std::string gs03 = first.groups.empty() ? "" : first.groups.front().header.receiver;
     const auto& h = first.header;
-    const partners::Profile* partner = config_.partners.resolve(h.sender_qualifier, h.sender_id, gs02);
-    if (!partner && (partner = config_.partners.resolve(h.receiver_qualifier, h.receiver_id, gs03))) file.direction = "out";
+    const partners::Profile* partner = config_.partners.resolve(h, gs02);
+    if (!partner && (partner = config_.partners.resolve(h.standard, h.receiver_qualifier, h.receiver_id, gs03))) file.direction = "out";
     if (partner) file.partner = partner->id;
     record(file, fmt::format("X12 interchange {} from {}:{} to {}:{}", h.control_number, h.sender_qualifier,
                              h.sender_id, h.receiver_qualifier, h.receiver_id));

@@ -109,9 +109,9 @@ class SetMapper : public x12::EnvelopeListener {
   void take_transaction_set(const x12::InterchangeHeader& raw_h, const x12::GroupHeader& raw_g,
                             x12::TransactionSet&& set) override {
     const auto* named = named_partner(s_);
-    const auto* partner = named ? named : s_.config.partners.resolve(raw_h.sender_qualifier, raw_h.sender_id, raw_g.sender);
+    const auto* partner = named ? named : s_.config.partners.resolve(raw_h, raw_g.sender);
     // Mapped as the pipeline maps it: in UTF-8 from the partner's `encoding:`.
-    const x12::Charset& charset = partner ? partner->charset : x12::Charset::utf8();
+    const x12::Charset& charset = partner ? partner->charset_of(raw_h) : x12::Charset::utf8();
     x12::InterchangeHeader h = raw_h;
     x12::GroupHeader g = raw_g;
     x12::decode_to_utf8(h, charset);

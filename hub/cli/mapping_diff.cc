@@ -65,9 +65,10 @@ class SetRemapper : public x12::EnvelopeListener {
     // Mapped as the pipeline maps it: in UTF-8 from the partner's `encoding:`.
     x12::InterchangeHeader h = raw_h;
     x12::GroupHeader g = raw_g;
-    x12::decode_to_utf8(h, partner_.charset);
-    x12::decode_to_utf8(g, partner_.charset);
-    x12::decode_to_utf8(set, partner_.charset);
+    const x12::Charset& charset = partner_.charset_of(raw_h);
+    x12::decode_to_utf8(h, charset);
+    x12::decode_to_utf8(g, charset);
+    x12::decode_to_utf8(set, charset);
     auto row = wanted_.find(key(h.control_number, g.control_number, set.control_number, set.id));
     if (row == wanted_.end()) return;
     const std::size_t i = row->second;

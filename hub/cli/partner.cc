@@ -340,7 +340,7 @@ int command_partner_new(const PartnerNewOptions& o, std::ostream& out, std::ostr
       throw Refused(fmt::format("{}: sender party {} is already an identity of partner '{}' ({})", o.sample,
                                 parties(facts.senders), owner->id, owner->file.string()));
     if (const auto* owner = config && !facts.is_xml()
-                                ? config->partners.resolve(facts.sender_qualifier, facts.sender_id, facts.group_sender)
+                                ? config->partners.resolve(x12::Standard::X12, facts.sender_qualifier, facts.sender_id, facts.group_sender)
                                 : nullptr)
       throw Refused(fmt::format("{}: segment 1 ISA05/ISA06 {}:{} (GS02 {}) is already an identity of partner '{}' ({})",
                                 o.sample, facts.sender_qualifier, facts.sender_id, facts.group_sender, owner->id,

@@ -315,6 +315,8 @@ void Pipeline::process_file(const FileRecord& file, RunSummary& summary) {
 bool Pipeline::map_set(const FileRecord& file, const partners::Profile& partner, const x12::InterchangeHeader& h,
                        const x12::GroupHeader& g, const x12::TransactionSet& set, archive::TransactionSetRecord& rec,
                        RunSummary& summary) {
+  const bool edifact = h.standard == x12::Standard::Edifact;
+  const std::string& version = edifact ? set.message_version : g.version;
   nlohmann::ordered_json source = {{"file_sha256", file.sha256},
                                    {"sender", h.sender_qualifier + ":" + h.sender_id},
                                    {"receiver", h.receiver_qualifier + ":" + h.receiver_id},
@@ -322,10 +324,11 @@ bool Pipeline::map_set(const FileRecord& file, const partners::Profile& partner,
                                    {"group_control", g.control_number},
                                    {"transaction_set", set.id},
                                    {"transaction_set_control", set.control_number},
-                                   {"version", g.version}};
-  std::string what = fmt::format("transaction set {} control {} (segment {}), version {}", set.id, set.control_number,
-                                 rec.first_segment, g.version);
-  const auto* rule = partner.mapping_for(set.id, g.version);
+                                   {"version", version}};
+  if (edifact) source["standard"] = "edifact";
+  std::string what = fmt::format("{} {} {} {} (segment {}), version {}", edifact ? "message" : "transaction set", set.id,
+                                 edifact ? "reference" : "control", set.control_number, rec.first_segment, version);
+  const auto* rule = partner.mapping_for(set.id, version);
   return map_document(file, partner, rule, what, std::move(source),
                       [&](const mapping::Lookup* lookup) {
                         mapping::Context context{&h, &g, partner.id, lookup};

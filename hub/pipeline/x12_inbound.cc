@@ -72,7 +72,7 @@ class Pipeline::X12Stream : public x12::ValidationConsumer {
     if (route_ == Route::pending) route(group.header.sender);
     if (route_ != Route::accepted) return;
     group_ = group.header;
-    x12::decode_to_utf8(group_, partner_->charset);
+    x12::decode_to_utf8(group_, partner_->charset_of(raw_header_));
     group_id_ = 0;
     group_first_ = recorded_.size();
     group_has_rejected_set_ = false;
@@ -99,7 +99,7 @@ class Pipeline::X12Stream : public x12::ValidationConsumer {
     // Under the "group" policy a later rejection turns every set of the group to R: keep all.
     if (acknowledged_group_ && ack_kind_ && (whole_groups || x12::ack_reports(*ack_kind_, result)))
       group_sets_.push_back(result);
-    x12::decode_to_utf8(set, partner.charset);
+    x12::decode_to_utf8(set, partner.charset_of(raw_header_));
 
     const std::string now = p_.clock_.iso_now();
     archive::TransactionSetRecord rec;
@@ -258,26 +258,30 @@ class Pipeline::X12Stream : public x12::ValidationConsumer {
   // archive holds it already (a duplicate, or its ISA13 reused by another file).
   void route(const std::string& gs02) {
     const auto& raw = raw_header_;
+    const bool edifact = raw.standard == x12::Standard::Edifact;
     const std::string sender = raw.sender_qualifier + ":" + raw.sender_id;
-    const partners::Profile* partner = p_.config_.partners.resolve(raw.sender_qualifier, raw.sender_id, gs02);
+    const char* sender_field = edifact ? "UNB sender" : "ISA sender";
+    const partners::Profile* partner = p_.config_.partners.resolve(raw, gs02);
     if (!partner || (!file_.partner.empty() && partner->id != file_.partner)) {
       route_ = Route::unknown;
       unknown_ = base();
       unknown_.kind = "unknown_partner";
       unknown_.reason =
-          partner ? fmt::format("{}: interchange {} (segment {}): ISA sender {} belongs to partner '{}', but the file came "
+          partner ? fmt::format("{}: interchange {} (segment {}): {} {} belongs to partner '{}', but the file came "
                                 "in on partner '{}''s channel",
-                                file_.source_name, raw.control_number, raw.segment_number, sender, partner->id, file_.partner)
-                  : fmt::format("{}: interchange {} (segment {}): ISA sender {} (GS02 {}) matches no partner profile; the "
+                                file_.source_name, raw.control_number, raw.segment_number, sender_field, sender, partner->id,
+                                file_.partner)
+                  : fmt::format("{}: interchange {} (segment {}): {} {} ({} {}) matches no partner profile; the "
                                 "file is kept in the archive",
-                                file_.source_name, raw.control_number, raw.segment_number, sender, gs02);
+                                file_.source_name, raw.control_number, raw.segment_number, sender_field, sender,
+                                edifact ? "UNG sender" : "GS02", gs02);
       outcome_.any_exception = true;
       outcome_.all_duplicates = false;
       return;
     }
     partner_ = partner;
     header_ = raw;
-    x12::decode_to_utf8(header_, partner->charset);
+    x12::decode_to_utf8(header_, partner->charset_of(raw));
     const auto& h = header_;
     const std::string now = p_.clock_.iso_now();
     p_.index_->add_event({0, file_.id, 0, now, "routed",
@@ -305,9 +309,10 @@ class Pipeline::X12Stream : public x12::ValidationConsumer {
     if (!earlier.empty() && !same_content) {
       ExceptionRecord reused = base();
       reused.kind = "envelope_error";
-      reused.reason = fmt::format("{}: segment {} ISA13: control number {} from {} was already used by a different file "
+      reused.reason = fmt::format("{}: segment {} {}: control number {} from {} was already used by a different file "
                                   "(F{}); nothing in this interchange was delivered",
-                                  file_.source_name, h.segment_number, h.control_number, sender, earlier.front().file_id);
+                                  file_.source_name, h.segment_number, edifact ? "UNB 0020" : "ISA13", h.control_number,
+                                  sender, earlier.front().file_id);
       p_.raise(summary_, reused);
       outcome_.any_exception = true;
       route_ = Route::reused;
@@ -320,7 +325,7 @@ class Pipeline::X12Stream : public x12::ValidationConsumer {
     }
     route_ = Route::accepted;
     for (auto& ta1 : ta1s_) {
-      x12::decode_to_utf8(ta1, partner->charset);
+      x12::decode_to_utf8(ta1, partner->charset_of(raw_header_));
       p_.acks_->reconcile_ta1(file_, *partner, ta1, summary_);
     }
     ta1s_.clear();
@@ -334,8 +339,8 @@ class Pipeline::X12Stream : public x12::ValidationConsumer {
     const bool duplicate = route_ == Route::duplicate;
     x12::GroupHeader group = raw_group;
     if (duplicate) {
-      x12::decode_to_utf8(group, partner_->charset);
-      x12::decode_to_utf8(set, partner_->charset);
+      x12::decode_to_utf8(group, partner_->charset_of(raw_header_));
+      x12::decode_to_utf8(set, partner_->charset_of(raw_header_));
     }
     const auto& h = duplicate ? header_ : raw_header_;
     auto rec = set_record(file_.id, duplicate ? interchange_id_ : 0, 0, duplicate ? partner_->id : file_.partner, h,
