@@ -2,11 +2,11 @@
 // the twin shipments of tests/data/pairs: asn-100N.desadv.edi (EANCOM D96A) describes the
 // shipment asn-100N.856.edi describes, so both must map to the same inbound_delivery. Key
 // values were read off the files by hand; the output is validated against
-// docs/inbound_delivery.schema.json (node + ajv).
+// docs/inbound_delivery.schema.json (node + ajv). Files are read by the EDIFACT reader, as
+// the pipeline reads them. Also a public DESADV (tests/data/edifact/desadv_d96a.edi).
 #include <catch2/catch.hpp>
 
 #include "mappings/mapping.h"
-#include "tests/support/edifact_messages.h"
 #include "tests/support/mapping_sets.h"
 #include "tests/test_support.h"
 
@@ -22,10 +22,9 @@ const char* const kDesadv = "mappings/standard/edifact-desadv-inbound-delivery.y
 const char* const k856 = "mappings/standard/x12-856-inbound-delivery.yaml";
 
 Result map_desadv(const std::string& file) {
-  auto mapping = Mapping::load(read_file(source_dir() / kDesadv), kDesadv);
-  std::string text = read_file(data_dir() / file);
-  auto message = testing::make_message(text.substr(text.find("UNB")));
-  return mapping->evaluate(message.set, message.context(), CodeTables{});
+  auto results = testing::map_file(kDesadv, file);
+  REQUIRE(results.size() == 1);
+  return results.front();
 }
 
 json map_856(const std::string& file) {
@@ -95,4 +94,33 @@ TEST_CASE("DESADV: the twins' deliveries are valid inbound_delivery documents", 
   INFO(run.out << run.err);
   CHECK(run.exit_code == 0);
   CHECK(run.out.find("2 valid, 0 invalid") != std::string::npos);
+}
+
+TEST_CASE("DESADV: a public D96A despatch advice, its odd codes given by partner tables", "[mappings][edifact][desadv]") {
+  // php-edifact's D96ADESADV.edi: UNH S009 "DESADV:0:96A" (version "0" where D is meant),
+  // BGM03 700101 (no UN 1225 code), CPS with a text id, LIN+001 without item number, PIA+5
+  // with an untyped ISBN, each line's own RFF+ON: two orders.
+  auto read = testing::read_sets(read_file(data_dir() / "edifact/desadv_d96a.edi"));
+  REQUIRE(read.size() == 1);
+  auto set = read[0].set;
+  CHECK(set.message_version == "096A");
+  auto mapping = Mapping::load(read_file(source_dir() / kDesadv), kDesadv);
+  Context context = read[0].context();
+  CHECK_THROWS_WITH(mapping->evaluate(set, context, {}), Catch::Contains("UNH version 096A is not one of"));
+  set.message_version = "D96A";
+  CHECK_THROWS_WITH(mapping->evaluate(set, context, {}), Catch::Contains("700101"));
+  json d = mapping->evaluate(set, context, CodeTables{{"purpose", {{"700101", "original"}}}}).transaction;
+  CHECK(d["shipment_id"] == "Y02197250");
+  CHECK(d["purpose"] == "original");
+  CHECK(d["shipped_at"] == "2016-07-26");
+  CHECK(d["supplier"] == json{{"id", "1694901"}});
+  REQUIRE(d["orders"].size() == 2);
+  CHECK(d["orders"][0]["po_number"] == "6877871");
+  CHECK(d["orders"][1]["po_number"] == "6905456");
+  CHECK(d["orders"][1]["items"] == json::array({{{"line_number", "002"},
+                                                 {"description", "ROADS TO SATA A 2"},
+                                                 {"lots", json::array()},
+                                                 {"serial_numbers", json::array()},
+                                                 {"quantity", 1},
+                                                 {"uom", "EA"}}}));
 }
