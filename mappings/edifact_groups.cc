@@ -80,4 +80,20 @@ bool in_edifact_group(std::string_view message, std::string_view trigger, std::s
   return false;
 }
 
+namespace {
+bool upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool digit(char c) { return c >= '0' && c <= '9'; }
+}  // namespace
+
+bool is_message_type(std::string_view text) {
+  if (text.size() != 6) return false;
+  for (char c : text)
+    if (!upper(c)) return false;
+  return true;
+}
+
+bool is_directory(std::string_view text) {
+  return text.size() == 4 && upper(text[0]) && digit(text[1]) && digit(text[2]) && upper(text[3]);
+}
+
 }  // namespace edihub::mapping

@@ -19,4 +19,9 @@ namespace edihub::mapping {
 // group of the message is a group of one segment; so is any group of an unknown message.
 bool in_edifact_group(std::string_view message, std::string_view trigger, std::string_view tag);
 
+// What mapping files name an EDIFACT message by: a message type (six capitals, "DESADV")
+// and a directory ("D96A", "D01B": version letter, two digits, release letter).
+bool is_message_type(std::string_view text);
+bool is_directory(std::string_view text);
+
 }  // namespace edihub::mapping

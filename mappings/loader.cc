@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "mappings/edifact_groups.h"
 #include "mappings/field_loader.h"
 
 namespace edihub::mapping {
@@ -124,7 +125,7 @@ class FileLoader {
     state_.edifact = true;
     s.transaction_set = yaml_.scalar(*e.find("message"), "source message");
     const auto& id = s.transaction_set;
-    if (id.size() != 6 || !std::all_of(id.begin(), id.end(), ::isupper))
+    if (!is_message_type(id))
       yaml_.fail(*e.find("message"), "message must be an EDIFACT message type, six capitals such as DESADV");
     s.versions = versions(*e.find("versions"), true);
   }
@@ -138,9 +139,7 @@ class FileLoader {
     for (const auto& v : node) {
       out.push_back(yaml_.scalar(v, "a version"));
       const std::string& d = out.back();
-      if (edifact && (d.size() != 4 || !std::isupper(static_cast<unsigned char>(d[0])) ||
-                      !std::isdigit(static_cast<unsigned char>(d[1])) || !std::isdigit(static_cast<unsigned char>(d[2])) ||
-                      !std::isupper(static_cast<unsigned char>(d[3]))))
+      if (edifact && !is_directory(d))
         yaml_.fail(v, "version '" + d + "' is not an EDIFACT directory such as D96A or D01B");
     }
     return out;
