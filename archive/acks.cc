@@ -91,6 +91,13 @@ std::vector<AwaitedAck> Index::awaited_for(const std::string& partner, const std
       partner, without_leading_zeros(group_control));
 }
 
+std::vector<AwaitedAck> Index::awaited_in_interchange(const std::string& partner,
+                                                      const std::string& interchange_control) const {
+  return impl_->select<AwaitedAck>(
+      "WHERE partner = ? AND ltrim(interchange_control, '0') = ? ORDER BY sent_at DESC, file_id DESC, id", partner,
+      without_leading_zeros(interchange_control));
+}
+
 std::vector<Tally> Index::overdue_ack_tally(const std::string& now, const std::optional<std::string>& partner) const {
   time_bound(now, "now");  // compared as a string, as in awaited_due
   Filter filter;

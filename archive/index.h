@@ -390,6 +390,10 @@ class Index {
   // newest interchange (sent_at) first, a group row before its set rows.
   std::vector<AwaitedAck> awaited_for(const std::string& partner, const std::string& interchange_control,
                                       const std::string& group_control) const;
+  // Every row (interchange, group, set) of the interchanges sent to `partner` under
+  // `interchange_control` (an EDIFACT CONTRL names the UNB 0020 it answers), compared
+  // ignoring zero padding; newest first, each interchange's rows in insertion order.
+  std::vector<AwaitedAck> awaited_in_interchange(const std::string& partner, const std::string& interchange_control) const;
   // State "awaiting" with due_at <= now, earliest due first. `now` is in due_at's form
   // (2026-11-27T10:00:00Z), compared as a string; a malformed one is std::invalid_argument.
   std::vector<AwaitedAck> awaited_due(const std::string& now) const;

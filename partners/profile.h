@@ -173,7 +173,8 @@ struct AckPolicy {
   std::string send = "auto";              // 997, 999, none; auto: 999 for 005010 groups, 997 otherwise
   std::string ta1 = "on_request";         // always, on_request (ISA14 = 1), on_error, never
   std::string reject = "set";             // set: a rejected set blocks only itself; group: the whole group
-  std::string expect = "997";             // 997, 999, none: the acknowledgment the partner returns
+  std::string contrl = "on_request";      // EDIFACT: always, on_request (UNB 0031 = 1), on_error, never
+  std::string expect = "997";             // 997, 999, contrl, none: the acknowledgment the partner returns
   std::chrono::seconds overdue_after{4 * 3600};
   // Errors listed per transaction set and per file; past them errors are only counted
   // (bounds what one broken file costs and keeps every 997/999 within the standard).

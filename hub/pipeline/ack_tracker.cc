@@ -6,6 +6,8 @@
 
 #include "formats/ack.h"
 #include "formats/ack_reader.h"
+#include "formats/contrl.h"
+#include "formats/edifact_writer.h"
 #include "hub/as2_agreement.h"
 #include "hub/pipeline/set_rows.h"
 
@@ -53,6 +55,34 @@ std::string set_ack_text(const x12::SetAck& set) {
   return text;
 }
 
+// EDIFACT: `acknowledgments.contrl` against UNB 0031 and the verdicts.
+bool wants_contrl(const partners::Profile& partner, const x12::InterchangeResult& result) {
+  const auto& policy = partner.acks.contrl;
+  auto clean = [&] {
+    for (const auto& group : result.groups) {
+      if (group.ack_code != "A") return false;
+      for (const auto& set : group.sets)
+        if (set.ack_code != "A") return false;
+    }
+    return result.ack_code == "A";
+  };
+  return policy == "always" || (policy == "on_request" && result.header.ack_requested) ||
+         (policy == "on_error" && !clean());
+}
+
+// A (all accepted), P (some messages rejected) or R: how the index shows our CONTRL's verdict.
+std::string contrl_code(const x12::InterchangeResult& result, std::size_t& messages, std::size_t& accepted) {
+  messages = accepted = 0;
+  for (const auto& group : result.groups)
+    for (const auto& set : group.sets) {
+      if (set.id == edifact::kContrl) continue;
+      ++messages;
+      accepted += set.accepted() && group.ack_code != "R";
+    }
+  if (!result.accepted() || (messages > 0 && accepted == 0)) return "R";
+  return accepted < messages ? "P" : "A";
+}
+
 bool same_control(const std::string& a, const std::string& b) {
   auto trim = [](const std::string& s) { return s.substr(std::min(s.find_first_not_of('0'), s.size())); };
   return trim(a) == trim(b);
@@ -65,6 +95,7 @@ void AckTracker::acknowledge(const FileRecord& file, const partners::Profile& pa
   if (!partner.outbound) return;
   // A replay does not acknowledge again what the partner already has an answer for.
   if (file.replay_of && !ctx_.index.acks_answering(file.replay_of).empty()) return;
+  if (result.header.standard == x12::Standard::Edifact) return acknowledge_contrl(file, partner, result);
   const std::string kind = ack_kind_for(partner, result);
   x12::AckRequest request;
   request.kind = kind == "999" ? x12::AckKind::Implementation999 : x12::AckKind::Functional997;
@@ -110,6 +141,36 @@ void AckTracker::acknowledge(const FileRecord& file, const partners::Profile& pa
     }
   ctx_.index.add_event({0, file.id, 0, now, "acknowledged",
                      fmt::format("interchange {}: {} queued as F{} ({})", h.control_number, what, out.id, out.source_name)});
+}
+
+void AckTracker::acknowledge_contrl(const FileRecord& file, const partners::Profile& partner,
+                                    const x12::InterchangeResult& result) {
+  if (!wants_contrl(partner, result) || !edifact::contrl_answers(result)) return;
+  // One interchange of one message: UNB 0020 and UNH 0062 from the counters the 997 uses.
+  auto numbers = ctx_.outbox.take(partner, 1);
+  auto at = ctx_.clock.now();
+  edifact::ContrlEnvelope envelope;
+  envelope.date = x12_utc(at, "%Y%m%d");
+  envelope.time = x12_utc(at, "%H%M");
+  envelope.interchange_reference = edifact::reference(numbers.interchange);
+  envelope.message_reference = edifact::reference(numbers.first_set);
+  envelope.suffix = partner.envelope.line_breaks ? "\n" : "";
+  const std::string bytes = edifact::build_contrl(result, envelope);
+  if (bytes.empty()) return;
+
+  const std::string now = ctx_.clock.iso_now();
+  const std::string& reference = envelope.interchange_reference;
+  auto out = ctx_.outbox.queue(partner, fmt::format("{}-{}-CONTRL.edi", partner.id, reference), bytes);
+  record_sent(ctx_.index, ctx_.clock, partner, out, bytes, "ack/" + partner.id + "/" + reference);
+  const auto& h = result.header;
+  std::size_t messages = 0, accepted = 0;
+  const std::string code = contrl_code(result, messages, accepted);
+  const std::string detail =
+      result.accepted() ? fmt::format("UCI 7: {} of {} message(s) accepted", accepted, messages)
+                        : fmt::format("UCI 4: interchange rejected, note {}", result.note_code);
+  ctx_.index.add_ack({0, "sent", "CONTRL", partner.id, out.id, file.id, h.control_number, "", code, detail, now});
+  ctx_.index.add_event({0, file.id, 0, now, "acknowledged",
+                        fmt::format("interchange {}: CONTRL queued as F{} ({})", h.control_number, out.id, out.source_name)});
 }
 
 void AckTracker::reconcile_ta1(const FileRecord& file, const partners::Profile& partner, const x12::Segment& segment,
@@ -191,6 +252,74 @@ void AckTracker::reconcile_functional_ack(const FileRecord& file, const partners
   summary.acks_reconciled++;
 }
 
+void AckTracker::reconcile_contrl(const FileRecord& file, const partners::Profile& partner, const x12::TransactionSet& set,
+                                  archive::TransactionSetRecord& rec, RunSummary& summary) {
+  const std::string now = ctx_.clock.iso_now();
+  ExceptionRecord problem;
+  problem.partner = partner.id;
+  problem.file_id = file.id;
+  problem.set_id = rec.id;
+  edifact::ContrlAck ack;
+  try {
+    ack = edifact::read_contrl(set);
+  } catch (const std::exception& e) {
+    problem.kind = "validation_error";
+    problem.reason = fmt::format("{}: CONTRL {} (segment {}): {}", file.source_name, set.control_number,
+                                 rec.first_segment, e.what());
+    ctx_.index.transition_set(rec, SetStatus::failed, {now, "failed", "an unreadable acknowledgment"});
+    return ctx_.raise(summary, problem);
+  }
+  rec.target = "acknowledgment";
+  const std::string detail = edifact::describe(ack);
+  ctx_.index.transition_set(rec, SetStatus::reconciled, {now, "reconciled", detail});
+
+  auto rows = ctx_.index.awaited_in_interchange(partner.id, ack.interchange_reference);
+  // A reused reference (the counter wrapped) answers the newest interchange that carried it.
+  if (!rows.empty())
+    std::erase_if(rows, [newest = rows.front().file_id](const AwaitedAck& row) { return row.file_id != newest; });
+  std::size_t rejected = 0;
+  for (const auto& m : ack.messages) rejected += m.rejected();
+  const std::string code = ack.rejected() ? "R" : rejected == 0 ? "A" : rejected == ack.messages.size() ? "R" : "P";
+  ctx_.index.add_ack({0, "received", "CONTRL", partner.id, file.id, rows.empty() ? 0 : rows.front().file_id,
+                      ack.interchange_reference, "", code, detail, now});
+  if (rows.empty()) {
+    problem.kind = "unmatched_ack";
+    problem.reason = fmt::format("{}: CONTRL {} answers interchange {}, which we never sent to {}: {}", file.source_name,
+                                 set.control_number, ack.interchange_reference, partner.id, detail);
+    return ctx_.raise(summary, problem);
+  }
+  // Without UCF the messages stand directly under the UCI, whatever group row we keep.
+  const bool by_group = !ack.groups.empty();
+  std::map<std::string, std::pair<std::size_t, std::size_t>> per_group;  // group control -> (messages, rejected)
+  for (auto row : rows) {
+    if (row.level != "set") continue;
+    const auto action = edifact::message_action(ack, row.set_control, by_group ? row.group_control : "");
+    const edifact::MessageAck* listed = nullptr;
+    for (const auto& m : ack.messages)
+      if (same_control(m.reference, row.set_control)) listed = &m;
+    auto& [messages, rejected_here] = per_group[row.group_control];
+    ++messages;
+    rejected_here += action == edifact::kRejected;
+    const std::string text = listed ? fmt::format("UCM {} {}{}", listed->reference, listed->action,
+                                                  listed->error.empty() ? "" : " code " + listed->error)
+                                    : fmt::format("not listed; UCI {}", ack.action);
+    settle(row, action == edifact::kRejected ? AckState::rejected : AckState::accepted, file, text, summary);
+  }
+  for (auto row : rows) {
+    if (row.level == "set") continue;
+    AckState state = ack.rejected() ? AckState::rejected : AckState::accepted;
+    if (row.level == "group" && !ack.rejected()) {
+      for (const auto& g : ack.groups)
+        if (same_control(g.reference, row.group_control) && g.rejected()) state = AckState::rejected;
+      const auto [messages, rejected_here] = per_group[row.group_control];
+      if (state != AckState::rejected && rejected_here > 0)
+        state = rejected_here == messages ? AckState::rejected : AckState::partially_accepted;
+    }
+    settle(row, state, file, detail, summary);
+  }
+  summary.acks_reconciled++;
+}
+
 // Records the partner's verdict on one awaited row; a rejection is an exception, and an
 // overdue exception of the same document is resolved by the late acknowledgment.
 void AckTracker::settle(AwaitedAck& row, AckState state, const FileRecord& ack_file, const std::string& detail,
@@ -234,7 +363,8 @@ void AckTracker::flag_overdue(RunSummary& summary) {
     overdue.partner = row.partner;
     overdue.file_id = row.file_id;
     const auto* partner = ctx_.config.partners.find(row.partner);
-    std::string expected = row.level == "interchange" ? "TA1" : (partner ? partner->acks.expect : "997/999");
+    const bool contrl = partner && partner->acks.expect == "contrl";
+    std::string expected = contrl ? "CONTRL" : row.level == "interchange" ? "TA1" : (partner ? partner->acks.expect : "997/999");
     overdue.kind = "overdue_ack";
     overdue.reason = fmt::format("{} {} (interchange {}) sent to {} at {}: no {} by {}",
                                  row.level == "group" ? "group" : "interchange",

@@ -1,8 +1,8 @@
-// The acknowledgment tracker: the 997/999/TA1 we send for a partner's interchange (built
+// The acknowledgment tracker: the 997/999/TA1 (CONTRL for EDIFACT) we send for a partner's interchange (built
 // from its validation report, numbered from the partner's counters, queued in the outbox,
 // linked to the file it answers); the partner's 997/999/TA1 for what we sent (reconciled
 // to the awaited rows, rejections raised as exceptions, late ones closing their overdue
-// exception); and the deadlines that turn a missing acknowledgment (overdue_ack) or a
+// exception; a partner's CONTRL likewise for our EDIFACT interchanges); and the deadlines that turn a missing acknowledgment (overdue_ack) or a
 // missing async AS2 MDN (mdn_overdue) into an exception. All inside the caller's index
 // transaction, except flag_overdue and flag_overdue_mdns, which commit their own.
 #pragma once
@@ -18,7 +18,8 @@ class AckTracker {
   explicit AckTracker(PipelineContext& context) : ctx_(context) {}
 
   // Queues our acknowledgment of an interchange of `file` as the partner's policy asks
-  // (nothing for a partner without an outbound channel, nor again for a replay).
+  // (nothing for a partner without an outbound channel, nor again for a replay): for an
+  // EDIFACT interchange (header.standard Edifact) a CONTRL, as `acknowledgments.contrl` asks.
   void acknowledge(const archive::FileRecord& file, const partners::Profile& partner,
                    const x12::InterchangeResult& result);
   // A TA1 the partner sent in `file`: settles the awaited interchange row.
@@ -28,6 +29,10 @@ class AckTracker {
   // awaited group and set rows of the group it answers.
   void reconcile_functional_ack(const archive::FileRecord& file, const partners::Profile& partner,
                                 const x12::TransactionSet& ack, archive::TransactionSetRecord& rec, RunSummary& summary);
+  // A CONTRL the partner sent (its message row `rec`, set reconciled or failed): settles
+  // the awaited interchange, group and message rows of the interchange its UCI names.
+  void reconcile_contrl(const archive::FileRecord& file, const partners::Profile& partner, const x12::TransactionSet& contrl,
+                        archive::TransactionSetRecord& rec, RunSummary& summary);
   // Records the partner's verdict `state` on one awaited row; a rejection of an
   // interchange or group is an ack_rejected exception, and an overdue_ack exception of
   // the same row is resolved by the late acknowledgment.
@@ -39,6 +44,8 @@ class AckTracker {
   void flag_overdue_mdns(RunSummary& summary);
 
  private:
+  void acknowledge_contrl(const archive::FileRecord& file, const partners::Profile& partner,
+                          const x12::InterchangeResult& result);
   PipelineContext& ctx_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "formats/edifact.h"
 #include "tests/pipeline_context_fixture.h"
 
 using namespace edihub;
@@ -107,4 +108,151 @@ TEST_CASE("AK901 P settles a group partially_accepted, a state the index used to
   // Settled once: a second verdict on the same row is refused by the state machine.
   REQUIRE_THROWS_AS(acks.settle(group, archive::AckState::accepted, ack_file, "AK9 A", summary),
                     archive::ArchiveStateError);
+}
+
+namespace {
+
+// An EDIFACT ORDERS interchange 42 we sent with messages 1 and 2 (no UNG: the group row
+// stands for the messages directly in the interchange), awaiting the supplier's CONTRL.
+std::vector<archive::AwaitedAck> await_contrl(testing::PipelineContextFixture& f, std::int64_t file_id) {
+  archive::AwaitedAck row;
+  row.partner = "supplier";
+  row.file_id = file_id;
+  row.interchange_control = "42";
+  row.group_control = "42";
+  row.functional_id = "ORDERS";
+  row.sent_at = "2026-11-27T08:00:00.000Z";
+  row.due_at = "2026-11-28T08:00:00Z";
+  row.updated_at = row.sent_at;
+  row.level = "group";
+  std::vector<archive::AwaitedAck> rows{row};
+  for (const std::string reference : {"1", "2"}) {
+    archive::AwaitedAck set = row;
+    set.level = "set";
+    set.set_control = reference;
+    set.set_type = "ORDERS";
+    rows.push_back(set);
+  }
+  for (auto& r : rows) r.id = f.index->add_awaited_ack(r);
+  return rows;
+}
+
+// The partner's CONTRL message as the reader holds it (UNH = position 1, composites
+// joined by edifact::kComponent), and its row in the index.
+x12::TransactionSet contrl(const std::vector<std::vector<std::string>>& segments) {
+  x12::TransactionSet set;
+  set.id = "CONTRL";
+  set.control_number = "77";
+  std::uint32_t position = 0;
+  for (const auto& s : segments) {
+    x12::Segment segment{s[0], {s.begin() + 1, s.end()}};
+    for (auto& e : segment.elements) std::replace(e.begin(), e.end(), ':', edifact::kComponent);
+    segment.position = ++position;
+    set.segments.push_back(segment);
+  }
+  return set;
+}
+
+archive::TransactionSetRecord contrl_row(testing::PipelineContextFixture& f, std::int64_t file_id,
+                                         const std::string& key = "supplier/CONTRL/77") {
+  archive::TransactionSetRecord rec;
+  rec.file_id = file_id;
+  rec.partner = "supplier";
+  rec.type = "CONTRL";
+  rec.control_number = "77";
+  rec.idempotency_key = key;
+  rec.received_at = rec.updated_at = "2026-11-27T09:00:00.000Z";
+  rec.id = f.index->add_transaction_set(rec);
+  return rec;
+}
+
+}  // namespace
+
+TEST_CASE("a CONTRL rejecting one of two messages settles each message and the group partially", "[pipeline][ack_tracker][contrl]") {
+  testing::PipelineContextFixture f;
+  const auto sent = f.add_file("supplier-42-ORDERS.edi", "out", archive::FileStatus::sent);
+  const auto rows = await_contrl(f, sent);
+  const auto file = *f.index->file(f.add_file("contrl.edi"));
+  auto rec = contrl_row(f, file.id);
+  hub::AckTracker acks(f.context);
+  hub::RunSummary summary;
+  acks.reconcile_contrl(file, *f.config.partners.find("supplier"),
+                        contrl({{"UNH", "77", "CONTRL:D:3:UN"},
+                                {"UCI", "42", "BUYER:14", "SUPPLIER1:ZZ", "7"},
+                                {"UCM", "0002", "ORDERS:D:96A:UN", "4"},
+                                {"UCS", "4", "13"},
+                                {"UNT", "5", "77"}}),
+                        rec, summary);
+  CHECK(summary.acks_reconciled == 1);
+  CHECK(summary.exceptions.empty());  // a partial rejection is the set rows' business, as with a 997
+  CHECK(f.index->awaited_ack(rows[0].id)->state == archive::AckState::partially_accepted);
+  CHECK(f.index->awaited_ack(rows[1].id)->state == archive::AckState::accepted);  // not listed under UCI 7
+  CHECK(f.index->awaited_ack(rows[1].id)->detail == "not listed; UCI 7");
+  CHECK(f.index->awaited_ack(rows[2].id)->state == archive::AckState::rejected);
+  CHECK(f.index->awaited_ack(rows[2].id)->detail == "UCM 0002 4");
+  CHECK(f.index->transaction_set(rec.id)->status == archive::SetStatus::reconciled);
+  const auto received = f.index->acks_of_partner("supplier");
+  REQUIRE(received.size() == 1);
+  CHECK(received[0].kind == "CONTRL");
+  CHECK(received[0].answers_file_id == sent);
+  CHECK(received[0].answers_interchange_control == "42");
+  CHECK(received[0].code == "R");  // every message it lists is rejected
+  CHECK(received[0].detail == "UCI 42 7: 1 of 1 message(s) rejected; 0002 ORDERS 4 (UCS 4 code 13)");
+}
+
+TEST_CASE("a CONTRL rejecting the interchange rejects every row: ack_rejected", "[pipeline][ack_tracker][contrl]") {
+  testing::PipelineContextFixture f;
+  const auto sent = f.add_file("supplier-42-ORDERS.edi", "out", archive::FileStatus::sent);
+  const auto rows = await_contrl(f, sent);
+  const auto file = *f.index->file(f.add_file("contrl.edi"));
+  auto rec = contrl_row(f, file.id);
+  hub::AckTracker acks(f.context);
+  hub::RunSummary summary;
+  acks.reconcile_contrl(file, *f.config.partners.find("supplier"),
+                        contrl({{"UNH", "77", "CONTRL:4:1:UN"}, {"UCI", "000042", "BUYER", "SUPPLIER1", "4", "29", "UNZ", "1"},
+                                {"UNT", "3", "77"}}),
+                        rec, summary);
+  for (const auto& row : rows) CHECK(f.index->awaited_ack(row.id)->state == archive::AckState::rejected);
+  REQUIRE(summary.exceptions.size() == 1);
+  CHECK(summary.exceptions[0].kind == "ack_rejected");
+  CHECK_THAT(summary.exceptions[0].reason, Catch::Matchers::EndsWith("rejected by supplier: UCI 000042 4 code 29 in UNZ"));
+}
+
+TEST_CASE("a CONTRL for an interchange we never sent, or a broken one, is an exception", "[pipeline][ack_tracker][contrl]") {
+  testing::PipelineContextFixture f;
+  const auto file = *f.index->file(f.add_file("contrl.edi"));
+  auto rec = contrl_row(f, file.id);
+  hub::AckTracker acks(f.context);
+  hub::RunSummary summary;
+  const auto& partner = *f.config.partners.find("supplier");
+  acks.reconcile_contrl(file, partner, contrl({{"UNH", "77", "CONTRL:D:3:UN"}, {"UCI", "99", "A", "B", "7"}, {"UNT", "3", "77"}}),
+                        rec, summary);
+  REQUIRE(summary.exceptions.size() == 1);
+  CHECK(summary.exceptions[0].kind == "unmatched_ack");
+  CHECK(summary.exceptions[0].reason ==
+        "contrl.edi: CONTRL 77 answers interchange 99, which we never sent to supplier: UCI 99 7");
+
+  auto broken = contrl_row(f, file.id, "supplier/CONTRL/78");
+  acks.reconcile_contrl(file, partner, contrl({{"UNH", "77", "CONTRL:D:3:UN"}, {"UCS", "2"}, {"UNT", "3", "77"}}), broken,
+                        summary);
+  REQUIRE(summary.exceptions.size() == 2);
+  CHECK(summary.exceptions[1].kind == "validation_error");
+  CHECK_THAT(summary.exceptions[1].reason, Catch::Matchers::Contains("CONTRL segment 2 (UCS): expected UCI first"));
+  CHECK(f.index->transaction_set(broken.id)->status == archive::SetStatus::failed);
+}
+
+TEST_CASE("an overdue CONTRL is named as such", "[pipeline][ack_tracker][contrl]") {
+  testing::PipelineContextFixture f;
+  const auto profile = f.dir / "partners/supplier.yaml";
+  testing::write_file(profile, testing::read_file(profile) + "acknowledgments: {expect: contrl}\n");
+  f.config = hub::Config::load(f.dir.path());  // the context refers to f.config
+  const auto sent = f.add_file("supplier-42-ORDERS.edi", "out", archive::FileStatus::sent);
+  await_contrl(f, sent);
+  f.clock.set(hub::parse_iso_utc("2026-11-28T09:00:00Z"));
+  hub::AckTracker acks(f.context);
+  hub::RunSummary summary;
+  acks.flag_overdue(summary);
+  REQUIRE(summary.exceptions.size() == 1);
+  CHECK(summary.exceptions[0].reason ==
+        "group 42 (ORDERS) (interchange 42) sent to supplier at 2026-11-27T08:00:00.000Z: no CONTRL by 2026-11-28T08:00:00Z");
 }
