@@ -196,7 +196,7 @@ TEST_CASE("a CONTRL rejecting one of two messages settles each message and the g
   CHECK(received[0].kind == "CONTRL");
   CHECK(received[0].answers_file_id == sent);
   CHECK(received[0].answers_interchange_control == "42");
-  CHECK(received[0].code == "R");  // every message it lists is rejected
+  CHECK(received[0].code == "P");  // one of our two messages rejected
   CHECK(received[0].detail == "UCI 42 7: 1 of 1 message(s) rejected; 0002 ORDERS 4 (UCS 4 code 13)");
 }
 
