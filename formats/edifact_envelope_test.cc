@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "formats/edifact.h"
-#include "formats/edifact_reader.h"
 #include "tests/test_support.h"
 
 using edihub::edifact::EnvelopeChecker;
@@ -44,18 +43,8 @@ class Log : public x12::EnvelopeListener {
   std::vector<x12::TransactionSet> messages;
 };
 
-struct Checked {
-  std::vector<x12::EnvelopeIssue> issues;
-  x12::EnvelopeCounts counts;
-};
-
-Checked check(std::string_view bytes, x12::EnvelopeListener* listener = nullptr) {
-  EnvelopeChecker checker(listener);
-  edihub::edifact::Reader reader(checker);
-  reader.feed(bytes);
-  reader.finish();
-  checker.finish();
-  return {checker.issues(), checker.counts()};
+x12::CheckedInput check(std::string_view bytes, x12::EnvelopeListener* listener = nullptr) {
+  return edihub::edifact::check_envelope(bytes, listener);
 }
 
 // One issue as "level code segment element: message".

@@ -33,6 +33,8 @@ void describe(ExplainedValue& out, const ElementDef* def) {
   out.name = def->name;
   if (def->type == ElementType::ID)
     out.meaning = SchemaLibrary::builtin().code_name(def->reference, trim_right(out.value));
+  else if (def->type == ElementType::EdifactA || def->type == ElementType::EdifactAN)  // EDIFACT codes are a/an
+    out.meaning = SchemaLibrary::builtin().code_name(def->reference, out.value, Standard::Edifact);
 }
 
 // An open loop of the set's structure: the nodes being walked and where we are in them.
@@ -165,7 +167,7 @@ class Explainer : public SegmentHandler {
         frames_.resize(depth + 1);
         frames_[depth].index = i;
         if (node.is_loop) {
-          std::string label = node.tag;
+          std::string label = node.loop_id();  // EDIFACT: the group, "SG2"
           if (node.tag == "HL") label = hl_.add(view.element(1), view.element(2), view.element(3));
           frames_.push_back(Frame{&node.children, 1, std::move(label)});
           found = &node.children.front();

@@ -44,7 +44,8 @@ class Collector : public EnvelopeListener {
   ParsedFile& out_;
 };
 
-// Reads and envelope-checks bytes already in memory. Throws UnusableInput.
+// Reads and envelope-checks bytes already in memory, X12 or EDIFACT (told apart by their
+// first bytes). Throws UnusableInput.
 ParsedFile parse_bytes(std::string_view bytes);
 
 // Turns every value of `parsed` (ISA/GS/ST headers, TA1s, segment elements) into UTF-8

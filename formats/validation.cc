@@ -5,6 +5,8 @@
 #include <optional>
 
 #include "formats/ack_reader.h"
+#include "formats/edifact.h"
+#include "formats/edifact_reader.h"
 
 namespace edihub::x12 {
 
@@ -92,6 +94,31 @@ std::optional<std::uint32_t> numeric_digits(std::string_view value, bool decimal
   return digits;
 }
 
+// EDIFACT n: optional leading minus, digits, at most one decimal mark ('.' or ',', either
+// whatever UNA declares). Returns the number of digits (what the length counts).
+std::optional<std::uint32_t> edifact_digits(std::string_view value) {
+  if (!value.empty() && value[0] == '-') value.remove_prefix(1);
+  std::uint32_t digits = 0;
+  bool mark = false;
+  for (char c : value) {
+    if (is_digit(c)) ++digits;
+    else if ((c == '.' || c == ',') && !mark) mark = true;
+    else return std::nullopt;
+  }
+  if (digits == 0) return std::nullopt;
+  return digits;
+}
+
+bool is_edifact(const ElementDef& def) {
+  return def.type == ElementType::EdifactA || def.type == ElementType::EdifactAN || def.type == ElementType::EdifactN;
+}
+
+// "an..35", "n3": the format as the EDIFACT directories print it.
+std::string edifact_format(const ElementDef& def) {
+  const char* kind = def.type == ElementType::EdifactA ? "a" : def.type == ElementType::EdifactN ? "n" : "an";
+  return kind + std::string(def.min_length == def.max_length ? "" : "..") + std::to_string(def.max_length);
+}
+
 const char* length_error(std::size_t length, const ElementDef& def) {
   if (length < def.min_length) return "4";
   if (length > def.max_length) return "5";
@@ -118,6 +145,20 @@ const char* value_error(const ElementDef& def, std::string_view value) {
     }
     case ElementType::Date: return valid_date(value, def) ? nullptr : "8";
     case ElementType::Time: return valid_time(value, def) ? nullptr : "9";
+    case ElementType::EdifactA:
+    case ElementType::EdifactAN:
+    case ElementType::EdifactN: {
+      // The character class, then the code list, then the length (of the digits for n).
+      std::size_t length = value.size();
+      if (def.type == ElementType::EdifactA && std::any_of(value.begin(), value.end(), is_digit)) return "6";
+      if (def.type == ElementType::EdifactN) {
+        auto digits = edifact_digits(value);
+        if (!digits) return "6";
+        length = *digits;
+      }
+      if (!def.codes.empty() && !has_code(def.codes, value)) return "7";
+      return length_error(length, def);
+    }
   }
   return nullptr;
 }
@@ -130,14 +171,18 @@ std::string type_text(const ElementDef& def) {
     case ElementType::Decimal: return "R number (digits, optional minus and decimal point)";
     case ElementType::Date: return def.max_length <= 6 ? "date YYMMDD" : "date CCYYMMDD";
     case ElementType::Time: return "time HHMM, HHMMSS, HHMMSSd or HHMMSSdd";
+    case ElementType::EdifactA: return edifact_format(def) + " value (letters, no digits)";
+    case ElementType::EdifactAN: return edifact_format(def) + " value";
+    case ElementType::EdifactN: return edifact_format(def) + " number (digits, optional leading minus and one decimal mark . or ,)";
   }
   return "value";
 }
 
 std::string value_message(std::string_view code, const ElementDef& def, std::string_view value) {
-  const std::string range = std::to_string(def.min_length) + ".." + std::to_string(def.max_length);
-  if (code == "4") return quoted(value) + " is too short: expected " + range + " characters";
-  if (code == "5") return quoted(value) + " is too long: expected " + range + " characters";
+  const std::string range = is_edifact(def) ? edifact_format(def) + (def.type == ElementType::EdifactN ? ", digits" : ", characters")
+                                            : std::to_string(def.min_length) + ".." + std::to_string(def.max_length) + " characters";
+  if (code == "4") return quoted(value) + " is too short: expected " + range;
+  if (code == "5") return quoted(value) + " is too long: expected " + range;
   if (code == "6") {
     if (!printable(value)) return quoted(value) + " contains a control character";
     return quoted(value) + " is not a " + type_text(def);
@@ -147,13 +192,71 @@ std::string value_message(std::string_view code, const ElementDef& def, std::str
   return quoted(value) + " is invalid";
 }
 
+// EDIFACT date/time/period formats (2379, UNCL as the D96A directory prints it) that edihub
+// checks 2380 against: a pattern of CC YY MM DD HH MM SS WW and literal '-'.
+struct DateFormat {
+  std::string_view code, pattern;
+};
+constexpr std::array<DateFormat, 13> kDateFormats{{{"2", "DDMMYY"},
+                                                   {"3", "MMDDYY"},
+                                                   {"101", "YYMMDD"},
+                                                   {"102", "CCYYMMDD"},
+                                                   {"106", "MMDD"},
+                                                   {"201", "YYMMDDHHMM"},
+                                                   {"203", "CCYYMMDDHHMM"},
+                                                   {"204", "CCYYMMDDHHMMSS"},
+                                                   {"401", "HHMM"},
+                                                   {"602", "CCYY"},
+                                                   {"610", "CCYYMM"},
+                                                   {"616", "CCYYWW"},
+                                                   {"718", "CCYYMMDD-CCYYMMDD"}}};
+
+// One point in time of a pattern without '-': digits where the pattern has letters, months
+// 1-12, days within their month (a missing year counts as a leap year), hours 0-23,
+// minutes (MM after HH) and seconds 0-59, weeks 1-53.
+bool valid_point(std::string_view pattern, std::string_view value) {
+  int century = 20, year = 0, month = -1, day = -1;  // -1: not in the pattern
+  std::string_view previous;
+  for (std::size_t i = 0; i + 2 <= pattern.size(); i += 2) {
+    const std::string_view field = pattern.substr(i, 2), digits = value.substr(i, 2);
+    if (!all_digits(digits)) return false;
+    const int n = digits_value(digits);
+    if (field == "CC") century = n;
+    else if (field == "YY") year = n;
+    else if ((field == "MM" && previous == "HH") || field == "SS") {
+      if (n > 59) return false;
+    } else if (field == "MM") month = n;
+    else if (field == "DD") day = n;
+    else if (field == "HH" && n > 23) return false;
+    else if (field == "WW" && (n < 1 || n > 53)) return false;
+    previous = field;
+  }
+  if (month != -1 && (month < 1 || month > 12)) return false;
+  if (day == -1) return true;
+  static constexpr std::array<int, 12> kDays{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = pattern.find("YY") == std::string_view::npos || leap_year(century * 100 + year);
+  return month != -1 && day >= 1 && day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
+}
+
+// `value` against a whole 2379 pattern ("CCYYMMDD-CCYYMMDD": each side one point in time).
+bool valid_date_time(std::string_view pattern, std::string_view value) {
+  for (std::size_t start = 0; start <= pattern.size();) {
+    const std::size_t end = std::min(pattern.find('-', start), pattern.size());
+    if (end < pattern.size() && value[end] != '-') return false;
+    if (!valid_point(pattern.substr(start, end - start), value.substr(start, end - start))) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 // ---- segments ----
 
 class ElementChecker {
  public:
   ElementChecker(const Segment& segment, const SegmentDef& def, const Delimiters& delimiters, const Charset& charset,
-                 std::vector<ElementError>& errors, std::size_t& cut)
-      : segment_(segment), def_(def), delimiters_(delimiters), charset_(charset), errors_(errors), cut_(cut) {}
+                 Standard standard, std::vector<ElementError>& errors, std::size_t& cut)
+      : segment_(segment), def_(def), delimiters_(delimiters), charset_(charset), edifact_(standard == Standard::Edifact),
+        errors_(errors), cut_(cut) {}
 
   void check() {
     const auto& uses = def_.elements;
@@ -168,10 +271,19 @@ class ElementChecker {
   }
 
  private:
+  // X12 "SLN05-02"; EDIFACT "DTM01-2", as partner guides name components.
   std::string name(std::uint32_t position, std::uint32_t component) const {
     std::string text = def_.tag + two_digits(position);
-    if (component) text += "-" + two_digits(component);
+    if (component) text += "-" + (edifact_ ? std::to_string(component) : two_digits(component));
     return text;
+  }
+
+  // EDIFACT messages name the element too ("2380 Date/time/period"): its numbers say little.
+  std::string_view element_name(std::uint32_t position, std::uint32_t component) const {
+    if (!edifact_ || position == 0 || position > def_.elements.size()) return {};
+    const SegmentElement& use = def_.elements[position - 1];
+    if (component == 0) return use.is_composite() ? use.composite_name : use.element.name;
+    return component <= use.components.size() ? std::string_view(use.components[component - 1].second.name) : std::string_view{};
   }
 
   void add(std::uint32_t position, std::uint32_t component, std::uint32_t repetition, const std::string& reference,
@@ -189,7 +301,8 @@ class ElementChecker {
     error.implementation_code = implementation_code;
     error.bad_value = std::string(value.substr(0, kMaxBadValue));
     std::string where = name(position, component);
-    if (!reference.empty()) where += " (" + reference + ")";
+    const std::string_view element = element_name(position, component);
+    if (!reference.empty()) where += " (" + reference + (element.empty() ? "" : " " + std::string(element)) + ")";
     if (repetition) where += " repetition " + std::to_string(repetition);
     error.message = where + ": " + message;
     errors_.push_back(std::move(error));
@@ -255,6 +368,42 @@ class ElementChecker {
       const auto component = static_cast<std::uint32_t>(k + 1);
       if (!part.empty()) check_simple(def, part, position, component, repetition);
       else if (usage == Usage::Mandatory) add(position, component, repetition, def.reference, "1", "", "", "mandatory component missing");
+    }
+    if (edifact_) check_date_format(use, value, position, repetition);
+  }
+
+  // EDIFACT C507 and its kin: a date/time/period (2380) in the format its qualifier (2379)
+  // names. Checked only when 2380 passed its own checks and the format is in kDateFormats.
+  void check_date_format(const SegmentElement& use, std::string_view value, std::uint32_t position, std::uint32_t repetition) {
+    std::uint32_t value_at = 0, format_at = 0;
+    for (std::size_t k = 0; k < use.components.size(); ++k) {
+      if (use.components[k].second.reference == "2380") value_at = static_cast<std::uint32_t>(k + 1);
+      if (use.components[k].second.reference == "2379") format_at = static_cast<std::uint32_t>(k + 1);
+    }
+    if (!value_at || !format_at) return;
+    const auto parts = split(value, delimiters_.component);
+    if (parts.size() < std::max(value_at, format_at)) return;
+    const std::string_view date = parts[value_at - 1], format = parts[format_at - 1];
+    const auto known = std::find_if(kDateFormats.begin(), kDateFormats.end(), [&](const DateFormat& f) { return f.code == format; });
+    if (date.empty() || known == kDateFormats.end()) return;
+    if (std::any_of(errors_.begin(), errors_.end(), [&](const ElementError& e) {
+          return e.position == position && e.repetition == repetition && (e.component == value_at || e.component == 0);
+        })) {
+      return;
+    }
+    const std::string_view pattern = known->pattern;
+    const std::string what = "date/time/period of format " + std::string(format) + " (" + std::string(pattern) + ") needs " +
+                             std::to_string(pattern.size()) + " characters";
+    const std::string& reference = use.components[value_at - 1].second.reference;
+    if (date.size() != pattern.size()) {
+      const bool short_value = date.size() < pattern.size();
+      add(position, value_at, repetition, reference, short_value ? "4" : "5", "", date,
+          quoted(date) + " is too " + (short_value ? "short" : "long") + ": " + what);
+    } else if (!valid_date_time(pattern, date)) {
+      const bool time_only = pattern.find('D') == std::string_view::npos && pattern.find('Y') == std::string_view::npos;
+      add(position, value_at, repetition, reference, time_only ? "9" : "8", "", date,
+          quoted(date) + " is not a valid " + (time_only ? "time" : "date") + " of format " + std::string(format) + " (" +
+              std::string(pattern) + ")");
     }
   }
 
@@ -353,6 +502,7 @@ class ElementChecker {
   const SegmentDef& def_;
   const Delimiters& delimiters_;
   const Charset& charset_;
+  bool edifact_;
   std::vector<ElementError>& errors_;
   std::size_t& cut_;
 };
@@ -369,8 +519,8 @@ bool contains_tag(const std::vector<StructureNode>& nodes, std::size_t end, std:
 std::optional<std::string> loop_of(const std::vector<StructureNode>& nodes, std::string_view tag, const std::string& loop) {
   for (const auto& node : nodes) {
     if (node.is_loop) {
-      if (node.tag == tag) return node.tag;
-      if (auto found = loop_of(node.children, tag, node.tag)) return found;
+      if (node.tag == tag) return node.loop_id();
+      if (auto found = loop_of(node.children, tag, node.loop_id())) return found;
     } else if (node.tag == tag) {
       return loop;
     }
@@ -407,7 +557,7 @@ class StructureWalker {
     if (match->full) {
       const std::string max = std::to_string(node.max_use);
       if (node.is_loop) {
-        add(segment, position, loop, "4", "loop " + node.tag + " occurs more than its maximum of " + max + " times");
+        add(segment, position, loop, "4", loop_word() + " " + node.loop_id() + " occurs more than its maximum of " + max + " times");
       } else {
         add(segment, position, loop, "5", "segment " + node.tag + " occurs more than its maximum of " + max + " times here");
       }
@@ -416,7 +566,7 @@ class StructureWalker {
     const StructureNode& use = node.is_loop ? node.children[0] : node;
     std::vector<ElementError> errors;
     std::size_t cut = 0;
-    ElementChecker(segment, *use.segment, delimiters_, charset_, errors, cut).check();
+    ElementChecker(segment, *use.segment, delimiters_, charset_, schema_.standard, errors, cut).check();
     if (!errors.empty()) {
       const auto count = errors.size() + cut;
       SegmentError* error = add(segment, position, loop, "8",
@@ -458,8 +608,11 @@ class StructureWalker {
   const std::string& current_loop() const {
     static const std::string kTop;
     const Frame& frame = frames_[depth_ - 1];
-    return frame.loop ? frame.loop->tag : kTop;
+    return frame.loop ? frame.loop->loop_id() : kTop;
   }
+
+  bool edifact() const { return schema_.standard == Standard::Edifact; }
+  std::string loop_word() const { return edifact() ? "group" : "loop"; }
 
   // The first place at or after the current point (innermost loop first) where the tag
   // may go; a node at its maximum only when nothing else fits.
@@ -468,7 +621,10 @@ class StructureWalker {
     for (std::size_t f = depth_; f-- > 0;) {
       const Frame& frame = frames_[f];
       const auto& nodes = *frame.nodes;
-      for (std::size_t i = frame.index < 0 ? 0 : static_cast<std::size_t>(frame.index); i < nodes.size(); ++i) {
+      // A loop's trigger (children[0]) is never matched inside its own occurrence: the same tag
+      // again starts the next occurrence, one frame out (a full loop is 4, not its trigger's 5).
+      const std::size_t from = frame.index < 0 ? 0 : static_cast<std::size_t>(frame.index);
+      for (std::size_t i = frame.loop ? std::max<std::size_t>(from, 1) : from; i < nodes.size(); ++i) {
         if (nodes[i].tag != tag) continue;
         if (nodes[i].max_use == 0 || frame.uses[i] < nodes[i].max_use) return Match{f, i, false};
         if (!full) full = Match{f, i, true};
@@ -485,16 +641,16 @@ class StructureWalker {
     for (std::size_t k = from; k < to; ++k) {
       const StructureNode& node = (*frame.nodes)[k];
       if (frame.uses[k] != 0 || (node.usage != Usage::Mandatory && !node.implementation_mandatory)) continue;
-      if (!frame.loop && node.tag == "SE") continue;
+      if (!frame.loop && node.tag == (edifact() ? "UNT" : "SE")) continue;
       const bool partner = node.usage != Usage::Mandatory;
       SegmentError error;
       error.tag = node.tag;
       error.position = position;
-      error.loop_id = node.is_loop ? node.tag : frame.loop ? frame.loop->tag : "";
+      error.loop_id = node.is_loop ? node.loop_id() : frame.loop ? frame.loop->loop_id() : "";
       error.code = "3";
       if (partner) error.implementation_code = node.is_loop ? "I7" : "I6";
       error.message = std::string(partner ? "segment the partner's guide makes mandatory" : "mandatory segment") + " " +
-                      node.tag + (node.is_loop ? " (loop " + node.tag + ")" : "") + " missing; expected before position " +
+                      node.tag + (node.is_loop ? " (" + loop_word() + " " + node.loop_id() + ")" : "") + " missing; expected before position " +
                       std::to_string(position) + (last_tag_.empty() ? "" : " (after " + last_tag_ + ")");
       keep(std::move(error));
     }
@@ -524,7 +680,7 @@ class StructureWalker {
 
   void unplaced(const Segment& segment, std::uint32_t position) {
     const std::string& tag = segment.tag;
-    const std::string set = "transaction set " + schema_.id + " (" + schema_.version + ")";
+    const std::string set = (edifact() ? "message " : "transaction set ") + schema_.id + " (" + schema_.version + ")";
     const std::string after = last_tag_.empty() ? "" : " after " + last_tag_;
     if (schema_.dictionary && !schema_.dictionary->segment(tag)) {
       add(segment, position, current_loop(), "1", "segment ID " + quoted(tag) + " is not a segment of version " + schema_.version);
@@ -540,7 +696,7 @@ class StructureWalker {
     }
     if (auto loop = loop_of(schema_.structure, tag, "")) {
       add(segment, position, current_loop(), "2",
-          "segment " + tag + " is not expected" + after + (loop->empty() ? "" : "; it belongs in loop " + *loop));
+          "segment " + tag + " is not expected" + after + (loop->empty() ? "" : "; it belongs in " + loop_word() + " " + *loop));
       return;
     }
     add(segment, position, current_loop(), "6", "segment " + tag + " is not used in " + set);
@@ -620,6 +776,19 @@ void check_isa(InterchangeResult& result) {
   const std::string ack = h.isa.size() > 13 ? h.isa[13] : "";
   if (ack != "0" && ack != "1") set_note(result, "019", "ISA14 " + quoted(ack) + " is not 0 or 1");
   if (h.usage != "P" && h.usage != "T" && h.usage != "I") set_note(result, "020", "ISA15 " + quoted(h.usage) + " is not P, T or I");
+}
+
+// TA1 checks on UNB fields the EDIFACT envelope checker leaves alone (it reports missing
+// ones and the syntax identifier): the date and time of preparation.
+void check_unb(InterchangeResult& result) {
+  const InterchangeHeader& h = result.header;
+  const bool syntax_4 = h.version == "4";  // CCYYMMDD from syntax 4 on, YYMMDD before
+  const std::uint32_t date_length = syntax_4 ? 8 : 6;
+  const ElementDef date{"0017", "Date", ElementType::Date, 0, date_length, date_length, {}, {}};
+  const ElementDef time{"0019", "Time", ElementType::Time, 0, 4, 4, {}, {}};
+  if (!h.date.empty() && !valid_date(h.date, date))
+    set_note(result, "014", "UNB0017 " + quoted(h.date) + " is not a valid date " + (syntax_4 ? "CCYYMMDD" : "YYMMDD"));
+  if (!h.time.empty() && !valid_time(h.time, time)) set_note(result, "015", "UNB0019 " + quoted(h.time) + " is not a valid time HHMM");
 }
 
 // TA1 segments the partner sent inside the interchange (its answers to ours): one that
@@ -753,25 +922,46 @@ StreamValidator::StreamValidator(ValidationConsumer& consumer, SchemaResolver re
       resolve_(std::move(resolve)),
       rules_for_(std::move(rules)),
       max_set_bytes_(max_set_bytes),
-      checker_(this, max_set_bytes) {}
+      checker_(this, max_set_bytes),
+      edifact_checker_(this, max_set_bytes) {}
 
-void StreamValidator::on_segment(const SegmentView& segment) { checker_.on_segment(segment); }
+void StreamValidator::on_segment(const SegmentView& segment) {
+  // Every segment of EDIFACT input points at the unescaped delimiters (formats/edifact.h).
+  if (segment.delimiters == &edifact::unescaped_delimiters()) return edifact_checker_.on_segment(segment);
+  checker_.on_segment(segment);
+}
 
 void StreamValidator::finish() {
   checker_.finish();
+  edifact_checker_.finish();
   drain();
+}
+
+EnvelopeCounts StreamValidator::counts() const {
+  EnvelopeCounts sum = checker_.counts();
+  const EnvelopeCounts& edifact = edifact_checker_.counts();
+  sum.interchanges += edifact.interchanges;
+  sum.groups += edifact.groups;
+  sum.transaction_sets += edifact.transaction_sets;
+  sum.segments += edifact.segments;
+  sum.issues_suppressed += edifact.issues_suppressed;
+  return sum;
 }
 
 // The checker reports an issue before it calls the listener for the envelope it belongs to,
 // so each issue drained here belongs to what is open now (or to nothing: unplaced).
 void StreamValidator::drain(SetResult* set) {
-  for (const EnvelopeIssue& issue : checker_.take_issues()) {
+  std::vector<EnvelopeIssue> issues = checker_.take_issues();
+  for (EnvelopeIssue& issue : edifact_checker_.take_issues()) issues.push_back(std::move(issue));
+  for (const EnvelopeIssue& issue : issues) {
     consumer_.on_envelope_issue(issue);
+    // An EDIFACT implicit group has no reference of its own: its issues belong to the open one.
+    const bool in_group = group_ && (!issue.group_control.empty() || group_->header.implicit);
     if (issue.interchange_control.empty() || !interchange_) {
       consumer_.on_unplaced(issue);
     } else if (issue.level == EnvelopeLevel::Interchange) {
       fold_into(*interchange_, issue);
-    } else if (issue.group_control.empty() || !group_) {
+    } else if (!in_group) {
       consumer_.on_unplaced(issue);
     } else if (issue.level == EnvelopeLevel::Group) {
       fold_into(*group_, issue);
@@ -784,10 +974,19 @@ void StreamValidator::drain(SetResult* set) {
 }
 
 void StreamValidator::on_interchange_start(const InterchangeHeader& header) {
-  drain();
-  interchange_.emplace();
-  interchange_->header = header;
-  check_isa(*interchange_);
+  if (header.standard == Standard::Edifact) {
+    // The previous interchange was drained at its end: what is pending is the UNB's own
+    // issues (placed, they name it) or segments between interchanges (unplaced).
+    interchange_.emplace();
+    interchange_->header = header;
+    check_unb(*interchange_);
+    drain();
+  } else {
+    drain();
+    interchange_.emplace();
+    interchange_->header = header;
+    check_isa(*interchange_);
+  }
   consumer_.on_interchange_start(*interchange_);
 }
 
@@ -803,7 +1002,7 @@ void StreamValidator::on_group_start(const InterchangeHeader& interchange, const
   group_.emplace();
   group_->header = header;
   group_noted_ = false;
-  check_gs(*group_, interchange.delimiters);
+  if (interchange.standard == Standard::X12) check_gs(*group_, interchange.delimiters);
   rules_ = rules_for_ ? rules_for_(interchange, header) : ValidationRules{};
   drain();  // after the group opened: a GS06 used twice is the new group's issue
   consumer_.on_group_start(*interchange_, *group_);
@@ -842,7 +1041,14 @@ void StreamValidator::take_transaction_set(const InterchangeHeader& interchange,
                   " bytes, more than the limit of " + std::to_string(max_set_bytes_) +
                   " bytes (limits.max_transaction_set_bytes): not validated or mapped";
   }
-  if (!set_control_answerable(set.control_number)) {
+  if (interchange.standard == Standard::Edifact) {
+    // CONTRL's UCM repeats the message reference (0062, an..14).
+    if (set.control_number.empty() || set.control_number.size() > 14 || !printable(set.control_number)) {
+      result.ack_code = "R";
+      result.note += std::string(result.note.empty() ? "" : "; ") + "UNH0062 " + quoted(set.control_number) +
+                     " is not a message reference of 1..14 characters";
+    }
+  } else if (!set_control_answerable(set.control_number)) {
     // AK202 must repeat ST02: a set it cannot name is rejected (AK9 counts it) and gets no AK2 loop.
     result.ack_code = "R";
     result.note += std::string(result.note.empty() ? "" : "; ") + "ST02 " + quoted(set.control_number) +
@@ -905,9 +1111,15 @@ ValidationReport validate(std::string_view bytes, const SchemaResolver& resolve,
   ValidationReport report;
   ReportBuilder builder(report);
   StreamValidator validator(builder, resolve, rules);
-  Reader reader(validator);
-  reader.feed(bytes);
-  reader.finish();
+  if (edifact::looks_like_edifact(bytes)) {
+    edifact::Reader reader(validator);
+    reader.feed(bytes);
+    reader.finish();
+  } else {
+    Reader reader(validator);
+    reader.feed(bytes);
+    reader.finish();
+  }
   validator.finish();
   report.errors_cut = validator.errors_cut();
   return report;

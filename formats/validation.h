@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "formats/charset.h"
+#include "formats/edifact_envelope.h"
 #include "formats/parsed_file.h"
 #include "formats/schema.h"
 #include "formats/x12_reader.h"
@@ -143,7 +144,9 @@ class ValidationConsumer {
 // the schema `resolve` gives when its SE arrives and folds every envelope issue into the
 // result of its level (TA1 note, AK9 code, AK5 code). Sets larger than
 // `max_set_bytes` (bytes from ST through SE) are not copied past the limit and are
-// rejected (AK5 5) with a note naming the set and its size.
+// rejected (AK5 5) with a note naming the set and its size. EDIFACT segments (from
+// edifact::Reader) go to the EDIFACT envelope checker, X12's to X12's: the results are
+// the same kinds, with the ISA/GS/ST-specific checks left out for EDIFACT.
 class StreamValidator : public SegmentHandler, private EnvelopeListener {
  public:
   static constexpr std::uint64_t kDefaultMaxSetBytes = 16ull << 20;
@@ -151,7 +154,7 @@ class StreamValidator : public SegmentHandler, private EnvelopeListener {
                   std::uint64_t max_set_bytes = kDefaultMaxSetBytes);
   void on_segment(const SegmentView& segment) override;
   void finish();
-  const EnvelopeCounts& counts() const { return checker_.counts(); }
+  EnvelopeCounts counts() const;
   std::size_t errors_cut() const { return errors_cut_; }
 
  private:
@@ -169,6 +172,7 @@ class StreamValidator : public SegmentHandler, private EnvelopeListener {
   RulesResolver rules_for_;
   std::uint64_t max_set_bytes_;
   EnvelopeChecker checker_;
+  edifact::EnvelopeChecker edifact_checker_;
   std::optional<InterchangeResult> interchange_;
   std::optional<GroupResult> group_;
   ValidationRules rules_;

@@ -4,6 +4,9 @@
 #include <array>
 #include <utility>
 
+#include "formats/edifact.h"
+#include "mappings/edifact_groups.h"
+
 namespace edihub::mapping {
 namespace {
 
@@ -54,7 +57,7 @@ constexpr std::array<LineLoop, 10> kLineLoops{{
     {"214", "LX", {"LX", "SE"}},
 }};
 
-bool in_loop(std::string_view set, std::string_view head, std::string_view tag) {
+bool in_x12_loop(std::string_view set, std::string_view head, std::string_view tag) {
   for (const auto& loop : kLoops)
     if (loop.head == head) return std::find(loop.members.begin(), loop.members.end(), tag) != loop.members.end();
   for (const auto& loop : kLineLoops)
@@ -63,19 +66,33 @@ bool in_loop(std::string_view set, std::string_view head, std::string_view tag) 
   return false;
 }
 
-bool is_envelope(std::string_view tag) { return tag == "ISA" || tag == "GS"; }
-
 }  // namespace
 
-Document::Document(const x12::TransactionSet& set, const Context& context) : set_(set), context_(context), tree_(set) {}
+Document::Document(const x12::TransactionSet& set, const Context& context, bool edifact)
+    : set_(set), context_(context), edifact_(edifact), tree_(set) {}
+
+bool Document::is_envelope(std::string_view tag) const {
+  return edifact_ ? tag == "UNB" : tag == "ISA" || tag == "GS";
+}
+
+bool Document::in_loop(std::string_view head, std::string_view tag) const {
+  return edifact_ ? in_edifact_group(set_.id, head, tag) : in_x12_loop(set_.id, head, tag);
+}
+
+// One past the last segment of the loop headed by segment `head`, within [head, limit).
+std::uint32_t Document::loop_end(std::uint32_t head, std::uint32_t limit) const {
+  std::uint32_t end = head + 1;
+  while (end < limit && in_loop(set_.segments[head].tag, set_.segments[end].tag)) ++end;
+  return end;
+}
 
 Scope Document::whole() const {
-  return Scope{0, static_cast<std::uint32_t>(set_.segments.size()), -1, kNoSegment, nullptr};
+  return Scope{0, static_cast<std::uint32_t>(set_.segments.size()), -1, kNoSegment, nullptr, nullptr};
 }
 
 Scope Document::of_node(int node) const {
   const HlNode& n = tree_.nodes()[node];
-  return Scope{n.begin, n.end, node, n.begin, nullptr};
+  return Scope{n.begin, n.end, node, n.begin, nullptr, nullptr};
 }
 
 std::string_view Document::element(const x12::Segment& segment, const ElementRef& ref) const {
@@ -91,10 +108,15 @@ std::string_view Document::element(const x12::Segment& segment, const ElementRef
 }
 
 std::string_view Document::envelope(const ElementRef& ref) const {
-  if (ref.tag == "ISA") {
+  if (ref.tag == "ISA" || ref.tag == "UNB") {  // UNB: its elements as sent, composites joined
     const auto* isa = context_.interchange;
-    return isa && static_cast<std::size_t>(ref.element) <= isa->isa.size() ? trim(isa->isa[ref.element - 1])
-                                                                           : std::string_view{};
+    if (!isa || static_cast<std::size_t>(ref.element) > isa->isa.size()) return {};
+    std::string_view value = isa->isa[ref.element - 1];
+    if (ref.component) {
+      auto parts = x12::split(value, edifact::kComponent);
+      value = static_cast<std::size_t>(ref.component) <= parts.size() ? parts[ref.component - 1] : std::string_view{};
+    }
+    return trim(value);
   }
   const x12::GroupHeader* gs = context_.group;
   if (!gs) return {};
@@ -138,6 +160,13 @@ bool Document::visit_places(const Place& place, const Scope& scope, Visit&& visi
           if (!visit(of_node(n))) return false;
       return true;
     }
+    case Place::Kind::Enclosing:  // the nearest group of that trigger holding the scope's start
+      for (std::uint32_t i = std::min<std::uint32_t>(scope.begin + 1, set_.segments.size()); i-- > 0;) {
+        if (set_.segments[i].tag != place.level) continue;
+        std::uint32_t end = loop_end(i, static_cast<std::uint32_t>(set_.segments.size()));
+        return end <= scope.begin || visit(Scope{i, end, tree_.owner(i), i, nullptr, nullptr});
+      }
+      return true;
   }
   return true;
 }
@@ -156,6 +185,15 @@ void Document::visit_values(const Path& path, const Scope& scope, Visit&& visit)
       if (!matches(seg, path.segment)) continue;
       if (path.after.empty()) {
         if (!visit(i, element(seg, path.element))) return false;
+        continue;
+      }
+      if (path.composite_pairs) {  // EDIFACT PIA: value:qualifier composites
+        for (std::size_t k = path.pairs_from; k <= seg.elements.size(); ++k) {
+          std::string_view qualifier = element(seg, ElementRef{seg.tag, static_cast<int>(k), 0, 2});
+          if (std::find(path.after.begin(), path.after.end(), qualifier) != path.after.end() &&
+              !visit(i, element(seg, ElementRef{seg.tag, static_cast<int>(k), 0, 1})))
+            return false;
+        }
         continue;
       }
       for (std::size_t k = path.pairs_from; k + 1 <= seg.elements.size(); k += 2) {
@@ -188,16 +226,20 @@ void Document::all(const Path& path, const Scope& scope, std::vector<Value>& out
 
 std::vector<Scope> Document::loops(const Selector& selector, const Scope& scope, bool all) const {
   std::vector<Scope> out;
-  visit_places(selector.place, scope, [&](const Scope& region) {
+  auto search = [&](const Scope& region) {
     for (std::uint32_t i = region.begin; i < region.end; ++i) {
       if (!matches(set_.segments[i], selector)) continue;
-      std::uint32_t end = i + 1;
-      while (end < region.end && in_loop(set_.id, selector.tag, set_.segments[end].tag)) ++end;
-      out.push_back(Scope{i, end, tree_.owner(i), i, nullptr});
+      out.push_back(Scope{i, loop_end(i, region.end), tree_.owner(i), i, nullptr, nullptr});
       if (!all) return false;
     }
     return true;
-  });
+  };
+  if (scope.loops && selector.place.kind == Place::Kind::Here) {
+    for (const Scope& member : *scope.loops)
+      if (!search(member)) break;
+    return out;
+  }
+  visit_places(selector.place, scope, search);
   return out;
 }
 

@@ -338,9 +338,18 @@ Result evaluate(const Program& program, const x12::TransactionSet& set, const Co
                         st ? st->tag : "");
   };
   const Source& source = program.source;
+  bool edifact = source.format == "edifact";
   if (set.id != source.transaction_set)
-    throw reject("the mapping is for " + source.transaction_set + " but this transaction set is " + set.id);
-  if (context.group) {
+    throw reject("the mapping is for " + source.transaction_set + " but this " +
+                 (edifact ? "message" : "transaction set") + " is " + set.id);
+  if (edifact) {
+    if (std::find(source.versions.begin(), source.versions.end(), set.message_version) == source.versions.end()) {
+      std::string list;
+      for (const auto& v : source.versions) list += (list.empty() ? "" : ", ") + v;
+      throw reject("UNH version " + set.message_version + " is not one of the versions the mapping accepts (" + list +
+                   ")");
+    }
+  } else if (context.group) {
     const std::string& gs08 = context.group->version;
     bool accepted = std::any_of(source.versions.begin(), source.versions.end(),
                                 [&](const std::string& v) { return gs08.compare(0, v.size(), v) == 0; });
@@ -352,7 +361,7 @@ Result evaluate(const Program& program, const x12::TransactionSet& set, const Co
   }
   std::optional<X12Reader> reader;
   try {
-    reader.emplace(set, context);
+    reader.emplace(set, context, edifact);
   } catch (const HlError& e) {
     const x12::Segment& hl = set.segments[e.segment_index];
     throw MappingError(program.file, 0, describe(set), hl.position, e.what(), hl.tag);

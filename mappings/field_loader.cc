@@ -66,9 +66,10 @@ Locator FieldLoader::locator(const YAML::Node& node, const std::string& what) co
   if (state_.xml) return Locator{xpath(node, text, false), text};
   try {
     Path p = parse_path(text);
-    bool envelope = p.segment.tag == "ISA" || p.segment.tag == "GS";
+    bool envelope = state_.edifact ? p.segment.tag == "UNB" : p.segment.tag == "ISA" || p.segment.tag == "GS";
     if (envelope && (!p.segment.where.empty() || p.segment.place.kind != Place::Kind::Here))
-      yaml_.fail(node, "bad path '" + p.text + "': ISA and GS paths read the envelope and take no 'where' or 'in'");
+      yaml_.fail(node, "bad path '" + p.text + "': " + (state_.edifact ? "UNB paths" : "ISA and GS paths") +
+                           " read the envelope and take no 'where' or 'in'");
     return Locator{p, text};
   } catch (const PathError& e) {
     yaml_.fail(node, e.what());
@@ -326,7 +327,7 @@ Iteration FieldLoader::iteration(const Entries& e, const YAML::Node& at, const s
     }
   }
   if (const auto* group_by = e.find("group_by")) {
-    if (std::holds_alternative<Selector>(it.over))
+    if (std::holds_alternative<Selector>(it.over) && !state_.edifact)
       yaml_.fail(*group_by, what + ": group_by groups HLs; use it with each: <level>");
     it.group_by = locator(*group_by, "group_by");
   }

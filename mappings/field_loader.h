@@ -23,6 +23,7 @@ struct Fragment {
 // What the files of one mapping share while loading.
 struct LoadState {
   bool xml = false;                           // paths are XPaths
+  bool edifact = false;                       // segment paths over EDIFACT segment groups
   std::set<std::string> tables_used;
   std::map<std::string, Fragment> fragments;  // included by the file being loaded
   std::map<std::string, std::vector<Field>> compiled;

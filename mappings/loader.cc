@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "mappings/edifact_groups.h"
 #include "mappings/field_loader.h"
 
 namespace edihub::mapping {
@@ -75,7 +76,7 @@ class FileLoader {
   void source(Program& program, const YAML::Node& key, const YAML::Node& node) {
     program.source_line = line_of(key);
     Entries e = yaml_.entries(node, "source",
-                              {"format", "transaction_set", "versions", "document", "standard", "namespaces"});
+                              {"format", "transaction_set", "message", "versions", "document", "standard", "namespaces"});
     if (!e.has("format")) yaml_.fail(node, "source needs 'format'");
     Source& s = program.source;
     s.format = yaml_.scalar(*e.find("format"), "source format");
@@ -85,7 +86,7 @@ class FileLoader {
           yaml_.fail(e.key_node(std::string(k)), "source " + std::string(k) + " does not apply to " + s.format);
     };
     if (s.format == "xml") {
-      refuse({"transaction_set", "versions"});
+      refuse({"transaction_set", "message", "versions"});
       state_.xml = true;
       if (!e.has("document")) yaml_.fail(node, "source needs 'document' (the XML document type, e.g. DespatchAdvice)");
       s.document = yaml_.scalar(*e.find("document"), "source document");
@@ -101,22 +102,46 @@ class FileLoader {
         }
       return;
     }
-    if (s.format != "x12") yaml_.fail(*e.find("format"), "source format must be x12 or xml");
-    refuse({"document", "standard", "namespaces"});
+    if (s.format == "edifact") return edifact_source(s, node, e);
+    if (s.format != "x12") yaml_.fail(*e.find("format"), "source format must be x12, edifact or xml");
+    refuse({"message", "document", "standard", "namespaces"});
     for (const char* k : {"transaction_set", "versions"})
       if (!e.has(k)) yaml_.fail(node, std::string("source needs '") + k + "'");
     s.transaction_set = yaml_.scalar(*e.find("transaction_set"), "source transaction_set");
     const auto& id = s.transaction_set;
     if (id.size() != 3 || !std::all_of(id.begin(), id.end(), ::isdigit))
       yaml_.fail(*e.find("transaction_set"), "transaction_set must be three digits such as \"856\"");
-    s.versions = versions(*e.find("versions"));
+    s.versions = versions(*e.find("versions"), false);
   }
 
-  std::vector<std::string> versions(const YAML::Node& node) const {
+  // source: {format: edifact, message: DESADV, versions: [D96A, D01B]}
+  void edifact_source(Source& s, const YAML::Node& node, const Entries& e) {
+    for (const char* k : {"transaction_set", "document", "standard", "namespaces"})
+      if (e.has(k))
+        yaml_.fail(e.key_node(k), std::string("source ") + k + " does not apply to edifact" +
+                                      (k == std::string("transaction_set") ? " (name the message type: message: DESADV)" : ""));
+    for (const char* k : {"message", "versions"})
+      if (!e.has(k)) yaml_.fail(node, std::string("source needs '") + k + "'");
+    state_.edifact = true;
+    s.transaction_set = yaml_.scalar(*e.find("message"), "source message");
+    const auto& id = s.transaction_set;
+    if (!is_message_type(id))
+      yaml_.fail(*e.find("message"), "message must be an EDIFACT message type, six capitals such as DESADV");
+    s.versions = versions(*e.find("versions"), true);
+  }
+
+  // X12: GS08 prefixes; EDIFACT: directories, version and release as UNH gives them (D96A).
+  std::vector<std::string> versions(const YAML::Node& node, bool edifact) const {
     if (!node.IsSequence() || node.size() == 0)
-      yaml_.fail(node, "versions must be a list of GS08 prefixes such as [\"004010\", \"005010\"]");
+      yaml_.fail(node, edifact ? "versions must be a list of EDIFACT directories such as [D96A, D01B]"
+                               : "versions must be a list of GS08 prefixes such as [\"004010\", \"005010\"]");
     std::vector<std::string> out;
-    for (const auto& v : node) out.push_back(yaml_.scalar(v, "a version"));
+    for (const auto& v : node) {
+      out.push_back(yaml_.scalar(v, "a version"));
+      const std::string& d = out.back();
+      if (edifact && !is_directory(d))
+        yaml_.fail(v, "version '" + d + "' is not an EDIFACT directory such as D96A or D01B");
+    }
     return out;
   }
 
@@ -210,6 +235,7 @@ class FileLoader {
     Program& program = out.program;
     program.file = yaml_.name();
     state_.xml = program.source.format == "xml";
+    state_.edifact = program.source.format == "edifact";
     if (const auto* source = top.find("source")) narrow(program, top.key_node("source"), *source);
     if (const auto* include = top.find("include")) includes(*include);
     if (const auto* target = top.find("target")) program.target = yaml_.scalar(*target, "target");
@@ -231,7 +257,7 @@ class FileLoader {
     Entries e = yaml_.entries(node, "source of an override", {"versions"});
     if (!e.has("versions")) yaml_.fail(node, "the source of an override gives the versions it narrows to");
     const YAML::Node& list = *e.find("versions");
-    auto narrowed = versions(list);
+    auto narrowed = versions(list, program.source.format == "edifact");
     for (std::size_t i = 0; i < narrowed.size(); ++i)
       if (std::find(program.source.versions.begin(), program.source.versions.end(), narrowed[i]) ==
           program.source.versions.end())

@@ -38,8 +38,8 @@ TEST_CASE("load: the top level needs source, target, fields and nothing unknown"
   check_error("target: t\nfields: {a: BSN02}\n", 1, "missing 'source'");
   check_error(kHead + "  a: BSN02\nextra: 1\n", 5, "unknown key 'extra' in the mapping file");
   check_error(
-      "source: {format: edifact, transaction_set: \"856\", versions: [\"004010\"]}\ntarget: t\nfields: {a: BSN02}\n", 1,
-      "source format must be x12");
+      "source: {format: tradacoms, transaction_set: \"856\", versions: [\"004010\"]}\ntarget: t\nfields: {a: BSN02}\n", 1,
+      "source format must be x12, edifact or xml");
   check_error("source: {format: x12, transaction_set: \"85\", versions: [\"004010\"]}\ntarget: t\nfields: {a: BSN02}\n",
               1, "three digits");
   check_error("source: {format: x12, transaction_set: \"856\", versions: []}\ntarget: t\nfields: {a: BSN02}\n", 1,

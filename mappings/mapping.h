@@ -1,4 +1,5 @@
-// Mapping files: YAML documents that turn one X12 transaction set or one XML document into
+// Mapping files: YAML documents that turn one X12 transaction set, one EDIFACT message
+// (held as a TransactionSet, formats/edifact.h) or one XML document into
 // one ERP transaction (JSON) plus the business keys the archive indexes. Loading checks the
 // whole file, and the fragment files and base mapping it names (unknown keys, bad paths or
 // XPaths, bad conversions), and reports file:line; evaluation errors name the mapping file
@@ -56,9 +57,9 @@ class MappingError : public std::runtime_error {
 };
 
 struct Source {
-  std::string format;                  // "x12" or "xml"
-  std::string transaction_set;         // x12: "856"
-  std::vector<std::string> versions;   // x12: "004010", "005010" (GS08 prefixes)
+  std::string format;                  // "x12", "edifact" or "xml"
+  std::string transaction_set;         // x12: "856"; edifact: the message type (UNH 0065), "DESADV"
+  std::vector<std::string> versions;   // x12: "004010", "005010" (GS08 prefixes); edifact: "D96A" (UNH 0052+0054)
   std::string document;                // xml: document type (xml::Document::type), e.g. "DespatchAdvice"
   std::string standard;                // xml: "cxml", "ubl", "gs1" or "" (any XML whose type matches)
   std::vector<std::pair<std::string, std::string>> namespaces;  // xml: prefix -> URI used by the XPaths

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "formats/edifact.h"
 #include "mappings/outbound_program.h"
 #include "mappings/outbound_values.h"
 #include "mappings/outbound_xml.h"
@@ -75,15 +76,20 @@ class X12Writer : ValueReader {
     bool values = false, has_value = false;
     for (const Element& element : e.elements) {
       std::vector<std::string> parts;
+      bool element_values = false, element_has_value = false;
       for (std::size_t i = 0; i < element.pieces.size(); ++i) {
         const Piece& piece = element.pieces[i];
         std::string name = element.name + (element.composite ? "-" + std::to_string(i + 1) : "");
         std::string path;
         parts.push_back(piece.value ? checked(value(*piece.value, scope, name, path), piece.value->line, name, path)
                                     : checked(piece.literal, e.line, name, "literal"));
-        values = values || piece.value;
-        has_value = has_value || (piece.value && !parts.back().empty());
+        element_values = element_values || piece.value;
+        element_has_value = element_has_value || (piece.value && !parts.back().empty());
       }
+      values = values || element_values;
+      has_value = has_value || element_has_value;
+      // A composite's literal qualifiers alone say nothing either: LIN+1++:UP is LIN+1.
+      if (element.composite && element_values && !element_has_value) parts.clear();
       while (!parts.empty() && parts.back().empty()) parts.pop_back();
       std::string text;
       for (const auto& part : parts) text += (&part == &parts.front() ? "" : std::string(1, target_.component)) + part;
@@ -103,6 +109,11 @@ class X12Writer : ValueReader {
   // `text` as it will be written; data holding a target delimiter would change the segment.
   std::string checked(std::string text, int line, const std::string& name, const std::string& what) const {
     std::string found;
+    if (program_.format == "edifact") {  // held unescaped: only the two reserved controls cannot be data
+      if (text.find_first_of({edifact::kComponent, edifact::kRepetition}) != std::string::npos)
+        fail(line, name + ": " + what + " contains a control character EDIFACT data cannot hold");
+      return text;
+    }
     if (text.find(target_.element) != std::string::npos) found = "the element separator '" + std::string(1, target_.element) + "'";
     else if (text.find(target_.component) != std::string::npos) found = "the component separator '" + std::string(1, target_.component) + "'";
     else if (target_.repetition && text.find(target_.repetition) != std::string::npos)
@@ -146,6 +157,7 @@ const std::string& OutboundMapping::source_type() const { return impl_->program.
 const std::string& OutboundMapping::transaction_set() const { return impl_->program.transaction_set; }
 const std::string& OutboundMapping::functional_id() const { return impl_->program.functional_id; }
 const std::vector<std::string>& OutboundMapping::versions() const { return impl_->program.versions; }
+const std::string& OutboundMapping::association() const { return impl_->program.association; }
 const std::string& OutboundMapping::file_name() const { return impl_->program.file; }
 const std::string& OutboundMapping::target_format() const { return impl_->program.format; }
 const std::string& OutboundMapping::standard() const { return impl_->program.standard; }
@@ -160,8 +172,8 @@ std::vector<std::string> OutboundMapping::code_tables_used() const {
 
 OutboundMapping::Output OutboundMapping::evaluate(const nlohmann::json& transaction, const CodeTables& tables,
                                                   const x12::Delimiters& target) const {
-  if (impl_->program.format != "x12")
-    throw std::logic_error(impl_->program.file + " writes " + impl_->program.format + ", not X12: use evaluate_xml");
+  if (impl_->program.format == "xml")
+    throw std::logic_error(impl_->program.file + " writes xml, not segments: use evaluate_xml");
   return outbound::X12Writer(impl_->program, transaction, tables, target).run();
 }
 

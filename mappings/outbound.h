@@ -1,10 +1,11 @@
 // Outbound mapping files: YAML documents that turn one ERP transaction (JSON) into the body
-// of one X12 transaction set (the segments between ST and SE), or into one XML document
-// (cXML, UBL, ...), plus its business keys.
+// of one X12 transaction set (the segments between ST and SE) or of one EDIFACT message
+// (between UNH and UNT), or into one XML document (cXML, UBL, ...), plus its business keys.
 // Loading checks the whole file (unknown keys, segment tags, JSON paths, conversions, code
 // tables) and reports MappingFileError file:line; nothing is parsed again per document.
 // Evaluation is pure: X12 elements are written in the target delimiters (data that contains
-// one is refused); XML is written by pugixml, which escapes the data. Errors are MappingError
+// one is refused); EDIFACT segments are held unescaped as formats/edifact.h says (the
+// envelope writer escapes them), composites' components joined by edifact::kComponent; XML is written by pugixml, which escapes the data. Errors are MappingError
 // with the mapping line and the JSON path. The language is documented in
 // docs/mapping-language.md ("Outbound direction", "Outbound to XML").
 #pragma once
@@ -28,10 +29,11 @@ class OutboundMapping {
   static std::shared_ptr<const OutboundMapping> load_file(const std::string& path);
 
   const std::string& source_type() const;             // ERP transaction type it takes, e.g. "purchase_order"
-  const std::string& target_format() const;           // "x12" or "xml"
-  const std::string& transaction_set() const;         // x12: ST01, e.g. "850"
-  const std::string& functional_id() const;           // x12: GS01, e.g. "PO" (from the file, or known from ST01)
-  const std::vector<std::string>& versions() const;   // x12: GS08 it produces, e.g. "004010"; first = default
+  const std::string& target_format() const;           // "x12", "edifact" or "xml"
+  const std::string& transaction_set() const;         // x12: ST01, e.g. "850"; edifact: the message type, "ORDERS"
+  const std::string& functional_id() const;           // x12: GS01, e.g. "PO" (from the file, or known from ST01); edifact: the message type
+  const std::vector<std::string>& versions() const;   // x12: GS08 it produces, e.g. "004010"; edifact: "D96A"; first = default
+  const std::string& association() const;             // edifact: UNH S009/0057 (e.g. "EAN008"); may be empty
   const std::string& standard() const;                // xml: "cxml", "ubl", ... as the file says (may be empty)
   const std::string& document_type() const;           // xml: e.g. "OrderRequest"
   const std::string& file_name() const;
@@ -49,7 +51,8 @@ class OutboundMapping {
 
   // Throws MappingError (mapping file:line + JSON path) on missing required values, values
   // that do not convert, codes not in a table, or values containing a target delimiter.
-  // std::logic_error on an XML mapping.
+  // std::logic_error on an XML mapping. EDIFACT: pass edifact::unescaped_delimiters();
+  // only kComponent and kRepetition are refused in data (the writer escapes the others).
   Output evaluate(const nlohmann::json& transaction, const CodeTables& tables, const x12::Delimiters& target) const;
 
   struct XmlOutput {

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "mappings/conversions.h"
+#include "mappings/edifact_groups.h"
 
 #include <algorithm>
 #include <cctype>
@@ -154,9 +155,11 @@ class Loader {
 
   void target(const YAML::Node& node) {
     if (node.IsMap() && node["format"] && node["format"].IsScalar() && node["format"].Scalar() == "xml") return xml_target(node);
+    if (node.IsMap() && node["format"] && node["format"].IsScalar() && node["format"].Scalar() == "edifact")
+      return edifact_target(node);
     auto e = entries(node, "target", {"format", "transaction_set", "versions", "functional_id"});
     if (e.count("format") && (program_.format = scalar(e.at("format"), "target format")) != "x12")
-      fail(e.at("format"), "target format must be x12 or xml");
+      fail(e.at("format"), "target format must be x12, edifact or xml");
     for (const char* k : {"format", "transaction_set", "versions"})
       if (!e.count(k)) fail(node, std::string("target needs '") + k + "'");
     const std::string& id = program_.transaction_set = scalar(e.at("transaction_set"), "target transaction_set");
@@ -178,6 +181,29 @@ class Loader {
     } else if ((program_.functional_id = known_functional_id(id)).empty()) {
       fail(node, "target needs functional_id (GS01): no default is known for transaction set " + id);
     }
+  }
+
+  // target: {format: edifact, message: ORDERS, versions: [D96A], association: EAN008}: the
+  // message body (BGM .. UNS ..); UNB/UNH and their trailers are the envelope writer's.
+  void edifact_target(const YAML::Node& node) {
+    auto e = entries(node, "target", {"format", "message", "versions", "association"});
+    program_.format = "edifact";
+    for (const char* k : {"message", "versions"})
+      if (!e.count(k)) fail(node, std::string("target needs '") + k + "'");
+    const std::string& id = program_.transaction_set = scalar(e.at("message"), "target message");
+    if (!is_message_type(id))
+      fail(e.at("message"), "message must be an EDIFACT message type, six capitals such as ORDERS");
+    program_.functional_id = id;  // UNG 0038 names the message type
+    const YAML::Node& versions = e.at("versions");
+    if (!versions.IsSequence() || versions.size() == 0)
+      fail(versions, "versions must be a list of EDIFACT directories such as [D96A], the default first");
+    for (const auto& v : versions) {
+      std::string version = scalar(v, "a version");
+      if (!is_directory(version))
+        fail(v, "version '" + version + "' is not an EDIFACT directory such as D96A or D01B");
+      program_.versions.push_back(version);
+    }
+    if (e.count("association")) program_.association = scalar(e.at("association"), "target association");
   }
 
   void xml_target(const YAML::Node& node) {

@@ -1,5 +1,5 @@
 // An outbound mapping file compiled for evaluation: outbound_loader.cc builds it once,
-// outbound.cc (X12) or outbound_xml.cc (XML) walks it for every ERP transaction, both
+// outbound.cc (X12 and EDIFACT segments) or outbound_xml.cc (XML) walks it for every ERP transaction, both
 // reading values through outbound_values.h. Every node keeps its mapping-file line.
 #pragma once
 
@@ -135,10 +135,11 @@ struct KeyRule {
 struct Program {
   std::string file;
   std::string source_type;
-  std::string format;                 // "x12" or "xml"
+  std::string format;                 // "x12", "edifact" or "xml"
   std::string transaction_set;
   std::string functional_id;
   std::vector<std::string> versions;
+  std::string association;            // edifact: UNH S009/0057, e.g. EAN008 (may be empty)
   CodeTables tables;                  // the mapping's own, X12 code -> ERP value
   std::set<std::string> tables_used;  // every `table:` named
   std::vector<Entry> entries;          // x12

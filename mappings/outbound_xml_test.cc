@@ -274,6 +274,6 @@ TEST_CASE("outbound xml: mapping file errors name the line", "[mappings][outboun
   check_load_error("source: {format: erp, transaction: t}\ntarget: {format: xml, document: Doc, doctype: 'x SYSTEM \"y\"'}\n"
                    "document: {element: Doc}\n",
                    "m.yaml:2: doctype must start with the document element Doc (doctype: 'Doc SYSTEM \"...\"')", 2);
-  check_load_error("source: {format: erp, transaction: t}\ntarget: {format: edifact}\n",
-                   "m.yaml:2: target format must be x12 or xml", 2);
+  check_load_error("source: {format: erp, transaction: t}\ntarget: {format: tradacoms}\n",
+                   "m.yaml:2: target format must be x12, edifact or xml", 2);
 }

@@ -1,5 +1,6 @@
 #include "mappings/path.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <utility>
@@ -19,11 +20,19 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kLevels{{
 }};
 
 // Segments made of qualifier/value pairs, and the element the first qualifier sits in.
-constexpr std::array<std::pair<std::string_view, int>, 4> kPairLists{{
-    {"LIN", 2},
-    {"PO1", 6},
-    {"IT1", 6},
-    {"SLN", 9},
+// EDIFACT PIA holds its pairs inside composites (C212: item number, then its type) from
+// element 2 on.
+struct PairList {
+  std::string_view tag;
+  int from;
+  bool composite;
+};
+constexpr std::array<PairList, 5> kPairLists{{
+    {"LIN", 2, false},
+    {"PO1", 6, false},
+    {"IT1", 6, false},
+    {"SLN", 9, false},
+    {"PIA", 2, true},
 }};
 
 std::vector<std::string_view> tokens(std::string_view text) {
@@ -95,15 +104,44 @@ std::vector<std::string> alternatives(std::string_view s, std::string_view what,
   }
 }
 
+// TAG+Q{|Q}{+[Q{|Q}]}: RFF+ON, NAD+SU|BY, PIA++X. Returns the tag; appends one condition
+// per non-empty part on the first component of its element.
+std::string qualified(std::string_view token, std::vector<Condition>& out, std::string_view path) {
+  std::size_t plus = token.find('+');
+  std::string tag(token.substr(0, plus));
+  if (!is_tag(tag))
+    throw PathError("bad path '" + std::string(path) + "': '" + std::string(token) +
+                    "' needs a segment tag before '+' (e.g. RFF+ON)");
+  int element = 0;
+  bool tested = false;
+  for (std::size_t start = plus + 1; start <= token.size(); ++element) {
+    std::size_t next = std::min(token.find('+', start), token.size());
+    std::string_view part = token.substr(start, next - start);
+    if (!part.empty()) {
+      out.push_back(Condition{ElementRef{tag, element + 1, 0, 1}, alternatives(part, "qualifier", path)});
+      tested = true;
+    }
+    start = next + 1;
+  }
+  if (!tested)
+    throw PathError("bad path '" + std::string(path) + "': '" + std::string(token) +
+                    "' names no qualifier (write e.g. RFF+ON)");
+  return tag;
+}
+
 Place place_from(const std::vector<std::string_view>& t, std::size_t i, std::string_view text) {
   auto bad = [&](const std::string& why) { return PathError("bad place '" + std::string(text) + "': " + why); };
-  if (i >= t.size()) throw bad("'in' needs 'set' or a level (" + level_names() + ")");
+  if (i >= t.size()) throw bad("'in' needs 'set', a level (" + level_names() + ") or a segment group such as CPS");
   Place place;
   if (t[i] == "set") {
     place.kind = Place::Kind::Set;
+  } else if (is_tag(t[i])) {
+    place.kind = Place::Kind::Enclosing;
+    place.level = std::string(t[i]);
   } else {
     std::string_view code = level_code(t[i]);
-    if (code.empty()) throw bad("unknown level '" + std::string(t[i]) + "' (use set or " + level_names() + ")");
+    if (code.empty())
+      throw bad("unknown level '" + std::string(t[i]) + "' (use set, a segment group tag or " + level_names() + ")");
     place.level = std::string(code);
     place.kind = Place::Kind::Above;
     if (i + 1 < t.size() && t[i + 1] == "below") {
@@ -124,6 +162,14 @@ void parse_tail(const std::vector<std::string_view>& t, std::size_t i, Selector&
       if (i >= t.size() || t[i] == "in" || t[i] == "and")
         throw bad("'where' and 'and' need a condition such as " + selector.tag + "01=XX");
       std::size_t eq = t[i].find('=');
+      if (eq == std::string_view::npos && t[i].find('+') != std::string_view::npos) {
+        std::vector<Condition> parts;
+        if (qualified(t[i], parts, text) != selector.tag)
+          throw bad("condition '" + std::string(t[i]) + "' must test " + selector.tag);
+        for (auto& c : parts) selector.where.push_back(std::move(c));
+        ++i;
+        continue;
+      }
       if (eq == std::string_view::npos)
         throw bad("condition '" + std::string(t[i]) + "' has no '=' (write " + selector.tag + "01=XX, without spaces)");
       Condition c{parse_element(t[i].substr(0, eq), text), alternatives(t[i].substr(eq + 1), "condition value", text)};
@@ -163,10 +209,11 @@ Place parse_place(std::string_view text) { return place_from(tokens(text), 0, te
 
 Selector parse_selector(std::string_view text) {
   auto t = tokens(text);
-  if (t.empty() || !is_tag(t[0]))
-    throw PathError("bad segment '" + std::string(text) + "': expected a segment tag such as N1 or REF");
+  bool with_qualifiers = !t.empty() && t[0].find('+') != std::string_view::npos;
+  if (t.empty() || (!with_qualifiers && !is_tag(t[0])))
+    throw PathError("bad segment '" + std::string(text) + "': expected a segment tag such as N1, REF or RFF+ON");
   Selector s;
-  s.tag = std::string(t[0]);
+  s.tag = with_qualifiers ? qualified(t[0], s.where, text) : std::string(t[0]);
   s.text = std::string(text);
   parse_tail(t, 1, s, text);
   return s;
@@ -181,11 +228,14 @@ Path parse_path(std::string_view text) {
   if (t.size() > 1 && t[1] == "after") {
     if (!is_tag(t[0])) throw PathError("bad path '" + p.text + "': '" + std::string(t[0]) + "' is not a segment tag");
     p.segment.tag = std::string(t[0]);
-    for (const auto& [tag, from] : kPairLists)
-      if (tag == t[0]) p.pairs_from = from;
+    for (const PairList& list : kPairLists)
+      if (list.tag == t[0]) {
+        p.pairs_from = list.from;
+        p.composite_pairs = list.composite;
+      }
     if (p.pairs_from == 0)
       throw PathError("bad path '" + p.text +
-                      "': 'after' works on segments of qualifier/value pairs (LIN, PO1, IT1, SLN), not " +
+                      "': 'after' works on segments of qualifier/value pairs (LIN, PO1, IT1, SLN, PIA), not " +
                       p.segment.tag);
     if (t.size() < 3 || t[2] == "where" || t[2] == "in")
       throw PathError("bad path '" + p.text + "': 'after' needs a qualifier such as BP");

@@ -33,6 +33,7 @@ struct Found {
 struct At {
   Scope scope;
   std::shared_ptr<const std::vector<int>> hls;  // X12 group: the HLs scope.members points to
+  std::shared_ptr<const std::vector<Scope>> loops;  // EDIFACT group: the segment groups scope.loops points to
   pugi::xml_node node;
   std::shared_ptr<const std::vector<pugi::xml_node>> nodes;  // XML group members
 };

@@ -3,7 +3,7 @@
 namespace edihub::mapping {
 namespace {
 
-At at(const Scope& scope) { return At{scope, nullptr, {}, nullptr}; }
+At at(const Scope& scope) { return At{scope, nullptr, nullptr, {}, nullptr}; }
 
 }  // namespace
 
@@ -46,6 +46,14 @@ std::vector<At> X12Reader::iterate(const Iteration& each, const At& a) const {
 }
 
 At X12Reader::group(const std::vector<At>& members) const {
+  if (edifact_) {  // segment groups: the first one's segments, each one's loops
+    auto loops = std::make_shared<std::vector<Scope>>();
+    for (const At& m : members) loops->push_back(m.scope);
+    At out = at(loops->front());
+    out.scope.loops = loops.get();
+    out.loops = std::move(loops);
+    return out;
+  }
   auto hls = std::make_shared<std::vector<int>>();
   for (const At& m : members) hls->push_back(m.scope.node);
   At out = at(doc_.of_node(hls->front()));

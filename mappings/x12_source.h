@@ -1,4 +1,5 @@
-// The Reader of an X12 transaction set: X12 paths, HL levels, places and loops (document.h).
+// The Reader of an X12 transaction set or an EDIFACT message: segment paths, HL levels,
+// places, loops and EDIFACT segment groups (document.h).
 #pragma once
 
 #include "mappings/reader.h"
@@ -7,8 +8,9 @@ namespace edihub::mapping {
 
 class X12Reader : public Reader {
  public:
-  // Throws HlError when the HL hierarchy is broken.
-  X12Reader(const x12::TransactionSet& set, const Context& context) : doc_(set, context) {}
+  // Throws HlError when the HL hierarchy is broken. `edifact`: see Document.
+  X12Reader(const x12::TransactionSet& set, const Context& context, bool edifact = false)
+      : doc_(set, context, edifact), edifact_(edifact) {}
 
   At whole() const override;
   std::optional<Found> first(const Locator& path, const At& at, Spot* seen) const override;
@@ -21,9 +23,10 @@ class X12Reader : public Reader {
 
  private:
   Document doc_;
+  bool edifact_;
 };
 
-// "856 control 0001", for messages.
+// "856 control 0001" (EDIFACT: "DESADV control 1"), for messages.
 std::string describe(const x12::TransactionSet& set);
 
 }  // namespace edihub::mapping

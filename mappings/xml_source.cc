@@ -20,7 +20,7 @@ Found value_of(const pugi::xpath_node& n) {
   return Found{trimmed(n.node().text().get()), Spot{kNoSegment, n.node()}};
 }
 
-At at(pugi::xml_node node) { return At{Scope{}, nullptr, node, nullptr}; }
+At at(pugi::xml_node node) { return At{Scope{}, nullptr, nullptr, node, nullptr}; }
 
 }  // namespace
 

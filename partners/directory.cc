@@ -108,7 +108,9 @@ x12::SchemaResolver Directory::schema_resolver() const {
   return [this](const x12::InterchangeHeader& h, const x12::GroupHeader& g,
                 const x12::TransactionSet& set) -> const x12::TransactionSetSchema* {
     const auto* partner = resolve(h, g.sender);
-    return partner ? partner->schema_for(set.id, g.version) : x12::SchemaLibrary::builtin().find(set.id, g.version);
+    // X12 names its version in GS08, EDIFACT in each message's UNH ("D96A").
+    const std::string& version = h.standard == x12::Standard::Edifact ? set.message_version : g.version;
+    return partner ? partner->schema_for(set.id, version) : x12::SchemaLibrary::builtin().find(set.id, version);
   };
 }
 

@@ -285,6 +285,45 @@ validation:
   CHECK(result.segments[0].elements[0].implementation_code == "I6");
 }
 
+TEST_CASE("an EANCOM partner's guide tightens its EDIFACT messages, found by their UNH version", "[partners][edifact]") {
+  TempDir dir;
+  write_profile(dir, "retail.yaml", R"(id: retail
+name: Retail
+identities: [{unb_qualifier: "14", unb_id: "5412345000013"}]
+validation:
+  DESADV:
+    mandatory_segments: [SG2/NAD]
+    codes: {BGM01-1: ["351"]}
+)");
+  auto directory = Directory::load(dir.path());
+  REQUIRE(directory.profiles().size() == 1);
+  const auto resolve = directory.schema_resolver();
+  edihub::x12::InterchangeHeader unb;
+  unb.standard = edihub::x12::Standard::Edifact;
+  unb.sender_qualifier = "14";
+  unb.sender_id = "5412345000013";
+  edihub::x12::GroupHeader implicit;  // no UNG: its version says nothing about the message
+  implicit.implicit = true;
+  edihub::x12::TransactionSet desadv;
+  desadv.id = "DESADV";
+  desadv.message_version = "D96A";
+  const auto& library = edihub::x12::SchemaLibrary::builtin();
+  const auto* schema = resolve(unb, implicit, desadv);
+  REQUIRE(schema);
+  CHECK(schema != library.find("DESADV", "D96A"));
+  CHECK(schema->version == "D96A");
+  desadv.message_version = "D01B";  // the guide tightens every directory the message has
+  const auto* d01b = resolve(unb, implicit, desadv);
+  REQUIRE(d01b);
+  CHECK(d01b != library.find("DESADV", "D01B"));
+  CHECK(d01b->version == "D01B");
+  desadv.id = "ORDERS";  // untightened: the library's
+  CHECK(resolve(unb, implicit, desadv) == library.find("ORDERS", "D01B"));
+  unb.sender_id = "9999999999999";  // another sender: the library's schema
+  desadv.id = "DESADV";
+  CHECK(resolve(unb, implicit, desadv) == library.find("DESADV", "D01B"));
+}
+
 TEST_CASE("durations are seconds, minutes, hours or days", "[partners]") {
   using edihub::partners::parse_duration;
   CHECK(parse_duration("90s") == std::chrono::seconds(90));
@@ -560,7 +599,7 @@ partners/a.yaml:1: id 'Bad_A' may hold only lowercase letters, digits, '_' and '
 partners/a.yaml:2: 'name' must be a single value
 partners/a.yaml:5: unknown key 'extra' in an identity (expected one of: group_id, isa_id, isa_qualifier)
 partners/a.yaml:5: isa_id is longer than ISA06's 15 characters
-partners/a.yaml:6: each identity must be a mapping {isa_qualifier, isa_id, group_id} (X12) or {party_id, scheme} (XML)
+partners/a.yaml:6: each identity must be a mapping {isa_qualifier, isa_id, group_id} (X12), {unb_qualifier, unb_id, group_id} (EDIFACT) or {party_id, scheme} (XML)
 partners/a.yaml:7: unknown key 'group_id' in an XML identity (expected one of: party_id, scheme)
 partners/a.yaml:8: unknown key 'tz' in 'schedule' (expected one of: poll_every, windows)
 partners/a.yaml:8: schedule.poll_every '0s' is not a duration such as 30s, 5m or 1h
@@ -590,7 +629,7 @@ partners/a.yaml:26: timeout_seconds must be a number from 1 to 3600
 partners/a.yaml:26: base_delay_ms must be a number from 1 to 600000
 partners/a.yaml:26: verify_tls must be true or false
 partners/a.yaml:27: erp.outbound folder missing-folder does not exist
-partners/a.yaml:35: unknown key 'odd' in 'envelope' (expected one of: delimiters, first_control_number, group_version, isa_version, line_breaks, our_group_id, our_id, our_qualifier, ta1_requested, their_group_id, their_id, their_qualifier, usage)
+partners/a.yaml:35: unknown key 'odd' in 'envelope' (expected one of: contrl_requested, delimiters, first_control_number, group_version, isa_version, line_breaks, our_group_id, our_id, our_qualifier, syntax_identifier, syntax_version, ta1_requested, their_group_id, their_id, their_qualifier, usage)
 partners/a.yaml:29: our_id is longer than 15 characters
 partners/a.yaml:30: isa_version must be five digits such as 00401 or 00501
 partners/a.yaml:31: usage must be P (production), T (test) or I (information)
@@ -716,4 +755,64 @@ alerts:
       file + ":12: an alert rule needs a name of lowercase letters, digits, '_' and '-' (got 'Bad Name')",
       file + ":13: alert rule 'acme/a' is defined twice",
   });
+}
+
+TEST_CASE("EDIFACT identities route only EDIFACT interchanges; the envelope and character set follow them", "[partners][edifact]") {
+  using edihub::x12::Standard;
+  TempDir dir;
+  // The same sender id under X12 and under EDIFACT is two identities, not an ambiguity.
+  write_profile(dir, "rhein.yaml", R"(id: rhein
+name: Rheinwerk
+identities:
+  - {unb_qualifier: "14", unb_id: "4012345000009"}
+envelope: {our_qualifier: "14", our_id: "4399901234567", syntax_identifier: UNOY, syntax_version: 4, contrl_requested: true}
+)");
+  write_profile(dir, "acme.yaml", "id: acme\nname: ACME\nidentities: [{isa_qualifier: \"14\", isa_id: \"4012345000009\"}]\n");
+  write_profile(dir, "latin.yaml", R"(id: latin
+name: Latin
+identities: [{unb_id: LATIN}]
+encoding: windows-1252
+)");
+  auto partners = Directory::load(dir.path());
+  const auto* rhein = partners.find("rhein");
+  REQUIRE(rhein);
+  CHECK(partners.resolve(Standard::Edifact, "14", "4012345000009") == rhein);
+  CHECK(partners.resolve(Standard::X12, "14", "4012345000009")->id == "acme");
+  CHECK(partners.resolve(Standard::Edifact, "ZZZ", "4012345000009") == nullptr);  // the qualifier given must match
+  CHECK(partners.resolve(Standard::Edifact, "", "LATIN")->id == "latin");
+  CHECK(rhein->identities.front().text() == "UNB 14:4012345000009");
+  CHECK(rhein->envelope.standard == Standard::Edifact);
+  CHECK(rhein->envelope.their_id == "4012345000009");
+  CHECK(rhein->envelope.their_qualifier == "14");
+  CHECK(rhein->envelope.syntax_identifier == "UNOY");
+  CHECK(rhein->envelope.syntax_version == 4);
+  CHECK(rhein->envelope.contrl_requested);
+
+  // UNOC is ISO 8859-1: byte E4 is a-umlaut; a profile's own encoding wins over the UNB.
+  edihub::x12::InterchangeHeader unb;
+  unb.standard = Standard::Edifact;
+  unb.syntax_identifier = "UNOC";
+  CHECK(rhein->charset_of(unb).to_utf8("\xE4") == "\xC3\xA4");
+  CHECK(partners.find("latin")->charset_of(unb).name() == "windows-1252");
+  unb.syntax_identifier = "UNOY";
+  CHECK(rhein->charset_of(unb).is_utf8());
+  CHECK(partners.find("acme")->charset_of(edihub::x12::InterchangeHeader{}).is_utf8());
+}
+
+TEST_CASE("EDIFACT identity and envelope mistakes name the file and line", "[partners][edifact]") {
+  TempDir dir;
+  write_profile(dir, "a.yaml", R"(id: a
+name: A
+identities:
+  - {unb_id: "0123456789012345678901234567890123456", isa_id: X}
+envelope: {our_id: "0123456789012345678901234567890123456", syntax_identifier: UNOZ, syntax_version: 2}
+mappings:
+  - {message: DESADV, transaction_set: "856", file: m.yaml}
+)");
+  check_reported(problems_of(dir), {"partners/a.yaml:4: unknown key 'isa_id' in an EDIFACT identity",
+                                    "partners/a.yaml:4: unb_id is longer than the 35 characters of UNB 0004",
+                                    "partners/a.yaml:5: our_id is longer than 35 characters",
+                                    "partners/a.yaml:5: syntax_identifier 'UNOZ' is not one edihub writes",
+                                    "partners/a.yaml:5: syntax_version",
+                                    "partners/a.yaml:7: a mapping rule names either an X12 transaction_set or an EDIFACT message"});
 }

@@ -11,6 +11,9 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include "formats/edifact.h"
+#include "formats/edifact_envelope.h"
+#include "formats/edifact_reader.h"
 #include "formats/parsed_file.h"
 #include "formats/xml.h"
 #include "hub/cli/commands.h"
@@ -32,22 +35,24 @@ class Refused : public std::runtime_error {
 
 // What a sample document tells about the partner who sent it.
 struct SampleFacts {
-  std::string format;                           // "X12" or "XML"
+  std::string format;                           // "X12", "EDIFACT" or "XML"
   x12::Delimiters delimiters;
   bool line_breaks = false;                     // a newline follows each segment terminator
-  std::string isa_version;                      // ISA12
+  std::string isa_version;                      // ISA12; EDIFACT: the syntax version (UNB S001/0002)
+  std::string syntax_identifier;                // EDIFACT: UNB S001/0001, e.g. UNOC
   std::string group_version;                    // GS08 of the first group
-  std::string sender_qualifier, sender_id;      // ISA05/ISA06
-  std::string receiver_qualifier, receiver_id;  // ISA07/ISA08
-  std::string group_sender, group_receiver;     // GS02/GS03
-  std::map<std::string, std::size_t> set_counts;                 // ST01 -> sets
-  std::map<std::string, std::set<std::string>> set_versions;     // ST01 -> GS08s
+  std::string sender_qualifier, sender_id;      // ISA05/ISA06; EDIFACT UNB S002 0007/0004
+  std::string receiver_qualifier, receiver_id;  // ISA07/ISA08; EDIFACT UNB S003
+  std::string group_sender, group_receiver;     // GS02/GS03; EDIFACT UNG (empty without one)
+  std::map<std::string, std::size_t> set_counts;                 // ST01 (EDIFACT: message type) -> sets
+  std::map<std::string, std::set<std::string>> set_versions;     // ST01 -> GS08s; message type -> directories (D96A)
   std::vector<std::string> warnings;            // envelope issues, with their positions
   // XML samples: what formats/xml.h tells (set_counts and set_versions hold the document type).
   std::string standard, document_type, document_id, xml_version;
   std::vector<xml::PartyId> senders, receivers;
 
   bool is_xml() const { return format == "XML"; }
+  bool is_edifact() const { return format == "EDIFACT"; }
 };
 
 std::string read_bytes(const fs::path& path) {
@@ -100,6 +105,51 @@ SampleFacts read_x12_sample(const fs::path& file, const std::string& bytes) {
   return facts;
 }
 
+// An EDIFACT sample: its first interchange's UNB (and UNG) ids, the message types and
+// directories it holds.
+SampleFacts read_edifact_sample(const fs::path& file, const std::string& bytes) {
+  x12::ParsedFile parsed;
+  x12::Collector collector(parsed);
+  edifact::EnvelopeChecker checker(&collector);
+  try {
+    edifact::Reader reader(checker);
+    reader.feed(bytes);
+    reader.finish();
+    checker.finish();
+  } catch (const x12::UnusableInput& e) {
+    throw Refused(fmt::format("{}: unusable EDIFACT at segment {}, byte {}: {}", file.string(), e.segment, e.byte_offset, e.what()));
+  }
+  if (parsed.interchanges.empty() || parsed.interchanges.front().groups.empty())
+    throw Refused(file.string() + ": no message (UNH ... UNT) in the sample");
+  SampleFacts facts;
+  facts.format = "EDIFACT";
+  const auto& first = parsed.interchanges.front();
+  const auto& h = first.header;
+  facts.delimiters = h.delimiters;
+  facts.isa_version = h.version;
+  facts.syntax_identifier = h.syntax_identifier;
+  facts.sender_qualifier = h.sender_qualifier;
+  facts.sender_id = h.sender_id;
+  facts.receiver_qualifier = h.receiver_qualifier;
+  facts.receiver_id = h.receiver_id;
+  const auto& group = first.groups.front().header;
+  if (!group.implicit) {
+    facts.group_sender = group.sender;
+    facts.group_receiver = group.receiver;
+  }
+  facts.group_version = group.version;
+  for (const auto& interchange : parsed.interchanges)
+    for (const auto& g : interchange.groups)
+      for (const auto& set : g.sets) {
+        facts.set_counts[set.id]++;
+        facts.set_versions[set.id].insert(set.message_version);
+      }
+  for (const auto& issue : parsed.issues)
+    facts.warnings.push_back(fmt::format("segment {}{}: {}", issue.segment, issue.element.empty() ? "" : " " + issue.element,
+                                         issue.message));
+  return facts;
+}
+
 SampleFacts read_xml_sample(const fs::path& file, std::string bytes) {
   std::unique_ptr<xml::Document> doc;
   try {
@@ -132,7 +182,9 @@ SampleFacts read_sample(const fs::path& file) {
   std::size_t start = bytes.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
   start = bytes.find_first_not_of(" \t\r\n", start);
   if (start != std::string::npos && bytes.compare(start, 3, "ISA") == 0) return read_x12_sample(file, bytes);
-  throw Refused(fmt::format("{}: byte {}: not a document edihub reads (expected an X12 interchange starting with ISA, or XML)",
+  if (edifact::looks_like_edifact(bytes)) return read_edifact_sample(file, bytes);
+  throw Refused(fmt::format("{}: byte {}: not a document edihub reads (expected an X12 interchange starting with ISA, an "
+                            "EDIFACT one starting with UNA or UNB, or XML)",
                             file.string(), start == std::string::npos ? bytes.size() : start));
 }
 
@@ -173,6 +225,12 @@ std::string partner_mapping_text(const Adopted& a, const std::string& partner_id
                      a.shared_file.lexically_relative(a.partner_file.parent_path()).string());
 }
 
+// A partner mapping file's label: "DespatchAdvice" -> "despatchadvice", "DESADV" -> "desadv".
+std::string lowercase(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
 std::vector<Adopted> adopt_standard_mappings(const SampleFacts& facts, const std::string& id) {
   std::vector<Adopted> adopted;
   for (const auto& [name, text] : standard_mapping_files()) {
@@ -182,27 +240,60 @@ std::vector<Adopted> adopt_standard_mappings(const SampleFacts& facts, const std
       if (source.format != "xml" || source.document != facts.document_type ||
           (!source.standard.empty() && source.standard != facts.standard))
         continue;
-      std::string file_label = facts.document_type;
-      for (char& c : file_label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       adopted.push_back({facts.document_type, {}, name, text, fs::path("mappings/shared") / name,
-                         fs::path("mappings") / (id + "-" + file_label + ".yaml")});
+                         fs::path("mappings") / (id + "-" + lowercase(facts.document_type) + ".yaml")});
       continue;
     }
-    if (source.format != "x12") continue;
+    if (source.format != (facts.is_edifact() ? "edifact" : "x12")) continue;
     auto versions = facts.set_versions.find(source.transaction_set);
     if (versions == facts.set_versions.end()) continue;
-    std::vector<std::string> accepted;
+    std::vector<std::string> accepted;  // GS08s by prefix; EDIFACT directories exactly
     for (const auto& gs08 : versions->second)
       for (const auto& v : source.versions)
-        if (gs08.compare(0, v.size(), v) == 0) {
+        if (facts.is_edifact() ? gs08 == v : gs08.compare(0, v.size(), v) == 0) {
           accepted.push_back(gs08);
           break;
         }
     if (accepted.empty()) continue;
     adopted.push_back({source.transaction_set, accepted, name, text, fs::path("mappings/shared") / name,
-                       fs::path("mappings") / (id + "-" + source.transaction_set + ".yaml")});
+                       fs::path("mappings") / (id + "-" + lowercase(source.transaction_set) + ".yaml")});
   }
   return adopted;
+}
+
+// An EDIFACT partner is routed by its UNB sender id; we answer as the recipient the sample
+// addressed, in the sample's syntax. Delimiters are the UNA defaults (the writer's).
+std::string edifact_profile_text(const SampleFacts& f, const std::string& id, const std::string& name, const fs::path& sample,
+                                 const std::vector<Adopted>& adopted) {
+  std::string group = f.group_sender.empty() ? "" : ", group_id: " + quoted(f.group_sender);
+  std::string text = fmt::format(
+      "# {}: written by `edihub partner new` from {} (EDIFACT {}:{}).\n"
+      "# Keys: docs/partners.md.\n"
+      "id: {}\n"
+      "name: {}\n"
+      "identities:\n"
+      "  - {{unb_qualifier: {}, unb_id: {}{}}}\n"
+      "inbound:\n"
+      "  folder: {{path: inbox/{}}}\n"
+      "outbound:         # our acknowledgments (and documents) go here\n"
+      "  folder: {{path: outbox/{}}}\n"
+      "erp:\n"
+      "  folder: {{path: erp/{}}}\n"
+      "envelope:         # we answer as the recipient the sample addressed, in its syntax\n"
+      "  our_qualifier: {}\n"
+      "  our_id: {}\n"
+      "  syntax_identifier: {}\n"
+      "  syntax_version: {}\n",
+      name, sample.filename().string(), f.syntax_identifier, f.isa_version, id, quoted(name), quoted(f.sender_qualifier),
+      quoted(f.sender_id), group, id, id, id, quoted(f.receiver_qualifier), quoted(f.receiver_id),
+      quoted(f.syntax_identifier), f.isa_version == "4" ? "4" : "3");
+  if (!adopted.empty()) {
+    text += "mappings:\n";
+    for (const auto& a : adopted)
+      text += fmt::format("  - {{message: {}, versions: [{}], file: {}}}\n", a.transaction_set, fmt::join(a.versions, ", "),
+                          a.partner_file.string());
+  }
+  return text;
 }
 
 // An XML partner is routed by its sender party ids and is not acknowledged (997s are X12).
@@ -230,6 +321,7 @@ std::string xml_profile_text(const SampleFacts& f, const std::string& id, const 
 std::string profile_text(const SampleFacts& f, const std::string& id, const std::string& name, const fs::path& sample,
                          const std::vector<Adopted>& adopted) {
   if (f.is_xml()) return xml_profile_text(f, id, name, sample, adopted);
+  if (f.is_edifact()) return edifact_profile_text(f, id, name, sample, adopted);
   const auto& d = f.delimiters;
   std::string delimiters = fmt::format("element: {}, component: {}", quoted(std::string(1, d.element)),
                                        quoted(std::string(1, d.component)));
@@ -287,6 +379,20 @@ void print_facts(const SampleFacts& f, const fs::path& sample, std::ostream& out
     out << fmt::format("  receiver: {}\n", parties(f.receivers));
     return;
   }
+  std::vector<std::string> sets;
+  for (const auto& [id, count] : f.set_counts) sets.push_back(fmt::format("{} x{}", id, count));
+  if (f.is_edifact()) {
+    std::set<std::string> directories;
+    for (const auto& [set, list] : f.set_versions) directories.insert(list.begin(), list.end());
+    out << fmt::format("{}: EDIFACT ({} syntax {})\n", sample.string(), f.syntax_identifier, f.isa_version);
+    out << fmt::format("  directories: {}\n", fmt::join(directories, ", "));
+    out << fmt::format("  sender: UNB S002 {}:{}{}\n", f.sender_id, f.sender_qualifier,
+                       f.group_sender.empty() ? "" : ", UNG " + f.group_sender);
+    out << fmt::format("  recipient: UNB S003 {}:{}\n", f.receiver_id, f.receiver_qualifier);
+    out << fmt::format("  messages: {}\n", fmt::join(sets, ", "));
+    for (const auto& w : f.warnings) out << "  warning: " << w << "\n";
+    return;
+  }
   const auto& d = f.delimiters;
   out << fmt::format("{}: {}\n", sample.string(), f.format);
   out << fmt::format("  delimiters: element {}, component {}, repetition {}, segment terminator {}{}\n",
@@ -298,8 +404,6 @@ void print_facts(const SampleFacts& f, const fs::path& sample, std::ostream& out
   out << fmt::format("  versions: ISA12 {}, GS08 {}\n", f.isa_version, fmt::join(versions, ", "));
   out << fmt::format("  sender: ISA05/06 {}:{}, GS02 {}\n", f.sender_qualifier, f.sender_id, f.group_sender);
   out << fmt::format("  receiver: ISA07/08 {}:{}, GS03 {}\n", f.receiver_qualifier, f.receiver_id, f.group_receiver);
-  std::vector<std::string> sets;
-  for (const auto& [id, count] : f.set_counts) sets.push_back(fmt::format("{} x{}", id, count));
   out << fmt::format("  transaction sets: {}\n", fmt::join(sets, ", "));
   for (const auto& w : f.warnings) out << "  warning: " << w << "\n";
 }
@@ -333,17 +437,19 @@ int command_partner_new(const PartnerNewOptions& o, std::ostream& out, std::ostr
     const std::string id = o.id ? *o.id : id_from(facts.sender_id);
     if (id.empty() || id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
       throw Refused(fmt::format("partner id '{}' (from {}) may hold only lowercase letters, digits, '_' and '-': "
-                                "give one with --id", id, o.id ? "--id" : (facts.is_xml() ? "sender " : "ISA06 ") + facts.sender_id));
+                                "give one with --id", id, o.id ? "--id" : (facts.is_xml() ? "sender " : facts.is_edifact() ? "UNB sender " : "ISA06 ") + facts.sender_id));
     if (const auto* existing = config ? config->partners.find(id) : nullptr)
       throw Refused(fmt::format("{}: partner id '{}' is already taken", existing->file.string(), id));
     if (const auto* owner = config && facts.is_xml() ? config->partners.resolve_party(facts.senders) : nullptr)
       throw Refused(fmt::format("{}: sender party {} is already an identity of partner '{}' ({})", o.sample,
                                 parties(facts.senders), owner->id, owner->file.string()));
+    const auto standard = facts.is_edifact() ? x12::Standard::Edifact : x12::Standard::X12;
     if (const auto* owner = config && !facts.is_xml()
-                                ? config->partners.resolve(x12::Standard::X12, facts.sender_qualifier, facts.sender_id, facts.group_sender)
+                                ? config->partners.resolve(standard, facts.sender_qualifier, facts.sender_id, facts.group_sender)
                                 : nullptr)
-      throw Refused(fmt::format("{}: segment 1 ISA05/ISA06 {}:{} (GS02 {}) is already an identity of partner '{}' ({})",
-                                o.sample, facts.sender_qualifier, facts.sender_id, facts.group_sender, owner->id,
+      throw Refused(fmt::format("{}: {} {}:{} ({} {}) is already an identity of partner '{}' ({})", o.sample,
+                                facts.is_edifact() ? "UNB S002" : "segment 1 ISA05/ISA06", facts.sender_qualifier,
+                                facts.sender_id, facts.is_edifact() ? "UNG" : "GS02", facts.group_sender, owner->id,
                                 owner->file.string()));
 
     const auto adopted = adopt_standard_mappings(facts, id);

@@ -1,5 +1,5 @@
-// Reading X12 files from disk for the hub: streams a file through the reader in fixed
-// chunks, so memory does not grow with the file.
+// Reading X12 or EDIFACT files from disk for the hub: streams a file through the reader of
+// its standard (told by its first bytes) in fixed chunks, so memory does not grow with the file.
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,4 @@
-// Test helpers for the mappings tests: transaction sets read from X12 text by the formats
+// Test helpers for the mappings tests: transaction sets read from X12 (or EDIFACT) text by the formats
 // module (so the tests see exactly what the pipeline hands a mapping), and small code tables.
 #pragma once
 
@@ -8,6 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "formats/edifact.h"
+#include "formats/edifact_envelope.h"
+#include "formats/edifact_reader.h"
 #include "formats/envelope.h"
 #include "mappings/mapping.h"
 #include "tests/test_support.h"
@@ -22,8 +25,8 @@ struct ReadSet {
   Context context() const { return Context{&interchange, &group, "test"}; }
 };
 
-// Every transaction set in `bytes`, with its envelope; envelope issues are ignored here
-// (the formats tests own them).
+// Every transaction set (X12) or message (EDIFACT) in `bytes`, with its envelope; envelope
+// issues are ignored here (the formats tests own them).
 inline std::vector<ReadSet> read_sets(std::string_view bytes) {
   struct Collect : x12::EnvelopeListener {
     std::vector<ReadSet> sets;
@@ -32,7 +35,15 @@ inline std::vector<ReadSet> read_sets(std::string_view bytes) {
       sets.push_back(ReadSet{i, g, s});
     }
   } collect;
-  x12::check_envelope(bytes, &collect);
+  if (edifact::looks_like_edifact(bytes)) {
+    edifact::EnvelopeChecker checker(&collect);
+    edifact::Reader reader(checker);
+    reader.feed(bytes);
+    reader.finish();
+    checker.finish();
+  } else {
+    x12::check_envelope(bytes, &collect);
+  }
   return std::move(collect.sets);
 }
 
