@@ -261,3 +261,18 @@ TEST_CASE("CONTRL in: a broken CONTRL throws MalformedAck naming the position", 
                     Contains("CONTRL segment 5 (UCD): S011/0098 'x' is not a position"));
   CHECK_THROWS_AS(edifact::read_contrl(contrl_message("UNH+1+DESADV:D:96A:UN'UNT+2+1'")), x12::MalformedAck);
 }
+
+TEST_CASE("CONTRL out: a public ORDERS whose UNT miscounts, validated, gets UCF 7 and UCM 4 29 UNT", "[contrl]") {
+  // orders_ung_d96b.edi (MANIFEST): UNG 1 holds ORDERS 1 (D96B EAN008B) whose UNT says 21
+  // segments for 18; envelope checks only (no schema resolver).
+  const auto bytes = testing::read_file(testing::data_dir() / "edifact" / "orders_ung_d96b.edi");
+  const auto report = x12::validate(bytes, [](const auto&, const auto&, const auto&) { return nullptr; });
+  REQUIRE(report.interchanges.size() == 1);
+  const auto body = edifact::contrl_body(report.interchanges[0]);
+  std::string text;
+  for (const auto& s : body) text += edifact::render(s, edifact::default_delimiters(3)) + "\n";
+  CHECK(text ==
+        "UCI+2722166169492+5400110000009:14+5013546107732:14+7'\n"
+        "UCF+1+5400110000009+5013546107732+7'\n"
+        "UCM+1+ORDERS:D:96B:UN:EAN008B+4+29+UNT+1'\n");
+}
