@@ -93,13 +93,16 @@ void verdict(std::vector<std::string>& elements, bool accepted, const Fault& fau
   elements.push_back(position);
 }
 
-// S009 of a message of `group`: "D96A" held as 0052 + 0054 is split after the version's
-// first character (D, S, or a syntax version digit), which is how directories name them.
+// S009 of a message (its own version, else its group's): "D96A" held as 0052 + 0054 is
+// split after the version's first character (D, S, or a syntax version digit), which is
+// how directories name them.
 std::string s009(const x12::SetResult& set, const x12::GroupHeader& group) {
-  const std::string& version = group.version;
+  const std::string& version = set.message_version.empty() ? group.version : set.message_version;
   std::string agency = group.agency.empty() ? "UN" : group.agency;
-  return join({copied(set.id, 6), copied(version.substr(0, 1), 3), copied(version.size() > 1 ? version.substr(1) : "", 3),
-               copied(agency, 3), copied(set.convention, 6)});
+  // As they sent it, even past the standard's lengths (EANCOM's "EAN008B" is 7): the UCM
+  // must name their message exactly.
+  return join({copied(set.id, 35), copied(version.substr(0, 1), 35), copied(version.size() > 1 ? version.substr(1) : "", 35),
+               copied(agency, 35), copied(set.convention, 35)});
 }
 
 void message_lines(const x12::SetResult& set, const x12::GroupHeader& group, std::vector<x12::Segment>& body) {
@@ -158,7 +161,9 @@ std::vector<x12::Segment> contrl_body(const x12::InterchangeResult& partner) {
     if (!group.header.implicit) {
       std::vector<std::string> ucf{copied(group.header.control_number, kMaxReference), copied(group.header.sender, 35),
                                    copied(group.header.receiver, 35)};
-      const bool group_accepted = group.ack_code != "R";
+      // Rejected at UCF only for the group's own envelope faults: a group whose messages
+      // were all rejected is still acknowledged, its UCMs saying why.
+      const bool group_accepted = group.ack_code != "R" || group.codes.empty();
       verdict(ucf, group_accepted, first_fault(Level::Group, group.codes, group_place));
       body.push_back(make("UCF", std::move(ucf)));
       if (!group_accepted) continue;  // 4 at UCF rejects its messages

@@ -14,7 +14,8 @@
 //         (rejected), 0085 + 0013 service segment tag (UNB or UNZ) + S011 position when
 //         the interchange envelope is at fault. A rejected interchange gets the UCI alone.
 //   UCF   per UNG group (none for messages standing directly in the interchange): 0048,
-//         S006/S007 as in their UNG, 0083, 0085 + 0013 (UNE) for group envelope faults.
+//         S006/S007 as in their UNG, 0083 (4 only for the group's own envelope faults,
+//         then without UCMs), 0085 + 0013 (UNE) for those faults.
 //   UCM   one per message, accepted ones included (0083 7): ISO 9735-5 lets a CONTRL name
 //         only rejected messages (7 at UCI acknowledges the rest), but a UCM per message
 //         lets a partner's tracker settle each message without inferring, as the 999

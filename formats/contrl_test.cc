@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "formats/edifact.h"
+#include "formats/parsed_file.h"
 #include "tests/test_support.h"
 
 using namespace edihub;
@@ -83,31 +84,16 @@ edifact::ContrlEnvelope envelope() {
   return e;
 }
 
-// A CONTRL message (UNH..UNT) as the reader holds it, from EDIFACT text with the default
-// delimiters and no release character in it: segment positions count UNH as 1.
+// The CONTRL message (UNH..UNT) of an interchange, as our EDIFACT reader gives it; a
+// message alone is put in an interchange first. Segment positions count UNH as 1.
 x12::TransactionSet contrl_message(const std::string& text) {
-  x12::TransactionSet set;
-  std::uint32_t position = 0;
-  std::size_t start = 0;
-  for (std::size_t end; (end = text.find('\'', start)) != std::string::npos; start = end + 1) {
-    std::string segment = text.substr(start, end - start);
-    while (!segment.empty() && (segment[0] == '\n' || segment[0] == '\r')) segment.erase(0, 1);
-    if (segment.empty()) continue;
-    std::replace(segment.begin(), segment.end(), ':', kComponent);
-    x12::Segment s;
-    for (auto part : x12::split(segment, '+')) {
-      if (s.tag.empty()) s.tag = part;
-      else s.elements.emplace_back(part);
-    }
-    if (s.tag == "UNB" || s.tag == "UNZ") continue;
-    s.position = ++position;
-    if (s.tag == "UNH") {
-      set.control_number = s.element(1);
-      set.id = std::string(x12::split(s.element(2), kComponent)[0]);
-    }
-    set.segments.push_back(std::move(s));
-  }
-  return set;
+  const std::string interchange =
+      text.starts_with("UNH") ? "UNB+UNOC:3+A+B+261207:2322+1'" + text + "UNZ+1+1'" : text;
+  auto parsed = x12::parse_bytes(interchange);
+  REQUIRE(parsed.interchanges.size() == 1);
+  REQUIRE(parsed.interchanges[0].groups.size() == 1);
+  REQUIRE(parsed.interchanges[0].groups[0].sets.size() == 1);
+  return parsed.interchanges[0].groups[0].sets[0];
 }
 
 }  // namespace
@@ -274,4 +260,19 @@ TEST_CASE("CONTRL in: a broken CONTRL throws MalformedAck naming the position", 
                                                         "UCD+12+x'UNT+6+1'")),
                     Contains("CONTRL segment 5 (UCD): S011/0098 'x' is not a position"));
   CHECK_THROWS_AS(edifact::read_contrl(contrl_message("UNH+1+DESADV:D:96A:UN'UNT+2+1'")), x12::MalformedAck);
+}
+
+TEST_CASE("CONTRL out: a public ORDERS whose UNT miscounts, validated, gets UCF 7 and UCM 4 29 UNT", "[contrl]") {
+  // orders_ung_d96b.edi (MANIFEST): UNG 1 holds ORDERS 1 (D96B EAN008B) whose UNT says 21
+  // segments for 18; envelope checks only (no schema resolver).
+  const auto bytes = testing::read_file(testing::data_dir() / "edifact" / "orders_ung_d96b.edi");
+  const auto report = x12::validate(bytes, [](const auto&, const auto&, const auto&) { return nullptr; });
+  REQUIRE(report.interchanges.size() == 1);
+  const auto body = edifact::contrl_body(report.interchanges[0]);
+  std::string text;
+  for (const auto& s : body) text += edifact::render(s, edifact::default_delimiters(3)) + "\n";
+  CHECK(text ==
+        "UCI+2722166169492+5400110000009:14+5013546107732:14+7'\n"
+        "UCF+1+5400110000009+5013546107732+7'\n"
+        "UCM+1+ORDERS:D:96B:UN:EAN008B+4+29+UNT+1'\n");
 }

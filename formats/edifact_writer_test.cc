@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "formats/parsed_file.h"
+
 using namespace edihub;
 using edifact::kComponent;
 using Catch::Matchers::Contains;
@@ -162,4 +164,32 @@ TEST_CASE("EDIFACT writer: calls out of envelope order are logic errors", "[edif
   CHECK_THROWS_AS(grouped.begin_group(g), std::logic_error);
   grouped.end_group();
   CHECK_THROWS_AS(grouped.message(kOrders, "2", {}), std::logic_error);  // outside a group, after one
+}
+
+TEST_CASE("EDIFACT writer: what it writes reads back to the same values, whatever the delimiters", "[edifact_writer]") {
+  const std::string tricky = std::string("a+b:c'd?e*f|g^h#i!j") + kComponent + "second component";
+  for (const auto& delimiters : {edifact::default_delimiters(4), x12::Delimiters{'|', '^', '~', "!", '#', ','}}) {
+    auto s = settings(4);
+    s.delimiters = delimiters;
+    edifact::InterchangeWriter w(s);
+    w.message(kOrders, "1", {seg("FTX", {"AAI", "", "", tricky}), seg("BGM", {"220", "PO 1"})});
+    const auto parsed = x12::parse_bytes(w.finish());
+    INFO("element separator " << delimiters.element);
+    CHECK(parsed.issues.empty());
+    REQUIRE(parsed.interchanges.size() == 1);
+    const auto& h = parsed.interchanges[0].header;
+    CHECK(h.sender_id == "SENDER");
+    CHECK(h.sender_qualifier == "14");
+    CHECK(h.receiver_id == "RECEIVER");
+    CHECK(h.control_number == "42");
+    CHECK(h.version == "4");
+    REQUIRE(parsed.interchanges[0].groups.size() == 1);
+    const auto& message = parsed.interchanges[0].groups[0].sets.at(0);
+    CHECK(message.id == "ORDERS");
+    CHECK(message.message_version == "D96A");
+    CHECK(message.convention == "EAN008");
+    REQUIRE(message.segments.size() == 4);  // UNH FTX BGM UNT
+    CHECK(message.segments[1].element(4) == tricky);
+    CHECK(message.segments[2].element(2) == "PO 1");
+  }
 }

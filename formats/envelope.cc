@@ -5,6 +5,9 @@
 #include <optional>
 
 #include "formats/charset.h"
+#include "formats/edifact.h"
+#include "formats/edifact_envelope.h"
+#include "formats/edifact_reader.h"
 #include "formats/trailer_checks.h"
 
 namespace edihub::x12 {
@@ -299,6 +302,14 @@ void EnvelopeChecker::finish() {
 }
 
 CheckedInput check_envelope(std::string_view bytes, EnvelopeListener* listener) {
+  if (edifact::looks_like_edifact(bytes.substr(0, 64))) {
+    edifact::EnvelopeChecker checker(listener);
+    edifact::Reader reader(checker);
+    reader.feed(bytes);
+    reader.finish();
+    checker.finish();
+    return {checker.issues(), checker.counts()};
+  }
   EnvelopeChecker checker(listener);
   Reader reader(checker);
   reader.feed(bytes);

@@ -105,8 +105,8 @@ class EnvelopeChecker : public SegmentHandler {
   ControlNumberSet set_controls_;    // ST02 seen in this group (a group may hold a million sets)
 };
 
-// Convenience for whole buffers (tests, small files): read + check in one call.
-// Throws UnusableInput like the Reader.
+// Convenience for whole buffers (tests, small files, what we sent): read + check in one
+// call, X12 or EDIFACT (edifact::looks_like_edifact decides). Throws UnusableInput like the Reader.
 struct CheckedInput {
   std::vector<EnvelopeIssue> issues;
   EnvelopeCounts counts;

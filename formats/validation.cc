@@ -899,6 +899,7 @@ SetResult validate_set(const TransactionSet& set, const TransactionSetSchema& sc
   result.id = set.id;
   result.control_number = set.control_number;
   result.convention = set.convention;
+  result.message_version = set.message_version;
   result.first_segment = set.segments.empty() ? 0 : set.segments.front().number;
   result.validated = true;
   StructureWalker walker(schema, set.delimiters, *rules.charset, max_errors.value_or(rules.max_errors_per_set), result);
@@ -1028,6 +1029,7 @@ void StreamValidator::take_transaction_set(const InterchangeHeader& interchange,
     result.id = set.id;
     result.control_number = set.control_number;
     result.convention = set.convention;
+    result.message_version = set.message_version;
     if (!set.truncated)
       result.note = "no schema for " + set.id + " version " + group.version + ": envelope checks only";
   }

@@ -48,6 +48,7 @@ struct SetResult {
   std::string id;                // ST01
   std::string control_number;    // ST02
   std::string convention;        // ST03
+  std::string message_version;   // EDIFACT: UNH S009 0052+0054 ("D96B"), what its CONTRL UCM repeats
   std::uint64_t first_segment = 0;  // segment number of ST in the file
   std::string ack_code = "A";    // A accepted, E accepted with errors noted, R rejected
   std::vector<std::string> codes;  // AK502..AK506 (at most 5 reported in an ack; all kept here)

@@ -277,9 +277,18 @@ void AckTracker::reconcile_contrl(const FileRecord& file, const partners::Profil
   // A reused reference (the counter wrapped) answers the newest interchange that carried it.
   if (!rows.empty())
     std::erase_if(rows, [newest = rows.front().file_id](const AwaitedAck& row) { return row.file_id != newest; });
-  std::size_t rejected = 0;
-  for (const auto& m : ack.messages) rejected += m.rejected();
-  const std::string code = ack.rejected() ? "R" : rejected == 0 ? "A" : rejected == ack.messages.size() ? "R" : "P";
+  // Without UCF the messages stand directly under the UCI, whatever group row we keep.
+  const bool by_group = !ack.groups.empty();
+  auto action_of = [&](const AwaitedAck& row) {
+    return edifact::message_action(ack, row.set_control, by_group ? row.group_control : "");
+  };
+  // A, P or R over our messages when we await them, else over the ones it lists.
+  std::size_t messages = 0, rejected = 0;
+  for (const auto& row : rows)
+    if (row.level == "set") ++messages, rejected += action_of(row) == edifact::kRejected;
+  if (messages == 0)
+    for (const auto& m : ack.messages) ++messages, rejected += m.rejected();
+  const std::string code = ack.rejected() || (messages > 0 && rejected == messages) ? "R" : rejected > 0 ? "P" : "A";
   ctx_.index.add_ack({0, "received", "CONTRL", partner.id, file.id, rows.empty() ? 0 : rows.front().file_id,
                       ack.interchange_reference, "", code, detail, now});
   if (rows.empty()) {
@@ -288,12 +297,10 @@ void AckTracker::reconcile_contrl(const FileRecord& file, const partners::Profil
                                  set.control_number, ack.interchange_reference, partner.id, detail);
     return ctx_.raise(summary, problem);
   }
-  // Without UCF the messages stand directly under the UCI, whatever group row we keep.
-  const bool by_group = !ack.groups.empty();
   std::map<std::string, std::pair<std::size_t, std::size_t>> per_group;  // group control -> (messages, rejected)
   for (auto row : rows) {
     if (row.level != "set") continue;
-    const auto action = edifact::message_action(ack, row.set_control, by_group ? row.group_control : "");
+    const auto action = action_of(row);
     const edifact::MessageAck* listed = nullptr;
     for (const auto& m : ack.messages)
       if (same_control(m.reference, row.set_control)) listed = &m;

@@ -196,7 +196,7 @@ TEST_CASE("a CONTRL rejecting one of two messages settles each message and the g
   CHECK(received[0].kind == "CONTRL");
   CHECK(received[0].answers_file_id == sent);
   CHECK(received[0].answers_interchange_control == "42");
-  CHECK(received[0].code == "R");  // every message it lists is rejected
+  CHECK(received[0].code == "P");  // one of our two messages rejected
   CHECK(received[0].detail == "UCI 42 7: 1 of 1 message(s) rejected; 0002 ORDERS 4 (UCS 4 code 13)");
 }
 
@@ -255,4 +255,59 @@ TEST_CASE("an overdue CONTRL is named as such", "[pipeline][ack_tracker][contrl]
   REQUIRE(summary.exceptions.size() == 1);
   CHECK(summary.exceptions[0].reason ==
         "group 42 (ORDERS) (interchange 42) sent to supplier at 2026-11-27T08:00:00.000Z: no CONTRL by 2026-11-28T08:00:00Z");
+}
+
+TEST_CASE("an EDIFACT interchange asking for a CONTRL gets one, numbered from the partner's counters",
+          "[pipeline][ack_tracker][contrl]") {
+  testing::PipelineContextFixture f;
+  partners::Profile partner = *f.config.partners.find("supplier");
+  partner.outbound = partners::OutboundChannel{partners::FolderSink{f.dir / "out"}, {}, false, ""};
+  x12::InterchangeResult result;
+  auto& h = result.header;
+  h.standard = x12::Standard::Edifact;
+  h.syntax_identifier = "UNOC";
+  h.version = "3";
+  h.delimiters = edifact::default_delimiters(3);
+  h.sender_id = "SUPPLIER1";
+  h.sender_qualifier = "ZZ";
+  h.receiver_id = "BUYER";
+  h.receiver_qualifier = "14";
+  h.control_number = "5001";
+  h.usage = "P";
+  x12::GroupResult group;
+  group.header.implicit = true;
+  group.header.functional_id = "DESADV";
+  group.header.version = "D96A";
+  x12::SetResult desadv;
+  desadv.id = "DESADV";
+  desadv.control_number = "1";
+  group.sets = {desadv};
+  result.groups = {group};
+  const auto file = *f.index->file(f.add_file("desadv.edi"));
+  hub::AckTracker acks(f.context);
+
+  acks.acknowledge(file, partner, result);  // UNB 0031 not 1: on_request sends nothing
+  CHECK(f.index->acks_answering(file.id).empty());
+
+  result.header.ack_requested = true;
+  acks.acknowledge(file, partner, result);
+  const auto sent = f.index->acks_answering(file.id);
+  REQUIRE(sent.size() == 1);
+  CHECK(sent[0].kind == "CONTRL");
+  CHECK(sent[0].direction == "sent");
+  CHECK(sent[0].answers_interchange_control == "5001");
+  CHECK(sent[0].code == "A");
+  CHECK(sent[0].detail == "UCI 7: 1 of 1 message(s) accepted");
+  const auto out = *f.index->file(sent[0].file_id);
+  CHECK(out.source_name == "supplier-1-CONTRL.edi");
+  f.outbox->publish_staged();
+  // The fixture's clock stands at 2026-11-27T10:00Z; syntax 3 dates are YYMMDD.
+  CHECK(f.store->read(out.sha256) ==
+        "UNB+UNOC:3+BUYER:14+SUPPLIER1:ZZ+261127:1000+1'UNH+1+CONTRL:D:3:UN'UCI+5001+SUPPLIER1:ZZ+BUYER:14+7'"
+        "UCM+1+DESADV:D:96A:UN+7'UNT+4+1'UNZ+1+1'");
+
+  // The CONTRL we sent is archived like any document we send: its message row.
+  const auto rows = f.index->transaction_sets_of_file(out.id);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].type == "CONTRL");
 }
