@@ -160,7 +160,7 @@ TEST_CASE("CONTRL out: a message's UNT count is said at UCM with 0013 UNT", "[co
         "UCM+M9+DESADV:D:96A:UN:EAN005+4+29+UNT+1'\n");
 }
 
-TEST_CASE("CONTRL out: a UNG group gets its UCF; a CONTRL is never acknowledged", "[contrl]") {
+TEST_CASE("CONTRL out: a UNG group gets its UCF, and a CONTRL is never acknowledged", "[contrl]") {
   auto r = interchange("3");
   x12::GroupResult g;
   g.header.functional_id = "DESADV";

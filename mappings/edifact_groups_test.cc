@@ -100,7 +100,7 @@ TEST_CASE("EDIFACT groups: in NAD+BY reads that party's RFF group, not the heade
                   {"sender", "5412345000013"}});
 }
 
-TEST_CASE("EDIFACT groups: each CPS holds its packages and LIN groups; a line ends at the next", "[mappings][edifact][groups]") {
+TEST_CASE("EDIFACT groups: each CPS holds its packages and LIN groups, and a line ends at the next", "[mappings][edifact][groups]") {
   json d = map(
       "  levels:\n"
       "    each: CPS\n"
@@ -122,7 +122,7 @@ TEST_CASE("EDIFACT groups: each CPS holds its packages and LIN groups; a line en
                                           {{"level", "2"}, {"sscc", "354123450000000014"}, {"lines", lines}}})}});
 }
 
-TEST_CASE("EDIFACT groups: group_by joins LIN groups; the group's fields read its first line", "[mappings][edifact][groups]") {
+TEST_CASE("EDIFACT groups: group_by joins LIN groups, and the group's fields read its first line", "[mappings][edifact][groups]") {
   json d = map(
       "  orders:\n"
       "    each: LIN\n"

@@ -757,7 +757,7 @@ alerts:
   });
 }
 
-TEST_CASE("EDIFACT identities route only EDIFACT interchanges; the envelope and character set follow them", "[partners][edifact]") {
+TEST_CASE("EDIFACT identities route only EDIFACT interchanges, and the envelope and character set follow them", "[partners][edifact]") {
   using edihub::x12::Standard;
   TempDir dir;
   // The same sender id under X12 and under EDIFACT is two identities, not an ambiguity.

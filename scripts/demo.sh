@@ -19,10 +19,10 @@ echo
 echo "== ERP outbox ($work/erp/outbox)"
 ls -1 "$work/erp/outbox"
 echo
-echo "== Sent to partners ($work/outbox): our 997/999 acknowledgments and the ERP's 850"
+echo "== Sent to partners ($work/outbox): our 997/999/CONTRL acknowledgments, the ERP's 850 and ORDERS"
 for f in "$work"/outbox/*/*; do echo "-- $f"; cat "$f"; echo; done
 echo
-echo "== edihub acks --config $work (our 850 waits for Northwind's 997)"
+echo "== edihub acks --config $work (our 850 waits for Northwind's 997, our ORDERS for Rheinwerk's CONTRL)"
 $edihub acks --config "$work"
 echo
 echo "== edihub orders --config $work (our PO 4500012345, with Northwind's ASN counted against it)"

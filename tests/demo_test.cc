@@ -22,11 +22,11 @@ TEST_CASE("the demo configuration delivers the golden outputs and queues the bad
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
   auto summary = json::parse(run.out);
-  CHECK(summary["files_received"] == 9);
-  CHECK(summary["sets_delivered"] == 5);
+  CHECK(summary["files_received"] == 11);
+  CHECK(summary["sets_delivered"] == 6);
   CHECK(summary["sets_rejected"] == 1);
-  CHECK(summary["acks_sent"] == 6);
-  CHECK(summary["documents_sent"] == 1);
+  CHECK(summary["acks_sent"] == 7);
+  CHECK(summary["documents_sent"] == 2);
   REQUIRE(summary["exceptions"].size() == 5);
   // Reconciliation: Northwind's ASN for our PO 4500012345 ships 30 of the 24 ordered on line
   // 1, and its other ASN names a PO nobody sent.
@@ -47,19 +47,26 @@ TEST_CASE("the demo configuration delivers the golden outputs and queues the bad
                                                    Catch::Contains("ZZ:010020001ABCINC") && Catch::Contains("segment 24 SE01"));
   CHECK_THAT(by_file["unknown-sender.edi"], Catch::StartsWith("pacific unknown_partner") && Catch::Contains("ZZ:SENDER"));
 
-  // What went back (the ERP's order is taken before the partners' files, so the 850 is
+  // What went back (the ERP's orders are taken before the partners' files, so the 850 is
   // ISA13 1): a 997 or 999 per partner interchange (abc-co's second one rejecting
   // the bad date), a TA1 where Tilde Parts asked for one, and the ERP's 850 to Northwind.
   std::map<std::string, std::string> sent;
   for (const auto& partner : fs::directory_iterator(dir / "outbox"))
     for (const auto& file : fs::directory_iterator(partner.path())) sent[file.path().filename().string()] = read_file(file.path());
-  CHECK(sent.size() == 7);
+  CHECK(sent.size() == 9);
   CHECK_THAT(sent["abc-co-000000002-999.edi"], Catch::Contains("~AK1*SH*50*005010~AK2*856*0008~IK3*BSN*2**8~IK4*3*373*8*20111332~IK5*R*5~AK9*R*1*1*0~"));
   CHECK_THAT(sent["tilde-parts-000000001-997.edi"], Catch::Contains("TA1~000000001~010420~1312~A~000*"));
   CHECK_THAT(sent["northwind-000000001-850.edi"], Catch::Contains("BEG*00*SA*4500012345**20240318~"));
+  // Rheinwerk trades in EDIFACT: the ERP's order went out as an ORDERS asking for a CONTRL
+  // (UNB 0031 = 1), and its DESADV, which asked for one too, got our CONTRL (partner
+  // interchange number 2), accepting it (7) and its one message.
+  CHECK_THAT(sent["rheinwerk-1-ORDERS.edi"], Catch::Contains("+1++++1'\nUNH+1+ORDERS:D:96A:UN:EAN008'\nBGM+220+4500012400+9'"));
+  CHECK_THAT(sent["rheinwerk-2-CONTRL.edi"], Catch::Contains("UCI+RW20481+4012345000009:14+4399901234567:14+7'\n"
+                                                              "UCM+1+DESADV:D:96A:UN:EAN005+7'\nUNT+4+2'"));
   auto acks = run_edihub({"acks", "--config", dir.path().string(), "--json"});
   REQUIRE(acks.exit_code == 0);
-  CHECK(json::parse(acks.out)["rows"].size() == 2);  // the 850's group and set await Northwind's 997
+  // The 850's group and set await Northwind's 997; the ORDERS's interchange and message Rheinwerk's CONTRL.
+  CHECK(json::parse(acks.out)["rows"].size() == 4);
 
   const fs::path golden = data_dir() / "demo-golden";
   size_t compared = 0;
@@ -74,7 +81,7 @@ TEST_CASE("the demo configuration delivers the golden outputs and queues the bad
     delivered.push_back(dir / ("transactions/" + name));
     ++compared;
   }
-  CHECK(compared == 5);
+  CHECK(compared == 6);
 
   // Every delivered transaction validates against docs/inbound_delivery.schema.json
   // (Ajv, an independent validator, from Debian's node-ajv).

@@ -1,6 +1,6 @@
-// XML ship notices through the whole pipeline: the same shipment sent as an X12 856, a
-// cXML ShipNoticeRequest, a UBL DespatchAdvice and a GS1 despatch advice becomes the same
-// ERP inbound delivery; routing by the sender party or the channel; malformed XML and
+// Ship notices through the whole pipeline: the same shipment sent as an X12 856, an
+// EDIFACT DESADV, a cXML ShipNoticeRequest, a UBL DespatchAdvice and a GS1 despatch advice
+// becomes the same ERP inbound delivery; routing by the sender party or the channel; malformed XML and
 // external entities; duplicates and replays; a lookup in the archive (the PO date of an
 // ASN taken from the 850 we sent) through a partner override of the shared 856 mapping.
 #include <catch2/catch.hpp>
@@ -24,20 +24,21 @@ void put(const fs::path& from, const fs::path& to) {
   fs::copy_file(from, to, fs::copy_options::overwrite_existing);
 }
 
-const char* const kPairFormats[] = {"856.edi", "cxml.xml", "ubl.xml", "gs1.xml"};
+const char* const kPairFormats[] = {"856.edi", "desadv.edi", "cxml.xml", "ubl.xml", "gs1.xml"};
 
 // Reconciliation off: the twins of one ship notice share its shipment id (duplicate_shipment
 // would hold all but the first), and no PO of theirs is known.
 constexpr const char* kEdihubYaml = "archive: {path: archive}\nreconcile: {enabled: false}\n";
 
-// Partner "cobalt" sends ship notices in all four formats (X12 ZZ:COBALTRIDGE, cXML DUNS,
-// UBL/GS1 GLN); partner "harbor" only has a folder. The standard mappings are used as shipped.
+// Partner "cobalt" sends ship notices in all five formats (X12 ZZ:COBALTRIDGE, EDIFACT UNB
+// 14:GLN, cXML DUNS, UBL/GS1 GLN); partner "harbor" only has a folder. The standard mappings are used as shipped.
 void write_cobalt_config(const fs::path& dir, const std::string& extra_cobalt = "") {
   write_file(dir / "edihub.yaml", kEdihubYaml);
   write_file(dir / "partners/cobalt.yaml", R"(id: cobalt
 name: Cobalt Ridge Outfitters
 identities:
   - {isa_qualifier: ZZ, isa_id: COBALTRIDGE}
+  - {unb_qualifier: "14", unb_id: "0614141000012"}
   - {party_id: "081234567", scheme: DUNS}
   - {party_id: "0614141000012", scheme: GLN}
 inbound:
@@ -46,6 +47,7 @@ erp:
   folder: {path: erp/cobalt}
 mappings:
   - {transaction_set: "856", file: mappings/x12-856-inbound-delivery.yaml}
+  - {message: DESADV, file: mappings/edifact-desadv-inbound-delivery.yaml}
   - {document: ShipNoticeRequest, standard: cxml, file: mappings/cxml-ship-notice-inbound-delivery.yaml}
   - {document: DespatchAdvice, standard: ubl, file: mappings/ubl-despatch-advice-inbound-delivery.yaml}
   - {document: despatchAdvice, standard: gs1, file: mappings/gs1-despatch-advice-inbound-delivery.yaml}
@@ -64,7 +66,8 @@ erp:
 )");
   fs::create_directories(dir / "inbox/cobalt");
   fs::create_directories(dir / "inbox/harbor");
-  for (const char* name : {"x12-856-inbound-delivery.yaml", "cxml-ship-notice-inbound-delivery.yaml",
+  for (const char* name : {"x12-856-inbound-delivery.yaml", "edifact-desadv-inbound-delivery.yaml",
+                           "cxml-ship-notice-inbound-delivery.yaml",
                            "ubl-despatch-advice-inbound-delivery.yaml", "gs1-despatch-advice-inbound-delivery.yaml"})
     put(source_dir() / "mappings/standard" / name, dir / "mappings" / name);
 }
@@ -91,7 +94,7 @@ std::string exception_reasons(const TempDir& dir) {
 
 }  // namespace
 
-TEST_CASE("an X12 856 and its cXML, UBL and GS1 twins deliver identical inbound deliveries", "[xml][e2e]") {
+TEST_CASE("an X12 856 and its EDIFACT DESADV, cXML, UBL and GS1 twins deliver identical inbound deliveries", "[xml][edifact][e2e]") {
   TempDir dir;
   write_cobalt_config(dir.path());
   for (const char* pair : {"asn-1001", "asn-1002"})
@@ -99,8 +102,8 @@ TEST_CASE("an X12 856 and its cXML, UBL and GS1 twins deliver identical inbound 
       put(data_dir() / "pairs" / fmt::format("{}.{}", pair, format), dir / fmt::format("inbox/cobalt/{}.{}", pair, format));
   auto summary = run_once(dir);
   INFO(summary.dump(2) << exception_reasons(dir));
-  CHECK(summary["files_received"] == 8);
-  CHECK(summary["sets_delivered"] == 8);
+  CHECK(summary["files_received"] == 10);
+  CHECK(summary["sets_delivered"] == 10);
   CHECK(summary["exceptions"].empty());
 
   std::map<std::string, std::vector<json>> by_shipment;
@@ -117,8 +120,8 @@ TEST_CASE("an X12 856 and its cXML, UBL and GS1 twins deliver identical inbound 
   REQUIRE(by_shipment.size() == 2);
   for (const auto& [shipment, txs] : by_shipment) {
     INFO(shipment);
-    REQUIRE(txs.size() == 4);
-    CHECK(formats[shipment] != std::vector<std::string>(4, formats[shipment].front()));
+    REQUIRE(txs.size() == 5);
+    CHECK(std::set<std::string>(formats[shipment].begin(), formats[shipment].end()).size() == 5);
     for (std::size_t i = 1; i < txs.size(); ++i) {
       INFO(formats[shipment][i] << " vs " << formats[shipment][0] << "\n" << json::diff(txs[0], txs[i]).dump(2));
       CHECK(txs[i] == txs[0]);
@@ -147,7 +150,9 @@ TEST_CASE("an X12 856 and its cXML, UBL and GS1 twins deliver identical inbound 
   auto q = run_edihub({"archive", "query", "--config", dir.path().string(), "--type", "DespatchAdvice", "--json"});
   CHECK(json::parse(q.out)["rows"].size() == 2);
   q = run_edihub({"archive", "query", "--config", dir.path().string(), "--key", "po_number=4500012415", "--json"});
-  CHECK(json::parse(q.out)["rows"].size() == 4);
+  CHECK(json::parse(q.out)["rows"].size() == 5);
+  q = run_edihub({"archive", "query", "--config", dir.path().string(), "--type", "DESADV", "--json"});
+  CHECK(json::parse(q.out)["rows"].size() == 2);
 }
 
 TEST_CASE("an XML document is routed by its sender party, and refused on another partner's channel", "[xml][e2e]") {

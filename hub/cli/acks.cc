@@ -57,7 +57,11 @@ int command_acks(const std::string& config_dir, const AcksOptions& options, bool
   }
   out << fmt::format("{:<12} {:<11} {:<30} {:<24} {:<24} {}\n", "partner", "level", "document", "sent", "due", "state");
   for (const auto& r : rows) {
-    std::string document = r.level == "set"     ? fmt::format("{} {} (group {})", r.set_type, r.set_control, r.group_control)
+    // An EDIFACT message without UNG has no group: "ORDERS 1 (interchange 7)".
+    std::string document = r.level == "set"     ? r.group_control.empty()
+                                                      ? fmt::format("{} {} (interchange {})", r.set_type, r.set_control,
+                                                                    r.interchange_control)
+                                                      : fmt::format("{} {} (group {})", r.set_type, r.set_control, r.group_control)
                            : r.level == "group" ? fmt::format("group {} {} (ISA {})", r.functional_id, r.group_control,
                                                               r.interchange_control)
                                                 : fmt::format("interchange {}", r.interchange_control);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "formats/contrl.h"
 #include "formats/edifact.h"
 #include "formats/edifact_writer.h"
 #include "formats/interchange_writer.h"
@@ -16,20 +17,29 @@ using archive::FileRecord;
 
 namespace {
 
-// The body of a set with its header and trailer (ST/SE, UNH/UNT) around it, numbered as
-// the validator expects.
-x12::TransactionSet as_transaction_set(const std::string& id, std::vector<x12::Segment> body, const x12::Delimiters& d,
-                                       const char* header, const char* trailer) {
+// The body of a set with its header and trailer around it, numbered as the validator
+// expects: ST/SE, or for EDIFACT UNH (with its S009 message identifier)/UNT.
+x12::TransactionSet as_transaction_set(const mapping::OutboundMapping& mapping, const std::string& version,
+                                       std::vector<x12::Segment> body, const x12::Delimiters& d, bool edifact) {
   x12::TransactionSet set;
-  set.id = id;
+  set.id = mapping.transaction_set();
   set.control_number = "0001";
   set.delimiters = d;
-  set.segments.push_back({header, {id, set.control_number}, 0, 1});
+  if (edifact) {
+    set.message_version = version;
+    std::string s009 = set.id + edifact::kComponent + version.substr(0, 1) + edifact::kComponent + version.substr(1) +
+                       edifact::kComponent + "UN";
+    if (!mapping.association().empty()) s009 += edifact::kComponent + mapping.association();
+    set.segments.push_back({"UNH", {set.control_number, s009}, 0, 1});
+  } else {
+    set.segments.push_back({"ST", {set.id, set.control_number}, 0, 1});
+  }
   for (auto& segment : body) {
     segment.position = static_cast<std::uint32_t>(set.segments.size() + 1);
     set.segments.push_back(std::move(segment));
   }
-  set.segments.push_back({trailer, {std::to_string(set.segments.size() + 1), set.control_number}, 0,
+  const auto count = std::to_string(set.segments.size() + 1);
+  set.segments.push_back({edifact ? "UNT" : "SE", {count, set.control_number}, 0,
                           static_cast<std::uint32_t>(set.segments.size() + 1)});
   return set;
 }
@@ -135,8 +145,7 @@ void OutboundDocuments::process_erp_document(const FileRecord& file, RunSummary&
     return fail("mapping_error", e.what());
   }
   const std::string version = edifact ? mapping.versions().front() : partner->envelope.group_version;
-  auto set = as_transaction_set(mapping.transaction_set(), output.segments, delimiters, edifact ? "UNH" : "ST",
-                                edifact ? "UNT" : "SE");
+  auto set = as_transaction_set(mapping, version, output.segments, delimiters, edifact);
   if (const auto* schema = partner->schema_for(set.id, version)) {
     auto checked = x12::validate_set(set, *schema);
     if (!checked.accepted()) {
@@ -296,7 +305,7 @@ void OutboundDocuments::send_queued(RunSummary& summary) {
   for (const auto& file : sent) {
     bool document = false;
     for (auto set : ctx_.index.transaction_sets_of_file(file.id)) {
-      document |= set.type != "997" && set.type != "999";
+      document |= set.type != "997" && set.type != "999" && set.type != edifact::kContrl;
       ctx_.index.transition_set(set, archive::SetStatus::sent, {now, "sent", file.source_name});
     }
     (document ? summary.documents_sent : summary.acks_sent)++;

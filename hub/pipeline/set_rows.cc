@@ -4,6 +4,7 @@ namespace edihub::hub {
 
 std::string idempotency_key(const std::string& partner, const std::string& isa13, const std::string& gs06,
                             const std::string& st02) {
+  if (gs06.empty()) return partner + "/" + isa13 + "/" + st02;  // an EDIFACT message without UNG
   return partner + "/" + isa13 + "/" + gs06 + "/" + st02;
 }
 

@@ -15,7 +15,8 @@
 
 namespace edihub::hub {
 
-// partner/ISA13/GS06/ST02: what makes an inbound set unique, and names its ERP delivery.
+// partner/ISA13/GS06/ST02 (EDIFACT: partner/UNB 0020[/UNG 0048]/UNH 0062): what makes an
+// inbound set unique, and names its ERP delivery.
 std::string idempotency_key(const std::string& partner, const std::string& isa13, const std::string& gs06,
                             const std::string& st02);
 
