@@ -1,5 +1,7 @@
 #include "formats/edifact_reader.h"
 
+#include "formats/x12_reader.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -317,6 +319,15 @@ std::uint64_t Reader::bytes_read() const { return state_->fed; }
 std::size_t Reader::buffered_capacity() const {
   const State& s = *state_;
   return s.carry.capacity() + s.text.capacity() + s.ends.capacity() * sizeof(std::size_t);
+}
+
+void read_any(std::string_view bytes, x12::SegmentHandler& handler) {
+  auto read = [&](auto&& reader) {
+    reader.feed(bytes);
+    reader.finish();
+  };
+  if (looks_like_edifact(bytes)) read(Reader(handler));
+  else read(x12::Reader(handler));
 }
 
 }  // namespace edihub::edifact

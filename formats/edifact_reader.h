@@ -48,4 +48,8 @@ class Reader {
   State* state_;
 };
 
+// Reads a whole input held in memory with the reader of its standard: this one when
+// looks_like_edifact(), else X12's. Throws x12::UnusableInput like the readers.
+void read_any(std::string_view bytes, x12::SegmentHandler& handler);
+
 }  // namespace edihub::edifact

@@ -1113,15 +1113,7 @@ ValidationReport validate(std::string_view bytes, const SchemaResolver& resolve,
   ValidationReport report;
   ReportBuilder builder(report);
   StreamValidator validator(builder, resolve, rules);
-  if (edifact::looks_like_edifact(bytes)) {
-    edifact::Reader reader(validator);
-    reader.feed(bytes);
-    reader.finish();
-  } else {
-    Reader reader(validator);
-    reader.feed(bytes);
-    reader.finish();
-  }
+  edifact::read_any(bytes, validator);
   validator.finish();
   report.errors_cut = validator.errors_cut();
   return report;

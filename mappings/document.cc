@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "formats/edifact.h"
-#include "mappings/edifact_groups.h"
 
 namespace edihub::mapping {
 namespace {
@@ -69,14 +68,17 @@ bool in_x12_loop(std::string_view set, std::string_view head, std::string_view t
 }  // namespace
 
 Document::Document(const x12::TransactionSet& set, const Context& context, bool edifact)
-    : set_(set), context_(context), edifact_(edifact), tree_(set) {}
+    : set_(set),
+      context_(context),
+      groups_(edifact ? &EdifactGroups::of(set.id, set.message_version) : nullptr),
+      tree_(set) {}
 
 bool Document::is_envelope(std::string_view tag) const {
-  return edifact_ ? tag == "UNB" : tag == "ISA" || tag == "GS";
+  return groups_ ? tag == "UNB" : tag == "ISA" || tag == "GS";
 }
 
 bool Document::in_loop(std::string_view head, std::string_view tag) const {
-  return edifact_ ? in_edifact_group(set_.id, head, tag) : in_x12_loop(set_.id, head, tag);
+  return groups_ ? groups_->continues(head, tag) : in_x12_loop(set_.id, head, tag);
 }
 
 // One past the last segment of the loop headed by segment `head`, within [head, limit).

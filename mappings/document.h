@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "formats/x12.h"
+#include "mappings/edifact_groups.h"
 #include "mappings/hl_tree.h"
 #include "mappings/mapping.h"
 #include "mappings/path.h"
@@ -37,7 +38,8 @@ struct Value {
 class Document {
  public:
   // Throws HlError when the HL hierarchy is broken. `edifact`: the set is an EDIFACT
-  // message: loops are its segment groups (edifact_groups.h), UNB paths read the envelope.
+  // message: loops are its segment groups (edifact_groups.h, by the message type and
+  // directory), UNB paths read the envelope.
   Document(const x12::TransactionSet& set, const Context& context, bool edifact = false);
 
   const x12::TransactionSet& set() const { return set_; }
@@ -73,7 +75,7 @@ class Document {
 
   const x12::TransactionSet& set_;
   const Context& context_;
-  bool edifact_;
+  const EdifactGroups* groups_;  // EDIFACT: the message's segment groups; X12: nullptr
   HlTree tree_;
 };
 

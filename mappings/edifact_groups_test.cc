@@ -67,14 +67,23 @@ void check_load_error(const std::string& text, int line, const std::string& mess
 }  // namespace
 
 TEST_CASE("EDIFACT groups: a group runs over its members and stops at anything else", "[mappings][edifact][groups]") {
-  CHECK(in_edifact_group("DESADV", "LIN", "PIA"));
-  CHECK(in_edifact_group("DESADV", "CPS", "LIN"));  // nested SG17 inside SG10
-  CHECK_FALSE(in_edifact_group("DESADV", "LIN", "LIN"));  // the next line starts the next group
-  CHECK_FALSE(in_edifact_group("DESADV", "LIN", "CNT"));
-  CHECK_FALSE(in_edifact_group("DESADV", "DTM", "RFF"));  // not a trigger: a group of one
-  CHECK_FALSE(in_edifact_group("ORDRSP", "LIN", "UNS"));  // the summary ends a line
-  CHECK(in_edifact_group("INVOIC", "LIN", "PRI"));
-  CHECK_FALSE(in_edifact_group("IFTMIN", "LIN", "PIA"));  // a message without rules
+  // From formats/schemas/edifact-desadv-d96a.yaml: SG10 CPS holds SG15 LIN, which holds
+  // SG17 DGS; CNT follows SG10.
+  const auto& desadv = EdifactGroups::of("DESADV", "D96A");
+  CHECK(desadv.continues("LIN", "PIA"));
+  CHECK(desadv.continues("LIN", "DGS"));  // a nested group's trigger
+  CHECK(desadv.continues("CPS", "LIN"));
+  CHECK(desadv.continues("CPS", "GIN"));  // SG14 inside SG13 inside SG11
+  CHECK_FALSE(desadv.continues("LIN", "LIN"));  // the next line starts the next group
+  CHECK_FALSE(desadv.continues("LIN", "CNT"));
+  CHECK_FALSE(desadv.continues("DTM", "RFF"));  // not a trigger: a group of one
+  CHECK_FALSE(EdifactGroups::of("ORDRSP", "D96A").continues("LIN", "UNS"));  // the summary ends a line
+  CHECK(EdifactGroups::of("INVOIC", "D01B").continues("LIN", "PRI"));
+  // A directory without a schema reads the message's other structure; a message without
+  // one has no groups.
+  CHECK(EdifactGroups::of("DESADV", "D97A").continues("LIN", "QTY"));
+  CHECK_FALSE(EdifactGroups::of("IFTMIN", "D96A").continues("TDT", "LOC"));
+  CHECK(&EdifactGroups::of("DESADV", "D96A") == &desadv);  // built once
 }
 
 TEST_CASE("EDIFACT groups: in NAD+BY reads that party's RFF group, not the header's", "[mappings][edifact][groups]") {

@@ -56,10 +56,14 @@ void check_across_sections(ProfileReader& r, const YAML::Node& root, const Profi
       r.problem(root["mappings"], "outbound mappings are listed but there is no 'outbound' channel to send with");
     if (!profile.erp_outbound)
       r.problem(root["mappings"], "outbound mappings are listed but there is no 'erp.outbound' folder to pick ERP transactions from");
-    bool x12_out = std::any_of(profile.outbound_mappings.begin(), profile.outbound_mappings.end(),
-                               [](const OutboundRule& rule) { return rule.mapping && rule.mapping->target_format() == "x12"; });
-    if (x12_out && profile.envelope.our_id.empty())
+    auto sends = [&](std::string_view format) {
+      return std::any_of(profile.outbound_mappings.begin(), profile.outbound_mappings.end(),
+                         [&](const OutboundRule& rule) { return rule.mapping && rule.mapping->target_format() == format; });
+    };
+    if (sends("x12") && profile.envelope.our_id.empty())
       r.problem(root["envelope"], "outbound X12 documents need envelope.our_id (the ISA06 we send under)");
+    if (sends("edifact") && profile.envelope.our_id.empty())
+      r.problem(root["envelope"], "outbound EDIFACT messages need envelope.our_id (the UNB sender we send under)");
   }
   if (!profile.outbound && (profile.acks.send == "997" || profile.acks.send == "999"))
     r.problem(root["acknowledgments"], "acknowledgments.send is " + profile.acks.send + " but there is no 'outbound' channel to send them with");

@@ -231,3 +231,26 @@ TEST_CASE("partner new adopts the standard 830 and 862 mappings: a customer's sc
   adopt_and_deliver({"862_handmade_005010_times_and_cums.edi", "862", "005010", "x12-862-shipping-schedule.yaml",
                      "shipping_schedule", "schedule_number", "SS-2026-1205"});
 }
+
+TEST_CASE("partner new onboards an EDIFACT sender from its DESADV", "[partner-new][edifact]") {
+  TempDir dir;
+  fresh_config(dir);
+  const std::string config = dir.path().string();
+  const fs::path sample = data_dir() / "pairs/asn-1001.desadv.edi";
+  auto made = run_edihub({"partner", "new", "--config", config, "--from-sample", sample.string(), "--id", "cobalt"});
+  INFO(made.out << made.err);
+  REQUIRE(made.exit_code == 0);
+  // By hand from the sample: UNB+UNOC:3+0614141000012:14+0860001000023:14, UNH DESADV:D:96A.
+  CHECK_THAT(made.out, Catch::StartsWith(sample.string() + ": EDIFACT (UNOC syntax 3)\n  directories: D96A\n"
+                                         "  sender: UNB S002 0614141000012:14\n  recipient: UNB S003 0860001000023:14\n"
+                                         "  messages: DESADV x1\n"));
+  CHECK_THAT(made.out, Catch::Contains("  wrote mappings/shared/edifact-desadv-inbound-delivery.yaml\n"
+                                       "  wrote mappings/cobalt-desadv.yaml\n"));
+  CHECK_THAT(made.out, Catch::Contains("configuration OK"));
+  const std::string profile = read_file(dir / "partners/cobalt.yaml");
+  CHECK_THAT(profile, Catch::Contains("  - {unb_qualifier: \"14\", unb_id: \"0614141000012\"}\n"));
+  CHECK_THAT(profile, Catch::Contains("  our_qualifier: \"14\"\n  our_id: \"0860001000023\"\n"));
+  CHECK_THAT(profile, Catch::Contains("  - {message: DESADV, versions: [D96A], file: mappings/cobalt-desadv.yaml}\n"));
+  CHECK_THAT(read_file(dir / "mappings/cobalt-desadv.yaml"),
+             Catch::EndsWith("\nextends: shared/edifact-desadv-inbound-delivery.yaml\n"));
+}

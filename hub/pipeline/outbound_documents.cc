@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "formats/edifact.h"
+#include "formats/edifact_writer.h"
 #include "formats/interchange_writer.h"
 #include "hub/pipeline/set_rows.h"
 #include "hub/pipeline/validation_text.h"
@@ -14,20 +16,28 @@ using archive::FileRecord;
 
 namespace {
 
-// The body of a set with ST and SE around it, numbered as the validator expects.
-x12::TransactionSet as_transaction_set(const std::string& id, std::vector<x12::Segment> body, const x12::Delimiters& d) {
+// The body of a set with its header and trailer (ST/SE, UNH/UNT) around it, numbered as
+// the validator expects.
+x12::TransactionSet as_transaction_set(const std::string& id, std::vector<x12::Segment> body, const x12::Delimiters& d,
+                                       const char* header, const char* trailer) {
   x12::TransactionSet set;
   set.id = id;
   set.control_number = "0001";
   set.delimiters = d;
-  set.segments.push_back({"ST", {id, set.control_number}, 0, 1});
+  set.segments.push_back({header, {id, set.control_number}, 0, 1});
   for (auto& segment : body) {
     segment.position = static_cast<std::uint32_t>(set.segments.size() + 1);
     set.segments.push_back(std::move(segment));
   }
-  set.segments.push_back({"SE", {std::to_string(set.segments.size() + 1), set.control_number}, 0,
+  set.segments.push_back({trailer, {std::to_string(set.segments.size() + 1), set.control_number}, 0,
                           static_cast<std::uint32_t>(set.segments.size() + 1)});
   return set;
+}
+
+x12::Delimiters x12_delimiters(const partners::Envelope& envelope) {
+  x12::Delimiters d = envelope.delimiters;
+  if (envelope.isa_version < "00402") d.repetition = 0;
+  return d;
 }
 
 }  // namespace
@@ -115,18 +125,19 @@ void OutboundDocuments::process_erp_document(const FileRecord& file, RunSummary&
     return;
   }
 
-  const auto& envelope = partner->envelope;
-  x12::Delimiters delimiters = envelope.delimiters;
-  if (envelope.isa_version < "00402") delimiters.repetition = 0;
   const auto& mapping = *rule->mapping;
+  const bool edifact = mapping.target_format() == "edifact";
+  const x12::Delimiters delimiters = edifact ? edifact::unescaped_delimiters() : x12_delimiters(partner->envelope);
   mapping::OutboundMapping::Output output;
   try {
     output = mapping.evaluate(doc, partner->code_tables, delimiters);
   } catch (const mapping::MappingError& e) {
     return fail("mapping_error", e.what());
   }
-  auto set = as_transaction_set(mapping.transaction_set(), output.segments, delimiters);
-  if (const auto* schema = partner->schema_for(set.id, envelope.group_version)) {
+  const std::string version = edifact ? mapping.versions().front() : partner->envelope.group_version;
+  auto set = as_transaction_set(mapping.transaction_set(), output.segments, delimiters, edifact ? "UNH" : "ST",
+                                edifact ? "UNT" : "SE");
+  if (const auto* schema = partner->schema_for(set.id, version)) {
     auto checked = x12::validate_set(set, *schema);
     if (!checked.accepted()) {
       std::string reason = fmt::format("the {} built by {} does not validate against the {} {} schema; nothing was sent:",
@@ -136,10 +147,38 @@ void OutboundDocuments::process_erp_document(const FileRecord& file, RunSummary&
     }
   }
 
-  auto numbers = ctx_.outbox.take(*partner, 1);
-  auto at = ctx_.clock.now();
+  const auto numbers = ctx_.outbox.take(*partner, 1);
+  const auto at = ctx_.clock.now();
+  std::vector<x12::Segment> body(set.segments.begin() + 1, set.segments.end() - 1);
+  const Enveloped sent = edifact ? envelope_edifact(*partner, mapping, version, body, numbers, at)
+                                 : envelope_x12(*partner, mapping, body, numbers, at);
+  auto out = ctx_.outbox.queue(*partner, fmt::format("{}-{}-{}.edi", partner->id, sent.interchange, set.id), sent.bytes);
+  auto rec = record_sent(ctx_.index, ctx_.clock, *partner, out, sent.bytes, key).at(0);
+  // The ERP document is kept as the set's mapped output: cross-document lookups read it
+  // (an ASN without the PO date takes it from the 850 we sent).
+  rec.target = type;
+  ctx_.index.update_transaction_set(rec);
+  ctx_.index.put_mapped_output(rec.id, text);
+  for (const auto& [name, value] : output.keys) ctx_.index.add_business_key(rec.id, name, value);
+  if (type == "purchase_order") ctx_.apply(summary, nullptr, ctx_.reconciler.on_order(*partner, doc, "sent", rec.id, file.id));
+  if (type == "warehouse_order")
+    ctx_.apply(summary, nullptr, ctx_.reconciler.on_warehouse_order(*partner, doc, rec.id, file.id));
+  ctx_.index.add_event({0, file.id, rec.id, now, "mapped",
+                     fmt::format("ERP {} -> {} {} in interchange {} ({}) with {}", type, set.id, sent.set, sent.interchange,
+                                 out.source_name, rule->file.filename().string())});
+  ctx_.index.add_event({0, out.id, rec.id, now, "built", fmt::format("from ERP transaction F{} ({})", file.id, file.source_name)});
+  await_acks(*partner, sent, set.id, mapping.functional_id(), out.id, rec.id, now, iso_utc(at + partner->acks.overdue_after));
+  ctx_.finish_file(file, archive::FileStatus::processed, "queued as F" + std::to_string(out.id));
+}
+
+OutboundDocuments::Enveloped OutboundDocuments::envelope_x12(const partners::Profile& partner,
+                                                             const mapping::OutboundMapping& mapping,
+                                                             const std::vector<x12::Segment>& body,
+                                                             const ControlNumbers& numbers,
+                                                             std::chrono::system_clock::time_point at) const {
+  const auto& envelope = partner.envelope;
   x12::InterchangeSettings isa;
-  isa.delimiters = delimiters;
+  isa.delimiters = x12_delimiters(envelope);
   isa.suffix = envelope.line_breaks ? "\n" : "";
   isa.sender_qualifier = envelope.our_qualifier;
   isa.sender_id = envelope.our_id;
@@ -154,55 +193,82 @@ void OutboundDocuments::process_erp_document(const FileRecord& file, RunSummary&
   x12::InterchangeWriter writer(isa);
   writer.begin_group({mapping.functional_id(), envelope.our_group_id, envelope.their_group_id, x12_utc(at, "%Y%m%d"),
                       x12_utc(at, "%H%M"), numbers.group, "X", envelope.group_version});
-  std::vector<x12::Segment> body(set.segments.begin() + 1, set.segments.end() - 1);
-  writer.transaction_set(set.id, numbers.first_set, "", body);
+  writer.transaction_set(mapping.transaction_set(), numbers.first_set, "", body);
   writer.end_group();
-  std::string bytes = writer.finish();
+  Enveloped sent;
+  sent.bytes = writer.finish();
+  sent.interchange = fmt::format("{:09}", numbers.interchange);
+  sent.group = std::to_string(numbers.group);
+  sent.set = fmt::format("{:04}", numbers.first_set);
+  sent.interchange_ack = envelope.ta1_requested;
+  sent.set_acks = partner.acks.expect != "none";
+  return sent;
+}
 
-  std::string isa13 = fmt::format("{:09}", numbers.interchange);
-  std::string gs06 = std::to_string(numbers.group);
-  std::string st02 = fmt::format("{:04}", numbers.first_set);
-  auto out = ctx_.outbox.queue(*partner, fmt::format("{}-{}-{}.edi", partner->id, isa13, set.id), bytes);
-  auto rec = record_sent(ctx_.index, ctx_.clock, *partner, out, bytes, key).at(0);
-  // The ERP document is kept as the set's mapped output: cross-document lookups read it
-  // (an ASN without the PO date takes it from the 850 we sent).
-  rec.target = type;
-  ctx_.index.update_transaction_set(rec);
-  ctx_.index.put_mapped_output(rec.id, text);
-  for (const auto& [name, value] : output.keys) ctx_.index.add_business_key(rec.id, name, value);
-  if (type == "purchase_order") ctx_.apply(summary, nullptr, ctx_.reconciler.on_order(*partner, doc, "sent", rec.id, file.id));
-  if (type == "warehouse_order")
-    ctx_.apply(summary, nullptr, ctx_.reconciler.on_warehouse_order(*partner, doc, rec.id, file.id));
-  ctx_.index.add_event({0, file.id, rec.id, now, "mapped",
-                     fmt::format("ERP {} -> {} {} in interchange {} ({}) with {}", type, set.id, st02, isa13, out.source_name,
-                                 rule->file.filename().string())});
-  ctx_.index.add_event({0, out.id, rec.id, now, "built", fmt::format("from ERP transaction F{} ({})", file.id, file.source_name)});
+// An EDIFACT message stands directly in its interchange (no UNG): what EANCOM partners expect.
+OutboundDocuments::Enveloped OutboundDocuments::envelope_edifact(const partners::Profile& partner,
+                                                                 const mapping::OutboundMapping& mapping,
+                                                                 const std::string& version,
+                                                                 const std::vector<x12::Segment>& body,
+                                                                 const ControlNumbers& numbers,
+                                                                 std::chrono::system_clock::time_point at) const {
+  const auto& envelope = partner.envelope;
+  edifact::InterchangeSettings unb;
+  unb.syntax_identifier = envelope.syntax_identifier;
+  unb.syntax_version = envelope.syntax_version;
+  unb.suffix = envelope.line_breaks ? "\n" : "";
+  unb.sender_id = envelope.our_id;
+  unb.sender_qualifier = envelope.our_qualifier;
+  unb.recipient_id = envelope.their_id;
+  unb.recipient_qualifier = envelope.their_qualifier;
+  unb.date = x12_utc(at, envelope.syntax_version >= 4 ? "%Y%m%d" : "%y%m%d");
+  unb.time = x12_utc(at, "%H%M");
+  unb.control_reference = std::to_string(numbers.interchange);
+  unb.ack_requested = envelope.contrl_requested;
+  unb.test = envelope.usage == "T";
+  edifact::InterchangeWriter writer(unb);
+  // "D96A" is directory version D, release 96A.
+  const edifact::MessageIdentifier id{mapping.transaction_set(), version.substr(0, 1), version.substr(1), "UN",
+                                      mapping.association()};
+  Enveloped sent;
+  sent.set = std::to_string(numbers.first_set);
+  writer.message(id, sent.set, body);
+  sent.bytes = writer.finish();
+  sent.interchange = unb.control_reference;
+  const bool contrl = partner.acks.expect == "contrl";
+  sent.interchange_ack = contrl || envelope.contrl_requested;
+  sent.set_acks = contrl;
+  return sent;
+}
 
-  if (partner->acks.expect != "none" || envelope.ta1_requested) {
-    archive::AwaitedAck awaited;
-    awaited.partner = partner->id;
-    awaited.file_id = out.id;
-    awaited.interchange_control = isa13;
-    awaited.functional_id = mapping.functional_id();
-    awaited.sent_at = now;
-    awaited.due_at = iso_utc(at + partner->acks.overdue_after);
-    awaited.updated_at = now;
-    if (envelope.ta1_requested) {
-      awaited.level = "interchange";
-      ctx_.index.add_awaited_ack(awaited);
-    }
-    if (partner->acks.expect != "none") {
-      awaited.group_control = gs06;
-      awaited.level = "group";
-      ctx_.index.add_awaited_ack(awaited);
-      awaited.level = "set";
-      awaited.set_id = rec.id;
-      awaited.set_control = st02;
-      awaited.set_type = set.id;
-      ctx_.index.add_awaited_ack(awaited);
-    }
+// Awaited acknowledgment rows of what was just sent: the interchange (TA1; for EDIFACT the
+// CONTRL's UCI) and the group and set (997/999), or the message (CONTRL UCM).
+void OutboundDocuments::await_acks(const partners::Profile& partner, const Enveloped& sent, const std::string& set_type,
+                                   const std::string& functional_id, std::int64_t file_id, std::int64_t set_id,
+                                   const std::string& now, const std::string& due) {
+  archive::AwaitedAck awaited;
+  awaited.partner = partner.id;
+  awaited.file_id = file_id;
+  awaited.interchange_control = sent.interchange;
+  awaited.functional_id = functional_id;
+  awaited.sent_at = now;
+  awaited.due_at = due;
+  awaited.updated_at = now;
+  if (sent.interchange_ack) {
+    awaited.level = "interchange";
+    ctx_.index.add_awaited_ack(awaited);
   }
-  ctx_.finish_file(file, archive::FileStatus::processed, "queued as F" + std::to_string(out.id));
+  if (!sent.set_acks) return;
+  if (!sent.group.empty()) {
+    awaited.group_control = sent.group;
+    awaited.level = "group";
+    ctx_.index.add_awaited_ack(awaited);
+  }
+  awaited.level = "set";
+  awaited.set_id = set_id;
+  awaited.set_control = sent.set;
+  awaited.set_type = set_type;
+  ctx_.index.add_awaited_ack(awaited);
 }
 
 // An order the ERP sent another way: checked like one we send, recorded, never sent.

@@ -26,6 +26,22 @@ class OutboundDocuments {
   void send_queued(RunSummary& summary);
 
  private:
+  // One document enveloped for sending, and which acknowledgments of it to await.
+  struct Enveloped {
+    std::string bytes;
+    std::string interchange, group, set;  // control numbers as written (group empty: EDIFACT, no UNG)
+    bool interchange_ack = false;         // TA1 / CONTRL UCI awaited
+    bool set_acks = false;                // 997/999 group and set rows, or CONTRL UCM
+  };
+  Enveloped envelope_x12(const partners::Profile& partner, const mapping::OutboundMapping& mapping,
+                         const std::vector<x12::Segment>& body, const ControlNumbers& numbers,
+                         std::chrono::system_clock::time_point at) const;
+  Enveloped envelope_edifact(const partners::Profile& partner, const mapping::OutboundMapping& mapping,
+                             const std::string& version, const std::vector<x12::Segment>& body,
+                             const ControlNumbers& numbers, std::chrono::system_clock::time_point at) const;
+  void await_acks(const partners::Profile& partner, const Enveloped& sent, const std::string& set_type,
+                  const std::string& functional_id, std::int64_t file_id, std::int64_t set_id, const std::string& now,
+                  const std::string& due);
   void record_open_order(const partners::Profile& partner, const archive::FileRecord& file, const nlohmann::json& doc,
                          RunSummary& summary);
   PipelineContext& ctx_;

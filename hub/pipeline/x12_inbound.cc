@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include "formats/ack.h"
+#include "formats/contrl.h"
+#include "formats/edifact_reader.h"
 #include "formats/business_keys.h"
 #include "hub/pipeline/pipeline.h"
 #include "hub/pipeline/validation_text.h"
@@ -77,8 +79,9 @@ class Pipeline::X12Stream : public x12::ValidationConsumer {
     group_first_ = recorded_.size();
     group_has_rejected_set_ = false;
     group_sets_.clear();
-    acknowledged_group_ = x12::acknowledged(group);
-    if (acknowledged_group_ && !ack_kind_) {
+    // A CONTRL reports on every EDIFACT message but CONTRLs; X12 groups answer as 997/999 say.
+    acknowledged_group_ = edifact() ? group.header.functional_id != edifact::kContrl : x12::acknowledged(group);
+    if (acknowledged_group_ && !ack_kind_ && !edifact()) {
       // The first group acknowledged decides 997 or 999 for the whole interchange.
       ack_kind_ = partner_->ack_for(group.header.version) == "999" ? x12::AckKind::Implementation999
                                                                    : x12::AckKind::Functional997;
@@ -97,7 +100,8 @@ class Pipeline::X12Stream : public x12::ValidationConsumer {
     const bool whole_groups = partner.acks.reject == "group";
     if (!result.accepted()) group_has_rejected_set_ = true;
     // Under the "group" policy a later rejection turns every set of the group to R: keep all.
-    if (acknowledged_group_ && ack_kind_ && (whole_groups || x12::ack_reports(*ack_kind_, result)))
+    if (acknowledged_group_ && (edifact() ? set.id != edifact::kContrl
+                                          : ack_kind_ && (whole_groups || x12::ack_reports(*ack_kind_, result))))
       group_sets_.push_back(result);
     x12::decode_to_utf8(set, partner.charset_of(raw_header_));
 
@@ -148,6 +152,10 @@ class Pipeline::X12Stream : public x12::ValidationConsumer {
                                        ? kPolicyRejected
                                        : kEnvelopeRejected});
       }
+      return;
+    }
+    if (edifact() && set.id == edifact::kContrl) {
+      p_.acks_->reconcile_contrl(file_, partner, set, rec, summary_);
       return;
     }
     if (group_.functional_id == "FA") {
@@ -246,6 +254,8 @@ class Pipeline::X12Stream : public x12::ValidationConsumer {
   static constexpr const char* kPolicyRejected =
       "another set of its group was rejected and the partner's policy rejects whole groups";
   static constexpr const char* kEnvelopeRejected = "its interchange or group was rejected";
+
+  bool edifact() const { return raw_header_.standard == x12::Standard::Edifact; }
 
   ExceptionRecord base() const {
     ExceptionRecord e;
@@ -411,9 +421,7 @@ void Pipeline::process_x12_file(const FileRecord& file, const std::string* bytes
   x12::StreamValidator validator(stream, config_.partners.schema_resolver(), config_.partners.rules_resolver(),
                                  config_.max_transaction_set_bytes);
   if (bytes) {
-    x12::Reader reader(validator);
-    reader.feed(*bytes);
-    reader.finish();
+    edifact::read_any(*bytes, validator);
   } else {
     stream_x12_file(stored, validator);
   }
