@@ -283,12 +283,12 @@ void AckTracker::reconcile_contrl(const FileRecord& file, const partners::Profil
     return edifact::message_action(ack, row.set_control, by_group ? row.group_control : "");
   };
   // A, P or R over our messages when we await them, else over the ones it lists.
-  std::size_t messages = 0, rejected = 0;
+  std::size_t answered = 0, rejected = 0;
   for (const auto& row : rows)
-    if (row.level == "set") ++messages, rejected += action_of(row) == edifact::kRejected;
-  if (messages == 0)
-    for (const auto& m : ack.messages) ++messages, rejected += m.rejected();
-  const std::string code = ack.rejected() || (messages > 0 && rejected == messages) ? "R" : rejected > 0 ? "P" : "A";
+    if (row.level == "set") ++answered, rejected += action_of(row) == edifact::kRejected;
+  if (answered == 0)
+    for (const auto& m : ack.messages) ++answered, rejected += m.rejected();
+  const std::string code = ack.rejected() || (answered > 0 && rejected == answered) ? "R" : rejected > 0 ? "P" : "A";
   ctx_.index.add_ack({0, "received", "CONTRL", partner.id, file.id, rows.empty() ? 0 : rows.front().file_id,
                       ack.interchange_reference, "", code, detail, now});
   if (rows.empty()) {
@@ -297,6 +297,8 @@ void AckTracker::reconcile_contrl(const FileRecord& file, const partners::Profil
                                  set.control_number, ack.interchange_reference, partner.id, detail);
     return ctx_.raise(summary, problem);
   }
+  // A second CONTRL for the same interchange settles nothing again (a row is settled once).
+  std::erase_if(rows, [](const AwaitedAck& row) { return row.state != AckState::awaiting && row.state != AckState::overdue; });
   std::map<std::string, std::pair<std::size_t, std::size_t>> per_group;  // group control -> (messages, rejected)
   for (auto row : rows) {
     if (row.level != "set") continue;

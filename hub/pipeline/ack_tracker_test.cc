@@ -311,3 +311,21 @@ TEST_CASE("an EDIFACT interchange asking for a CONTRL gets one, numbered from th
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].type == "CONTRL");
 }
+
+TEST_CASE("a second CONTRL for the same interchange changes nothing", "[pipeline][ack_tracker][contrl]") {
+  testing::PipelineContextFixture f;
+  const auto sent = f.add_file("supplier-42-ORDERS.edi", "out", archive::FileStatus::sent);
+  const auto rows = await_contrl(f, sent);
+  const auto file = *f.index->file(f.add_file("contrl.edi"));
+  const auto& partner = *f.config.partners.find("supplier");
+  const auto accepted = contrl({{"UNH", "77", "CONTRL:D:3:UN"}, {"UCI", "42", "A", "B", "7"}, {"UNT", "3", "77"}});
+  hub::AckTracker acks(f.context);
+  hub::RunSummary summary;
+  auto first = contrl_row(f, file.id);
+  acks.reconcile_contrl(file, partner, accepted, first, summary);
+  auto again = contrl_row(f, file.id, "supplier/CONTRL/78");
+  acks.reconcile_contrl(file, partner, accepted, again, summary);
+  CHECK(summary.exceptions.empty());
+  for (const auto& row : rows) CHECK(f.index->awaited_ack(row.id)->state == archive::AckState::accepted);
+  CHECK(f.index->acks_of_partner("supplier").size() == 2);  // both recorded as received
+}
