@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "formats/edifact.h"
+#include "formats/edifact_reader.h"
 #include "formats/schema.h"
 #include "formats/x12_writer.h"
 
@@ -71,7 +73,11 @@ class Explainer : public SegmentHandler {
     ExplainedSegment out;
     out.number = view.number;
     out.tag = std::string(view.tag);
-    out.raw = canonical_line(view);
+    // EDIFACT is shown as EDIFACT (default separators, released where needed), X12 canonically.
+    if (view.delimiters == &edifact::unescaped_delimiters())
+      out.raw = view.tag == "UNA" ? "UNA" + std::string(view.element(1)) : edifact::render(to_owned(view), edifact::default_delimiters());
+    else
+      out.raw = canonical_line(view);
     const SegmentDef* def = nullptr;
     const std::string_view tag = view.tag;
     if (tag == "ISA") {
@@ -90,10 +96,27 @@ class Explainer : public SegmentHandler {
     } else if (tag == "GE") {
       out.loop = "functional group envelope";
     } else if (tag == "ST") {
-      start_set(view);
+      start_set(view, view.element(1), view.element(2), "");
       out.loop = "transaction set envelope";
+    } else if (tag == "UNA" || tag == "UNB" || tag == "UNZ") {
+      if (tag == "UNB") start_interchange(view);
+      dictionary_ = nullptr;
+      out.loop = "interchange envelope";
+    } else if (tag == "UNG" || tag == "UNE") {
+      if (tag == "UNG") {
+        group_ = GroupHeader{};
+        group_.functional_id = std::string(view.element(1));
+        group_.sender = std::string(component(view.element(2), 1));
+        group_.version = std::string(component(view.element(7), 1)) + std::string(component(view.element(7), 2));
+      }
+      out.loop = "functional group envelope";
+    } else if (tag == "UNH") {
+      const auto s009 = view.element(2);  // type:version:release:agency[:association]
+      start_set(view, component(s009, 1), view.element(1),
+                std::string(component(s009, 2)) + std::string(component(s009, 3)));
+      out.loop = "message envelope";
     } else if (in_set_) {
-      out.loop = tag == "SE" ? "transaction set envelope" : place(view, def);
+      out.loop = tag == "SE" ? "transaction set envelope" : tag == "UNT" ? "message envelope" : place(view, def);
     }
     if (tag == "GS" || tag == "GE" || in_set_) dictionary_ = set_dictionary_ ? set_dictionary_ : dictionary_for(library, group_.version);
     if (in_set_) {
@@ -103,27 +126,44 @@ class Explainer : public SegmentHandler {
     if (!def && dictionary_) def = dictionary_->segment(tag);
     if (def) out.name = def->name;
     explain_elements(view, def, out);
-    if (tag == "SE") end_set();
+    if (tag == "SE" || tag == "UNT") end_set();
     each_(out);
   }
 
  private:
+  // ISA, or UNB (S001 syntax, S002 sender).
   void start_interchange(const SegmentView& view) {
     interchange_ = InterchangeHeader{};
-    interchange_.sender_qualifier = std::string(trim_right(view.element(5)));
-    interchange_.sender_id = std::string(trim_right(view.element(6)));
-    interchange_.version = std::string(view.element(12));
+    if (view.tag == "UNB") {
+      interchange_.standard = Standard::Edifact;
+      interchange_.syntax_identifier = std::string(component(view.element(1), 1));
+      interchange_.version = std::string(component(view.element(1), 2));
+      interchange_.sender_id = std::string(component(view.element(2), 1));
+      interchange_.sender_qualifier = std::string(component(view.element(2), 2));
+    } else {
+      interchange_.sender_qualifier = std::string(trim_right(view.element(5)));
+      interchange_.sender_id = std::string(trim_right(view.element(6)));
+      interchange_.version = std::string(view.element(12));
+    }
     group_ = GroupHeader{};
     end_set();
   }
 
-  void start_set(const SegmentView& view) {
+  static std::string_view component(std::string_view element, std::size_t n) {
+    const auto parts = x12::split(element, edifact::kComponent);
+    return n <= parts.size() ? parts[n - 1] : std::string_view{};
+  }
+
+  // ST, or UNH (`message_version` "D96A": its schema is found by it, not by the group's).
+  void start_set(const SegmentView& view, std::string_view id, std::string_view control, std::string message_version) {
     set_ = TransactionSet{};
-    set_.id = std::string(view.element(1));
-    set_.control_number = std::string(view.element(2));
+    set_.id = std::string(id);
+    set_.control_number = std::string(control);
+    set_.message_version = std::move(message_version);
     set_.delimiters = *view.delimiters;
+    const std::string& version = set_.message_version.empty() ? group_.version : set_.message_version;
     const TransactionSetSchema* schema =
-        resolve_ ? resolve_(interchange_, group_, set_) : SchemaLibrary::builtin().find(set_.id, group_.version);
+        resolve_ ? resolve_(interchange_, group_, set_) : SchemaLibrary::builtin().find(set_.id, version);
     in_set_ = true;
     position_ = 0;
     hl_.clear();
@@ -237,13 +277,20 @@ class Explainer : public SegmentHandler {
 void explain_x12(std::istream& in, const std::function<void(const ExplainedSegment&)>& each,
                  const SchemaResolver& schema) {
   Explainer explainer(each, schema);
-  Reader reader(explainer);
   std::string chunk(64 * 1024, '\0');
-  while (in) {
-    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-    if (in.gcount() > 0) reader.feed(std::string_view(chunk.data(), static_cast<std::size_t>(in.gcount())));
-  }
-  reader.finish();
+  auto pump = [&](auto&& reader, std::size_t first) {
+    if (first > 0) reader.feed(std::string_view(chunk.data(), first));
+    while (in) {
+      in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+      if (in.gcount() > 0) reader.feed(std::string_view(chunk.data(), static_cast<std::size_t>(in.gcount())));
+    }
+    reader.finish();
+  };
+  // The first chunk tells the standard.
+  in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+  const auto first = static_cast<std::size_t>(in.gcount());
+  if (edifact::looks_like_edifact(std::string_view(chunk.data(), first))) pump(edifact::Reader(explainer), first);
+  else pump(Reader(explainer), first);
 }
 
 }  // namespace edihub::x12

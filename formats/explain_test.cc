@@ -317,3 +317,29 @@ TEST_CASE("explain: code names are data checked against the dictionaries") {
   CHECK_THROWS_WITH(SchemaLibrary::load({dictionary, {"c.yaml", "code_names: {}\nextra: 1\n"}}),
                     Catch::Contains("unknown key 'extra' in a code names file"));
 }
+
+TEST_CASE("explain: an EDIFACT DESADV's envelope, segment groups, names and code meanings") {
+  // The demo's DESADV from Rheinwerk (examples/demo/inbox/rheinwerk/DESADV_DES-7790.edi).
+  const auto segments = explain(read_file(edihub::testing::source_dir() / "examples/demo/inbox/rheinwerk/DESADV_DES-7790.edi"));
+  REQUIRE(segments.size() == 34);
+  CHECK(at(segments, 1, "UNA").raw == "UNA:+.? '");
+  CHECK(at(segments, 2, "UNB").loop == "interchange envelope");
+  const auto& unh = at(segments, 3, "UNH");
+  CHECK(unh.loop == "message envelope");
+  CHECK(unh.set_id == "DESADV");
+  CHECK(unh.position == 1);
+  CHECK(unh.raw == "UNH+1+DESADV:D:96A:UN:EAN005'");
+  const auto& bgm = at(segments, 4, "BGM");
+  CHECK(bgm.position == 2);
+  CHECK(bgm.name == "Beginning of message");
+  CHECK(element(bgm, "BGM03").value == "9");
+  // NAD opens group SG2; CPS SG10; PCI and GIN below the PAC of a CPS; LIN SG15 in its CPS.
+  CHECK(at(segments, 10, "NAD").loop == "SG2");
+  CHECK(at(segments, 13, "CPS").loop == "SG10");
+  CHECK(at(segments, 17, "GIN").loop == "SG10 > SG11 > SG13 > SG14");
+  const auto& lin = at(segments, 18, "LIN");
+  CHECK(lin.loop == "SG10 > SG15");
+  CHECK(lin.position == 16);
+  CHECK(at(segments, 33, "UNT").loop == "message envelope");
+  CHECK(at(segments, 34, "UNZ").loop == "interchange envelope");
+}
