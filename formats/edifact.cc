@@ -55,7 +55,7 @@ constexpr ErrorRow kErrors[] = {
     {Level::Interchange, "025", "26"}, {Level::Interchange, "026", "20"}, {Level::Interchange, "027", "20"},
     // Group: AK9 codes.
     {Level::Group, "1", "15"}, {Level::Group, "2", "2"}, {Level::Group, "3", "13"},
-    {Level::Group, "4", "28"}, {Level::Group, "5", "29"}, {Level::Group, "6", "12"},
+    {Level::Group, "4", "28"}, {Level::Group, "5", "29"}, {Level::Group, "6", "12"}, {Level::Group, "19", "26"},  // 19: duplicate group reference
     // Message: AK5 codes.
     {Level::Message, "1", "15"}, {Level::Message, "2", "13"}, {Level::Message, "3", "28"},
     {Level::Message, "4", "29"}, {Level::Message, "5", ""},   {Level::Message, "6", "12"},

@@ -96,6 +96,7 @@ TEST_CASE("edifact syntax error codes for the X12 codes of the same fault", "[ed
   CHECK(syntax_error(L::Group, "4") == "28");
   CHECK(syntax_error(L::Group, "5") == "29");
   CHECK(syntax_error(L::Group, "6") == "12");
+  CHECK(syntax_error(L::Group, "19") == "26");  // a UNG reference used twice in the interchange: duplicate detected
   CHECK(syntax_error(L::Message, "1") == "15");
   CHECK(syntax_error(L::Message, "2") == "13");
   CHECK(syntax_error(L::Message, "3") == "28");
