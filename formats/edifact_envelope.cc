@@ -312,17 +312,8 @@ void EnvelopeChecker::on_message_trailer(const x12::SegmentView& unt) {
     return;
   }
   ++segments_in_message_;
-  std::uint64_t unt_bytes = unt.tag.size() + unt.elements.size() + 1;
-  for (std::string_view element : unt.elements) unt_bytes += element.size();
-  message_.bytes = unt.byte_offset + unt_bytes - message_start_;
-  if (listener_ && !message_.truncated && message_.bytes > max_set_bytes_) {
-    message_.truncated = true;
-    message_.segments.clear();
-    message_.segments.shrink_to_fit();
-  }
-  if (listener_ && !message_.truncated) {
-    message_.segments.push_back(x12::to_owned(unt, static_cast<std::uint32_t>(segments_in_message_)));
-  }
+  x12::close_set_copy(message_, unt, message_start_, static_cast<std::uint32_t>(segments_in_message_), max_set_bytes_,
+                      listener_ != nullptr);
   if (auto message = x12::count_mismatch(unt.element(1), segments_in_message_, "segments from UNH through UNT")) {
     report(EnvelopeLevel::TransactionSet, "4", unt.number, "UNT01", *message);
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "formats/edifact.h"
+#include "formats/segment_carry.h"
 
 namespace edihub::edifact {
 
@@ -21,9 +22,6 @@ constexpr std::size_t kMaxSegmentBytes = std::size_t{1} << 20;
 constexpr std::size_t kMaxElements = 1024;
 // "UNA" and its six service characters.
 constexpr std::size_t kUnaLength = 9;
-// A pending segment grows by at least this much per rescan, and by its own size beyond,
-// so a long segment split over many small chunks is scanned O(length) times in total.
-constexpr std::size_t kMinCarryGrowth = 4096;
 // Held in place of kComponent or kRepetition found in data: a control character the
 // validator reports, never a separator.
 constexpr char kSubstitute = '\x1A';
@@ -281,25 +279,7 @@ Reader::~Reader() { delete state_; }
 void Reader::feed(std::string_view bytes) {
   State& s = *state_;
   s.fed += bytes.size();
-  std::size_t pos = 0;
-  // Complete the carried segment with just enough of `bytes`, then read the rest in place.
-  while (!s.carry.empty() && pos < bytes.size()) {
-    const std::size_t take = std::min(bytes.size() - pos, std::max(s.carry.size(), kMinCarryGrowth));
-    const std::size_t carried = s.carry.size();
-    s.carry.append(bytes.substr(pos, take));
-    pos += take;
-    const std::size_t used = s.consume(s.carry, false);
-    if (used >= carried) {
-      pos -= s.carry.size() - used;  // the unused bytes all came from `bytes`
-      s.carry.clear();
-    } else {
-      s.carry.erase(0, used);
-    }
-  }
-  if (s.carry.empty()) {
-    const std::string_view rest = bytes.substr(pos);
-    s.carry.assign(rest.substr(s.consume(rest, false)));
-  }
+  formats::feed_chunk(s.carry, bytes, [&](std::string_view data, bool final) { return s.consume(data, final); });
 }
 
 void Reader::finish() {

@@ -237,16 +237,7 @@ void EnvelopeChecker::on_set_trailer(const SegmentView& se) {
     return;
   }
   ++segments_in_set_;
-  std::uint64_t se_bytes = se.tag.size() + se.elements.size() + 1;
-  for (std::string_view element : se.elements) se_bytes += element.size();
-  set_.bytes = se.byte_offset + se_bytes - set_start_;
-  if (listener_ && !set_.truncated && set_.bytes > max_set_bytes_) {
-    set_.truncated = true;
-    set_.segments.clear();
-    set_.segments.shrink_to_fit();
-  }
-  if (listener_ && !set_.truncated)
-    set_.segments.push_back(to_owned(se, static_cast<std::uint32_t>(segments_in_set_)));
+  close_set_copy(set_, se, set_start_, static_cast<std::uint32_t>(segments_in_set_), max_set_bytes_, listener_ != nullptr);
   if (auto message = count_mismatch(se.element(1), segments_in_set_, "segments from ST through SE")) {
     report(EnvelopeLevel::TransactionSet, "4", se.number, "SE01", *message);
   }

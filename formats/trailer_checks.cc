@@ -36,4 +36,19 @@ std::optional<std::string> control_mismatch(std::string_view trailer, std::strin
          " " + std::string(header);
 }
 
+void close_set_copy(TransactionSet& set, const SegmentView& trailer, std::uint64_t set_start, std::uint32_t position,
+                    std::uint64_t max_set_bytes, bool copying) {
+  std::uint64_t trailer_bytes = trailer.tag.size() + trailer.elements.size() + 1;
+  for (std::string_view element : trailer.elements) trailer_bytes += element.size();
+  set.bytes = trailer.byte_offset + trailer_bytes - set_start;
+  if (!copying || set.truncated) return;
+  if (set.bytes > max_set_bytes) {
+    set.truncated = true;
+    set.segments.clear();
+    set.segments.shrink_to_fit();
+    return;
+  }
+  set.segments.push_back(to_owned(trailer, position));
+}
+
 }  // namespace edihub::x12

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "formats/x12.h"
+
 namespace edihub::x12 {
 
 // `text` as a number when it is only digits (and fits); nullopt otherwise.
@@ -22,5 +24,11 @@ std::optional<std::string> count_mismatch(std::string_view declared, std::uint64
 // reported: the standards require identical values and the header's is the one acknowledged.
 std::optional<std::string> control_mismatch(std::string_view trailer, std::string_view header,
                                             std::string_view header_element);
+
+// At a set's trailer (SE, UNT): the set's size from its header through `trailer`, and
+// the trailer added to the copy (`position` in the set) when one is kept (`copying`); a
+// set grown past `max_set_bytes` drops its copy and is handed over truncated.
+void close_set_copy(TransactionSet& set, const SegmentView& trailer, std::uint64_t set_start, std::uint32_t position,
+                    std::uint64_t max_set_bytes, bool copying);
 
 }  // namespace edihub::x12

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <vector>
 
+#include "formats/segment_carry.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -33,9 +35,6 @@ constexpr std::array<IsaField, 16> kIsaFields{{{4, 2},   {7, 10},  {18, 2},  {21
                                                 {70, 6},  {77, 4},  {82, 1},  {84, 5},
                                                 {90, 9},  {100, 1}, {102, 1}, {104, 1}}};
 
-// A pending segment grows by at least this much per rescan, and by its own size beyond,
-// so a long segment split over many small chunks is scanned O(length) times in total.
-constexpr std::size_t kMinCarryGrowth = 4096;
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 bool is_alnum(char c) {
@@ -334,25 +333,7 @@ Reader::~Reader() { delete state_; }
 void Reader::feed(std::string_view bytes) {
   State& s = *state_;
   s.fed += bytes.size();
-  std::size_t pos = 0;
-  // Complete the carried segment with just enough of `bytes`, then read the rest in place.
-  while (!s.carry.empty() && pos < bytes.size()) {
-    const std::size_t take = std::min(bytes.size() - pos, std::max(s.carry.size(), kMinCarryGrowth));
-    const std::size_t carried = s.carry.size();
-    s.carry.append(bytes.substr(pos, take));
-    pos += take;
-    const std::size_t used = s.consume(s.carry, false);
-    if (used >= carried) {
-      pos -= s.carry.size() - used;  // the unused bytes all came from `bytes`
-      s.carry.clear();
-    } else {
-      s.carry.erase(0, used);
-    }
-  }
-  if (s.carry.empty()) {
-    const std::string_view rest = bytes.substr(pos);
-    s.carry.assign(rest.substr(s.consume(rest, false)));
-  }
+  formats::feed_chunk(s.carry, bytes, [&](std::string_view data, bool final) { return s.consume(data, final); });
 }
 
 void Reader::finish() {

@@ -63,69 +63,30 @@ std::string read_bytes(const fs::path& path) {
   return bytes.str();
 }
 
-SampleFacts read_x12_sample(const fs::path& file, const std::string& bytes) {
+// An X12 or EDIFACT sample: its first interchange's sender and receiver (ISA, or UNB and
+// UNG), the transaction sets or messages it holds and their versions.
+SampleFacts read_interchange_sample(const fs::path& file, const std::string& bytes, bool edifact) {
+  const char* standard = edifact ? "EDIFACT" : "X12";
   x12::ParsedFile parsed;
   try {
     parsed = x12::parse_bytes(bytes);
   } catch (const x12::UnusableInput& e) {
-    throw Refused(fmt::format("{}: unusable X12 at segment {}, byte {}: {}", file.string(), e.segment, e.byte_offset, e.what()));
+    throw Refused(fmt::format("{}: unusable {} at segment {}, byte {}: {}", file.string(), standard, e.segment,
+                              e.byte_offset, e.what()));
   }
   if (parsed.interchanges.empty() || parsed.interchanges.front().groups.empty())
-    throw Refused(file.string() + ": no functional group (GS ... GE) in the sample");
+    throw Refused(file.string() + (edifact ? ": no message (UNH ... UNT) in the sample"
+                                           : ": no functional group (GS ... GE) in the sample"));
   SampleFacts facts;
-  facts.format = "X12";
+  facts.format = standard;
   const auto& first = parsed.interchanges.front();
   const auto& h = first.header;
   facts.delimiters = h.delimiters;
-  const std::size_t after_terminator = h.byte_offset + 105 + h.delimiters.segment.size();
-  facts.line_breaks = h.delimiters.segment.find('\n') == std::string::npos && after_terminator < bytes.size() &&
-                      (bytes[after_terminator] == '\n' || bytes[after_terminator] == '\r');
-  facts.isa_version = h.version;
-  facts.sender_qualifier = h.sender_qualifier;
-  facts.sender_id = h.sender_id;
-  facts.receiver_qualifier = h.receiver_qualifier;
-  facts.receiver_id = h.receiver_id;
-  facts.group_sender = first.groups.front().header.sender;
-  facts.group_receiver = first.groups.front().header.receiver;
-  facts.group_version = first.groups.front().header.version;
-  for (const auto& interchange : parsed.interchanges) {
-    if (interchange.header.sender_id != h.sender_id)
-      facts.warnings.push_back(fmt::format("segment {} ISA06: another sender {} than the first interchange's {}; the profile "
-                                           "names only {}", interchange.header.segment_number,
-                                           interchange.header.sender_id, h.sender_id, h.sender_id));
-    for (const auto& group : interchange.groups)
-      for (const auto& set : group.sets) {
-        facts.set_counts[set.id]++;
-        facts.set_versions[set.id].insert(group.header.version);
-      }
+  if (!edifact) {
+    const std::size_t after_terminator = h.byte_offset + 105 + h.delimiters.segment.size();
+    facts.line_breaks = h.delimiters.segment.find('\n') == std::string::npos && after_terminator < bytes.size() &&
+                        (bytes[after_terminator] == '\n' || bytes[after_terminator] == '\r');
   }
-  for (const auto& issue : parsed.issues)
-    facts.warnings.push_back(fmt::format("segment {}{}: {}", issue.segment, issue.element.empty() ? "" : " " + issue.element,
-                                         issue.message));
-  return facts;
-}
-
-// An EDIFACT sample: its first interchange's UNB (and UNG) ids, the message types and
-// directories it holds.
-SampleFacts read_edifact_sample(const fs::path& file, const std::string& bytes) {
-  x12::ParsedFile parsed;
-  x12::Collector collector(parsed);
-  edifact::EnvelopeChecker checker(&collector);
-  try {
-    edifact::Reader reader(checker);
-    reader.feed(bytes);
-    reader.finish();
-    checker.finish();
-  } catch (const x12::UnusableInput& e) {
-    throw Refused(fmt::format("{}: unusable EDIFACT at segment {}, byte {}: {}", file.string(), e.segment, e.byte_offset, e.what()));
-  }
-  if (parsed.interchanges.empty() || parsed.interchanges.front().groups.empty())
-    throw Refused(file.string() + ": no message (UNH ... UNT) in the sample");
-  SampleFacts facts;
-  facts.format = "EDIFACT";
-  const auto& first = parsed.interchanges.front();
-  const auto& h = first.header;
-  facts.delimiters = h.delimiters;
   facts.isa_version = h.version;
   facts.syntax_identifier = h.syntax_identifier;
   facts.sender_qualifier = h.sender_qualifier;
@@ -138,12 +99,17 @@ SampleFacts read_edifact_sample(const fs::path& file, const std::string& bytes) 
     facts.group_receiver = group.receiver;
   }
   facts.group_version = group.version;
-  for (const auto& interchange : parsed.interchanges)
+  for (const auto& interchange : parsed.interchanges) {
+    if (interchange.header.sender_id != h.sender_id)
+      facts.warnings.push_back(fmt::format("segment {} {}: another sender {} than the first interchange's {}; the profile "
+                                           "names only {}", interchange.header.segment_number, edifact ? "UNB0004" : "ISA06",
+                                           interchange.header.sender_id, h.sender_id, h.sender_id));
     for (const auto& g : interchange.groups)
       for (const auto& set : g.sets) {
         facts.set_counts[set.id]++;
-        facts.set_versions[set.id].insert(set.message_version);
+        facts.set_versions[set.id].insert(edifact ? set.message_version : g.header.version);
       }
+  }
   for (const auto& issue : parsed.issues)
     facts.warnings.push_back(fmt::format("segment {}{}: {}", issue.segment, issue.element.empty() ? "" : " " + issue.element,
                                          issue.message));
@@ -181,8 +147,8 @@ SampleFacts read_sample(const fs::path& file) {
   if (xml::looks_like_xml(bytes)) return read_xml_sample(file, std::move(bytes));
   std::size_t start = bytes.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
   start = bytes.find_first_not_of(" \t\r\n", start);
-  if (start != std::string::npos && bytes.compare(start, 3, "ISA") == 0) return read_x12_sample(file, bytes);
-  if (edifact::looks_like_edifact(bytes)) return read_edifact_sample(file, bytes);
+  if (start != std::string::npos && bytes.compare(start, 3, "ISA") == 0) return read_interchange_sample(file, bytes, false);
+  if (edifact::looks_like_edifact(bytes)) return read_interchange_sample(file, bytes, true);
   throw Refused(fmt::format("{}: byte {}: not a document edihub reads (expected an X12 interchange starting with ISA, an "
                             "EDIFACT one starting with UNA or UNB, or XML)",
                             file.string(), start == std::string::npos ? bytes.size() : start));
