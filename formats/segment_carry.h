@@ -1,10 +1,11 @@
 // What the X12 and EDIFACT readers share: feeding a chunk of any size to a reader that
 // reads complete segments in place, keeping only an incomplete last segment between
-// chunks. Pure: no I/O.
+// chunks, and the UTF-8 BOM a file may open with. Pure: no I/O.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,16 @@ void feed_chunk(std::string& carry, std::string_view bytes, Consume&& consume) {
     const std::string_view rest = bytes.substr(pos);
     carry.assign(rest.substr(consume(rest, false)));
   }
+}
+
+// Where reading starts in the first bytes of a file: after a UTF-8 byte order mark, if
+// any. nullopt when `data` may be the start of one and more bytes are needed (never when
+// `final`).
+inline std::optional<std::size_t> after_bom(std::string_view data, bool final) {
+  static constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  if (data.starts_with(kBom)) return kBom.size();
+  if (!final && data.size() < kBom.size() && kBom.starts_with(data)) return std::nullopt;
+  return 0;
 }
 
 }  // namespace edihub::formats

@@ -111,12 +111,9 @@ std::size_t Reader::State::consume(std::string_view data, bool final) {
   const std::size_t size = data.size();
   std::size_t p = 0;
   if (consumed == 0) {  // a UTF-8 BOM may open the file
-    static constexpr std::string_view kBom = "\xEF\xBB\xBF";
-    if (data.starts_with(kBom)) {
-      p = kBom.size();
-    } else if (!final && size < kBom.size() && kBom.starts_with(data)) {
-      return 0;
-    }
+    const auto start = formats::after_bom(data, final);
+    if (!start) return 0;
+    p = *start;
   }
   for (;;) {
     // Tags never start with whitespace, so CR/LF/space/tab here is layout, never data.
