@@ -923,38 +923,21 @@ StreamValidator::StreamValidator(ValidationConsumer& consumer, SchemaResolver re
       resolve_(std::move(resolve)),
       rules_for_(std::move(rules)),
       max_set_bytes_(max_set_bytes),
-      checker_(this, max_set_bytes),
-      edifact_checker_(this, max_set_bytes) {}
+      checker_(this, max_set_bytes) {}
 
-void StreamValidator::on_segment(const SegmentView& segment) {
-  // Every segment of EDIFACT input points at the unescaped delimiters (formats/edifact.h).
-  if (segment.delimiters == &edifact::unescaped_delimiters()) return edifact_checker_.on_segment(segment);
-  checker_.on_segment(segment);
-}
+void StreamValidator::on_segment(const SegmentView& segment) { checker_.on_segment(segment); }
 
 void StreamValidator::finish() {
   checker_.finish();
-  edifact_checker_.finish();
   drain();
 }
 
-EnvelopeCounts StreamValidator::counts() const {
-  EnvelopeCounts sum = checker_.counts();
-  const EnvelopeCounts& edifact = edifact_checker_.counts();
-  sum.interchanges += edifact.interchanges;
-  sum.groups += edifact.groups;
-  sum.transaction_sets += edifact.transaction_sets;
-  sum.segments += edifact.segments;
-  sum.issues_suppressed += edifact.issues_suppressed;
-  return sum;
-}
+EnvelopeCounts StreamValidator::counts() const { return checker_.counts(); }
 
 // The checker reports an issue before it calls the listener for the envelope it belongs to,
 // so each issue drained here belongs to what is open now (or to nothing: unplaced).
 void StreamValidator::drain(SetResult* set) {
-  std::vector<EnvelopeIssue> issues = checker_.take_issues();
-  for (EnvelopeIssue& issue : edifact_checker_.take_issues()) issues.push_back(std::move(issue));
-  for (const EnvelopeIssue& issue : issues) {
+  for (const EnvelopeIssue& issue : checker_.take_issues()) {
     consumer_.on_envelope_issue(issue);
     // An EDIFACT implicit group has no reference of its own: its issues belong to the open one.
     const bool in_group = group_ && (!issue.group_control.empty() || group_->header.implicit);

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "formats/charset.h"
-#include "formats/edifact_envelope.h"
+#include "formats/interchange_checker.h"
 #include "formats/parsed_file.h"
 #include "formats/schema.h"
 #include "formats/x12_reader.h"
@@ -172,8 +172,7 @@ class StreamValidator : public SegmentHandler, private EnvelopeListener {
   SchemaResolver resolve_;
   RulesResolver rules_for_;
   std::uint64_t max_set_bytes_;
-  EnvelopeChecker checker_;
-  edifact::EnvelopeChecker edifact_checker_;
+  InterchangeChecker checker_;
   std::optional<InterchangeResult> interchange_;
   std::optional<GroupResult> group_;
   ValidationRules rules_;

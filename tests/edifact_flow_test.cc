@@ -163,6 +163,22 @@ TEST_CASE("an EDIFACT supplier: ORDERS out, CONTRL back, DESADV in to the ERP wi
   CHECK_THAT(ex.out, Contains("asn_over_shipment"));
   auto keys = run_edihub({"archive", "query", "--config", dir.path().string(), "--key", "shipment_id=DES-7781", "--json"});
   CHECK(json::parse(keys.out)["rows"].size() == 1);
+
+  // The archived DESADV re-runs through its mapping: unchanged, then changed by an edit.
+  auto diff = run_edihub({"mapping", "diff", "--config", dir.path().string(), "--partner", "rheinwerk"});
+  INFO(diff.out << diff.err);
+  CHECK(diff.exit_code == 0);
+  CHECK_THAT(diff.out, Contains("0 changed, 1 unchanged, 0 error(s)"));
+  const fs::path mapping = dir / "mappings/edifact-desadv-inbound-delivery.yaml";
+  std::string text = read_file(mapping);
+  const std::string field = "shipment_id: {from: BGM02-1, required: true}";
+  REQUIRE(text.find(field) != std::string::npos);
+  text.replace(text.find(field), field.size(), "shipment_id: {concat: [BGM02-1, {value: \"-R\"}], required: true}");
+  write_file(mapping, text);
+  diff = run_edihub({"mapping", "diff", "--config", dir.path().string(), "--partner", "rheinwerk"});
+  INFO(diff.out << diff.err);
+  CHECK(diff.exit_code == 1);
+  CHECK_THAT(diff.out, Contains("DES-7781-R") && Contains("1 changed, 0 unchanged, 0 error(s)"));
 }
 
 TEST_CASE("an EDIFACT message whose UNT miscounts is rejected: an exception naming UNT01 and a CONTRL saying 29", "[edifact][e2e]") {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "formats/interchange_checker.h"
 #include "formats/x12_writer.h"
 #include "formats/xml.h"
 #include "hub/pipeline/archive_lookup.h"
@@ -151,14 +152,14 @@ class SetMapper : public x12::EnvelopeListener {
 ordered_json map_x12_document(const mapping::Mapping& mapping, const fs::path& file, const Setting& s) {
   ordered_json sets = ordered_json::array();
   SetMapper mapper(mapping, s, sets);
-  x12::EnvelopeChecker checker(&mapper, s.config.max_transaction_set_bytes);
+  x12::InterchangeChecker checker(&mapper, s.config.max_transaction_set_bytes);
   try {
     stream_x12_file(file, checker);
     checker.finish();
   } catch (const x12::UnusableInput& e) {
     throw Unusable(fmt::format("{}: unusable X12 at segment {}, byte {}: {}", file.string(), e.segment, e.byte_offset, e.what()));
   }
-  if (checker.counts().interchanges == 0) throw Unusable(file.string() + ": no interchange (ISA ... IEA) in it");
+  if (checker.counts().interchanges == 0) throw Unusable(file.string() + ": no interchange (ISA ... IEA or UNB ... UNZ) in it");
   return sets;
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "archive/raw_store.h"
+#include "formats/interchange_checker.h"
 #include "formats/xml.h"
 #include "hub/pipeline/archive_lookup.h"
 #include "hub/cli/commands.h"
@@ -110,7 +111,7 @@ Remapped map_again(const std::vector<archive::DocumentRow>& rows, const partners
       if (!record) throw std::runtime_error(fmt::format("file F{} is not in the index", file_id));
       store.verify(record->sha256);  // a damaged raw object is never mapped
       SetRemapper remapper(partner, lookup, wanted, out);
-      x12::EnvelopeChecker checker(&remapper);
+      x12::InterchangeChecker checker(&remapper);
       stream_x12_file(store.path_of(record->sha256), checker);
       checker.finish();
     } catch (const std::exception& e) {
