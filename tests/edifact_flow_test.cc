@@ -197,3 +197,28 @@ TEST_CASE("an EDIFACT message whose UNT miscounts is rejected: an exception nami
   // 4: rejected; 29: control count does not match the number of instances received.
   CHECK_THAT(read_file(contrls[0]), Contains("UCM+1+DESADV:D:96A:UN:EAN005+4+29"));
 }
+
+TEST_CASE("an EDIFACT interchange received twice is delivered once, and a reused UNB reference is refused", "[edifact][e2e]") {
+  TempDir dir;
+  write_rheinwerk_config(dir.path());
+  write_file(dir / "inbox/desadv.edi", desadv("RW5", 19));
+  auto summary = run_at(dir.path(), "2024-03-21T09:10:00Z");
+  CHECK(summary["sets_delivered"] == 1);
+  // The same bytes again: a duplicate, not delivered again.
+  write_file(dir / "inbox/desadv-again.edi", desadv("RW5", 19));
+  summary = run_at(dir.path(), "2024-03-21T10:10:00Z");
+  INFO(summary.dump(2));
+  CHECK(summary["sets_delivered"] == 0);
+  CHECK(summary["duplicates"] == 1);
+  // Other content under the same UNB 0020 from the same sender: refused, named by its element.
+  std::string other = desadv("RW5", 19);
+  other.replace(other.find("DES-7781"), 8, "DES-7782");
+  write_file(dir / "inbox/desadv-other.edi", other);
+  summary = run_at(dir.path(), "2024-03-21T11:10:00Z");
+  INFO(summary.dump(2));
+  CHECK(summary["sets_delivered"] == 0);
+  auto ex = run_edihub({"exceptions", "--config", dir.path().string(), "--json"});
+  CHECK_THAT(ex.out, Contains("desadv-other.edi: segment 2 UNB 0020: control number RW5 from 14:4012345000009 was already "
+                              "used by a different file"));
+  CHECK(files_named(dir / "erp/in", "").size() == 1);
+}
