@@ -2,7 +2,6 @@
 
 #include "formats/charset.h"
 #include "formats/edifact.h"
-#include "formats/edifact_reader.h"
 #include "formats/trailer_checks.h"
 
 namespace edihub::edifact {
@@ -363,15 +362,6 @@ void EnvelopeChecker::finish() {
     return;
   }
   if (in_message_) close_message_without_trailer(last_segment_, at);
-}
-
-x12::CheckedInput check_envelope(std::string_view bytes, x12::EnvelopeListener* listener) {
-  EnvelopeChecker checker(listener);
-  Reader reader(checker);
-  reader.feed(bytes);
-  reader.finish();
-  checker.finish();
-  return {checker.issues(), checker.counts()};
 }
 
 }  // namespace edihub::edifact

@@ -74,8 +74,5 @@ class EnvelopeChecker : public x12::SegmentHandler {
   x12::ControlNumberSet message_references_;  // UNH 0062 seen in this interchange
 };
 
-// Convenience for whole buffers (tests, small files): EDIFACT read + check in one call.
-// Throws x12::UnusableInput like the Reader.
-x12::CheckedInput check_envelope(std::string_view bytes, x12::EnvelopeListener* listener = nullptr);
 
 }  // namespace edihub::edifact

@@ -44,7 +44,7 @@ class Log : public x12::EnvelopeListener {
 };
 
 x12::CheckedInput check(std::string_view bytes, x12::EnvelopeListener* listener = nullptr) {
-  return edihub::edifact::check_envelope(bytes, listener);
+  return x12::check_envelope(bytes, listener);
 }
 
 // One issue as "level code segment element: message".

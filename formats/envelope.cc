@@ -5,9 +5,8 @@
 #include <optional>
 
 #include "formats/charset.h"
-#include "formats/edifact.h"
-#include "formats/edifact_envelope.h"
 #include "formats/edifact_reader.h"
+#include "formats/interchange_checker.h"
 #include "formats/trailer_checks.h"
 
 namespace edihub::x12 {
@@ -293,20 +292,10 @@ void EnvelopeChecker::finish() {
 }
 
 CheckedInput check_envelope(std::string_view bytes, EnvelopeListener* listener) {
-  if (edifact::looks_like_edifact(bytes.substr(0, 64))) {
-    edifact::EnvelopeChecker checker(listener);
-    edifact::Reader reader(checker);
-    reader.feed(bytes);
-    reader.finish();
-    checker.finish();
-    return {checker.issues(), checker.counts()};
-  }
-  EnvelopeChecker checker(listener);
-  Reader reader(checker);
-  reader.feed(bytes);
-  reader.finish();
+  InterchangeChecker checker(listener);
+  edifact::read_any(bytes, checker);
   checker.finish();
-  return {checker.issues(), checker.counts()};
+  return {checker.take_issues(), checker.counts()};
 }
 
 }  // namespace edihub::x12

@@ -1,8 +1,5 @@
 #include "formats/parsed_file.h"
 
-#include "formats/edifact.h"
-#include "formats/edifact_envelope.h"
-
 namespace edihub::x12 {
 
 void Collector::on_interchange_start(const InterchangeHeader& header) { out_.interchanges.push_back({header, {}, {}}); }
@@ -30,8 +27,7 @@ void Collector::on_group_end(const InterchangeHeader&, const GroupHeader& header
 ParsedFile parse_bytes(std::string_view bytes) {
   ParsedFile parsed;
   Collector collector(parsed);
-  auto checked = edifact::looks_like_edifact(bytes) ? edifact::check_envelope(bytes, &collector)
-                                                    : check_envelope(bytes, &collector);
+  auto checked = check_envelope(bytes, &collector);
   parsed.issues = std::move(checked.issues);
   parsed.counts = checked.counts;
   return parsed;
